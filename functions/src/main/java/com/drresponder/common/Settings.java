@@ -1,0 +1,109 @@
+package com.drresponder.common;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Function configuration, read once from environment variables (set by the CDK stack) and validated,
+ * so a misconfiguration fails at init with a message naming the variable, not mid-incident.
+ */
+public record Settings(
+        String ledgerTable,
+        String topicArn,
+        Mode mode,
+        String protectionTagKey,
+        Set<String> protectedResources,
+        double guardDutyMinSeverity,
+        Map<String, String> stateMachineArns,
+        long lockTtlMinutes,
+        Set<String> autoRestoreEventIds) {
+
+    public enum Mode { ENFORCE, DRY_RUN }
+
+    public static final String DRY_RUN_TAG_KEY = "dr:dry-run";
+
+    public static Settings fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static Settings from(Map<String, String> env) {
+        return new Settings(
+                required(env, "LEDGER_TABLE"),
+                required(env, "TOPIC_ARN"),
+                mode(env.getOrDefault("DR_MODE", "dry-run")),
+                env.getOrDefault("PROTECTION_TAG_KEY", "dr:protected"),
+                list(env.get("PROTECTED_RESOURCES")),
+                number(env, "GUARDDUTY_MIN_SEVERITY", 7.0),
+                stateMachines(env),
+                (long) number(env, "LOCK_TTL_MINUTES", 120),
+                list(env.get("AUTO_RESTORE_EVENT_IDS")));
+    }
+
+    public boolean dryRun() {
+        return mode == Mode.DRY_RUN;
+    }
+
+    /** ARN of a playbook's state machine, or a clear error when the stack did not configure it. */
+    public String stateMachineArn(String playbook) {
+        String arn = stateMachineArns.get(playbook);
+        if (arn == null || arn.isBlank()) {
+            throw new IllegalStateException("no state machine configured for playbook " + playbook
+                    + " (set " + envVarForPlaybook(playbook) + ")");
+        }
+        return arn;
+    }
+
+    public static String envVarForPlaybook(String playbook) {
+        return switch (playbook) {
+            case "rollback-lambda-alias" -> "ROLLBACK_STATE_MACHINE_ARN";
+            case "restore-database-to-point-in-time" -> "RESTORE_STATE_MACHINE_ARN";
+            case "respond-to-credential-compromise" -> "CREDENTIALS_STATE_MACHINE_ARN";
+            default -> throw new IllegalArgumentException("unknown playbook " + playbook);
+        };
+    }
+
+    private static Map<String, String> stateMachines(Map<String, String> env) {
+        return Arrays.stream(new String[] {
+                        "rollback-lambda-alias", "restore-database-to-point-in-time", "respond-to-credential-compromise"})
+                .filter(p -> env.get(envVarForPlaybook(p)) != null)
+                .collect(Collectors.toUnmodifiableMap(p -> p, p -> env.get(envVarForPlaybook(p))));
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is required");
+        }
+        return value;
+    }
+
+    private static Mode mode(String value) {
+        return switch (value.trim().toLowerCase()) {
+            case "enforce" -> Mode.ENFORCE;
+            case "dry-run" -> Mode.DRY_RUN;
+            default -> throw new IllegalStateException("DR_MODE must be \"enforce\" or \"dry-run\", got \"" + value + "\"");
+        };
+    }
+
+    private static double number(Map<String, String> env, String name, double fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(name + " must be a number, got \"" + value + "\"", e);
+        }
+    }
+
+    private static Set<String> list(String value) {
+        if (value == null || value.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+}

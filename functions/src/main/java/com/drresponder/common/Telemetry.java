@@ -1,0 +1,43 @@
+package com.drresponder.common;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import java.util.function.Supplier;
+import org.slf4j.MDC;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+
+/**
+ * Powertools wiring shared by every handler, without AspectJ: structured logs carrying the incident id
+ * as correlation id, and CloudWatch EMF metrics flushed once per invocation.
+ */
+public final class Telemetry {
+    public static final String NAMESPACE = "DrResponder";
+    private static final String CORRELATION_ID = "correlation_id";
+
+    private Telemetry() {}
+
+    public static Metrics metrics() {
+        Metrics metrics = MetricsFactory.getMetricsInstance();
+        if (System.getenv("POWERTOOLS_METRICS_NAMESPACE") == null) {
+            metrics.setNamespace(NAMESPACE);
+        }
+        return metrics;
+    }
+
+    /** Runs one invocation with Lambda context fields in every log line, then flushes metrics. */
+    public static <T> T invocation(Context context, Supplier<T> body) {
+        try {
+            return PowertoolsLogging.withLogging(context, body);
+        } finally {
+            MDC.remove(CORRELATION_ID);
+            metrics().flush();
+        }
+    }
+
+    public static void correlate(String incidentId) {
+        if (incidentId != null) {
+            MDC.put(CORRELATION_ID, incidentId);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package com.drresponder.incident;
+
+/**
+ * Lifecycle of an incident as communicated to people (the runbooks' status page words), plus the
+ * states only the responder needs: OPENED (written, playbook not yet started) and DRY_RUN.
+ */
+public enum IncidentStatus {
+    OPENED, INVESTIGATING, IDENTIFIED, MITIGATED, MONITORING, RESOLVED, ESCALATED, FAILED, DRY_RUN;
+
+    public boolean isOpen() {
+        return this == OPENED || this == INVESTIGATING || this == IDENTIFIED || this == MITIGATED || this == MONITORING;
+    }
+}

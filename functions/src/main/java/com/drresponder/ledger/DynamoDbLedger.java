@@ -1,0 +1,185 @@
+package com.drresponder.ledger;
+
+import com.drresponder.incident.Incident;
+import com.drresponder.incident.IncidentStatus;
+import com.drresponder.incident.Severity;
+import com.drresponder.incident.TimelineEntry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/** {@link Ledger} on one DynamoDB table; key layout in docs/CONTRACTS.md. */
+public final class DynamoDbLedger implements Ledger {
+    static final String INCIDENT_PREFIX = "INCIDENT#";
+    static final String META = "META";
+    static final String STEP_PREFIX = "STEP#";
+    static final String LOCK_PREFIX = "LOCK#";
+    static final String INCIDENTS_INDEX = "byStatus";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    // Orders timeline entries written by this process within the same millisecond.
+    private final AtomicInteger sequence = new AtomicInteger();
+
+    public DynamoDbLedger(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public boolean openIncident(Incident incident) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s(INCIDENT_PREFIX + incident.id()));
+        item.put("sk", s(META));
+        item.put("gsi1pk", s("INCIDENTS"));
+        item.put("gsi1sk", s(incident.createdAt() + "#" + incident.id()));
+        item.put("id", s(incident.id()));
+        item.put("playbook", s(incident.playbook()));
+        item.put("resource", s(incident.resource()));
+        item.put("trigger", s(incident.trigger()));
+        item.put("severity", s(incident.severity().name()));
+        item.put("status", s(incident.status().name()));
+        item.put("summary", s(incident.summary()));
+        item.put("input", s(incident.input()));
+        item.put("createdAt", s(incident.createdAt().toString()));
+        item.put("updatedAt", s(incident.updatedAt().toString()));
+        if (incident.executionArn() != null) {
+            item.put("executionArn", s(incident.executionArn()));
+        }
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<Incident> incident(String id) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s(INCIDENT_PREFIX + id), "sk", s(META)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toIncident(item));
+    }
+
+    @Override
+    public void recordExecution(String incidentId, String executionArn, IncidentStatus status, Instant at) {
+        dynamo.updateItem(b -> b.tableName(table).key(incidentKey(incidentId))
+                .conditionExpression("attribute_exists(pk)")
+                .updateExpression("SET executionArn = :e, #s = :s, updatedAt = :u")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":e", s(executionArn), ":s", s(status.name()), ":u", s(at.toString()))));
+    }
+
+    @Override
+    public void updateStatus(String incidentId, IncidentStatus status, Instant at) {
+        dynamo.updateItem(b -> b.tableName(table).key(incidentKey(incidentId))
+                .conditionExpression("attribute_exists(pk)")
+                .updateExpression("SET #s = :s, updatedAt = :u")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":s", s(status.name()), ":u", s(at.toString()))));
+    }
+
+    @Override
+    public void append(String incidentId, TimelineEntry entry) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s(INCIDENT_PREFIX + incidentId));
+        item.put("sk", s(STEP_PREFIX + entry.at() + "#" + String.format("%06d", sequence.incrementAndGet() % 1_000_000)));
+        item.put("at", s(entry.at().toString()));
+        item.put("actor", s(entry.actor()));
+        item.put("action", s(entry.action()));
+        item.put("outcome", s(entry.outcome()));
+        if (entry.detail() != null) {
+            item.put("detail", s(entry.detail()));
+        }
+        if (entry.undo() != null) {
+            item.put("undo", s(entry.undo()));
+        }
+        dynamo.putItem(b -> b.tableName(table).item(item));
+    }
+
+    @Override
+    public List<TimelineEntry> timeline(String incidentId) {
+        List<TimelineEntry> entries = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).consistentRead(true)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :step)")
+                    .expressionAttributeValues(Map.of(":pk", s(INCIDENT_PREFIX + incidentId), ":step", s(STEP_PREFIX)))
+                    .exclusiveStartKey(from).build());
+            page.items().forEach(i -> entries.add(new TimelineEntry(Instant.parse(str(i, "at")), str(i, "actor"),
+                    str(i, "action"), str(i, "outcome"), str(i, "detail"), str(i, "undo"))));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return entries;
+    }
+
+    @Override
+    public List<Incident> recentIncidents(int limit) {
+        return dynamo.query(b -> b.tableName(table).indexName(INCIDENTS_INDEX).scanIndexForward(false).limit(limit)
+                        .keyConditionExpression("gsi1pk = :p")
+                        .expressionAttributeValues(Map.of(":p", s("INCIDENTS"))))
+                .items().stream().map(DynamoDbLedger::toIncident).toList();
+    }
+
+    @Override
+    public LockResult acquireLock(String resource, String incidentId, Instant now, Instant expiresAt) {
+        try {
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of("pk", s(LOCK_PREFIX + resource), "sk", s("LOCK"), "incidentId", s(incidentId),
+                            "expiresAt", n(expiresAt.getEpochSecond()), "acquiredAt", s(now.toString())))
+                    .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now OR incidentId = :me")
+                    .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()), ":me", s(incidentId)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return LockResult.granted(incidentId);
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> held = e.item();
+            return LockResult.heldBy(held == null ? "unknown" : str(held, "incidentId"));
+        }
+    }
+
+    @Override
+    public boolean releaseLock(String resource, String incidentId) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(LOCK_PREFIX + resource), "sk", s("LOCK")))
+                    .conditionExpression("incidentId = :me")
+                    .expressionAttributeValues(Map.of(":me", s(incidentId))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, AttributeValue> incidentKey(String id) {
+        return Map.of("pk", s(INCIDENT_PREFIX + id), "sk", s(META));
+    }
+
+    private static Incident toIncident(Map<String, AttributeValue> i) {
+        return new Incident(str(i, "id"), str(i, "playbook"), str(i, "resource"), str(i, "trigger"),
+                Severity.valueOf(str(i, "severity")), IncidentStatus.valueOf(str(i, "status")), str(i, "executionArn"),
+                str(i, "summary"), str(i, "input"), Instant.parse(str(i, "createdAt")), Instant.parse(str(i, "updatedAt")));
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value == null ? "" : value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+}

@@ -1,0 +1,50 @@
+package com.drresponder.ledger;
+
+import com.drresponder.incident.Incident;
+import com.drresponder.incident.IncidentStatus;
+import com.drresponder.incident.TimelineEntry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The incident ledger: incidents, their timelines, and the per-resource locks. */
+public interface Ledger {
+
+    /** Writes a new incident; false (and nothing written) when one with that id exists already. */
+    boolean openIncident(Incident incident);
+
+    Optional<Incident> incident(String id);
+
+    /** Records the started execution and moves the incident to {@code status}. */
+    void recordExecution(String incidentId, String executionArn, IncidentStatus status, Instant at);
+
+    void updateStatus(String incidentId, IncidentStatus status, Instant at);
+
+    void append(String incidentId, TimelineEntry entry);
+
+    /** Oldest first. */
+    List<TimelineEntry> timeline(String incidentId);
+
+    /** Newest first. */
+    List<Incident> recentIncidents(int limit);
+
+    /**
+     * Takes the lock on a resource for an incident, unless another live incident holds it.
+     * An expired lock (TTL passed, item not yet swept by DynamoDB) counts as free.
+     */
+    LockResult acquireLock(String resource, String incidentId, Instant now, Instant expiresAt);
+
+    /** Releases the lock only if {@code incidentId} holds it; returns whether it did. */
+    boolean releaseLock(String resource, String incidentId);
+
+    /** Outcome of {@link #acquireLock}: acquired, or held by {@code holder}. */
+    record LockResult(boolean acquired, String holder) {
+        public static LockResult granted(String incidentId) {
+            return new LockResult(true, incidentId);
+        }
+
+        public static LockResult heldBy(String holder) {
+            return new LockResult(false, holder);
+        }
+    }
+}

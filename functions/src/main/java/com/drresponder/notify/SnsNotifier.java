@@ -1,0 +1,31 @@
+package com.drresponder.notify;
+
+import java.util.Map;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+
+/** Publishes notifications to the responder's SNS topic (email, Chatbot and others subscribe to it). */
+public final class SnsNotifier implements Notifier {
+    private final SnsClient sns;
+    private final String topicArn;
+
+    public SnsNotifier(SnsClient sns, String topicArn) {
+        this.sns = sns;
+        this.topicArn = topicArn;
+    }
+
+    @Override
+    public void send(Notification n) {
+        sns.publish(b -> b.topicArn(topicArn)
+                .subject(SecretRedactor.redact(n.subject()))
+                .message(SecretRedactor.redact(n.body()))
+                .messageAttributes(Map.of(
+                        "status", attribute(n.status().name()),
+                        "severity", attribute(n.severity().name()),
+                        "playbook", attribute(n.playbook()))));
+    }
+
+    private static MessageAttributeValue attribute(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+}

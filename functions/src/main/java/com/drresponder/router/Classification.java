@@ -1,0 +1,31 @@
+package com.drresponder.router;
+
+import com.drresponder.incident.Severity;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** What the router makes of one event: act on it, ignore it (with the reason), or reject it as malformed. */
+public sealed interface Classification {
+
+    /**
+     * Run {@code playbook} on {@code resource}.
+     *
+     * @param dedupeKey   identifies the triggering occurrence: the same key means the same incident
+     * @param autoStart   false when the event only opens an incident and proposes the input (RDS events
+     *                    not configured to restore on their own)
+     * @param dryRunRequested the request itself asked for a dry run
+     */
+    record Decision(
+            String playbook,
+            ProtectedResource resource,
+            Severity severity,
+            ObjectNode input,
+            String dedupeKey,
+            String trigger,
+            String summary,
+            boolean autoStart,
+            boolean dryRunRequested) implements Classification {}
+
+    record Ignore(String reason) implements Classification {}
+
+    record Reject(String error) implements Classification {}
+}

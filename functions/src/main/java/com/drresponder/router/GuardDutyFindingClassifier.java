@@ -1,0 +1,90 @@
+package com.drresponder.router;
+
+import com.drresponder.common.Json;
+import com.drresponder.incident.Severity;
+import com.drresponder.playbook.CredentialResponseRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * GuardDuty findings at or above the configured severity, for the finding families we can answer:
+ * compromised IAM credentials (deactivate the key, rotate what the principal can read) and anomalous
+ * RDS logins (rotate that database's secrets). Hostile IPs named in the finding are passed on for the
+ * WAF IP set.
+ */
+final class GuardDutyFindingClassifier {
+    private final double minSeverity;
+
+    GuardDutyFindingClassifier(double minSeverity) {
+        this.minSeverity = minSeverity;
+    }
+
+    Classification classify(EventEnvelope event) {
+        JsonNode d = event.detail();
+        String type = Json.text(d, "type");
+        String findingId = Json.text(d, "id");
+        JsonNode severityNode = d.get("severity");
+        if (type == null || findingId == null || severityNode == null || !severityNode.isNumber()) {
+            return new Classification.Reject("GuardDuty finding has no type, id or numeric severity");
+        }
+        double severity = severityNode.asDouble();
+        if (severity < minSeverity) {
+            return new Classification.Ignore("finding " + type + " has severity " + severity + ", below the threshold " + minSeverity);
+        }
+        JsonNode resource = d.path("resource");
+        String resourceType = Json.text(resource, "resourceType");
+        ObjectNode input = Json.object()
+                .put("findingId", findingId)
+                .put("findingType", type)
+                .put("severity", severity)
+                .put("reason", "GuardDuty " + type + " (severity " + severity + ")");
+        ArrayNode ips = input.putArray("blockIps");
+        remoteIps(d.path("service").path("action")).forEach(ips::add);
+        ProtectedResource target;
+        if (type.contains(":IAMUser/") && "AccessKey".equals(resourceType)) {
+            JsonNode key = resource.path("accessKeyDetails");
+            String user = Json.text(key, "userName");
+            if (user == null) {
+                return new Classification.Reject("IAM finding " + findingId + " has no resource.accessKeyDetails.userName");
+            }
+            boolean role = "AssumedRole".equals(Json.text(key, "userType")) || "Role".equals(Json.text(key, "userType"));
+            String principalArn = "arn:aws:iam::" + event.account() + ":" + (role ? "role/" : "user/") + user;
+            input.putObject("principal").put("arn", principalArn).put("userName", user)
+                    .put("userType", Json.text(key, "userType")).put("accessKeyId", Json.text(key, "accessKeyId"));
+            input.putArray("actions").add("deactivate-access-key").add("rotate-principal-secrets").add("block-ips");
+            target = new ProtectedResource(role ? "iam-role" : "iam-user", principalArn, principalArn, user);
+        } else if (type.startsWith("CredentialAccess:RDS/") && "RDSDBInstance".equals(resourceType)) {
+            JsonNode db = resource.path("rdsDbInstanceDetails");
+            String cluster = Json.text(db, "dbClusterIdentifier");
+            String instance = Json.text(db, "dbInstanceIdentifier");
+            if (cluster == null && instance == null) {
+                return new Classification.Reject("RDS finding " + findingId + " names no DB cluster or instance");
+            }
+            String arn = "arn:aws:rds:" + event.region() + ":" + event.account() + (cluster != null ? ":cluster:" + cluster : ":db:" + instance);
+            input.putObject("database").put("arn", arn).put("clusterId", cluster).put("instanceId", instance)
+                    .put("user", Json.text(resource.path("rdsDbUserDetails"), "user"));
+            input.putArray("actions").add("rotate-database-secrets").add("block-ips");
+            target = new ProtectedResource(cluster != null ? "rds-cluster" : "rds-instance", arn, arn, cluster != null ? cluster : instance);
+        } else {
+            return new Classification.Ignore("finding type " + type + " on " + resourceType + " has no mapped response");
+        }
+        // A finding is updated in place as it recurs; its occurrence count tells a new sighting from a re-delivery.
+        String occurrence = findingId + "#" + d.path("service").path("count").asText("1");
+        return new Classification.Decision(CredentialResponseRequest.PLAYBOOK, target, Severity.fromGuardDuty(severity), input,
+                occurrence, "guardduty:" + type, "GuardDuty " + type + " on " + target.displayName(), true, false);
+    }
+
+    private static Set<String> remoteIps(JsonNode action) {
+        Set<String> ips = new LinkedHashSet<>();
+        action.forEach(kind -> {
+            String ip = Json.text(kind.path("remoteIpDetails"), "ipAddressV4");
+            if (ip != null) {
+                ips.add(ip);
+            }
+        });
+        return ips;
+    }
+}

@@ -1,0 +1,164 @@
+package com.drresponder.router;
+
+import com.drresponder.common.Json;
+import com.drresponder.common.Settings;
+import com.drresponder.incident.Incident;
+import com.drresponder.incident.IncidentStatus;
+import com.drresponder.incident.TimelineEntry;
+import com.drresponder.ledger.Ledger;
+import com.drresponder.notify.Notification;
+import com.drresponder.notify.Notifier;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns one event into at most one playbook execution. In order: classify, check opt-in, derive the
+ * deterministic incident id, honour dry-run, take the resource lock, record the incident, start the
+ * playbook, notify. Every step is safe to repeat, because EventBridge delivers at least once.
+ */
+public final class IncidentRouter {
+    static final String ACTOR = "incident-router";
+
+    private final Settings settings;
+    private final EventClassifier classifier;
+    private final ProtectionPolicy protection;
+    private final Ledger ledger;
+    private final Notifier notifier;
+    private final PlaybookStarter starter;
+    private final Clock clock;
+
+    public IncidentRouter(Settings settings, ResourceTags tags, Ledger ledger, Notifier notifier, PlaybookStarter starter, Clock clock) {
+        this.settings = settings;
+        this.classifier = new EventClassifier(settings, tags);
+        this.protection = new ProtectionPolicy(tags, settings.protectionTagKey(), settings.protectedResources());
+        this.ledger = ledger;
+        this.notifier = notifier;
+        this.starter = starter;
+        this.clock = clock;
+    }
+
+    public RouterResult route(String eventJson) {
+        EventEnvelope event;
+        try {
+            event = EventEnvelope.parse(eventJson);
+        } catch (EventEnvelope.MalformedEventException e) {
+            return RouterResult.rejected(e.getMessage());
+        }
+        Classification classification = classifier.classify(event);
+        return switch (classification) {
+            case Classification.Reject r -> RouterResult.rejected(r.error());
+            case Classification.Ignore i -> RouterResult.ignored(i.reason());
+            case Classification.Decision d -> decide(d);
+        };
+    }
+
+    private RouterResult decide(Classification.Decision d) {
+        ProtectionPolicy.Verdict verdict = protection.check(d.resource());
+        if (verdict.notProtectedBecause().isPresent()) {
+            return RouterResult.ignored("not protected: " + verdict.notProtectedBecause().get());
+        }
+        String incidentId = ExecutionNames.of(d.playbook(), d.resource(), d.dedupeKey());
+        boolean dryRun = settings.dryRun() || d.dryRunRequested() || verdict.dryRunTagged();
+        ObjectNode input = playbookInput(d, incidentId, dryRun);
+        if (!d.autoStart()) {
+            return propose(d, incidentId, input);
+        }
+        if (dryRun) {
+            return dryRun(d, incidentId, input);
+        }
+        Instant now = clock.instant();
+        Ledger.LockResult lock = ledger.acquireLock(d.resource().lockKey(), incidentId, now,
+                now.plus(Duration.ofMinutes(settings.lockTtlMinutes())));
+        if (!lock.acquired()) {
+            ledger.append(lock.holder(), TimelineEntry.of(now, ACTOR, "Trigger joined", "joined",
+                    d.summary() + " (" + d.trigger() + ") while this incident holds " + d.resource().displayName()));
+            return result(RouterResult.Outcome.JOINED, lock.holder(), d, null, "resource is held by incident " + lock.holder());
+        }
+        Incident incident = newIncident(d, incidentId, input, IncidentStatus.OPENED, now);
+        if (!ledger.openIncident(incident)) {
+            Optional<Incident> existing = ledger.incident(incidentId);
+            if (existing.isPresent() && existing.get().executionArn() != null) {
+                return result(RouterResult.Outcome.DUPLICATE, incidentId, d, existing.get().executionArn(), "already started");
+            }
+        } else {
+            ledger.append(incidentId, TimelineEntry.of(now, ACTOR, "Incident opened", "opened", d.summary()));
+        }
+        return start(d, incidentId, input);
+    }
+
+    private RouterResult start(Classification.Decision d, String incidentId, ObjectNode input) {
+        String executionArn;
+        try {
+            executionArn = starter.start(settings.stateMachineArn(d.playbook()), incidentId, Json.write(input));
+        } catch (RuntimeException e) {
+            Instant failedAt = clock.instant();
+            ledger.append(incidentId, TimelineEntry.of(failedAt, ACTOR, "Start playbook " + d.playbook(), "failed",
+                    e.getClass().getSimpleName() + ": " + e.getMessage() + " (the event will be retried; lock released)"));
+            ledger.releaseLock(d.resource().lockKey(), incidentId);
+            throw e;
+        }
+        Instant at = clock.instant();
+        ledger.recordExecution(incidentId, executionArn, IncidentStatus.INVESTIGATING, at);
+        ledger.append(incidentId, TimelineEntry.of(at, ACTOR, "Start playbook " + d.playbook(), "started", executionArn));
+        notifier.send(notification(d, incidentId, IncidentStatus.INVESTIGATING,
+                "Playbook " + d.playbook() + " started on " + d.resource().displayName() + ".",
+                "The playbook will post each step; follow it with: drctl follow " + incidentId,
+                List.of(executionArn)));
+        return result(RouterResult.Outcome.STARTED, incidentId, d, executionArn, null);
+    }
+
+    private RouterResult dryRun(Classification.Decision d, String incidentId, ObjectNode input) {
+        Instant now = clock.instant();
+        if (!ledger.openIncident(newIncident(d, incidentId, input, IncidentStatus.DRY_RUN, now))) {
+            return result(RouterResult.Outcome.DUPLICATE, incidentId, d, null, "dry run already recorded");
+        }
+        String plan = "Would start playbook " + d.playbook() + " on " + d.resource().displayName() + " with input " + Json.write(input);
+        ledger.append(incidentId, TimelineEntry.of(now, ACTOR, "Dry run", "planned", plan));
+        notifier.send(notification(d, incidentId, IncidentStatus.DRY_RUN, "Nothing was changed (dry run). " + plan,
+                "To act, run the playbook without dryRun, or switch DR_MODE to enforce.", List.of()));
+        return result(RouterResult.Outcome.DRY_RUN, incidentId, d, null, plan);
+    }
+
+    private RouterResult propose(Classification.Decision d, String incidentId, ObjectNode input) {
+        Instant now = clock.instant();
+        if (!ledger.openIncident(newIncident(d, incidentId, input, IncidentStatus.IDENTIFIED, now))) {
+            return result(RouterResult.Outcome.DUPLICATE, incidentId, d, null, "incident already opened");
+        }
+        ObjectNode proposal = input.deepCopy();
+        proposal.remove(List.of("incidentId", "lockKey", "dryRun"));
+        String command = "Start " + d.playbook() + " with: " + Json.write(proposal);
+        ledger.append(incidentId, TimelineEntry.of(now, ACTOR, "Incident opened", "awaiting operator", d.summary() + ". " + command));
+        notifier.send(notification(d, incidentId, IncidentStatus.IDENTIFIED,
+                "Nothing was changed: this event type does not start a recovery on its own.",
+                "Review the database, then if a restore is wanted: " + command, List.of()));
+        return result(RouterResult.Outcome.PROPOSED, incidentId, d, null, command);
+    }
+
+    private ObjectNode playbookInput(Classification.Decision d, String incidentId, boolean dryRun) {
+        ObjectNode input = d.input().deepCopy();
+        input.put("incidentId", incidentId);
+        input.put("lockKey", d.resource().lockKey());
+        input.put("severity", d.severity().name());
+        input.put("dryRun", dryRun);
+        return input;
+    }
+
+    private static Incident newIncident(Classification.Decision d, String id, ObjectNode input, IncidentStatus status, Instant now) {
+        return new Incident(id, d.playbook(), d.resource().lockKey(), d.trigger(), d.severity(), status, null, d.summary(),
+                Json.write(input), now, now);
+    }
+
+    private Notification notification(Classification.Decision d, String incidentId, IncidentStatus status, String done,
+            String next, List<String> links) {
+        return new Notification(incidentId, status, d.severity(), d.playbook(), d.resource().lockKey(), d.summary(), done, next, links);
+    }
+
+    private static RouterResult result(RouterResult.Outcome outcome, String incidentId, Classification.Decision d, String executionArn,
+            String reason) {
+        return new RouterResult(outcome, incidentId, d.playbook(), d.resource().lockKey(), executionArn, reason);
+    }
+}

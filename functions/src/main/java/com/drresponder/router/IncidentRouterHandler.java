@@ -1,0 +1,94 @@
+package com.drresponder.router;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.AwsClients;
+import com.drresponder.common.Json;
+import com.drresponder.common.Lazy;
+import com.drresponder.common.Settings;
+import com.drresponder.common.Telemetry;
+import com.drresponder.ledger.DynamoDbLedger;
+import com.drresponder.notify.SnsNotifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * The incident router. Triggered by every EventBridge rule of the stack (CloudWatch alarm state
+ * changes, RDS events, GuardDuty findings, manual {@code drresponder.manual} requests). Returns the
+ * {@link RouterResult} as JSON; a malformed or unsupported event fails the invocation with
+ * {@link RejectedEventException} so that the event lands in the dead-letter queue, not in silence.
+ */
+public final class IncidentRouterHandler implements RequestStreamHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(IncidentRouterHandler.class);
+
+    private final IncidentRouter router;
+
+    public IncidentRouterHandler() {
+        this(fromEnvironment());
+    }
+
+    public IncidentRouterHandler(IncidentRouter router) {
+        this.router = router;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        String event = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+        RouterResult result = Telemetry.invocation(context, () -> {
+            RouterResult r = router.route(event);
+            Telemetry.correlate(r.incidentId());
+            Telemetry.metrics().addMetric("Router" + r.outcome().name(), 1, MetricUnit.COUNT);
+            if (r.outcome() == RouterResult.Outcome.STARTED) {
+                Telemetry.metrics().addMetric("IncidentsOpened", 1, MetricUnit.COUNT);
+            }
+            if (r.outcome() == RouterResult.Outcome.REJECTED) {
+                LOG.error("event rejected: {}", r.reason());
+            } else {
+                LOG.info("event {}: incident={} playbook={} resource={} {}", r.outcome(), r.incidentId(), r.playbook(),
+                        r.resource(), r.reason() == null ? "" : r.reason());
+            }
+            return r;
+        });
+        if (result.outcome() == RouterResult.Outcome.REJECTED) {
+            throw new RejectedEventException(result.reason());
+        }
+        output.write(Json.write(result).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static IncidentRouter fromEnvironment() {
+        Settings settings = Settings.fromEnvironment();
+        ResourceTags tags = new AwsResourceTags(
+                Lazy.of(() -> AwsClients.create(LambdaClient.builder())),
+                Lazy.of(() -> AwsClients.create(RdsClient.builder())),
+                Lazy.of(() -> AwsClients.create(SecretsManagerClient.builder())),
+                Lazy.of(() -> AwsClients.create(CloudWatchClient.builder())),
+                // IAM is global: the SDK resolves its global endpoint from any region.
+                Lazy.of(() -> AwsClients.create(IamClient.builder())));
+        return new IncidentRouter(settings, tags,
+                new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()),
+                new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()),
+                new StepFunctionsPlaybookStarter(AwsClients.create(SfnClient.builder())),
+                Clock.systemUTC());
+    }
+
+    /** The event cannot be routed as it is; retrying will not help. The message says why. */
+    public static final class RejectedEventException extends RuntimeException {
+        public RejectedEventException(String message) {
+            super(message);
+        }
+    }
+}

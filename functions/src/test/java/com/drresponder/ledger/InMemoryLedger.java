@@ -1,0 +1,81 @@
+package com.drresponder.ledger;
+
+import com.drresponder.incident.Incident;
+import com.drresponder.incident.IncidentStatus;
+import com.drresponder.incident.TimelineEntry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** In-memory {@link Ledger} with the same conditional semantics as {@link DynamoDbLedger}, for unit tests. */
+public final class InMemoryLedger implements Ledger {
+    private final Map<String, Incident> incidents = new LinkedHashMap<>();
+    private final Map<String, List<TimelineEntry>> timelines = new ConcurrentHashMap<>();
+    private final Map<String, Lock> locks = new ConcurrentHashMap<>();
+
+    private record Lock(String incidentId, Instant expiresAt) {}
+
+    @Override
+    public synchronized boolean openIncident(Incident incident) {
+        return incidents.putIfAbsent(incident.id(), incident) == null;
+    }
+
+    @Override
+    public synchronized Optional<Incident> incident(String id) {
+        return Optional.ofNullable(incidents.get(id));
+    }
+
+    @Override
+    public synchronized void recordExecution(String incidentId, String executionArn, IncidentStatus status, Instant at) {
+        incidents.computeIfPresent(incidentId, (k, i) -> i.withExecution(executionArn, status, at));
+    }
+
+    @Override
+    public synchronized void updateStatus(String incidentId, IncidentStatus status, Instant at) {
+        incidents.computeIfPresent(incidentId, (k, i) -> i.withStatus(status, at));
+    }
+
+    @Override
+    public synchronized void append(String incidentId, TimelineEntry entry) {
+        timelines.computeIfAbsent(incidentId, k -> new ArrayList<>()).add(entry);
+    }
+
+    @Override
+    public synchronized List<TimelineEntry> timeline(String incidentId) {
+        return List.copyOf(timelines.getOrDefault(incidentId, List.of()));
+    }
+
+    @Override
+    public synchronized List<Incident> recentIncidents(int limit) {
+        return incidents.values().stream().sorted(Comparator.comparing(Incident::createdAt).reversed()).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized LockResult acquireLock(String resource, String incidentId, Instant now, Instant expiresAt) {
+        Lock held = locks.get(resource);
+        if (held != null && held.expiresAt().isAfter(now) && !held.incidentId().equals(incidentId)) {
+            return LockResult.heldBy(held.incidentId());
+        }
+        locks.put(resource, new Lock(incidentId, expiresAt));
+        return LockResult.granted(incidentId);
+    }
+
+    @Override
+    public synchronized boolean releaseLock(String resource, String incidentId) {
+        Lock held = locks.get(resource);
+        if (held == null || !held.incidentId().equals(incidentId)) {
+            return false;
+        }
+        locks.remove(resource);
+        return true;
+    }
+
+    public synchronized Optional<String> lockHolder(String resource) {
+        return Optional.ofNullable(locks.get(resource)).map(Lock::incidentId);
+    }
+}
