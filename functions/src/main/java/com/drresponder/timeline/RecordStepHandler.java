@@ -1,0 +1,51 @@
+package com.drresponder.timeline;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.AwsClients;
+import com.drresponder.common.Json;
+import com.drresponder.common.Settings;
+import com.drresponder.common.Telemetry;
+import com.drresponder.ledger.DynamoDbLedger;
+import com.drresponder.notify.SnsNotifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * record-step: invoked by every playbook state machine ({@code lambda:invoke} task) to put a step on
+ * the incident timeline, change its status, notify, and release the resource lock at the end.
+ * Input: {@link StepRecord}; output: {@link TimelineRecorder.Result}.
+ */
+public final class RecordStepHandler implements RequestStreamHandler {
+    private final TimelineRecorder recorder;
+
+    public RecordStepHandler() {
+        this(fromEnvironment());
+    }
+
+    public RecordStepHandler(TimelineRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        StepRecord step = Json.MAPPER.readValue(input, StepRecord.class);
+        TimelineRecorder.Result result = Telemetry.invocation(context, () -> {
+            Telemetry.correlate(step.incidentId());
+            return recorder.record(step);
+        });
+        Json.MAPPER.writeValue(output, result);
+    }
+
+    private static TimelineRecorder fromEnvironment() {
+        Settings settings = Settings.fromEnvironment();
+        return new TimelineRecorder(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()),
+                new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()), Clock.systemUTC(),
+                Duration.ofMinutes(settings.lockTtlMinutes()));
+    }
+}

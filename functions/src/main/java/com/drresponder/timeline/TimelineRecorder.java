@@ -1,0 +1,103 @@
+package com.drresponder.timeline;
+
+import com.drresponder.incident.Incident;
+import com.drresponder.incident.IncidentStatus;
+import com.drresponder.incident.Severity;
+import com.drresponder.incident.TimelineEntry;
+import com.drresponder.ledger.Ledger;
+import com.drresponder.notify.Notification;
+import com.drresponder.notify.Notifier;
+import com.drresponder.notify.SecretRedactor;
+import com.drresponder.playbook.InvalidRequestException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The one place playbook steps land on the incident timeline: append the entry, move the status,
+ * notify people, release the lock. Every state machine calls it, so the timeline reads the same for
+ * every playbook.
+ */
+public final class TimelineRecorder {
+    private final Ledger ledger;
+    private final Notifier notifier;
+    private final Clock clock;
+    private final Duration lockTtl;
+
+    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, Duration lockTtl) {
+        this.ledger = ledger;
+        this.notifier = notifier;
+        this.clock = clock;
+        this.lockTtl = lockTtl;
+    }
+
+    public Result record(StepRecord step) {
+        require(step.incidentId(), "incidentId");
+        require(step.action(), "action");
+        require(step.outcome(), "outcome");
+        IncidentStatus status = step.status() == null ? null : status(step.status());
+        Instant now = clock.instant();
+        if (step.open() != null) {
+            open(step, now);
+        }
+        Incident incident = ledger.incident(step.incidentId()).orElseThrow(() -> new InvalidRequestException("incidentId",
+                "no incident " + step.incidentId() + " in the ledger (start the playbook through the router, or pass \"open\")"));
+        ledger.append(incident.id(), new TimelineEntry(now, step.actor() == null ? incident.playbook() : step.actor(),
+                step.action(), step.outcome(), SecretRedactor.redact(step.detail()), SecretRedactor.redact(step.undo())));
+        if (status != null) {
+            ledger.updateStatus(incident.id(), status, now);
+        }
+        if (step.announce() != null) {
+            notifier.send(new Notification(incident.id(), status == null ? incident.status() : status, incident.severity(),
+                    incident.playbook(), incident.resource(), step.announce().whatHappened(), step.announce().whatWasDone(),
+                    step.announce().whatIsNext(), incident.executionArn() == null ? List.of() : List.of(incident.executionArn())));
+        }
+        boolean released = Boolean.TRUE.equals(step.releaseLock()) && ledger.releaseLock(incident.resource(), incident.id());
+        return new Result(incident.id(), now.toString(), released);
+    }
+
+    private void open(StepRecord step, Instant now) {
+        StepRecord.Open o = step.open();
+        require(o.playbook(), "open.playbook");
+        require(o.resource(), "open.resource");
+        Severity severity = o.severity() == null ? Severity.P3 : Severity.valueOf(o.severity());
+        if (ledger.incident(step.incidentId()).isPresent()) {
+            return; // opened by the router: it holds the lock already
+        }
+        Ledger.LockResult lock = ledger.acquireLock(o.resource(), step.incidentId(), now, now.plus(lockTtl));
+        if (!lock.acquired()) {
+            throw new ResourceBusyException(o.resource() + " is held by incident " + lock.holder() + "; not starting a second playbook on it");
+        }
+        Incident incident = new Incident(step.incidentId(), o.playbook(), o.resource(),
+                o.trigger() == null ? "manual:step-functions" : o.trigger(), severity, IncidentStatus.INVESTIGATING, null,
+                o.summary() == null ? o.playbook() + " on " + o.resource() : o.summary(), null, now, now);
+        if (ledger.openIncident(incident)) {
+            ledger.append(incident.id(), TimelineEntry.of(now, o.playbook(), "Incident opened", "opened", incident.summary()));
+        }
+    }
+
+    private static IncidentStatus status(String value) {
+        try {
+            return IncidentStatus.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("status", "must be one of " + List.of(IncidentStatus.values()) + ", got \"" + value + "\"");
+        }
+    }
+
+    private static void require(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidRequestException(field, "is required");
+        }
+    }
+
+    /** Returned to the state machine. */
+    public record Result(String incidentId, String recordedAt, boolean lockReleased) {}
+
+    /** Another incident holds the resource: the playbook must not act. */
+    public static final class ResourceBusyException extends RuntimeException {
+        public ResourceBusyException(String message) {
+            super(message);
+        }
+    }
+}
