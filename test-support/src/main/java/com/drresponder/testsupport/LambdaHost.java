@@ -531,10 +531,13 @@ public final class LambdaHost implements AutoCloseable {
             inFlight.put(invocation.requestId, invocation);
             if (initDuration == null) {
                 timers.schedule(() -> {
-                    if (initDuration == null && !invocation.result.isDone()) {
-                        fail(invocation, "Runtime.InitTimeout", "Worker for " + slot.functionName
-                                + " did not finish init within " + initTimeout + "; see " + logFile(slot.functionName));
-                        destroy("init timeout");
+                    if (initDuration == null && inFlight.remove(invocation.requestId) != null) {
+                        try {
+                            destroy("init timeout"); // before answering: the caller may check the worker is gone
+                        } finally {
+                            fail(invocation, "Runtime.InitTimeout", "Worker for " + slot.functionName
+                                    + " did not finish init within " + initTimeout + "; see " + logFile(slot.functionName));
+                        }
                     }
                 }, initTimeout.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -565,10 +568,13 @@ public final class LambdaHost implements AutoCloseable {
             long timeoutMs = invocation.request.timeoutSeconds() * 1000L;
             long deadline = System.currentTimeMillis() + timeoutMs;
             timers.schedule(() -> {
-                if (!invocation.result.isDone()) {
-                    fail(invocation, "Sandbox.Timedout", String.format("RequestId: %s Task timed out after %d.00 seconds",
-                            invocation.requestId, invocation.request.timeoutSeconds()));
-                    destroy("invocation timed out");
+                if (inFlight.remove(invocation.requestId) != null) {
+                    try {
+                        destroy("invocation timed out"); // before answering: the caller may check the worker is gone
+                    } finally {
+                        fail(invocation, "Sandbox.Timedout", String.format("RequestId: %s Task timed out after %d.00 seconds",
+                                invocation.requestId, invocation.request.timeoutSeconds()));
+                    }
                 }
             }, timeoutMs, TimeUnit.MILLISECONDS);
             Map<String, String> headers = new LinkedHashMap<>();

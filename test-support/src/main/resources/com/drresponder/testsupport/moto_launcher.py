@@ -21,6 +21,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+import uuid
 
 try:
     import moto.server
@@ -100,6 +101,25 @@ def _invoke(self, function_name, qualifier, body, headers, response_headers):
 LambdaSimpleBackend.invoke = _invoke
 
 
+def _install_lambda_payload_fix():
+    # moto reads the ?Qualifier= parameter with json.loads(body)[name] as a fallback, which raises
+    # TypeError when the invoke payload is JSON but not an object (10, "text", [1]); Lambda accepts those.
+    from moto.awslambda.responses import LambdaResponse
+    original_get_param = LambdaResponse._get_param
+
+    def get_param(self, param_name, if_none=None):
+        try:
+            return original_get_param(self, param_name, if_none)
+        except TypeError:
+            values = self.querystring.get(param_name)
+            return values[0] if values else if_none
+
+    LambdaResponse._get_param = get_param
+
+
+_install_lambda_payload_fix()
+
+
 # ---- Step Functions mock test cases ---------------------------------------------------------
 def _install_sfn_mocking():
     from moto.stepfunctions.parser import models as sfn_models
@@ -141,16 +161,30 @@ def _install_sfn_mocking():
 
     original_start = sfn_models.StepFunctionsParserBackend.start_execution
 
+    start_lock = threading.RLock()
+
     def start_execution(self, state_machine_arn, name=None, execution_input=None, trace_header=None):
+        # Like AWS (and moto's non-executing backend), an execution without a name gets a UUID; moto's
+        # executing backend would name it "None" and treat later unnamed starts as idempotent repeats.
+        name = name or str(uuid.uuid4())
         base_arn, sep, test_case_name = state_machine_arn.partition("#")
-        if not sep:
-            return original_start(self, state_machine_arn, name, execution_input, trace_header)
         machine = self.describe_state_machine(base_arn)
-        local.mock_test_case = load_test_case(machine.name, test_case_name)
-        try:
-            return original_start(self, base_arn, name, execution_input, trace_header)
-        finally:
-            local.mock_test_case = None
+        mock = load_test_case(machine.name, test_case_name) if sep else None
+        with start_lock:
+            # moto deep-copies the state machine, including its earlier executions, whose workers hold
+            # locks that cannot be copied: a second StartExecution would fail with HTTP 500. Check
+            # idempotency here, then hide the earlier executions while moto copies.
+            existing = machine._handle_name_input_idempotency(name, execution_input)
+            if existing is not None:
+                return existing
+            earlier = machine.executions
+            machine.executions = []
+            local.mock_test_case = mock
+            try:
+                return original_start(self, base_arn, name, execution_input, trace_header)
+            finally:
+                local.mock_test_case = None
+                machine.executions = earlier + machine.executions
 
     sfn_models.StepFunctionsParserBackend.start_execution = start_execution
 
@@ -170,8 +204,9 @@ _install_sfn_mocking()
 
 def _exit_when_parent_gone():
     # stdin is a pipe held by the JVM; EOF means the JVM is gone (even after kill -9).
+    # os.read on the raw fd: a buffered reader would hold a lock that breaks interpreter shutdown.
     try:
-        while sys.stdin.buffer.read(4096):
+        while os.read(0, 4096):
             pass
     finally:
         os._exit(0)

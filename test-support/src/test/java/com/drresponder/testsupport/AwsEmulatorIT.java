@@ -135,6 +135,7 @@ class AwsEmulatorIT {
             DescribeExecutionResponse blockedDone = Sdk.awaitExecution(sfn, blocked, EXECUTION_TIMEOUT);
             DescribeExecutionResponse happyDone = Sdk.awaitExecution(sfn, happy, EXECUTION_TIMEOUT);
             // THEN
+            assertThat(blocked).as("unnamed executions get distinct names").isNotEqualTo(happy);
             assertThat(JSON.readTree(blockedDone.output()).path("outcome").asText()).isEqualTo("caught");
             assertThat(JSON.readTree(happyDone.output()).path("mocked").asBoolean()).isTrue();
             assertThat(emulator.lambdaHost().coldStarts("echo-mocked")).as("mocked task never invokes").isEmpty();
