@@ -126,6 +126,7 @@ public final class RotationSteps {
      * emulators from reporting the secret as still rotating.
      */
     Outcome finishSecret(RotationRequest request, SecretStore.Description secret) {
+        pending(request); // never make a version current that has no valid value (an emulator runs on after a failed step)
         String currentVersion = secret.versionWithStage(CURRENT).orElse(null);
         store.moveStage(request.secretId(), CURRENT, request.token(), currentVersion);
         store.moveStage(request.secretId(), PENDING, null, request.token());
