@@ -15,6 +15,7 @@ public record CredentialTargets(
         List<Target> secrets,
         List<Skipped> skipped,
         Containment containment,
+        String containmentSummary,
         List<String> notes,
         String plan) {
 

@@ -86,7 +86,8 @@ public final class TargetResolver {
         String severity = Json.text(input, "severity");
         String summary = "Credential response for " + subject + (input.hasNonNull("reason") ? ": " + Json.text(input, "reason") : "");
         return new CredentialTargets(lockKey, severity != null && SEVERITIES.contains(severity) ? severity : "P2", summary,
-                List.copyOf(targets), List.copyOf(skipped), containment, List.copyOf(notes), plan(targets, skipped, containment, notes));
+                List.copyOf(targets), List.copyOf(skipped), containment,
+                containment == null ? "none" : containment.summary(), List.copyOf(notes), plan(targets, skipped, containment, notes));
     }
 
     private List<SecretCatalog.SecretInfo> databaseSecrets(String clusterId, String instanceId) {
