@@ -23,6 +23,7 @@ import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.events.CfnRule;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.Schedule;
@@ -287,6 +288,8 @@ public final class DrResponderStack extends Stack {
                 .description("DR Responder: events/rules/" + definition.file().getFileName() + " -> incident-router")
                 .eventPattern(definition.toEventPattern())
                 .build();
+        CfnRule cfn = (CfnRule) rule.getNode().getDefaultChild();
+        definition.extraFields().forEach((field, value) -> cfn.addPropertyOverride("EventPattern." + field, value));
         rule.addTarget(new LambdaFunction(router.alias(), LambdaFunctionProps.builder()
                 .deadLetterQueue(deadLetterQueue)
                 .maxEventAge(EVENT_MAX_AGE)

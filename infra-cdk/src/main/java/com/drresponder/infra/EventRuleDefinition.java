@@ -74,12 +74,21 @@ public record EventRuleDefinition(String name, Path file, Map<String, Object> pa
                     }
                     b.detail((Map<String, Object>) detail);
                 }
-                default -> throw new IllegalArgumentException(file + ": unsupported top-level pattern field \"" + e.getKey()
-                        + "\"; allowed: source, detail-type, detail, account, region, resources, id, time, version");
+                default -> { /* top-level $or and other fields the typed builder lacks: see extraFields() */ }
             }
         }
         return b.build();
     }
+
+    /** Top-level fields {@link EventPattern} cannot express (e.g. {@code $or}); the stack sets them on the CfnRule. */
+    public Map<String, Object> extraFields() {
+        Map<String, Object> extra = new java.util.LinkedHashMap<>(pattern);
+        extra.keySet().removeAll(TYPED_FIELDS);
+        return extra;
+    }
+
+    private static final java.util.Set<String> TYPED_FIELDS =
+            java.util.Set.of("source", "detail-type", "detail", "account", "region", "resources", "id", "time", "version");
 
     private List<?> list(Map.Entry<String, Object> e) {
         if (!(e.getValue() instanceof List<?> l)) {
