@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.CfnTable;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
@@ -32,7 +34,7 @@ import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.events.targets.SfnStateMachineProps;
 import software.amazon.awscdk.services.iam.Effect;
-import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
@@ -49,6 +51,7 @@ import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.StateMachineType;
 import software.constructs.Construct;
+import software.constructs.IConstruct;
 
 /**
  * The one deployable DR Responder stack: ledger, notifications, the Java functions, a state machine per
@@ -140,6 +143,7 @@ public final class DrResponderStack extends Stack {
         }
         drillSchedule();
 
+        acknowledgeWildcards();
         this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(topic, router, deadLetterQueue, stateMachines, config));
 
         CfnOutput.Builder.create(this, "LedgerTableName").value(ledger.getTableName()).build();
@@ -274,10 +278,10 @@ public final class DrResponderStack extends Stack {
                 + "(ledger), and ALL-level logs would copy incident payloads into CloudWatch Logs at extra cost.");
         grantPlaybookBasics(sm);
         switch (playbook.name()) {
-            case ROLLBACK -> grantRollbackLambdaAlias(sm);
-            case RESTORE -> grantRestoreDatabase(sm);
-            case CREDENTIALS -> grantRespondToCredentialCompromise(sm);
-            case DRILL -> grantRestoreDrill(sm);
+            case ROLLBACK -> grantRollbackLambdaAlias(sm.getRole());
+            case RESTORE -> grantRestoreDatabase(sm.getRole());
+            case CREDENTIALS -> grantRespondToCredentialCompromise(sm.getRole());
+            case DRILL -> grantRestoreDrill(sm.getRole());
             default -> { /* a new playbook starts with the basics; its issue adds a grant method */ }
         }
         return sm;
@@ -322,6 +326,49 @@ public final class DrResponderStack extends Stack {
     }
 
     // ------------------------------------------------------------------ permissions (least privilege)
+    //
+    // Every grant goes through allow()/grantLedger()/grantNotify(), which also record the cdk-nag acknowledgement for
+    // each wildcard they introduce, on that one role, with the reason (see acknowledgeWildcards()).
+
+    private static final String TAG_SCOPED = "Resource names are not known at deploy time (any opted-in resource); every "
+            + "mutating action is restricted by an aws:ResourceTag/aws:RequestTag condition on the protection tag.";
+    private static final String READ_ONLY_LOOKUP = "Read-only lookups of tags, aliases and alarm definitions, used to decide "
+            + "whether a resource is opted in; resource names are not known at deploy time, the ARN pattern fixes service, "
+            + "region, account and resource type.";
+    private static final String NO_RESOURCE_LEVEL = "X-Ray (PutTraceSegments, PutTelemetryRecords), Step Functions log delivery "
+            + "(logs:CreateLogDelivery and friends) and cloudwatch:GetMetricData support no resource-level permissions.";
+    private static final String LEDGER_INDEX = "Queries the ledger's own GSIs (byStatus); the wildcard is limited to indexes of this one table.";
+    private static final String TOPIC_KEY = "kms:GenerateDataKey* on the notification topic's own key only, needed to publish to the encrypted topic.";
+
+    private final Map<String, Acknowledgements> acknowledgements = new LinkedHashMap<>();
+
+    private record Acknowledgements(IConstruct role, Map<String, java.util.Set<String>> findingsByReason) {}
+
+    private void acknowledge(IRole role, String reason, String finding) {
+        acknowledgements.computeIfAbsent(role.getNode().getPath(), k -> new Acknowledgements(role, new LinkedHashMap<>()))
+                .findingsByReason().computeIfAbsent(reason, k -> new java.util.LinkedHashSet<>()).add(finding);
+    }
+
+    /** One suppression per reason, each listing exactly the wildcard findings it covers, on each role (and its policy). */
+    private void acknowledgeWildcards() {
+        for (Acknowledgements a : acknowledgements.values()) {
+            List<NagPackSuppression> list = new ArrayList<>();
+            a.findingsByReason().forEach((reason, findings) -> list.add(NagPackSuppression.builder()
+                    .id("AwsSolutions-IAM5").reason(reason).appliesTo(List.copyOf(findings)).build()));
+            NagSuppressions.addResourceSuppressions(a.role(), list, true);
+        }
+    }
+
+    /** Every role here has X-Ray tracing (functions and state machines), state machines also log delivery. */
+    private void acknowledgeNoResourceLevel(IRole role) {
+        acknowledge(role, NO_RESOURCE_LEVEL, "Resource::*");
+    }
+
+    /** The cdk-nag spelling of a resource ARN built from {@link Aws} pseudo parameters. */
+    private static String nagResource(String arn) {
+        return "Resource::" + arn.replace(Aws.PARTITION, "<AWS::Partition>").replace(Aws.REGION, "<AWS::Region>")
+                .replace(Aws.ACCOUNT_ID, "<AWS::AccountId>");
+    }
 
     private String arn(String service, String resource) {
         return "arn:" + Aws.PARTITION + ":" + service + ":" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":" + resource;
@@ -337,98 +384,119 @@ public final class DrResponderStack extends Stack {
         return Map.of("StringEquals", Map.of("aws:RequestTag/" + config.protectionTagKey(), "true"));
     }
 
-    private static void allow(IGrantable grantee, List<String> actions, List<String> resources, Map<String, Object> conditions) {
+    private void allow(IRole role, List<String> actions, List<String> resources, Map<String, Object> conditions, String wildcardReason) {
         PolicyStatement.Builder b = PolicyStatement.Builder.create().effect(Effect.ALLOW).actions(actions).resources(resources);
         if (conditions != null) {
             b.conditions(conditions);
         }
-        grantee.getGrantPrincipal().addToPrincipalPolicy(b.build());
+        role.addToPrincipalPolicy(b.build());
+        for (String resource : resources) {
+            if (resource.contains("*")) {
+                acknowledge(role, wildcardReason, nagResource(resource));
+            }
+        }
+    }
+
+    private void grantLedger(IRole role) {
+        ledger.grantReadWriteData(role);
+        String ledgerId = resolve(getLogicalId((CfnTable) ledger.getNode().getDefaultChild())).toString();
+        acknowledge(role, LEDGER_INDEX, "Resource::<" + ledgerId + ".Arn>/index/*");
+    }
+
+    private void grantNotify(IRole role) {
+        topic.grantPublish(role);
+        acknowledge(role, TOPIC_KEY, "Action::kms:GenerateDataKey*");
     }
 
     private void grantRouter(JavaFunction router) {
-        ledger.grantReadWriteData(router.function());
-        topic.grantPublish(router.function());
-        stateMachines.values().forEach(sm -> sm.grantStartExecution(router.function()));
+        IRole role = router.role();
+        grantLedger(role);
+        grantNotify(role);
+        stateMachines.values().forEach(sm -> sm.grantStartExecution(role));
         // Reads tags and alarm definitions to decide whether a resource is opted in; read-only, so no tag condition.
-        allow(router.function(), List.of("lambda:ListTags", "lambda:GetAlias", "lambda:GetFunctionConfiguration"),
-                List.of(arn("lambda", "function:*")), null);
-        allow(router.function(), List.of("rds:ListTagsForResource", "rds:DescribeDBClusters", "rds:DescribeDBInstances"),
-                List.of(arn("rds", "cluster:*"), arn("rds", "db:*")), null);
-        allow(router.function(), List.of("cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"),
-                List.of(arn("cloudwatch", "alarm:*")), null);
+        allow(role, List.of("lambda:ListTags", "lambda:GetAlias", "lambda:GetFunctionConfiguration"),
+                List.of(arn("lambda", "function:*")), null, READ_ONLY_LOOKUP);
+        allow(role, List.of("rds:ListTagsForResource", "rds:DescribeDBClusters", "rds:DescribeDBInstances"),
+                List.of(arn("rds", "cluster:*"), arn("rds", "db:*")), null, READ_ONLY_LOOKUP);
+        allow(role, List.of("cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"),
+                List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
+        acknowledgeNoResourceLevel(role);
     }
 
     private void grantRecordStep(JavaFunction fn) {
-        ledger.grantReadWriteData(fn.function());
-        topic.grantPublish(fn.function());
+        grantLedger(fn.role());
+        grantNotify(fn.role());
+        acknowledgeNoResourceLevel(fn.role());
     }
 
     private void grantPlanRollback(JavaFunction fn) {
-        ledger.grantReadWriteData(fn.function());
-        allow(fn.function(), List.of("lambda:GetAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
+        grantLedger(fn.role());
+        allow(fn.role(), List.of("lambda:GetAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
                         "lambda:GetFunctionConfiguration", "lambda:ListTags"),
-                List.of(arn("lambda", "function:*")), taggedProtected());
+                List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        acknowledgeNoResourceLevel(fn.role());
     }
 
     private void grantCheckAlarm(JavaFunction fn) {
-        ledger.grantReadWriteData(fn.function());
-        allow(fn.function(), List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null);
-        // GetMetricData has no resource-level permissions.
-        allow(fn.function(), List.of("cloudwatch:GetMetricData"), List.of("*"), null);
+        grantLedger(fn.role());
+        allow(fn.role(), List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
+        allow(fn.role(), List.of("cloudwatch:GetMetricData"), List.of("*"), null, NO_RESOURCE_LEVEL);
+        acknowledgeNoResourceLevel(fn.role());
     }
 
     /** What every playbook needs: its Lambda steps, the ledger, the topic. */
     private void grantPlaybookBasics(StateMachine sm) {
         for (String name : List.of("record-step", "plan-rollback", "check-alarm")) {
-            functions.get(name).alias().grantInvoke(sm);
+            functions.get(name).alias().grantInvoke(sm.getRole());
         }
-        ledger.grantReadWriteData(sm);
-        topic.grantPublish(sm);
+        grantLedger(sm.getRole());
+        grantNotify(sm.getRole());
+        acknowledgeNoResourceLevel(sm.getRole());
     }
 
     /** rollback-lambda-alias: read versions, move the alias; only on functions tagged protected. */
-    private void grantRollbackLambdaAlias(IGrantable sm) {
-        allow(sm, List.of("lambda:GetAlias", "lambda:UpdateAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
+    private void grantRollbackLambdaAlias(IRole role) {
+        allow(role, List.of("lambda:GetAlias", "lambda:UpdateAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
                         "lambda:GetFunctionConfiguration", "lambda:ListTags"),
-                List.of(arn("lambda", "function:*")), taggedProtected());
-        allow(sm, List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null);
+                List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
     }
 
     /** restore-database-to-point-in-time: snapshot and restore tagged databases into new, tagged ones. */
-    private void grantRestoreDatabase(IGrantable sm) {
-        allow(sm, List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:DescribeDBClusterSnapshots",
+    private void grantRestoreDatabase(IRole role) {
+        allow(role, List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:DescribeDBClusterSnapshots",
                         "rds:DescribeDBSnapshots", "rds:DescribeDBSubnetGroups", "rds:ListTagsForResource"),
                 List.of(arn("rds", "cluster:*"), arn("rds", "db:*"), arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*"),
-                        arn("rds", "subgrp:*")), null);
+                        arn("rds", "subgrp:*")), null, READ_ONLY_LOOKUP);
         // Acting on the source: only databases tagged protected.
-        allow(sm, List.of("rds:CreateDBClusterSnapshot", "rds:CreateDBSnapshot", "rds:RestoreDBClusterToPointInTime",
+        allow(role, List.of("rds:CreateDBClusterSnapshot", "rds:CreateDBSnapshot", "rds:RestoreDBClusterToPointInTime",
                         "rds:RestoreDBInstanceToPointInTime", "rds:ModifyDBCluster", "rds:ModifyDBInstance",
                         "rds:PromoteReadReplica", "rds:PromoteReadReplicaDBCluster"),
-                List.of(arn("rds", "cluster:*"), arn("rds", "db:*")), taggedProtected());
+                List.of(arn("rds", "cluster:*"), arn("rds", "db:*")), taggedProtected(), TAG_SCOPED);
         // Creating the snapshot / restored database / its instances: tagged protected at creation.
-        allow(sm, List.of("rds:CreateDBClusterSnapshot", "rds:CreateDBSnapshot", "rds:RestoreDBClusterToPointInTime",
+        allow(role, List.of("rds:CreateDBClusterSnapshot", "rds:CreateDBSnapshot", "rds:RestoreDBClusterToPointInTime",
                         "rds:RestoreDBInstanceToPointInTime", "rds:CreateDBInstance", "rds:AddTagsToResource"),
                 List.of(arn("rds", "cluster:*"), arn("rds", "db:*"), arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")),
-                requestTaggedProtected());
+                requestTaggedProtected(), TAG_SCOPED);
     }
 
     /** respond-to-credential-compromise: rotate tagged secrets, deactivate tagged users' keys, block IPs in tagged IP sets. */
-    private void grantRespondToCredentialCompromise(IGrantable sm) {
-        allow(sm, List.of("secretsmanager:DescribeSecret", "secretsmanager:RotateSecret"),
-                List.of(arn("secretsmanager", "secret:*")), taggedProtected());
-        allow(sm, List.of("iam:ListAccessKeys", "iam:UpdateAccessKey"),
-                List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":user/*"), taggedProtected());
-        allow(sm, List.of("wafv2:GetIPSet", "wafv2:UpdateIPSet"),
-                List.of(arn("wafv2", "regional/ipset/*/*")), taggedProtected());
-        allow(sm, List.of("guardduty:GetFindings"), List.of(arn("guardduty", "detector/*")), null);
+    private void grantRespondToCredentialCompromise(IRole role) {
+        allow(role, List.of("secretsmanager:DescribeSecret", "secretsmanager:RotateSecret"),
+                List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("iam:ListAccessKeys", "iam:UpdateAccessKey"),
+                List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":user/*"), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("wafv2:GetIPSet", "wafv2:UpdateIPSet"),
+                List.of(arn("wafv2", "regional/ipset/*/*")), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("guardduty:GetFindings"), List.of(arn("guardduty", "detector/*")), null, READ_ONLY_LOOKUP);
     }
 
     /** restore-drill: the restore permissions, plus deleting what the drill itself created (tagged dr:drill=true). */
-    private void grantRestoreDrill(IGrantable sm) {
-        grantRestoreDatabase(sm);
-        allow(sm, List.of("rds:DeleteDBCluster", "rds:DeleteDBInstance"),
+    private void grantRestoreDrill(IRole role) {
+        grantRestoreDatabase(role);
+        allow(role, List.of("rds:DeleteDBCluster", "rds:DeleteDBInstance"),
                 List.of(arn("rds", "cluster:*"), arn("rds", "db:*")),
-                Map.of("StringEquals", Map.of("aws:ResourceTag/dr:drill", "true")));
+                Map.of("StringEquals", Map.of("aws:ResourceTag/dr:drill", "true")), TAG_SCOPED);
     }
 
     // ------------------------------------------------------------------ helpers

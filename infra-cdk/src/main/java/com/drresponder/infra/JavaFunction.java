@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -31,6 +33,7 @@ public final class JavaFunction extends Construct {
     private final Function function;
     private final Alias alias;
     private final LogGroup logGroup;
+    private final Role role;
 
     /**
      * Typed props.
@@ -85,6 +88,12 @@ public final class JavaFunction extends Construct {
         this.logGroup = LogGroup.Builder.create(this, "LogGroup")
                 .retention(RetentionDays.ONE_MONTH)
                 .build();
+        // Own role instead of AWSLambdaBasicExecutionRole: write to this function's log group only.
+        this.role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("DR Responder " + props.serviceName())
+                .build();
+        logGroup.grantWrite(role);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("POWERTOOLS_SERVICE_NAME", props.serviceName());
         env.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
@@ -95,6 +104,7 @@ public final class JavaFunction extends Construct {
                 .description(props.description())
                 .runtime(Runtime.JAVA_21)
                 .architecture(Architecture.ARM_64)
+                .role(role)
                 .handler(props.handler())
                 .code(props.code())
                 .memorySize(props.memoryMb())
@@ -117,6 +127,9 @@ public final class JavaFunction extends Construct {
     public Alias alias() { return alias; }
 
     public LogGroup logGroup() { return logGroup; }
+
+    /** The execution role: grants go here. */
+    public Role role() { return role; }
 
     /** Adds (or replaces) an environment variable, e.g. a state machine ARN known only later. */
     public void addEnvironment(String name, String value) { function.addEnvironment(name, value); }
