@@ -3,6 +3,7 @@ package com.drresponder.infra;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -119,6 +120,8 @@ public final class JavaFunction extends Construct {
                 .aliasName(ALIAS_NAME)
                 .version(function.getCurrentVersion())
                 .build();
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "Every deploy publishes a version (currentVersion) and the live alias points at it; callers use only the alias.");
     }
 
     public Function function() { return function; }

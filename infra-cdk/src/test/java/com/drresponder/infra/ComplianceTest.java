@@ -62,6 +62,13 @@ class ComplianceTest {
     }
 
     @Test
+    void stack_should_haveNoUnacknowledgedCdkWarnings_when_synthesized() {
+        List<SynthesisMessage> warnings = Annotations.fromStack(stack).findWarning("*", Match.anyValue());
+
+        assertThat(warnings).extracting(w -> w.getId() + ": " + w.getEntry().getData()).isEmpty();
+    }
+
+    @Test
     void cfnLint_should_reportNoErrors_when_templateSynthesized() throws Exception {
         assertThat(template).exists();
         Process process;
