@@ -122,9 +122,12 @@ public final class DrResponderStack extends Stack {
                 "DR Responder: picks the last known-good Lambda version to roll an alias back to");
         function("check-alarm", "CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler::handleRequest", common, null,
                 "DR Responder: checks the health alarm after a rollback");
+        function("record-rollback", "RecordRollback", "com.drresponder.rollback.RecordRollbackHandler::handleRequest", common, null,
+                "DR Responder: remembers the bad version and the new alias state, marks the incident mitigated");
         grantRecordStep(functions.get("record-step"));
         grantPlanRollback(functions.get("plan-rollback"));
         grantCheckAlarm(functions.get("check-alarm"));
+        grantRecordStep(functions.get("record-rollback"));
 
         this.definitionSubstitutions = Collections.unmodifiableMap(substitutions());
         for (PlaybookDefinition playbook : PlaybookDefinition.loadAll(layout.stateMachinesDir())) {
@@ -206,9 +209,10 @@ public final class DrResponderStack extends Stack {
         env.put("RTO_TARGET_MINUTES", Integer.toString(config.rtoTargetMinutes()));
         env.put("RPO_TARGET_MINUTES", Integer.toString(config.rpoTargetMinutes()));
         env.put("LAMBDA_RTO_TARGET_MINUTES", Integer.toString(config.lambdaRtoTargetMinutes()));
-        env.put("VERIFY_WINDOW_MINUTES", Integer.toString(config.verifyWindowMinutes()));
+        env.put("VERIFY_WINDOW_SECONDS", Integer.toString(config.verifyWindowMinutes() * 60));
+        env.put("VERIFY_POLL_SECONDS", "30");
         env.put("MAX_ROLLBACKS_PER_HOUR", Integer.toString(config.maxRollbacksPerHour()));
-        env.put("COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
+        env.put("ROLLBACK_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
         return env;
     }
 
@@ -242,6 +246,7 @@ public final class DrResponderStack extends Stack {
         m.put("RecordStepFunctionArn", functions.get("record-step").alias().getFunctionArn());
         m.put("PlanRollbackFunctionArn", functions.get("plan-rollback").alias().getFunctionArn());
         m.put("CheckAlarmFunctionArn", functions.get("check-alarm").alias().getFunctionArn());
+        m.put("RecordRollbackFunctionArn", functions.get("record-rollback").alias().getFunctionArn());
         m.put("LedgerTableName", ledger.getTableName());
         m.put("TopicArn", topic.getTopicArn());
         m.put("DrMode", config.mode().value());
@@ -420,6 +425,10 @@ public final class DrResponderStack extends Stack {
                 List.of(arn("rds", "cluster:*"), arn("rds", "db:*")), null, READ_ONLY_LOOKUP);
         allow(role, List.of("cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"),
                 List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
+        allow(role, List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
+        allow(role, List.of("iam:ListUserTags", "iam:ListRoleTags"),
+                List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":user/*",
+                        "arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":role/*"), null, READ_ONLY_LOOKUP);
         acknowledgeNoResourceLevel(role);
     }
 
@@ -446,7 +455,7 @@ public final class DrResponderStack extends Stack {
 
     /** What every playbook needs: its Lambda steps, the ledger, the topic. */
     private void grantPlaybookBasics(StateMachine sm) {
-        for (String name : List.of("record-step", "plan-rollback", "check-alarm")) {
+        for (String name : List.of("record-step", "plan-rollback", "check-alarm", "record-rollback")) {
             functions.get(name).alias().grantInvoke(sm.getRole());
         }
         grantLedger(sm.getRole());

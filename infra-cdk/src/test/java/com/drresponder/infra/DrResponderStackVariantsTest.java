@@ -53,7 +53,7 @@ class DrResponderStackVariantsTest {
 
     @Test
     void stack_should_stillDeployCoreResources_when_nothingElseHasLanded() {
-        bare.resourceCountIs("AWS::Lambda::Function", 4);
+        bare.resourceCountIs("AWS::Lambda::Function", 5);
         bare.resourceCountIs("AWS::DynamoDB::Table", 1);
         bare.resourceCountIs("AWS::SNS::Topic", 1);
         bare.resourceCountIs("AWS::SQS::Queue", 1);
