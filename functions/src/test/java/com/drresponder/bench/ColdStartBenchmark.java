@@ -22,12 +22,10 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.model.Runtime;
 
 /**
  * Cold start of each Java function on the rollback path, as a whole process: a fresh JVM with Lambda's
@@ -128,10 +126,9 @@ class ColdStartBenchmark {
 
     static String estate(AwsEmulator emulator) {
         LambdaClient lambda = EmulatorClients.of(emulator, LambdaClient.builder());
-        String arn = lambda.createFunction(b -> b.functionName("checkout-api").runtime(Runtime.PYTHON3_12).handler("app.handler")
-                .role("arn:aws:iam::" + emulator.accountId() + ":role/" + AwsEmulator.LAMBDA_ROLE_NAME)
-                .code(c -> c.zipFile(SdkBytes.fromByteArray(new byte[] {80, 75, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})))
-                .tags(Map.of("dr:protected", "true"))).functionArn();
+        // The protected function itself is never invoked here; only its versions and alias matter.
+        String arn = emulator.createJavaFunction("checkout-api", "example.Handler::handleRequest", Map.of());
+        lambda.tagResource(b -> b.resource(arn).tags(Map.of("dr:protected", "true")));
         for (int v = 1; v <= 3; v++) {
             String d = "release " + v;
             lambda.updateFunctionConfiguration(b -> b.functionName("checkout-api").description(d));

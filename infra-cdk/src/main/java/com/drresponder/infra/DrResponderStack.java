@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnTag;
+import software.amazon.awscdk.services.wafv2.CfnIPSet;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -85,6 +87,7 @@ public final class DrResponderStack extends Stack {
     private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
     private final Map<String, Rule> rules = new LinkedHashMap<>();
     private final Map<String, String> definitionSubstitutions;
+    private CfnIPSet blockList;
     private final Monitoring monitoring;
 
     public DrResponderStack(Construct scope, String id, StackProps props, DrConfig config, ProjectLayout layout) {
@@ -128,6 +131,7 @@ public final class DrResponderStack extends Stack {
         grantPlanRollback(functions.get("plan-rollback"));
         grantCheckAlarm(functions.get("check-alarm"));
         grantRecordStep(functions.get("record-rollback"));
+        credentialFunctions(common);
 
         this.definitionSubstitutions = Collections.unmodifiableMap(substitutions());
         for (PlaybookDefinition playbook : PlaybookDefinition.loadAll(layout.stateMachinesDir())) {
@@ -247,6 +251,13 @@ public final class DrResponderStack extends Stack {
         m.put("PlanRollbackFunctionArn", functions.get("plan-rollback").alias().getFunctionArn());
         m.put("CheckAlarmFunctionArn", functions.get("check-alarm").alias().getFunctionArn());
         m.put("RecordRollbackFunctionArn", functions.get("record-rollback").alias().getFunctionArn());
+        m.put("ResolveTargetsFunctionArn", functions.get("resolve-credential-targets").alias().getFunctionArn());
+        m.put("CheckRotationFunctionArn", functions.get("check-rotation").alias().getFunctionArn());
+        m.put("MergeIpSetFunctionArn", functions.get("merge-ip-set").alias().getFunctionArn());
+        m.put("VerifyRotationFunctionArn", functions.get("verify-rotation").alias().getFunctionArn());
+        m.put("WafIpSetName", blockList.getName());
+        m.put("WafIpSetId", blockList.getAttrId());
+        m.put("WafScope", blockList.getScope());
         m.put("LedgerTableName", ledger.getTableName());
         m.put("TopicArn", topic.getTopicArn());
         m.put("DrMode", config.mode().value());
@@ -281,7 +292,7 @@ public final class DrResponderStack extends Stack {
                 .build();
         suppress(sm, "AwsSolutions-SF1", "Logs at ERROR without execution data: every step already lands on the incident timeline "
                 + "(ledger), and ALL-level logs would copy incident payloads into CloudWatch Logs at extra cost.");
-        grantPlaybookBasics(sm);
+        grantPlaybookBasics(sm, playbook.name());
         switch (playbook.name()) {
             case ROLLBACK -> grantRollbackLambdaAlias(sm.getRole());
             case RESTORE -> grantRestoreDatabase(sm.getRole());
@@ -453,9 +464,16 @@ public final class DrResponderStack extends Stack {
         acknowledgeNoResourceLevel(fn.role());
     }
 
+    /** The Lambda steps each playbook invokes: a state machine may invoke its own steps and no others. */
+    private static final Map<String, List<String>> PLAYBOOK_STEPS = Map.of(
+            ROLLBACK, List.of("record-step", "plan-rollback", "check-alarm", "record-rollback"),
+            CREDENTIALS, List.of("record-step", "resolve-credential-targets", "check-rotation", "merge-ip-set", "verify-rotation",
+                    // RotateSecret names the rotation function, so its caller must be allowed to invoke it.
+                    "secret-rotation"));
+
     /** What every playbook needs: its Lambda steps, the ledger, the topic. */
-    private void grantPlaybookBasics(StateMachine sm) {
-        for (String name : List.of("record-step", "plan-rollback", "check-alarm", "record-rollback")) {
+    private void grantPlaybookBasics(StateMachine sm, String playbook) {
+        for (String name : PLAYBOOK_STEPS.getOrDefault(playbook, List.of("record-step"))) {
             functions.get(name).alias().grantInvoke(sm.getRole());
         }
         grantLedger(sm.getRole());
@@ -495,9 +513,57 @@ public final class DrResponderStack extends Stack {
                 List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         allow(role, List.of("iam:ListAccessKeys", "iam:UpdateAccessKey"),
                 List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":user/*"), taggedProtected(), TAG_SCOPED);
+        // Temporary (ASIA...) keys of a role cannot be deactivated: the playbook revokes the role's older sessions.
+        allow(role, List.of("iam:PutRolePolicy"),
+                List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":role/*"), taggedProtected(), TAG_SCOPED);
         allow(role, List.of("wafv2:GetIPSet", "wafv2:UpdateIPSet"),
                 List.of(arn("wafv2", "regional/ipset/*/*")), taggedProtected(), TAG_SCOPED);
         allow(role, List.of("guardduty:GetFindings"), List.of(arn("guardduty", "detector/*")), null, READ_ONLY_LOOKUP);
+    }
+
+    /**
+     * The credential playbook's Java steps. The rotation function is invoked by Secrets Manager itself;
+     * it and the verifier need a network path to the databases (configure {@code vpc}).
+     */
+    private void credentialFunctions(Map<String, String> common) {
+        this.blockList = CfnIPSet.Builder.create(this, "BlockList")
+                .name(getStackName() + "-blocklist")
+                .description("DR Responder: IPs named in GuardDuty findings, blocked until the expiry on the incident timeline")
+                .scope("REGIONAL").ipAddressVersion("IPV4").addresses(List.of())
+                .tags(List.of(CfnTag.builder().key(config.protectionTagKey()).value("true").build()))
+                .build();
+        JavaFunction rotation = function("secret-rotation", "SecretRotation",
+                "com.drresponder.credentials.PostgresRotationHandler::handleRequest", common, null,
+                "DR Responder: Secrets Manager rotation for PostgreSQL (single user and alternating users)");
+        // Secrets rotate through the `live` alias ARN, so the permission sits on the alias.
+        rotation.alias().addPermission("SecretsManagerInvoke", software.amazon.awscdk.services.lambda.Permission.builder()
+                .principal(new ServicePrincipal("secretsmanager.amazonaws.com")).sourceAccount(Aws.ACCOUNT_ID).build());
+        allow(rotation.role(), List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecretVersionStage"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        allow(rotation.role(), List.of("secretsmanager:GetRandomPassword"), List.of("*"), null, NO_RESOURCE_LEVEL);
+        acknowledgeNoResourceLevel(rotation.role());
+
+        JavaFunction resolve = function("resolve-credential-targets", "ResolveTargets",
+                "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", common, null,
+                "DR Responder: resolves the opted-in secrets and principals a finding or request names");
+        allow(resolve.role(), List.of("secretsmanager:ListSecrets"), List.of("*"), null, NO_RESOURCE_LEVEL);
+        allow(resolve.role(), List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
+                List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        acknowledgeNoResourceLevel(resolve.role());
+
+        JavaFunction check = function("check-rotation", "CheckRotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest",
+                common, null, "DR Responder: waits for a rotation to finish (AWSCURRENT moved, no AWSPENDING left)");
+        allow(check.role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        acknowledgeNoResourceLevel(check.role());
+
+        JavaFunction merge = function("merge-ip-set", "MergeIpSet", "com.drresponder.credentials.MergeIpSetHandler::handleRequest",
+                common, null, "DR Responder: adds finding IPs to the WAF block list (pure computation)");
+        acknowledgeNoResourceLevel(merge.role());
+
+        JavaFunction verify = function("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest",
+                common, null, "DR Responder: proves the new password works and the old one no longer does");
+        allow(verify.role(), List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        acknowledgeNoResourceLevel(verify.role());
     }
 
     /** restore-drill: the restore permissions, plus deleting what the drill itself created (tagged dr:drill=true). */

@@ -144,7 +144,7 @@ class DrResponderStackTest {
 
     @Test
     void functions_should_beJava21Arm64WithSnapStartAndTracing_when_synthesized() {
-        template.resourceCountIs("AWS::Lambda::Function", 5);
+        template.resourceCountIs("AWS::Lambda::Function", 10);
         template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Runtime", "java21",
                 "Architectures", List.of("arm64"),
@@ -197,8 +197,8 @@ class DrResponderStackTest {
 
     @Test
     void functions_should_eachHaveLiveAliasOnPublishedVersion_when_synthesized() {
-        template.resourceCountIs("AWS::Lambda::Alias", 5);
-        template.resourceCountIs("AWS::Lambda::Version", 5);
+        template.resourceCountIs("AWS::Lambda::Alias", 10);
+        template.resourceCountIs("AWS::Lambda::Version", 10);
         stack.functions().values().forEach(fn -> template.hasResourceProperties("AWS::Lambda::Alias", Map.of(
                 "Name", "live",
                 "FunctionName", ref(fn.function()),

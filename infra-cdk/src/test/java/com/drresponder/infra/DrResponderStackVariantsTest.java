@@ -48,12 +48,14 @@ class DrResponderStackVariantsTest {
     @Test
     void stack_should_haveNoRules_when_noRuleFilesAndNoDrill() {
         bare.resourceCountIs("AWS::Events::Rule", 0);
-        bare.resourceCountIs("AWS::Lambda::Permission", 0);
+        // No EventBridge invoke permission; the one Lambda permission left is Secrets Manager's, for rotation.
+        bare.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of("Principal", "events.amazonaws.com"), 0);
+        bare.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of("Principal", "secretsmanager.amazonaws.com"), 1);
     }
 
     @Test
     void stack_should_stillDeployCoreResources_when_nothingElseHasLanded() {
-        bare.resourceCountIs("AWS::Lambda::Function", 5);
+        bare.resourceCountIs("AWS::Lambda::Function", 10);
         bare.resourceCountIs("AWS::DynamoDB::Table", 1);
         bare.resourceCountIs("AWS::SNS::Topic", 1);
         bare.resourceCountIs("AWS::SQS::Queue", 1);
