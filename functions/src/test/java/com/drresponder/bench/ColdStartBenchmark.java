@@ -6,6 +6,7 @@ import com.drresponder.events.RepositoryFiles;
 import com.drresponder.incident.Incident;
 import com.drresponder.incident.IncidentStatus;
 import com.drresponder.incident.Severity;
+import com.drresponder.rollback.RollbackEstate;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.LocalResponder;
 import com.drresponder.testsupport.AwsEmulator;
@@ -23,8 +24,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
-import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
@@ -125,19 +124,8 @@ class ColdStartBenchmark {
     }
 
     static String estate(AwsEmulator emulator) {
-        LambdaClient lambda = EmulatorClients.of(emulator, LambdaClient.builder());
-        // The protected function itself is never invoked here; only its versions and alias matter.
-        String arn = emulator.createJavaFunction("checkout-api", "example.Handler::handleRequest", Map.of());
-        lambda.tagResource(b -> b.resource(arn).tags(Map.of("dr:protected", "true")));
-        for (int v = 1; v <= 3; v++) {
-            String d = "release " + v;
-            lambda.updateFunctionConfiguration(b -> b.functionName("checkout-api").description(d));
-            lambda.publishVersion(b -> b.functionName("checkout-api").description(d));
-        }
-        lambda.createAlias(b -> b.functionName("checkout-api").name("live").functionVersion("3"));
-        EmulatorClients.of(emulator, CloudWatchClient.builder()).putMetricAlarm(b -> b.alarmName("checkout-api-live-errors")
-                .namespace("AWS/Lambda").metricName("Errors").statistic(Statistic.SUM).period(60).evaluationPeriods(1).threshold(1.0)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
+        String arn = RollbackEstate.protectedFunctionWithThreeVersions(emulator, EmulatorClients.of(emulator, LambdaClient.builder()));
+        RollbackEstate.firingAlarm(EmulatorClients.of(emulator, CloudWatchClient.builder()));
         return arn;
     }
 

@@ -52,7 +52,7 @@ public final class ColdStartDriver {
         Region region = Region.of(System.getenv("AWS_REGION"));
         var http = UrlConnectionHttpClient.create();
         String table = System.getenv("LEDGER_TABLE");
-        Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("INCIDENT#bench"), "sk", AttributeValue.fromS("META"));
+        Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("INCIDENT#bare-baseline"), "sk", AttributeValue.fromS("META"));
         switch (function) {
             case "incident-router" -> {
                 LambdaClient lambda = LambdaClient.builder().httpClient(http).region(region).build();
@@ -60,7 +60,7 @@ public final class ColdStartDriver {
                 lambda.listTags(b -> b.resource(System.getenv("BENCH_FUNCTION_ARN")));
                 ddb.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS("LOCK#bench"), "sk", AttributeValue.fromS("LOCK"))));
                 ddb.putItem(b -> b.tableName(table).item(key));
-                ddb.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS("INCIDENT#bench"), "sk", AttributeValue.fromS("STEP#1"))));
+                ddb.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS("INCIDENT#bare-baseline"), "sk", AttributeValue.fromS("STEP#1"))));
                 SfnClient.builder().httpClient(http).region(region).build().listStateMachines();
                 ddb.updateItem(b -> b.tableName(table).key(key).updateExpression("SET s = :s")
                         .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("x"))));
@@ -79,7 +79,7 @@ public final class ColdStartDriver {
             case "record-step", "record-rollback" -> {
                 DynamoDbClient ddb = DynamoDbClient.builder().httpClient(http).region(region).build();
                 ddb.getItem(b -> b.tableName(table).key(key));
-                ddb.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS("INCIDENT#bench"), "sk", AttributeValue.fromS("STEP#2"))));
+                ddb.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS("INCIDENT#bare-baseline"), "sk", AttributeValue.fromS("STEP#2"))));
                 ddb.updateItem(b -> b.tableName(table).key(key).updateExpression("SET s = :s")
                         .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("y"))));
                 SnsClient.builder().httpClient(http).region(region).build().publish(b -> b.topicArn(System.getenv("TOPIC_ARN")).message("bench"));

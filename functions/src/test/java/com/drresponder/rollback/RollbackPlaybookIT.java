@@ -6,7 +6,6 @@ import com.drresponder.events.RepositoryFiles;
 import com.drresponder.incident.IncidentStatus;
 import com.drresponder.incident.TimelineEntry;
 import com.drresponder.ledger.DynamoDbLedger;
-import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.LocalResponder;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
@@ -25,14 +24,10 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
-import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
-import software.amazon.awssdk.services.lambda.model.Runtime;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -43,11 +38,12 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  */
 @AwsEmulatorTest
 class RollbackPlaybookIT {
-    static final String FUNCTION = "checkout-api";
-    static final String ALARM = "checkout-api-live-errors";
-    static final String ALARM_EVENT = "events/samples/cloudwatch/lambda-errors-alarm.json";
+    static final String FUNCTION = RollbackEstate.FUNCTION;
+    static final String ALARM = RollbackEstate.ALARM;
+    static final String ALARM_EVENT = RollbackEstate.ALARM_EVENT;
 
     AwsEmulator emulator;
+    RollbackEstate estate;
     LocalResponder responder;
     LambdaClient lambda;
     CloudWatchClient cloudWatch;
@@ -55,48 +51,20 @@ class RollbackPlaybookIT {
 
     @BeforeEach
     void deploy(AwsEmulator emulator) {
+        deploy(emulator, Duration.ofSeconds(60));
+    }
+
+    void deploy(AwsEmulator emulator, Duration verifyWindow) {
         this.emulator = emulator;
-        lambda = EmulatorClients.of(emulator, LambdaClient.builder());
-        cloudWatch = EmulatorClients.of(emulator, CloudWatchClient.builder());
-        deployResponder(Duration.ofSeconds(60));
-        functionArn = protectedFunctionWithThreeVersions();
-        cloudWatch.putMetricAlarm(b -> b.alarmName(ALARM).namespace("AWS/Lambda").metricName("Errors")
-                .dimensions(d -> d.name("FunctionName").value(FUNCTION), d -> d.name("Resource").value(FUNCTION + ":live"))
-                .statistic(Statistic.SUM).period(60).evaluationPeriods(1).threshold(1.0)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
-        cloudWatch.setAlarmState(b -> b.alarmName(ALARM).stateValue(StateValue.ALARM).stateReason("Threshold Crossed"));
-    }
-
-    void deployResponder(Duration verifyWindow) {
-        String stateMachineArn = "arn:aws:states:" + emulator.region() + ":" + emulator.accountId() + ":stateMachine:rollback-lambda-alias";
-        responder = LocalResponder.create(emulator)
-                .env("VERIFY_WINDOW_SECONDS", Long.toString(verifyWindow.toSeconds()))
-                .env("VERIFY_POLL_SECONDS", "1")
-                .env("ROLLBACK_STATE_MACHINE_ARN", stateMachineArn)
-                .function("RecordStep", "com.drresponder.timeline.RecordStepHandler::handleRequest")
-                .function("PlanRollback", "com.drresponder.rollback.PlanRollbackHandler::handleRequest")
-                .function("RecordRollback", "com.drresponder.rollback.RecordRollbackHandler::handleRequest")
-                .function("CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler::handleRequest")
-                .function("IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest");
-        assertThat(responder.playbook("rollback-lambda-alias", Map.of())).isEqualTo(stateMachineArn);
-    }
-
-    String protectedFunctionWithThreeVersions() {
-        String arn = lambda.createFunction(b -> b.functionName(FUNCTION).runtime(Runtime.PYTHON3_12).handler("app.handler")
-                .role("arn:aws:iam::" + emulator.accountId() + ":role/" + AwsEmulator.LAMBDA_ROLE_NAME)
-                .code(c -> c.zipFile(SdkBytes.fromByteArray(new byte[] {80, 75, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})))
-                .tags(Map.of("dr:protected", "true"))).functionArn();
-        for (int v = 1; v <= 3; v++) {
-            String description = "release " + v;
-            lambda.updateFunctionConfiguration(b -> b.functionName(FUNCTION).description(description));
-            lambda.publishVersion(b -> b.functionName(FUNCTION).description(description));
-        }
-        lambda.createAlias(b -> b.functionName(FUNCTION).name("live").functionVersion("3"));
-        return arn;
+        estate = RollbackEstate.deploy(emulator, verifyWindow);
+        responder = estate.responder;
+        lambda = estate.lambda;
+        cloudWatch = estate.cloudWatch;
+        functionArn = estate.functionArn;
     }
 
     String aliasVersion() {
-        return lambda.getAlias(b -> b.functionName(FUNCTION).name("live")).functionVersion();
+        return estate.aliasVersion();
     }
 
     JsonNode route(String event) {
@@ -261,17 +229,6 @@ class RollbackPlaybookIT {
         assertThat(aliasVersion()).isEqualTo("3");
         assertThat(responder.ledger().timeline("manual-dry-run")).filteredOn(e -> e.action().equals("Dry run")).singleElement()
                 .satisfies(e -> assertThat(e.detail()).contains("Would rollback checkout-api:live from 3 to 2"));
-    }
-
-    void deploy(AwsEmulator emulator, Duration verifyWindow) {
-        this.emulator = emulator;
-        deployResponder(verifyWindow);
-        functionArn = protectedFunctionWithThreeVersions();
-        cloudWatch.putMetricAlarm(b -> b.alarmName(ALARM).namespace("AWS/Lambda").metricName("Errors")
-                .dimensions(d -> d.name("FunctionName").value(FUNCTION), d -> d.name("Resource").value(FUNCTION + ":live"))
-                .statistic(Statistic.SUM).period(60).evaluationPeriods(1).threshold(1.0)
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
-        cloudWatch.setAlarmState(b -> b.alarmName(ALARM).stateValue(StateValue.ALARM).stateReason("Threshold Crossed"));
     }
 
     /** Starts the playbook as an operator would (no router): the input carries its own incident id. */
