@@ -41,7 +41,7 @@ final class Follower {
 
     /** What a followed execution came to. */
     record Result(String executionArn, String incidentId, ExecutionStatus status, String error, String cause, Duration elapsed,
-                  Map<String, Step> steps) {}
+                  Map<String, Step> steps, Map<String, JsonNode> states) {}
 
     private final Drctl cli;
     private final Target target;
@@ -159,7 +159,7 @@ final class Follower {
         }
         Instant stop = d.stopDate() == null ? Instant.now() : d.stopDate();
         return new Result(executionArn, incidentId, d.status(), d.error() != null ? d.error() : failure, d.cause(),
-                Duration.between(d.startDate(), stop), steps);
+                Duration.between(d.startDate(), stop), steps, states);
     }
 
     void report(Result r) {
@@ -177,8 +177,9 @@ final class Follower {
             cli.out.println(n.toPrettyString());
             return;
         }
-        r.steps().values().stream().filter(s -> s.runs > 1).forEach(s ->
-                cli.out.printf("  (loop) %-38s ran %d times, %s in all%n", s.name, s.runs, Views.duration(s.total)));
+        r.steps().values().stream().filter(s -> s.runs > 1 && shown(s)).forEach(s ->
+                cli.out.printf("  (loop) %-38s ran %d times, %s in all%s%n", s.name, s.runs, Views.duration(s.total),
+                        s.type.equals("Wait") ? waitingFor(r.states(), s, r.incidentId()) : ""));
         cli.out.printf("outcome    %s in %s%s%n", r.status(), Views.duration(r.elapsed()),
                 r.error() == null ? "" : ": " + r.error() + (r.cause() == null ? "" : " (" + Views.abbreviate(r.cause(), 160) + ")"));
         incident.ifPresent(i -> cli.out.printf("incident   %s is %s%n", i.id(), i.status()));

@@ -101,7 +101,7 @@ class DrctlIT {
         Thread ok = Thread.ofVirtual().start(() -> {
             try {
                 // clear the alarm only once the verify loop has waited a few rounds
-                while (waits(runtime) < 6) {
+                while (waits(runtime) < 8) {
                     Thread.sleep(300);
                 }
                 runtime.alarm(software.amazon.awssdk.services.cloudwatch.model.StateValue.OK, "recovered");
@@ -120,7 +120,8 @@ class DrctlIT {
 
         // THEN the checklist shows the loop and what it waits for, then the resolution
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("[..] ").contains("verify loop").contains("(loop) Check alarm")
+        assertThat(r.out()).contains("[..] ").contains("(loop) Check alarm")
+                .containsPattern("\\(loop\\) Wait before next check +ran \\d+ times, .*: waiting the seconds in \\S+ - Poll interval of the verify loop")
                 .contains("outcome    SUCCEEDED").contains("is RESOLVED");
         ok.interrupt();
     }
