@@ -3,6 +3,7 @@ package com.drresponder.testing;
 import com.drresponder.common.Json;
 import com.drresponder.events.RepositoryFiles;
 import com.drresponder.ledger.DynamoDbLedger;
+import com.drresponder.local.ResponderDeployment;
 import com.drresponder.testsupport.AwsEmulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -12,14 +13,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -34,10 +29,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * The responder deployed into the local emulator the way the stack deploys it: the ledger table, the
  * notification topic (with an SQS queue subscribed, so tests can read what people would receive), the
  * Java functions served by the Lambda host, and the playbooks' real ASL with their substitutions.
+ * Table, topic and substitutions come from {@link ResponderDeployment}, the one place local runs build
+ * the responder ({@code drctl local} deploys everything with it at once).
  */
 public final class LocalResponder {
-    public static final String TABLE = "dr-ledger";
-    private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([A-Za-z0-9]+)}");
+    public static final String TABLE = ResponderDeployment.TABLE;
 
     public final AwsEmulator emulator;
     public final DynamoDbClient dynamo;
@@ -58,8 +54,8 @@ public final class LocalResponder {
         this.sqs = EmulatorClients.of(emulator, SqsClient.builder());
         this.sfn = EmulatorClients.of(emulator, SfnClient.builder());
         this.lambda = EmulatorClients.of(emulator, LambdaClient.builder());
-        createLedgerTable();
-        this.topicArn = sns.createTopic(b -> b.name("dr-notifications")).topicArn();
+        ResponderDeployment.createLedgerTable(dynamo, TABLE);
+        this.topicArn = sns.createTopic(b -> b.name(ResponderDeployment.TOPIC)).topicArn();
         this.queueUrl = sqs.createQueue(b -> b.queueName("dr-notifications-tap")).queueUrl();
         String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
@@ -91,10 +87,9 @@ public final class LocalResponder {
 
     /** Creates a playbook's state machine from statemachines/{@code name}.asl.json with the given extra substitutions. */
     public String playbook(String name, Map<String, String> extraSubstitutions) {
-        Map<String, String> values = new HashMap<>(extraSubstitutions);
+        Map<String, String> values = new HashMap<>(ResponderDeployment.substitutions(Map.of(), topicArn,
+                emulator.region(), emulator.accountId(), extraSubstitutions));
         functionArns.forEach((logical, arn) -> values.put(logical + "FunctionArn", arn));
-        values.put("LedgerTableName", TABLE);
-        values.put("TopicArn", topicArn);
         String definition = substitute(RepositoryFiles.read("statemachines/" + name + ".asl.json"), values);
         String arn = sfn.createStateMachine(b -> b.name(name).definition(definition)
                 .roleArn("arn:aws:iam::" + emulator.accountId() + ":role/dr-playbooks")).stateMachineArn();
@@ -104,16 +99,7 @@ public final class LocalResponder {
 
     /** Replaces every {@code ${Name}}; an unknown name fails, as CloudFormation would. */
     public static String substitute(String template, Map<String, String> values) {
-        Matcher m = SUBSTITUTION.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = values.get(m.group(1));
-            if (value == null) {
-                throw new IllegalArgumentException("no value for substitution ${" + m.group(1) + "}");
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        return m.appendTail(out).toString();
+        return ResponderDeployment.substitute(template, values);
     }
 
     public DynamoDbLedger ledger() {
@@ -159,18 +145,6 @@ public final class LocalResponder {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private void createLedgerTable() {
-        dynamo.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName("sk").attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName("gsi1pk").attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName("gsi1sk").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
-                .globalSecondaryIndexes(g -> g.indexName("byStatus")
-                        .keySchema(k -> k.attributeName("gsi1pk").keyType(KeyType.HASH), k -> k.attributeName("gsi1sk").keyType(KeyType.RANGE))
-                        .projection(p -> p.projectionType(ProjectionType.ALL))));
     }
 
     private static void sleep(long millis) {
