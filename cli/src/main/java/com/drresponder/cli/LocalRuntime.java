@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -85,9 +86,18 @@ final class LocalRuntime implements AutoCloseable {
 
     LocalRuntime deploy(PrintStream log) {
         long t0 = System.nanoTime();
+        Map<String, String> settings = new java.util.HashMap<>(settings());
+        // The stack's WAF block list, which the credential playbook adds hostile IPs to.
+        try (var waf = target.client(software.amazon.awssdk.services.wafv2.Wafv2Client.builder())) {
+            var ipSet = waf.createIPSet(b -> b.name("dr-responder-blocklist").scope("REGIONAL").ipAddressVersion("IPV4")
+                    .addresses(List.of())).summary();
+            settings.put("WafIpSetName", ipSet.name());
+            settings.put("WafIpSetId", ipSet.id());
+            settings.put("WafScope", "REGIONAL");
+        }
         deployed = ResponderDeployment.deploy(target.dynamo(), target.client(SnsClient.builder()), target.sfn(),
                 emulator::createJavaFunction, root.resolve("statemachines"), emulator.region(), emulator.accountId(),
-                environment(), settings());
+                environment(), settings);
         target.close();
         target = Target.local(state(ProcessHandle.current().pid()));
         log.printf("deployed: ledger %s, topic %s, %d functions, playbooks %s (%d ms)%n", deployed.table(),

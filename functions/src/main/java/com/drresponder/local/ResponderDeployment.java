@@ -47,7 +47,12 @@ public final class ResponderDeployment {
             new FunctionSpec("record-step", "RecordStep", "com.drresponder.timeline.RecordStepHandler::handleRequest"),
             new FunctionSpec("plan-rollback", "PlanRollback", "com.drresponder.rollback.PlanRollbackHandler::handleRequest"),
             new FunctionSpec("check-alarm", "CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler::handleRequest"),
-            new FunctionSpec("record-rollback", "RecordRollback", "com.drresponder.rollback.RecordRollbackHandler::handleRequest"));
+            new FunctionSpec("record-rollback", "RecordRollback", "com.drresponder.rollback.RecordRollbackHandler::handleRequest"),
+            new FunctionSpec("secret-rotation", "SecretRotation", "com.drresponder.credentials.PostgresRotationHandler::handleRequest"),
+            new FunctionSpec("resolve-credential-targets", "ResolveTargets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest"),
+            new FunctionSpec("check-rotation", "CheckRotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest"),
+            new FunctionSpec("merge-ip-set", "MergeIpSet", "com.drresponder.credentials.MergeIpSetHandler::handleRequest"),
+            new FunctionSpec("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest"));
     public static final FunctionSpec ROUTER_FUNCTION =
             new FunctionSpec(ROUTER, "IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest");
 
