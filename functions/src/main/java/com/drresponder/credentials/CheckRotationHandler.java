@@ -3,9 +3,7 @@ package com.drresponder.credentials;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.drresponder.common.AwsClients;
-import com.drresponder.common.Json;
 import com.drresponder.common.Telemetry;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +28,6 @@ public final class CheckRotationHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode in = Json.MAPPER.readTree(input);
-        Json.MAPPER.writeValue(output, Telemetry.invocation(context, () -> progress.check(in)));
+        Telemetry.handleJson(input, output, context, in -> progress.check(in));
     }
 }

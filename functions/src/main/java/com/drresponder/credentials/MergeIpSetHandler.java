@@ -2,9 +2,7 @@ package com.drresponder.credentials;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.drresponder.common.Json;
 import com.drresponder.common.Telemetry;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +27,6 @@ public final class MergeIpSetHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode in = Json.MAPPER.readTree(input);
-        Json.MAPPER.writeValue(output, Telemetry.invocation(context, () -> merge.merge(in)));
+        Telemetry.handleJson(input, output, context, in -> merge.merge(in));
     }
 }

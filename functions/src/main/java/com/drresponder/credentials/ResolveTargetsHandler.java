@@ -3,9 +3,7 @@ package com.drresponder.credentials;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.drresponder.common.AwsClients;
-import com.drresponder.common.Json;
 import com.drresponder.common.Telemetry;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,11 +29,6 @@ public final class ResolveTargetsHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode in = Json.MAPPER.readTree(input);
-        CredentialTargets targets = Telemetry.invocation(context, () -> {
-            Telemetry.correlate(Json.text(in, "incidentId"));
-            return resolver.resolve(in);
-        });
-        Json.MAPPER.writeValue(output, targets);
+        Telemetry.handleJson(input, output, context, in -> resolver.resolve(in));
     }
 }

@@ -64,12 +64,7 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode in = Json.MAPPER.readTree(input);
-        ObjectNode result = Telemetry.invocation(context, () -> {
-            Telemetry.correlate(Json.text(in, "incidentId"));
-            return record(in);
-        });
-        Json.MAPPER.writeValue(output, result);
+        Telemetry.handleJson(input, output, context, in -> record(in));
     }
 
     ObjectNode record(JsonNode in) {

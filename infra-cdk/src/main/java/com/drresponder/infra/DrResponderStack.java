@@ -543,6 +543,8 @@ public final class DrResponderStack extends Stack {
         allow(rotation.role(), List.of("secretsmanager:GetRandomPassword"), List.of("*"), null, NO_RESOURCE_LEVEL);
         acknowledgeNoResourceLevel(rotation.role());
 
+        placeInVpc(rotation);
+
         JavaFunction resolve = function("resolve-credential-targets", "ResolveTargets",
                 "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", common, null,
                 "DR Responder: resolves the opted-in secrets and principals a finding or request names");
@@ -564,6 +566,24 @@ public final class DrResponderStack extends Stack {
                 common, null, "DR Responder: proves the new password works and the old one no longer does");
         allow(verify.role(), List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         acknowledgeNoResourceLevel(verify.role());
+        placeInVpc(verify);
+    }
+
+    /**
+     * Functions that open database connections run in the configured VPC ({@code vpc}: subnets with a route
+     * to the databases, security groups the databases admit). Without {@code vpc} they run outside any VPC,
+     * which only reaches publicly accessible databases.
+     */
+    private void placeInVpc(JavaFunction fn) {
+        DrConfig.VpcConfig vpc = config.vpc();
+        if (vpc == null) {
+            return;
+        }
+        ((software.amazon.awscdk.services.lambda.CfnFunction) fn.function().getNode().getDefaultChild())
+                .addPropertyOverride("VpcConfig", Map.of("SubnetIds", vpc.subnetIds(), "SecurityGroupIds", vpc.securityGroupIds()));
+        // What AWSLambdaVPCAccessExecutionRole grants: Lambda manages the function's network interfaces.
+        allow(fn.role(), List.of("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"), List.of("*"), null, NO_RESOURCE_LEVEL);
     }
 
     /** restore-drill: the restore permissions, plus deleting what the drill itself created (tagged dr:drill=true). */

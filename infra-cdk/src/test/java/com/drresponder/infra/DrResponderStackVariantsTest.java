@@ -25,6 +25,7 @@ class DrResponderStackVariantsTest {
     static Path empty;
 
     static Template bare;
+    static Template inVpc;
     static DrResponderStack repoStack;
     static Template repo;
 
@@ -35,6 +36,10 @@ class DrResponderStackVariantsTest {
         raw.put("drillSchedule", null);
         DrConfig enforceNoDrill = DrConfigLoader.fromMap(raw);
         bare = Template.fromStack(TestStacks.stack(TestStacks.app(), enforceNoDrill, TestStacks.emptyLayout(empty)));
+
+        Map<String, Object> vpc = new HashMap<>();
+        vpc.put("vpc", Map.of("vpcId", "vpc-0123456789abcdef0", "subnetIds", List.of("subnet-0123456789abcdef1", "subnet-0123456789abcdef2"), "securityGroupIds", List.of("sg-0123456789abcdef0")));
+        inVpc = Template.fromStack(TestStacks.stack(TestStacks.app(), DrConfigLoader.fromMap(vpc), TestStacks.emptyLayout(empty)));
 
         repoStack = TestStacks.stack(TestStacks.app(), DrConfig.defaults(), TestStacks.repositoryLayout());
         repo = Template.fromStack(repoStack);
@@ -118,5 +123,21 @@ class DrResponderStackVariantsTest {
 
         assertThatThrownBy(() -> DrConfigLoader.load(app.getNode(), empty))
                 .hasMessage("drResponder.mode must be \"enforce\" or \"dry-run\", got \"yes\"");
+    }
+
+    @Test
+    void databaseFacingFunctions_should_runInTheConfiguredVpc_when_vpcIsSet() {
+        Map<String, Object> vpcConfig = Map.of("VpcConfig", Map.of("SubnetIds", List.of("subnet-0123456789abcdef1", "subnet-0123456789abcdef2"),
+                "SecurityGroupIds", List.of("sg-0123456789abcdef0")));
+        inVpc.resourcePropertiesCountIs("AWS::Lambda::Function", vpcConfig, 2);
+        inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "com.drresponder.credentials.PostgresRotationHandler::handleRequest", "VpcConfig", Match.anyValue())));
+        inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", "VpcConfig", Match.anyValue())));
+    }
+
+    @Test
+    void functions_should_runOutsideAnyVpc_when_vpcIsNotSet() {
+        bare.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("VpcConfig", Match.anyValue()), 0);
     }
 }
