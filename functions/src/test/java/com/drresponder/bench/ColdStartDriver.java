@@ -78,6 +78,10 @@ public final class ColdStartDriver {
                     .describeAlarms(b -> b.alarmNames("checkout-api-live-errors"));
             case "record-step", "record-rollback" -> {
                 DynamoDbClient ddb = DynamoDbClient.builder().httpClient(http).region(region).build();
+                if (function.equals("record-rollback")) { // bad version and alias history first
+                    ddb.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS("BADVERSION#bare"), "sk", AttributeValue.fromS("V#3"))));
+                    ddb.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS("ALIAS#bare"), "sk", AttributeValue.fromS("AT#1"))));
+                }
                 ddb.getItem(b -> b.tableName(table).key(key));
                 ddb.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS("INCIDENT#bare-baseline"), "sk", AttributeValue.fromS("STEP#2"))));
                 ddb.updateItem(b -> b.tableName(table).key(key).updateExpression("SET s = :s")
