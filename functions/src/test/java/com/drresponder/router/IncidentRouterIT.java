@@ -1,0 +1,80 @@
+package com.drresponder.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.drresponder.events.RepositoryFiles;
+import com.drresponder.testing.LocalResponder;
+import com.drresponder.testsupport.AwsEmulator;
+import com.drresponder.testsupport.AwsEmulatorTest;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+
+/**
+ * The deployed router function in the emulator: bad input fails the invocation with a specific message
+ * (so EventBridge sends it to the dead-letter queue) and changes nothing anywhere; dry-run records and
+ * starts nothing.
+ */
+@AwsEmulatorTest
+class IncidentRouterIT {
+    static final String ROLLBACK_SM = "arn:aws:states:us-east-1:123456789012:stateMachine:rollback-lambda-alias";
+
+    LocalResponder responder;
+
+    @BeforeEach
+    void deploy(AwsEmulator emulator) {
+        responder = LocalResponder.create(emulator).env("ROLLBACK_STATE_MACHINE_ARN", ROLLBACK_SM)
+                .function("RecordStep", "com.drresponder.timeline.RecordStepHandler::handleRequest")
+                .function("PlanRollback", "com.drresponder.rollback.PlanRollbackHandler::handleRequest")
+                .function("RecordRollback", "com.drresponder.rollback.RecordRollbackHandler::handleRequest")
+                .function("CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler::handleRequest")
+                .function("IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest");
+        responder.playbook("rollback-lambda-alias", Map.of());
+        responder.notifications(); // drop the subscription confirmation, if any
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "truncated JSON|{\"version\":\"0\",\"id\":\"1\",\"detail-type\":\"CloudWatch Alarm State|event is not valid JSON",
+        "wrong type|[1,2,3]|event must be a JSON object",
+        "no detail|{\"id\":\"1\",\"source\":\"aws.cloudwatch\",\"detail-type\":\"CloudWatch Alarm State Change\",\"account\":\"1\",\"region\":\"us-east-1\",\"time\":\"t\"}|event has no \"detail\" object",
+        "unknown source|{\"id\":\"1\",\"source\":\"aws.ec2\",\"detail-type\":\"EC2 Instance State-change Notification\",\"account\":\"1\",\"region\":\"us-east-1\",\"time\":\"t\",\"detail\":{}}|unsupported event: source \"aws.ec2\"",
+        "invalid manual request|{\"id\":\"1\",\"source\":\"drresponder.manual\",\"detail-type\":\"Manual Playbook Request\",\"account\":\"123456789012\",\"region\":\"us-east-1\",\"time\":\"t\",\"detail\":{\"playbook\":\"rollback-lambda-alias\",\"functionName\":\"checkout-api\"}}|alias: is required"
+    })
+    void router_should_failWithSpecificErrorAndChangeNothing_when_eventIsBad(String name, String event, String expected) {
+        // WHEN the deployed router receives the bad event
+        InvokeResponse response = responder.invoke("IncidentRouter", event);
+
+        // THEN the invocation fails (so EventBridge retries into the DLQ) with a message saying what is wrong
+        assertThat(response.functionError()).isEqualTo("Unhandled");
+        assertThat(response.payload().asUtf8String()).contains("RejectedEventException").contains(expected.replace("\"", "\\\""));
+        // AND nothing changed in the emulator: no ledger item, no execution, no notification
+        assertThat(responder.dynamo.scan(b -> b.tableName(LocalResponder.TABLE)).count()).isZero();
+        assertThat(responder.sfn.listExecutions(b -> b.stateMachineArn(ROLLBACK_SM)).executions()).isEmpty();
+        assertThat(responder.notifications()).isEmpty();
+    }
+
+    @Test
+    void router_should_recordPlanAndStartNothing_when_modeIsDryRun(AwsEmulator emulator) {
+        // GIVEN the responder deployed in dry-run mode (the stack's default) and a protected function
+        emulator.reset();
+        responder = LocalResponder.create(emulator).env("ROLLBACK_STATE_MACHINE_ARN", ROLLBACK_SM).env("DR_MODE", "dry-run")
+                .function("IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest");
+        String fn = emulator.createJavaFunction("checkout-api", "example.Handler::handleRequest", Map.of());
+        responder.lambda.tagResource(b -> b.resource(fn).tags(Map.of("dr:protected", "true")));
+
+        // WHEN the alarm event arrives
+        InvokeResponse response = responder.invoke("IncidentRouter", RepositoryFiles.read("events/samples/cloudwatch/lambda-errors-alarm.json"));
+
+        // THEN the plan is on the timeline and announced, and no execution exists
+        String incidentId = LocalResponder.json(response.payload().asUtf8String()).get("incidentId").asText();
+        assertThat(LocalResponder.json(response.payload().asUtf8String()).get("outcome").asText()).isEqualTo("DRY_RUN");
+        assertThat(responder.ledger().timeline(incidentId)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).startsWith("Would start playbook rollback-lambda-alias on checkout-api:live"));
+        assertThat(responder.notifications()).singleElement()
+                .satisfies(n -> assertThat(n.get("Subject").asText()).isEqualTo("[P2] Dry run: rollback-lambda-alias on checkout-api:live"));
+    }
+}
