@@ -24,6 +24,8 @@ public final class DynamoDbLedger implements Ledger {
     static final String META = "META";
     static final String STEP_PREFIX = "STEP#";
     static final String LOCK_PREFIX = "LOCK#";
+    static final String ALIAS_PREFIX = "ALIAS#";
+    static final String BAD_VERSION_PREFIX = "BADVERSION#";
     static final String INCIDENTS_INDEX = "byStatus";
 
     private final DynamoDbClient dynamo;
@@ -158,6 +160,38 @@ public final class DynamoDbLedger implements Ledger {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    @Override
+    public void recordAliasChange(AliasChange change) {
+        dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", s(ALIAS_PREFIX + change.aliasArn()),
+                "sk", s("AT#" + change.at()), "version", s(change.version()), "source", s(change.source()),
+                "at", s(change.at().toString()))));
+    }
+
+    @Override
+    public List<AliasChange> aliasHistory(String aliasArn) {
+        return dynamo.query(b -> b.tableName(table).consistentRead(true).scanIndexForward(false).limit(50)
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(ALIAS_PREFIX + aliasArn))))
+                .items().stream()
+                .map(i -> new AliasChange(aliasArn, str(i, "version"), Instant.parse(str(i, "at")), str(i, "source")))
+                .toList();
+    }
+
+    @Override
+    public void markBadVersion(String functionArn, String version, String incidentId, Instant at) {
+        dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", s(BAD_VERSION_PREFIX + functionArn),
+                "sk", s("VERSION#" + version), "version", s(version), "incidentId", s(incidentId), "at", s(at.toString()))));
+    }
+
+    @Override
+    public java.util.Set<String> badVersions(String functionArn) {
+        java.util.Set<String> versions = new java.util.HashSet<>();
+        dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true).keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(BAD_VERSION_PREFIX + functionArn))))
+                .items().forEach(i -> versions.add(str(i, "version")));
+        return versions;
     }
 
     private static Map<String, AttributeValue> incidentKey(String id) {

@@ -37,6 +37,17 @@ public interface Ledger {
     /** Releases the lock only if {@code incidentId} holds it; returns whether it did. */
     boolean releaseLock(String resource, String incidentId);
 
+    /** Remembers that an alias pointed at a version from a time on (deployments seen in CloudTrail, rollbacks). */
+    void recordAliasChange(AliasChange change);
+
+    /** Newest first. */
+    List<AliasChange> aliasHistory(String aliasArn);
+
+    /** A version that was rolled back from: never chosen as a rollback target again. */
+    void markBadVersion(String functionArn, String version, String incidentId, Instant at);
+
+    java.util.Set<String> badVersions(String functionArn);
+
     /** Outcome of {@link #acquireLock}: acquired, or held by {@code holder}. */
     record LockResult(boolean acquired, String holder) {
         public static LockResult granted(String incidentId) {

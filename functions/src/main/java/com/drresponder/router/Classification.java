@@ -25,6 +25,9 @@ public sealed interface Classification {
             boolean autoStart,
             boolean dryRunRequested) implements Classification {}
 
+    /** A fact to remember, not an incident: an alias now points at a new version. */
+    record RecordAliasChange(ProtectedResource resource, com.drresponder.ledger.AliasChange change) implements Classification {}
+
     record Ignore(String reason) implements Classification {}
 
     record Reject(String error) implements Classification {}

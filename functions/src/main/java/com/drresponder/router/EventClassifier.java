@@ -8,10 +8,11 @@ final class EventClassifier {
     private final RdsEventClassifier rds;
     private final GuardDutyFindingClassifier guardDuty;
     private final ManualRequestClassifier manual = new ManualRequestClassifier();
+    private final AliasChangeClassifier aliasChanges = new AliasChangeClassifier();
 
-    EventClassifier(Settings settings, ResourceTags tags) {
+    EventClassifier(Settings settings, ResourceTags tags, RdsTopology topology) {
         this.alarms = new AlarmEventClassifier(tags);
-        this.rds = new RdsEventClassifier(settings.autoRestoreEventIds());
+        this.rds = new RdsEventClassifier(settings.autoRestoreEventIds(), topology);
         this.guardDuty = new GuardDutyFindingClassifier(settings.guardDutyMinSeverity());
     }
 
@@ -21,6 +22,7 @@ final class EventClassifier {
             case "aws.rds|RDS DB Cluster Event", "aws.rds|RDS DB Instance Event" -> rds.classify(event);
             case "aws.guardduty|GuardDuty Finding" -> guardDuty.classify(event);
             case "drresponder.manual|Manual Playbook Request" -> manual.classify(event);
+            case "aws.lambda|AWS API Call via CloudTrail" -> aliasChanges.classify(event);
             default -> new Classification.Reject("unsupported event: source \"" + event.source()
                     + "\", detail-type \"" + event.detailType() + "\"");
         };

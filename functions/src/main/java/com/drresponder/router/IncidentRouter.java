@@ -31,9 +31,9 @@ public final class IncidentRouter {
     private final PlaybookStarter starter;
     private final Clock clock;
 
-    public IncidentRouter(Settings settings, ResourceTags tags, Ledger ledger, Notifier notifier, PlaybookStarter starter, Clock clock) {
+    public IncidentRouter(Settings settings, ResourceTags tags, RdsTopology topology, Ledger ledger, Notifier notifier, PlaybookStarter starter, Clock clock) {
         this.settings = settings;
-        this.classifier = new EventClassifier(settings, tags);
+        this.classifier = new EventClassifier(settings, tags, topology);
         this.protection = new ProtectionPolicy(tags, settings.protectionTagKey(), settings.protectedResources());
         this.ledger = ledger;
         this.notifier = notifier;
@@ -52,6 +52,7 @@ public final class IncidentRouter {
         return switch (classification) {
             case Classification.Reject r -> RouterResult.rejected(r.error());
             case Classification.Ignore i -> RouterResult.ignored(i.reason());
+            case Classification.RecordAliasChange r -> recordAliasChange(r);
             case Classification.Decision d -> decide(d);
         };
     }
@@ -88,6 +89,16 @@ public final class IncidentRouter {
             ledger.append(incidentId, TimelineEntry.of(now, ACTOR, "Incident opened", "opened", d.summary()));
         }
         return start(d, incidentId, input);
+    }
+
+    private RouterResult recordAliasChange(Classification.RecordAliasChange r) {
+        ProtectionPolicy.Verdict verdict = protection.check(r.resource());
+        if (verdict.notProtectedBecause().isPresent()) {
+            return RouterResult.ignored("not protected: " + verdict.notProtectedBecause().get());
+        }
+        ledger.recordAliasChange(r.change());
+        return new RouterResult(RouterResult.Outcome.RECORDED, null, null, r.resource().lockKey(), null,
+                "alias " + r.resource().displayName() + " -> version " + r.change().version());
     }
 
     private RouterResult start(Classification.Decision d, String incidentId, ObjectNode input) {

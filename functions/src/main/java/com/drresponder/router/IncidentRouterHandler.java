@@ -71,14 +71,15 @@ public final class IncidentRouterHandler implements RequestStreamHandler {
 
     private static IncidentRouter fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
+        Lazy<RdsClient> rds = Lazy.of(() -> AwsClients.create(RdsClient.builder()));
         ResourceTags tags = new AwsResourceTags(
                 Lazy.of(() -> AwsClients.create(LambdaClient.builder())),
-                Lazy.of(() -> AwsClients.create(RdsClient.builder())),
+                rds,
                 Lazy.of(() -> AwsClients.create(SecretsManagerClient.builder())),
                 Lazy.of(() -> AwsClients.create(CloudWatchClient.builder())),
                 // IAM is global: the SDK resolves its global endpoint from any region.
                 Lazy.of(() -> AwsClients.create(IamClient.builder())));
-        return new IncidentRouter(settings, tags,
+        return new IncidentRouter(settings, tags, new AwsRdsTopology(rds),
                 new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()),
                 new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()),
                 new StepFunctionsPlaybookStarter(AwsClients.create(SfnClient.builder())),

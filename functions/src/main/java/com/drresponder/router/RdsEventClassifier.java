@@ -5,20 +5,34 @@ import com.drresponder.incident.Severity;
 import com.drresponder.playbook.RestoreRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * RDS DB Cluster / DB Instance events. A failure or storage-full event on a protected database opens
- * an incident and proposes a ready-to-run restore input; only event IDs listed in configuration
- * ({@code AUTO_RESTORE_EVENT_IDS}) start a restore on their own, since a restore is a big step.
- * Failover and restore notifications are RDS healing or reporting on itself: nothing to do.
+ * RDS DB Cluster / DB Instance events, by EventID (categories are too coarse: "failover" holds both
+ * "failover failed" and "failover completed"). A failure or storage-full event on a protected database
+ * opens an incident with a ready-to-run restore input; only EventIDs listed in configuration
+ * ({@code AUTO_RESTORE_EVENT_IDS}) start a restore on their own, because a restore is a big step.
+ * Events of an Aurora member instance are attributed to its cluster: Aurora restores whole clusters.
  */
 final class RdsEventClassifier {
-    private final Set<String> autoRestoreEventIds;
+    /** EventID -> severity, for the events that may call for a restore. Sources: AWS RDS/Aurora event tables. */
+    static final Map<String, Severity> RECOVERY_EVENTS = Map.of(
+            "RDS-EVENT-0031", Severity.P1, // DB instance failed (incompatible configuration or storage issue)
+            "RDS-EVENT-0069", Severity.P1, // Aurora cluster failover failed
+            "RDS-EVENT-0221", Severity.P1, // storage-full threshold reached, database shut down
+            "RDS-EVENT-0007", Severity.P1, // allocated storage exhausted
+            "RDS-EVENT-0222", Severity.P2, // approaching the storage-full threshold
+            "RDS-EVENT-0227", Severity.P2);  // Aurora cluster storage dangerously low
+    static final Set<String> STORAGE_EVENTS = Set.of("RDS-EVENT-0221", "RDS-EVENT-0007", "RDS-EVENT-0222", "RDS-EVENT-0227");
 
-    RdsEventClassifier(Set<String> autoRestoreEventIds) {
+    private final Set<String> autoRestoreEventIds;
+    private final RdsTopology topology;
+
+    RdsEventClassifier(Set<String> autoRestoreEventIds, RdsTopology topology) {
         this.autoRestoreEventIds = autoRestoreEventIds;
+        this.topology = topology;
     }
 
     Classification classify(EventEnvelope event) {
@@ -30,24 +44,25 @@ final class RdsEventClassifier {
         if (sourceArn == null || sourceId == null || eventId == null) {
             return new Classification.Reject("RDS event has no SourceArn, SourceIdentifier or EventID");
         }
-        Set<String> categories = new HashSet<>();
-        d.path("EventCategories").forEach(c -> categories.add(c.asText().toLowerCase()));
-        boolean cluster = sourceArn.contains(":cluster:");
-        boolean failure = categories.contains("failure");
-        boolean storage = categories.contains("low storage") || categories.contains("storage-full")
-                || message != null && message.toLowerCase().contains("storage-full");
-        if (!failure && !storage) {
-            return new Classification.Ignore("RDS event " + eventId + " (" + String.join(", ", categories)
-                    + ") on " + sourceId + " needs no recovery: " + message);
+        Severity severity = RECOVERY_EVENTS.get(eventId);
+        if (severity == null) {
+            return new Classification.Ignore("RDS " + eventId + " on " + sourceId + " needs no recovery: " + message);
         }
+        boolean clusterEvent = sourceArn.contains(":cluster:");
+        Optional<String> cluster = clusterEvent ? Optional.of(sourceId) : topology.clusterOf(sourceId);
+        String prefix = sourceArn.substring(0, sourceArn.indexOf(clusterEvent ? ":cluster:" : ":db:"));
+        String targetId = cluster.orElse(sourceId);
+        String targetArn = cluster.isPresent() ? prefix + ":cluster:" + targetId : sourceArn;
         ObjectNode input = Json.object()
-                .put(cluster ? "clusterId" : "instanceId", sourceId)
+                .put(cluster.isPresent() ? "clusterId" : "instanceId", targetId)
                 .put("restoreTime", "latest")
                 .put("cutover", "none")
                 .put("approval", true)
-                .put("reason", "RDS " + eventId + ": " + message);
-        ProtectedResource resource = new ProtectedResource(cluster ? "rds-cluster" : "rds-instance", sourceArn, sourceArn, sourceId);
-        return new Classification.Decision(RestoreRequest.PLAYBOOK, resource, Severity.P1, input, eventId + "@" + event.time(),
-                "rds:" + eventId, "RDS " + eventId + " on " + sourceId + ": " + message, autoRestoreEventIds.contains(eventId), false);
+                .put("reason", "RDS " + eventId + " on " + sourceId + ": " + message);
+        ProtectedResource resource = new ProtectedResource(cluster.isPresent() ? "rds-cluster" : "rds-instance", targetArn, targetArn, targetId);
+        String summary = "RDS " + eventId + " on " + sourceId + ": " + message
+                + (STORAGE_EVENTS.contains(eventId) ? " (add storage first; restore only if data was damaged)" : "");
+        return new Classification.Decision(RestoreRequest.PLAYBOOK, resource, severity, input, eventId + "@" + sourceId + "@" + event.time(),
+                "rds:" + eventId, summary, autoRestoreEventIds.contains(eventId), false);
     }
 }

@@ -14,6 +14,8 @@ public record RouterResult(Outcome outcome, String incidentId, String playbook, 
         DRY_RUN,
         /** An incident was opened with a proposed input for a person to run; nothing started. */
         PROPOSED,
+        /** A fact was recorded (alias history); no incident. */
+        RECORDED,
         IGNORED,
         REJECTED
     }

@@ -75,6 +75,30 @@ public final class InMemoryLedger implements Ledger {
         return true;
     }
 
+    private final List<AliasChange> aliasChanges = new ArrayList<>();
+    private final Map<String, java.util.Set<String>> badVersions = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized void recordAliasChange(AliasChange change) {
+        aliasChanges.add(change);
+    }
+
+    @Override
+    public synchronized List<AliasChange> aliasHistory(String aliasArn) {
+        return aliasChanges.stream().filter(c -> c.aliasArn().equals(aliasArn))
+                .sorted(Comparator.comparing(AliasChange::at).reversed()).toList();
+    }
+
+    @Override
+    public synchronized void markBadVersion(String functionArn, String version, String incidentId, Instant at) {
+        badVersions.computeIfAbsent(functionArn, k -> new java.util.HashSet<>()).add(version);
+    }
+
+    @Override
+    public synchronized java.util.Set<String> badVersions(String functionArn) {
+        return java.util.Set.copyOf(badVersions.getOrDefault(functionArn, java.util.Set.of()));
+    }
+
     public synchronized Optional<String> lockHolder(String resource) {
         return Optional.ofNullable(locks.get(resource)).map(Lock::incidentId);
     }

@@ -34,6 +34,8 @@ class IncidentRouterTest {
     final RouterFakes.Starter starter = new RouterFakes.Starter();
     final RouterFakes.Tags tags = new RouterFakes.Tags();
     final Map<String, String> env = new HashMap<>();
+    final Map<String, String> clusters = new HashMap<>();
+    final RdsTopology topology = id -> java.util.Optional.ofNullable(clusters.get(id));
 
     @BeforeEach
     void protectCheckoutApi() {
@@ -48,7 +50,7 @@ class IncidentRouterTest {
     }
 
     IncidentRouter router() {
-        return new IncidentRouter(Settings.from(env), tags, ledger, notifications, starter,
+        return new IncidentRouter(Settings.from(env), tags, topology, ledger, notifications, starter,
                 Clock.fixed(Instant.parse("2026-11-22T03:00:05Z"), ZoneOffset.UTC));
     }
 

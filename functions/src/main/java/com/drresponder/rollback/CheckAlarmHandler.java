@@ -1,0 +1,62 @@
+package com.drresponder.rollback;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.AwsClients;
+import com.drresponder.common.Json;
+import com.drresponder.common.Telemetry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.AlarmType;
+import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
+
+/**
+ * check-alarm: the verify loop of the rollback playbook. Input: {@code alarmName}, {@code deadline}
+ * (ISO-8601); output: {@code state}, {@code cleared} (back to OK) and {@code expired} (deadline passed
+ * while not cleared). A missing alarm is an error: verifying against nothing would be a false "Resolved".
+ */
+public final class CheckAlarmHandler implements RequestStreamHandler {
+    private final CloudWatchClient cloudWatch;
+    private final Clock clock;
+
+    public CheckAlarmHandler() {
+        this(AwsClients.create(CloudWatchClient.builder()), Clock.systemUTC());
+    }
+
+    public CheckAlarmHandler(CloudWatchClient cloudWatch, Clock clock) {
+        this.cloudWatch = cloudWatch;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode in = Json.MAPPER.readTree(input);
+        ObjectNode result = Telemetry.invocation(context, () -> check(Json.text(in, "alarmName"), Json.text(in, "deadline")));
+        Json.MAPPER.writeValue(output, result);
+    }
+
+    ObjectNode check(String alarmName, String deadline) {
+        if (alarmName == null || deadline == null) {
+            throw new IllegalArgumentException("check-alarm needs alarmName and deadline");
+        }
+        DescribeAlarmsResponse alarms = cloudWatch.describeAlarms(b -> b.alarmNames(alarmName)
+                .alarmTypes(AlarmType.METRIC_ALARM, AlarmType.COMPOSITE_ALARM));
+        String state = alarms.metricAlarms().stream().map(a -> a.stateValueAsString()).findFirst()
+                .or(() -> alarms.compositeAlarms().stream().map(a -> a.stateValueAsString()).findFirst())
+                .orElseThrow(() -> new IllegalStateException("alarm " + alarmName + " does not exist"));
+        boolean cleared = "OK".equals(state);
+        ObjectNode out = Json.object();
+        out.put("alarmName", alarmName);
+        out.put("state", state);
+        out.put("cleared", cleared);
+        out.put("expired", !cleared && !clock.instant().isBefore(Instant.parse(deadline)));
+        out.put("checkedAt", clock.instant().toString());
+        return out;
+    }
+}

@@ -1,0 +1,63 @@
+package com.drresponder.rollback;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.AwsClients;
+import com.drresponder.common.Json;
+import com.drresponder.common.Settings;
+import com.drresponder.common.Telemetry;
+import com.drresponder.ledger.DynamoDbLedger;
+import com.drresponder.ledger.Ledger;
+import com.drresponder.playbook.RollbackRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
+/**
+ * plan-rollback: first step of the rollback-lambda-alias state machine (and its one re-plan after a
+ * RevisionId conflict). Input: the playbook input ({@code functionName}, {@code alias},
+ * {@code targetVersion?}, {@code expectedFromVersion?}); output: a {@link RollbackPlan}. Reads only.
+ */
+public final class PlanRollbackHandler implements RequestStreamHandler {
+    private final LambdaAliases aliases;
+    private final Ledger ledger;
+    private final RollbackPlanner planner;
+    private final Clock clock;
+
+    public PlanRollbackHandler() {
+        this(new AwsLambdaAliases(AwsClients.create(LambdaClient.builder())),
+                new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), Settings.fromEnvironment().ledgerTable()),
+                new RollbackPlanner(RollbackGuardrails.fromEnvironment(System.getenv())), Clock.systemUTC());
+    }
+
+    public PlanRollbackHandler(LambdaAliases aliases, Ledger ledger, RollbackPlanner planner, Clock clock) {
+        this.aliases = aliases;
+        this.ledger = ledger;
+        this.planner = planner;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode in = Json.MAPPER.readTree(input);
+        RollbackPlan plan = Telemetry.invocation(context, () -> {
+            Telemetry.correlate(Json.text(in, "incidentId"));
+            return plan(in);
+        });
+        Json.MAPPER.writeValue(output, plan);
+    }
+
+    RollbackPlan plan(JsonNode in) {
+        RollbackRequest request = RollbackRequest.parse(in);
+        AliasState state = aliases.read(request.functionName(), request.alias());
+        String functionArn = state.aliasArn().substring(0, state.aliasArn().lastIndexOf(':'));
+        return planner.plan(request.functionName(), request.alias(), state, ledger.aliasHistory(state.aliasArn()),
+                ledger.badVersions(functionArn), Optional.ofNullable(request.targetVersion()),
+                Optional.ofNullable(Json.text(in, "expectedFromVersion")), clock.instant());
+    }
+}

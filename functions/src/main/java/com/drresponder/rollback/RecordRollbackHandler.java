@@ -1,0 +1,111 @@
+package com.drresponder.rollback;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.AwsClients;
+import com.drresponder.common.Json;
+import com.drresponder.common.Settings;
+import com.drresponder.common.Telemetry;
+import com.drresponder.incident.IncidentStatus;
+import com.drresponder.incident.TimelineEntry;
+import com.drresponder.ledger.AliasChange;
+import com.drresponder.ledger.DynamoDbLedger;
+import com.drresponder.ledger.Ledger;
+import com.drresponder.notify.Notification;
+import com.drresponder.notify.Notifier;
+import com.drresponder.notify.SnsNotifier;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * record-rollback: runs right after the alias was updated. Remembers the bad version (never chosen
+ * again) and the new alias state, puts the change with its undo on the timeline, marks the incident
+ * Mitigated, tells people, and emits time-to-mitigate. Input: {@code incidentId}, {@code plan},
+ * {@code detectedAt?}.
+ */
+public final class RecordRollbackHandler implements RequestStreamHandler {
+    private static final DateTimeFormatter ALARM_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]XX");
+
+    private final Ledger ledger;
+    private final Notifier notifier;
+    private final Clock clock;
+
+    public RecordRollbackHandler() {
+        this(ledger(), new SnsNotifier(AwsClients.create(SnsClient.builder()), Settings.fromEnvironment().topicArn()), Clock.systemUTC());
+    }
+
+    public RecordRollbackHandler(Ledger ledger, Notifier notifier, Clock clock) {
+        this.ledger = ledger;
+        this.notifier = notifier;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode in = Json.MAPPER.readTree(input);
+        ObjectNode result = Telemetry.invocation(context, () -> {
+            Telemetry.correlate(Json.text(in, "incidentId"));
+            return record(in);
+        });
+        Json.MAPPER.writeValue(output, result);
+    }
+
+    ObjectNode record(JsonNode in) {
+        String incidentId = Json.text(in, "incidentId");
+        RollbackPlan plan = Json.MAPPER.convertValue(in.path("plan"), RollbackPlan.class);
+        Instant now = clock.instant();
+        String functionArn = plan.aliasArn().substring(0, plan.aliasArn().lastIndexOf(':'));
+        ledger.markBadVersion(functionArn, plan.badVersion(), incidentId, now);
+        ledger.recordAliasChange(new AliasChange(plan.aliasArn(), plan.toVersion(), now, "rollback"));
+        String change = RollbackPlan.CLEAR_WEIGHTS.equals(plan.action())
+                ? "weighted rollout of version " + plan.badVersion() + " stopped: all traffic on " + plan.toVersion()
+                : plan.alias() + ": version " + plan.fromVersion() + " -> " + plan.toVersion() + " (" + plan.reason() + ")";
+        String undo = "aws lambda update-alias --function-name " + plan.functionName() + " --name " + plan.alias()
+                + " --function-version " + plan.fromVersion();
+        ledger.append(incidentId, new TimelineEntry(now, "rollback-lambda-alias", "Update alias", "succeeded", change, undo));
+        ledger.updateStatus(incidentId, IncidentStatus.MITIGATED, now);
+        Duration toMitigate = sinceDetection(Json.text(in, "detectedAt"), now);
+        if (toMitigate != null) {
+            Telemetry.metrics().addMetric("TimeToMitigateSeconds", toMitigate.toMillis() / 1000.0, MetricUnit.SECONDS);
+        }
+        ledger.incident(incidentId).ifPresent(incident -> notifier.send(new Notification(incidentId, IncidentStatus.MITIGATED,
+                incident.severity(), incident.playbook(), incident.resource(), incident.summary(),
+                "Rolled back " + plan.functionName() + ":" + change + "."
+                        + (toMitigate == null ? "" : " Time from alarm to rollback: " + toMitigate.toSeconds() + " s."),
+                "Watching the alarm until it clears. Undo: " + undo,
+                incident.executionArn() == null ? List.of() : List.of(incident.executionArn()))));
+        ObjectNode out = Json.object();
+        out.put("recordedAt", now.toString());
+        if (toMitigate != null) {
+            out.put("secondsToMitigate", toMitigate.toMillis() / 1000.0);
+        }
+        return out;
+    }
+
+    private static Duration sinceDetection(String detectedAt, Instant now) {
+        if (detectedAt == null) {
+            return null;
+        }
+        try {
+            return Duration.between(Instant.parse(detectedAt), now);
+        } catch (RuntimeException notIso) {
+            // CloudWatch writes state timestamps as 2024-03-15T10:02:41.321+0000 (no colon in the offset).
+            return Duration.between(ALARM_TIME.parse(detectedAt, Instant::from), now);
+        }
+    }
+
+    private static Ledger ledger() {
+        return new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), Settings.fromEnvironment().ledgerTable());
+    }
+}
