@@ -4,6 +4,7 @@ import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.playbook.RestoreRequest;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import software.amazon.awssdk.services.rds.RdsClient;
 
@@ -27,6 +28,16 @@ public final class ValidateRestoreHandler extends JsonStepHandler {
 
     @Override
     Object handle(JsonNode event) {
-        return planner.plan(RestoreRequest.parse(event), Json.text(event, "incidentId")).toStateJson();
+        RestoreRequest request = RestoreRequest.parse(event);
+        RestorePlan plan = planner.plan(request, Json.text(event, "incidentId"));
+        ObjectNode state = plan.toStateJson();
+        // the router passes lockKey and severity; a playbook started by hand locks the source's ARN
+        String lockKey = Json.text(event, "lockKey");
+        String severity = Json.text(event, "severity");
+        state.put("lockKey", lockKey != null ? lockKey : plan.source().arn());
+        state.put("severity", severity != null ? severity : "P2");
+        state.put("dryRun", request.dryRun());
+        state.put("mode", request.mode());
+        return state;
     }
 }
