@@ -116,7 +116,7 @@ public record RestoreRequest(
                 verify,
                 cutoverConfig,
                 integer(node, "pollSeconds", DEFAULT_POLL_SECONDS, 1, 3600),
-                integer(node, "timeoutMinutes", DEFAULT_TIMEOUT_MINUTES, 1, 1440));
+                integer(node, "timeoutMinutes", DEFAULT_TIMEOUT_MINUTES, 0, 1440));
     }
 
     public String sourceId() {
