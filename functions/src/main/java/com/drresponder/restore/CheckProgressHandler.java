@@ -13,7 +13,6 @@ import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbClusterSnapshotNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
-import software.amazon.awssdk.services.rds.model.Filter;
 
 /**
  * The restore playbook's poll step (one call per Wait loop turn): is a snapshot, or a cluster with all its
@@ -25,13 +24,15 @@ public final class CheckProgressHandler extends JsonStepHandler {
     private static final Set<String> TERMINAL = Set.of("failed", "error", "incompatible-restore", "incompatible-parameters",
             "incompatible-network", "inaccessible-encryption-credentials", "storage-full");
     private final RdsClient rds;
+    private final java.time.Clock clock;
 
     public CheckProgressHandler() {
-        this(AwsClients.create(RdsClient.builder()));
+        this(AwsClients.create(RdsClient.builder()), java.time.Clock.systemUTC());
     }
 
-    public CheckProgressHandler(RdsClient rds) {
+    public CheckProgressHandler(RdsClient rds, java.time.Clock clock) {
         this.rds = rds;
+        this.clock = clock;
     }
 
     @Override
@@ -41,9 +42,14 @@ public final class CheckProgressHandler extends JsonStepHandler {
         String id = required(event, "id");
         ObjectNode result = switch (check) {
             case "snapshot" -> SourceDatabase.CLUSTER.equals(kind) ? clusterSnapshot(id) : instanceSnapshot(id);
-            case "database" -> SourceDatabase.CLUSTER.equals(kind) ? cluster(id) : instance(id);
-            default -> throw new IllegalArgumentException("check must be snapshot or database, got " + check);
+            case "database" -> SourceDatabase.CLUSTER.equals(kind) ? cluster(id, true) : instance(id);
+            // a rename does not touch a cluster's instances: only the cluster under its new name matters
+            case "renamed" -> SourceDatabase.CLUSTER.equals(kind) ? cluster(id, false) : instance(id);
+            default -> throw new IllegalArgumentException("check must be snapshot, database or renamed, got " + check);
         };
+        // the deadline is judged here, not in a Choice on $$.State.EnteredTime: one clock, testable
+        String deadline = Json.text(event, "deadline");
+        result.put("pastDeadline", deadline != null && clock.instant().isAfter(java.time.Instant.parse(deadline)));
         String status = result.path("status").asText();
         if (TERMINAL.contains(status)) {
             throw new RestoreStepFailedException(kind + " " + check + " " + id + " is " + status + ": RDS will not finish it");
@@ -69,7 +75,7 @@ public final class CheckProgressHandler extends JsonStepHandler {
         }
     }
 
-    private ObjectNode cluster(String id) {
+    private ObjectNode cluster(String id, boolean withInstances) {
         DBCluster cluster;
         try {
             List<DBCluster> found = rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters();
@@ -80,10 +86,14 @@ public final class CheckProgressHandler extends JsonStepHandler {
         } catch (DbClusterNotFoundException e) {
             return notFound(); // a rename in progress: the new name appears when RDS is done
         }
-        List<DBInstance> instances = rds.describeDBInstances(r -> r.filters(Filter.builder().name("db-cluster-id").values(id).build())).dbInstances();
+        // the member list, not a db-cluster-id filter: it is what RDS reports for the cluster under its
+        // current name (moto does not move members' cluster id on a rename)
+        List<DBInstance> instances = cluster.dbClusterMembers().stream()
+                .flatMap(m -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(m.dbInstanceIdentifier())).dbInstances().stream())
+                .toList();
         boolean instancesReady = !instances.isEmpty() && instances.stream().allMatch(i -> "available".equals(i.dbInstanceStatus()));
         ObjectNode result = status(cluster.status());
-        result.put("ready", "available".equals(cluster.status()) && instancesReady);
+        result.put("ready", "available".equals(cluster.status()) && (instancesReady || !withInstances));
         result.put("endpoint", cluster.endpoint());
         result.put("port", cluster.port() == null ? 5432 : cluster.port());
         result.set("instances", Json.MAPPER.valueToTree(instances.stream().map(i -> i.dbInstanceIdentifier() + ":" + i.dbInstanceStatus()).toList()));

@@ -34,7 +34,9 @@ public final class DeleteDrillCopyHandler extends JsonStepHandler {
     Object handle(JsonNode event) {
         String kind = required(event, "kind");
         String id = required(event, "id");
-        return SourceDatabase.CLUSTER.equals(kind) ? deleteCluster(id) : deleteInstance(id);
+        ObjectNode result = SourceDatabase.CLUSTER.equals(kind) ? deleteCluster(id) : deleteInstance(id);
+        String deadline = Json.text(event, "deadline");
+        return result.put("pastDeadline", deadline != null && java.time.Instant.now().isAfter(java.time.Instant.parse(deadline)));
     }
 
     private ObjectNode deleteCluster(String id) {

@@ -86,7 +86,7 @@ class RestorePlaybookIT {
             definition = definition.replace("${" + s.getKey() + "}", s.getValue());
         }
         assertThat(definition).doesNotContain("${");
-        String def = definition;
+        String def = MotoWorkarounds.botoCasedSdkParameters(definition);
         stateMachineArn = sfn.createStateMachine(r -> r.name("restore-database-to-point-in-time").definition(def)
                 .roleArn("arn:aws:iam::" + emulator.accountId() + ":role/sfn")).stateMachineArn();
     }
@@ -99,7 +99,7 @@ class RestorePlaybookIT {
         ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename");
         DescribeExecutionResponse run = runToEnd(input);
         // THEN the restored copy carries the source's name, the source sits aside as -old-, both snapshots exist
-        assertThat(run.status()).as(run.output() + run.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertStatus(run, ExecutionStatus.SUCCEEDED);
         List<String> clusters = rds.describeDBClusters().dbClusters().stream().map(DBCluster::dbClusterIdentifier).toList();
         assertThat(clusters).contains("orders-db").anyMatch(id -> id.startsWith("orders-db-old-")).hasSize(2);
         DBCluster renamed = rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-db")).dbClusters().get(0);
@@ -119,7 +119,7 @@ class RestorePlaybookIT {
         ObjectNode input = input("instanceId", "billing-db").put("cutover", "config");
         input.putObject("cutoverConfig").put("parameterName", "/billing/database-url");
         DescribeExecutionResponse run = runToEnd(input);
-        assertThat(run.status()).as(run.output() + run.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertStatus(run, ExecutionStatus.SUCCEEDED);
         String target = rds.describeDBInstances().dbInstances().stream().map(i -> i.dbInstanceIdentifier())
                 .filter(id -> id.startsWith("billing-db-restored-")).findFirst().orElseThrow();
         String endpoint = rds.describeDBInstances(r -> r.dbInstanceIdentifier(target)).dbInstances().get(0).endpoint().address();
@@ -136,7 +136,7 @@ class RestorePlaybookIT {
         String token = awaitApprovalToken(input, Duration.ofSeconds(90));
         sfn.sendTaskSuccess(r -> r.taskToken(token).output("{\"approved\":true}"));
         DescribeExecutionResponse run = await(executionArn);
-        assertThat(run.status()).as(run.output() + run.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(rds.describeDBClusters().dbClusters()).hasSize(2); // source untouched, copy kept
         assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-db")).dbClusters().get(0).tagList())
                 .noneMatch(t -> t.key().equals("dr:restored-from"));
@@ -148,7 +148,7 @@ class RestorePlaybookIT {
         ObjectNode input = input("clusterId", "orders-db").put("mode", "drill");
         input.remove("restoreTime");
         DescribeExecutionResponse run = runToEnd(input);
-        assertThat(run.status()).as(run.output() + run.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier).containsExactly("orders-db");
         assertThat(rds.describeDBInstances().dbInstances()).extracting(i -> i.dbInstanceIdentifier()).containsExactly("orders-db-1");
         assertThat(timeline(input)).anyMatch(e -> e.action().equals("Drill measured") && e.detail().startsWith("RTO "));
@@ -184,7 +184,7 @@ class RestorePlaybookIT {
         // the snapshot never becomes available: mock the poll step (Step Functions Local mock format)
         emulator.setStepFunctionsMockConfig("""
                 {"StateMachines": {"restore-database-to-point-in-time": {"TestCases": {"NeverReady": {"Check progress": "NotReady"}}}},
-                 "MockedResponses": {"NotReady": {"0": {"Return": {"Payload": {"ready": false, "status": "creating"}}}}}}""");
+                 "MockedResponses": {"NotReady": {"0": {"Return": {"Payload": {"ready": false, "status": "creating", "pastDeadline": true}}}}}}""");
         ObjectNode input = input("instanceId", "billing-db").put("timeoutMinutes", 0);
         String arn = sfn.startExecution(r -> r.stateMachineArn(stateMachineArn + "#NeverReady").input(input.toString())).executionArn();
         DescribeExecutionResponse run = await(arn);
@@ -246,7 +246,15 @@ class RestorePlaybookIT {
     }
 
     List<String> history(String executionArn) {
-        return sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000)).events().stream().map(HistoryEvent::toString).toList();
+        return sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000)).events().stream().map(RestorePlaybookIT::describe).toList();
+    }
+
+    /** The SDK's toString redacts error and cause; tests need them. */
+    static String describe(HistoryEvent e) {
+        String name = e.stateEnteredEventDetails() != null ? " " + e.stateEnteredEventDetails().name() : "";
+        String failure = e.taskFailedEventDetails() != null ? " " + e.taskFailedEventDetails().error() + ": " + e.taskFailedEventDetails().cause()
+                : e.executionFailedEventDetails() != null ? " " + e.executionFailedEventDetails().error() + ": " + e.executionFailedEventDetails().cause() : "";
+        return e.id() + " " + e.typeAsString() + name + failure;
     }
 
     List<TimelineEntry> timeline(ObjectNode input) {
