@@ -212,8 +212,17 @@ class RestorePlaybookIT {
         rds.createDBInstance(r -> r.dbInstanceIdentifier(id + "-1").dbClusterIdentifier(id).engine("aurora-postgresql").dbInstanceClass("db.r6g.large"));
     }
 
-    void createInstance(String id) {
-        rds.createDBInstance(r -> r.dbInstanceIdentifier(id).engine("postgres").engineVersion("15.4").dbInstanceClass("db.t3.micro")
+    void createInstance(String id) throws Exception {
+        // an RDS instance lives in a DB subnet group; moto's default VPC has subnets (no EC2 SDK module here: raw query)
+        java.net.http.HttpResponse<String> subnets = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(emulator.endpoint().resolve("/")).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("Action=DescribeSubnets&Version=2016-11-15")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        List<String> subnetIds = java.util.regex.Pattern.compile("<subnetId>([^<]+)</subnetId>").matcher(subnets.body())
+                .results().map(m -> m.group(1)).distinct().limit(2).toList();
+        rds.createDBSubnetGroup(r -> r.dbSubnetGroupName("billing-subnets").dbSubnetGroupDescription("billing").subnetIds(subnetIds));
+        rds.createDBInstance(r -> r.dbInstanceIdentifier(id).dbSubnetGroupName("billing-subnets").engine("postgres").engineVersion("15.4").dbInstanceClass("db.t3.micro")
                 .masterUsername("app").masterUserPassword("password-123").allocatedStorage(20).backupRetentionPeriod(7)
                 .tags(t -> t.key("dr:protected").value("true")));
     }
