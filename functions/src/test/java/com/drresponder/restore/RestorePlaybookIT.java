@@ -241,6 +241,7 @@ class RestorePlaybookIT {
             DescribeExecutionResponse d = sfn.describeExecution(r -> r.executionArn(executionArn));
             if (d.status() != ExecutionStatus.RUNNING) {
                 lastHistory = history(executionArn);
+                printCost(executionArn, d);
                 return d;
             }
             Thread.sleep(250);
@@ -256,6 +257,22 @@ class RestorePlaybookIT {
 
     List<String> history(String executionArn) {
         return sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000)).events().stream().map(RestorePlaybookIT::describe).toList();
+    }
+
+    /**
+     * Benchmark line (docs/BENCHMARKS.md, "Database restore"): state transitions (StateEntered events),
+     * Lambda invocations and RDS API calls the execution made, Wait turns, and wall time.
+     */
+    void printCost(String executionArn, DescribeExecutionResponse d) {
+        List<HistoryEvent> events = sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000)).events();
+        long transitions = events.stream().filter(e -> e.typeAsString().endsWith("StateEntered")).count();
+        long waits = events.stream().filter(e -> e.typeAsString().equals("WaitStateEntered")).count();
+        long lambdas = events.stream().filter(e -> e.taskScheduledEventDetails() != null && e.taskScheduledEventDetails().resourceType().equals("lambda")).count();
+        long rdsCalls = events.stream().filter(e -> e.taskScheduledEventDetails() != null && e.taskScheduledEventDetails().resourceType().contains("rds")).count();
+        long polls = events.stream().filter(e -> e.stateEnteredEventDetails() != null && e.stateEnteredEventDetails().name().equals("Check progress")).count();
+        Duration wall = Duration.between(d.startDate(), d.stopDate());
+        System.out.printf("BENCHMARK restore %s status=%s transitions=%d lambdaInvokes=%d (progressPolls=%d) rdsSdkCalls=%d waitTurns=%d wall=%d ms%n",
+                d.name(), d.status(), transitions, lambdas, polls, rdsCalls, waits, wall.toMillis());
     }
 
     /** The SDK's toString redacts error and cause; tests need them. */
