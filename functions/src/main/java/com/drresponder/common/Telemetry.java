@@ -1,6 +1,11 @@
 package com.drresponder.common;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
@@ -33,6 +38,20 @@ public final class Telemetry {
             MDC.remove(CORRELATION_ID);
             metrics().flush();
         }
+    }
+
+    /**
+     * The whole life of a JSON-in, JSON-out handler: read the input, run {@code body} with the incident id
+     * (when the input has one) as correlation id, write the result.
+     */
+    public static void handleJson(InputStream input, OutputStream output, Context context, Function<JsonNode, Object> body)
+            throws IOException {
+        JsonNode in = Json.MAPPER.readTree(input);
+        Object result = invocation(context, () -> {
+            correlate(Json.text(in, "incidentId"));
+            return body.apply(in);
+        });
+        Json.MAPPER.writeValue(output, result);
     }
 
     public static void correlate(String incidentId) {

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /** Manual input of the respond-to-credential-compromise playbook: the secrets by id, or by tag. */
 public record CredentialResponseRequest(List<String> secretIds, String tag, String reason, boolean dryRun) {
     public static final String PLAYBOOK = "respond-to-credential-compromise";
-    static final Pattern SECRET_ID = Pattern.compile("(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}");
+    static final Pattern SECRET_ID = Pattern.compile("(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:)?[A-Za-z0-9/_+=.@!-]{1,512}"); // "!" only in names Secrets Manager gives RDS-managed secrets (rds!cluster-...)
     static final Pattern TAG = Pattern.compile("[^=\\s][^=]{0,127}=[^=]{1,256}");
 
     public static CredentialResponseRequest parse(JsonNode node) {

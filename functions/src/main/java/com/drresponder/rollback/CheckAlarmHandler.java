@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Telemetry;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,9 +35,7 @@ public final class CheckAlarmHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode in = Json.MAPPER.readTree(input);
-        ObjectNode result = Telemetry.invocation(context, () -> check(Json.text(in, "alarmName"), Json.text(in, "deadline")));
-        Json.MAPPER.writeValue(output, result);
+        Telemetry.handleJson(input, output, context, in -> check(Json.text(in, "alarmName"), Json.text(in, "deadline")));
     }
 
     ObjectNode check(String alarmName, String deadline) {

@@ -44,12 +44,7 @@ public final class PlanRollbackHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode in = Json.MAPPER.readTree(input);
-        RollbackPlan plan = Telemetry.invocation(context, () -> {
-            Telemetry.correlate(Json.text(in, "incidentId"));
-            return plan(in);
-        });
-        Json.MAPPER.writeValue(output, plan);
+        Telemetry.handleJson(input, output, context, in -> plan(in));
     }
 
     RollbackPlan plan(JsonNode in) {

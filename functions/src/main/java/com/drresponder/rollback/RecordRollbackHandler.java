@@ -31,8 +31,9 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 /**
  * record-rollback: runs right after the alias was updated. Remembers the bad version (never chosen
  * again) and the new alias state, puts the change with its undo on the timeline, marks the incident
- * Mitigated, tells people, and emits time-to-mitigate. Input: {@code incidentId}, {@code plan},
- * {@code detectedAt?}.
+ * Mitigated, tells people, and emits time-to-mitigate. Input: {@code incidentId}, {@code plan}, and the
+ * playbook {@code input} (its {@code detectedAt}, when an alarm started it). Output: when to stop
+ * verifying ({@code verifyDeadline}) and how often to look ({@code pollSeconds}).
  */
 public final class RecordRollbackHandler implements RequestStreamHandler {
     private static final DateTimeFormatter ALARM_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]XX");
@@ -40,25 +41,30 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
     private final Ledger ledger;
     private final Notifier notifier;
     private final Clock clock;
+    private final Duration verifyWindow;
+    private final Duration pollInterval;
 
     public RecordRollbackHandler() {
-        this(ledger(), new SnsNotifier(AwsClients.create(SnsClient.builder()), Settings.fromEnvironment().topicArn()), Clock.systemUTC());
+        this(ledger(), new SnsNotifier(AwsClients.create(SnsClient.builder()), Settings.fromEnvironment().topicArn()), Clock.systemUTC(),
+                Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("VERIFY_WINDOW_SECONDS", "600"))),
+                Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("VERIFY_POLL_SECONDS", "30"))));
     }
 
-    public RecordRollbackHandler(Ledger ledger, Notifier notifier, Clock clock) {
+    /**
+     * @param verifyWindow how long the alarm may take to clear after the rollback before escalating
+     * @param pollInterval how often the verify loop reads the alarm (CloudWatch evaluates each minute at best)
+     */
+    public RecordRollbackHandler(Ledger ledger, Notifier notifier, Clock clock, Duration verifyWindow, Duration pollInterval) {
         this.ledger = ledger;
         this.notifier = notifier;
         this.clock = clock;
+        this.verifyWindow = verifyWindow;
+        this.pollInterval = pollInterval;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode in = Json.MAPPER.readTree(input);
-        ObjectNode result = Telemetry.invocation(context, () -> {
-            Telemetry.correlate(Json.text(in, "incidentId"));
-            return record(in);
-        });
-        Json.MAPPER.writeValue(output, result);
+        Telemetry.handleJson(input, output, context, in -> record(in));
     }
 
     ObjectNode record(JsonNode in) {
@@ -75,7 +81,7 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
                 + " --function-version " + plan.fromVersion();
         ledger.append(incidentId, new TimelineEntry(now, "rollback-lambda-alias", "Update alias", "succeeded", change, undo));
         ledger.updateStatus(incidentId, IncidentStatus.MITIGATED, now);
-        Duration toMitigate = sinceDetection(Json.text(in, "detectedAt"), now);
+        Duration toMitigate = sinceDetection(Json.text(in.path("input"), "detectedAt"), now);
         if (toMitigate != null) {
             Telemetry.metrics().addMetric("TimeToMitigateSeconds", toMitigate.toMillis() / 1000.0, MetricUnit.SECONDS);
         }
@@ -87,6 +93,8 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
                 incident.executionArn() == null ? List.of() : List.of(incident.executionArn()))));
         ObjectNode out = Json.object();
         out.put("recordedAt", now.toString());
+        out.put("verifyDeadline", now.plus(verifyWindow).toString());
+        out.put("pollSeconds", Math.max(1, pollInterval.toSeconds()));
         if (toMitigate != null) {
             out.put("secondsToMitigate", toMitigate.toMillis() / 1000.0);
         }

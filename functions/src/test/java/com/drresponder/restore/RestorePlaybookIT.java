@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.drresponder.common.Json;
 import com.drresponder.incident.TimelineEntry;
+import com.drresponder.ledger.DynamoDbLedger;
+import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.LedgerFixture;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
@@ -68,9 +70,9 @@ class RestorePlaybookIT {
     void setUp(AwsEmulator emulator) throws Exception {
         this.emulator = emulator;
         ledger = LedgerFixture.create(emulator);
-        rds = LedgerFixture.client(emulator, RdsClient.builder());
-        sfn = LedgerFixture.client(emulator, SfnClient.builder());
-        LedgerFixture.client(emulator, SecretsManagerClient.builder()).createSecret(r -> r.name("orders-db/master")
+        rds = EmulatorClients.of(emulator, RdsClient.builder());
+        sfn = EmulatorClients.of(emulator, SfnClient.builder());
+        EmulatorClients.of(emulator, SecretsManagerClient.builder()).createSecret(r -> r.name("orders-db/master")
                 .secretString("{\"username\":\"postgres\",\"password\":\"not-a-real-pass\",\"host\":\"orders-db.local\",\"port\":5432,\"dbname\":\"postgres\"}"));
         Map<String, String> env = new HashMap<>(ledger.environment());
         Map<String, String> substitutions = new HashMap<>();
@@ -108,13 +110,13 @@ class RestorePlaybookIT {
                 .anyMatch(id -> id.startsWith("orders-db-pre-restore-")).anyMatch(id -> id.startsWith("orders-db-final-"));
         assertThat(timeline(input)).extracting(TimelineEntry::action).contains("Restore planned", "Snapshot source",
                 "Restore to point in time", "Verify", "Cut-over: rename", "Restore complete");
-        assertThat(ledger.ledger().incident(input.get("incidentId").asText()).orElseThrow().status().name()).isEqualTo("RESOLVED");
+        assertThat(ledgerStore().incident(input.get("incidentId").asText()).orElseThrow().status().name()).isEqualTo("RESOLVED");
     }
 
     @Test
     void instance_should_restoreAndPointSsmParameterAtCopy_when_cutoverConfig() throws Exception {
         createInstance("billing-db");
-        SsmClient ssm = LedgerFixture.client(emulator, SsmClient.builder());
+        SsmClient ssm = EmulatorClients.of(emulator, SsmClient.builder());
         ssm.putParameter(r -> r.name("/billing/database-url").type("String").value("postgresql://app@billing-db.old.local:5432/billing"));
         ObjectNode input = input("instanceId", "billing-db").put("cutover", "config");
         input.putObject("cutoverConfig").put("parameterName", "/billing/database-url");
@@ -175,7 +177,7 @@ class RestorePlaybookIT {
         assertThat(run.error()).isEqualTo("VerificationFailed");
         assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
                 .contains("orders-db").anyMatch(id -> id.startsWith("orders-db-restored-")).noneMatch(id -> id.contains("-old-"));
-        assertThat(ledger.ledger().incident(input.get("incidentId").asText()).orElseThrow().status().name()).isEqualTo("ESCALATED");
+        assertThat(ledgerStore().incident(input.get("incidentId").asText()).orElseThrow().status().name()).isEqualTo("ESCALATED");
     }
 
     @Test
@@ -251,6 +253,10 @@ class RestorePlaybookIT {
 
     List<String> lastHistory = List.of();
 
+    DynamoDbLedger ledgerStore() {
+        return new DynamoDbLedger(EmulatorClients.of(emulator, software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()), LedgerFixture.TABLE);
+    }
+
     void assertStatus(DescribeExecutionResponse run, ExecutionStatus expected) {
         assertThat(run.status()).as(() -> String.join("\n", lastHistory)).isEqualTo(expected);
     }
@@ -284,7 +290,7 @@ class RestorePlaybookIT {
     }
 
     List<TimelineEntry> timeline(ObjectNode input) {
-        return ledger.ledger().timeline(input.get("incidentId").asText());
+        return ledgerStore().timeline(input.get("incidentId").asText());
     }
 
     String awaitApprovalToken(ObjectNode input, Duration timeout) throws InterruptedException {

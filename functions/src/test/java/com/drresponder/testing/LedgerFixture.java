@@ -1,71 +1,85 @@
 package com.drresponder.testing;
 
-import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.testsupport.AwsEmulator;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The ledger table (docs/CONTRACTS.md: pk/sk, GSI byStatus on gsi1pk/gsi1sk) and the notification topic,
- * created in the emulator; plus SDK clients pointed at it.
+ * The ledger table (docs/CONTRACTS.md: pk/sk, GSI byStatus on gsi1pk/gsi1sk) and the notification topic in the
+ * emulator, with an SQS queue subscribed so a test can read what people were told.
  */
 public final class LedgerFixture {
-    public static final String TABLE = "dr-ledger";
-    private final AwsEmulator emulator;
-    private final String topicArn;
+    public static final String TABLE = "drresponder-ledger";
     private final DynamoDbClient dynamo;
+    private final SqsClient sqs;
+    private final String topicArn;
+    private final String queueUrl;
 
-    private LedgerFixture(AwsEmulator emulator) {
-        this.emulator = emulator;
-        this.dynamo = client(emulator, DynamoDbClient.builder());
+    private LedgerFixture(DynamoDbClient dynamo, SqsClient sqs, String topicArn, String queueUrl) {
+        this.dynamo = dynamo;
+        this.sqs = sqs;
+        this.topicArn = topicArn;
+        this.queueUrl = queueUrl;
+    }
+
+    public static LedgerFixture create(AwsEmulator emulator) {
+        DynamoDbClient dynamo = EmulatorClients.client(DynamoDbClient.builder(), emulator);
         dynamo.createTable(t -> t.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
                         a -> a.attributeName("sk").attributeType(ScalarAttributeType.S),
                         a -> a.attributeName("gsi1pk").attributeType(ScalarAttributeType.S),
                         a -> a.attributeName("gsi1sk").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
+                .keySchema(k -> k.attributeName("pk").keyType("HASH"), k -> k.attributeName("sk").keyType("RANGE"))
                 .globalSecondaryIndexes(g -> g.indexName("byStatus")
-                        .keySchema(k -> k.attributeName("gsi1pk").keyType(KeyType.HASH), k -> k.attributeName("gsi1sk").keyType(KeyType.RANGE))
+                        .keySchema(k -> k.attributeName("gsi1pk").keyType("HASH"), k -> k.attributeName("gsi1sk").keyType("RANGE"))
                         .projection(p -> p.projectionType(ProjectionType.ALL))));
-        this.topicArn = client(emulator, SnsClient.builder()).createTopic(r -> r.name("dr-notifications")).topicArn();
-    }
-
-    public static LedgerFixture create(AwsEmulator emulator) {
-        return new LedgerFixture(emulator);
+        SnsClient sns = EmulatorClients.client(SnsClient.builder(), emulator);
+        String topicArn = sns.createTopic(t -> t.name("drresponder-notifications")).topicArn();
+        SqsClient sqs = EmulatorClients.client(SqsClient.builder(), emulator);
+        String queueUrl = sqs.createQueue(q -> q.queueName("notifications-inbox")).queueUrl();
+        String queueArn = sqs.getQueueAttributes(a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        sns.subscribe(s -> s.topicArn(topicArn).protocol("sqs").endpoint(queueArn).attributes(Map.of("RawMessageDelivery", "true")));
+        return new LedgerFixture(dynamo, sqs, topicArn, queueUrl);
     }
 
     public String topicArn() {
         return topicArn;
     }
 
-    public DynamoDbLedger ledger() {
-        return new DynamoDbLedger(dynamo, TABLE);
+    /** Environment every ledger-using function needs. */
+    public Map<String, String> environment() {
+        return Map.of("LEDGER_TABLE", TABLE, "TOPIC_ARN", topicArn);
     }
 
-    /** The environment every function that writes the ledger or notifies needs. */
-    public java.util.Map<String, String> environment() {
-        return java.util.Map.of("LEDGER_TABLE", TABLE, "TOPIC_ARN", topicArn, "DR_MODE", "enforce");
+    /** Every notification published so far (message bodies), draining the queue. */
+    public List<String> notifications() {
+        List<String> bodies = new ArrayList<>();
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
+            if (batch.isEmpty()) {
+                return bodies;
+            }
+            batch.forEach(m -> {
+                bodies.add(m.body());
+                sqs.deleteMessage(d -> d.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+            });
+        }
     }
 
-    /** An SDK client of any service, pointed at the emulator. */
-    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(AwsEmulator emulator, B builder) {
-        return builder.httpClient(UrlConnectionHttpClient.create()).endpointOverride(emulator.endpoint())
-                .region(Region.of(emulator.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(emulator.accessKey(), emulator.secretKey())))
-                .build();
-    }
-
-    public AwsEmulator emulator() {
-        return emulator;
+    /** Every ledger item of an incident (META and timeline), as attribute maps. */
+    public List<Map<String, AttributeValue>> incidentItems(String incidentId) {
+        return dynamo.query(q -> q.tableName(TABLE).keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("INCIDENT#" + incidentId)))).items();
     }
 }

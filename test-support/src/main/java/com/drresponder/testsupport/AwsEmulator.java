@@ -233,6 +233,25 @@ public final class AwsEmulator implements AutoCloseable {
         return roleArn;
     }
 
+    /** One AWS API request served by the emulator: the service (SigV4 scope), the action, and the client kind. */
+    public record ApiRequest(String service, String action, String client) {}
+
+    /**
+     * The AWS API requests the emulator served since {@link #clearRequests()}, oldest first: from the
+     * Java functions ({@code java-sdk}) and from the Step Functions engine's service integrations
+     * ({@code boto3}). Benchmarks count API calls with it.
+     */
+    public java.util.List<ApiRequest> requests() {
+        JsonNode list = readJson(post("/drr/requests", "", Map.of()));
+        java.util.List<ApiRequest> requests = new java.util.ArrayList<>();
+        list.forEach(r -> requests.add(new ApiRequest(r.path("service").asText(), r.path("action").asText(), r.path("client").asText())));
+        return requests;
+    }
+
+    public void clearRequests() {
+        post("/drr/requests/clear", "", Map.of());
+    }
+
     /** moto routes by the SigV4 credential scope and does not check signatures. */
     private static String authorization(String service) {
         return "AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY + "/20240101/" + REGION + "/" + service

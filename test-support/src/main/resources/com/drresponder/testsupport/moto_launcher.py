@@ -202,6 +202,127 @@ def _install_sfn_mocking():
 _install_sfn_mocking()
 
 
+def _install_alias_revision_checks():
+    """moto 5.2.1 ignores UpdateAlias' RevisionId and never changes an alias's revision.
+    AWS refuses a stale RevisionId with PreconditionFailedException and issues a new revision on every
+    update; the rollback playbook's no-clobber guarantee depends on exactly that, so the emulator must too."""
+    import json as _json
+    import uuid as _uuid
+    from urllib.parse import unquote as _unquote
+    from moto.awslambda import models as lambda_models
+    from moto.awslambda import responses as lambda_responses
+    from moto.awslambda.exceptions import PreconditionFailedException
+
+    original_update = lambda_responses.LambdaResponse.update_alias
+
+    def update_alias(self):
+        revision = (_json.loads(self.body or "{}") or {}).get("RevisionId")
+        if revision:
+            function_name = _unquote(self.path.rsplit("/")[-3])
+            alias_name = _unquote(self.path.rsplit("/", 2)[-1])
+            alias = self.backend.get_alias(alias_name, function_name)
+            if alias.revision_id != revision:
+                raise PreconditionFailedException(
+                    "The Revision Id provided does not match the latest Revision Id. "
+                    "Call the GetAlias API to retrieve the latest Revision Id")
+        return original_update(self)
+
+    original_alias_update = lambda_models.LambdaAlias.update
+
+    def alias_update(self, *args, **kwargs):
+        original_alias_update(self, *args, **kwargs)
+        self.revision_id = str(_uuid.uuid4())
+
+    lambda_responses.LambdaResponse.update_alias = update_alias
+    lambda_models.LambdaAlias.update = alias_update
+
+
+_install_alias_revision_checks()
+
+
+REQUEST_LOG = []
+REQUEST_LOG_LOCK = threading.Lock()
+
+
+def _install_request_log():
+    """Counts every AWS API request moto serves, as (service, action, client), for the benchmarks'
+    API-call counts. POST /drr/requests lists them; POST /drr/requests/clear empties the list."""
+    import io as _io
+    import json as _json
+    import re as _re
+    from urllib.parse import parse_qs as _parse_qs
+    from moto.moto_server import werkzeug_app
+
+    original_call = werkzeug_app.DomainDispatcherApplication.__call__
+    # REST-protocol services name the action by method and path; Lambda's, which the playbooks use.
+    _REST_ACTIONS = [
+        ("POST", r"/functions/[^/]+/invocations$", "Invoke"),
+        ("GET", r"/functions/[^/]+/aliases/[^/]+$", "GetAlias"),
+        ("PUT", r"/functions/[^/]+/aliases/[^/]+$", "UpdateAlias"),
+        ("POST", r"/functions/[^/]+/aliases$", "CreateAlias"),
+        ("GET", r"/functions/[^/]+/versions$", "ListVersionsByFunction"),
+        ("POST", r"/functions/[^/]+/versions$", "PublishVersion"),
+        ("GET", r"/tags/", "ListTags"),
+        ("POST", r"/tags/", "TagResource"),
+        ("POST", r"/functions$", "CreateFunction"),
+    ]
+
+    def _service(environ):
+        m = _re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+        return m.group(1) if m else "unknown"
+
+    def _action(environ, body):
+        target = environ.get("HTTP_X_AMZ_TARGET")
+        if target:
+            return target.split(".")[-1]
+        if body and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+            action = _parse_qs(body.decode("utf-8", "replace")).get("Action")
+            if action:
+                return action[0]
+        method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
+        for verb, pattern, name in _REST_ACTIONS:
+            if method == verb and _re.search(pattern, path):
+                return name
+        return method + " " + path
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path in ("/drr/requests", "/drr/requests/clear"):
+            with REQUEST_LOG_LOCK:
+                if path.endswith("/clear"):
+                    REQUEST_LOG.clear()
+                payload = _json.dumps(REQUEST_LOG).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+            return [payload]
+        if not path.startswith(("/moto-api", "/drr/")):
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = _io.BytesIO(body)
+            agent = environ.get("HTTP_USER_AGENT", "")
+            client = "test" if "drr-test" in agent else "java-sdk" if "aws-sdk-java" in agent else ("boto3" if "Boto3" in agent or "Botocore" in agent else "other")
+            with REQUEST_LOG_LOCK:
+                REQUEST_LOG.append({"service": _service(environ), "action": _action(environ, body), "client": client})
+        return original_call(self, environ, start_response)
+
+    werkzeug_app.DomainDispatcherApplication.__call__ = __call__
+
+
+_install_request_log()
+
+
+def _install_sdk_error_names():
+    """AWS names aws-sdk integration errors <Service>.<Exception> with the service in PascalCase
+    (Lambda.PreconditionFailedException, SecretsManager.InvalidRequestException); moto 5.2.1 knows only
+    DynamoDb and Sfn and falls back to the lower-case name, so Catch clauses written for AWS would miss."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk as sdk
+    sdk._SERVICE_ERROR_NAMES.update({
+        "lambda": "Lambda", "secretsmanager": "SecretsManager", "rds": "Rds", "iam": "Iam", "wafv2": "Wafv2",
+        "cloudwatch": "CloudWatch", "ssm": "Ssm", "sns": "Sns", "sqs": "Sqs", "s3": "S3", "ec2": "Ec2"})
+
+
+_install_sdk_error_names()
+
+
 def _exit_when_parent_gone():
     # stdin is a pipe held by the JVM; EOF means the JVM is gone (even after kill -9).
     # os.read on the raw fd: a buffered reader would hold a lock that breaks interpreter shutdown.

@@ -1,0 +1,191 @@
+package com.drresponder.cli;
+
+import com.drresponder.common.Json;
+import com.drresponder.incident.Incident;
+import com.drresponder.incident.TimelineEntry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.cloudwatch.model.StateValue;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.event.ruler.GenericMachine;
+
+/**
+ * {@code drctl local demo}: replays the sample events that the stack's rules match (decided by event-ruler,
+ * the matcher EventBridge uses, on events/rules/*.json) into the router in the order they happened, follows
+ * every incident that started to its end, and prints each timeline and a summary. For the rollback it plays
+ * the part of the recovering service: once the alias has moved, the error alarm goes back to OK.
+ */
+final class Demo {
+    /** One replayed event and what the router made of it. */
+    record Routed(String file, Instant time, List<String> rules, String outcome, String incidentId, String playbook, String reason) {}
+
+    private final Drctl cli;
+    private final LocalRuntime runtime;
+    private final Duration followTimeout;
+
+    Demo(Drctl cli, LocalRuntime runtime, Duration followTimeout) {
+        this.cli = cli;
+        this.runtime = runtime;
+        this.followTimeout = followTimeout;
+    }
+
+    int run() throws Exception {
+        Path root = runtime.root;
+        GenericMachine<String> rules = rules(root.resolve("events").resolve("rules"));
+        List<JsonNode> events = new ArrayList<>();
+        Map<JsonNode, String> files = new LinkedHashMap<>();
+        int unmatched = 0;
+        for (Path file : jsonFiles(root.resolve("events"))) {
+            if (file.startsWith(root.resolve("events").resolve("rules"))) {
+                continue;
+            }
+            String text = Files.readString(file);
+            JsonNode event = Json.MAPPER.readTree(text);
+            if (!event.has("detail-type") || rules.rulesForJSONEvent(text).isEmpty()) {
+                unmatched++;
+                continue;
+            }
+            events.add(event);
+            files.put(event, root.resolve("events").relativize(file).toString());
+        }
+        events.sort(Comparator.comparing(e -> Instant.parse(e.path("time").asText())));
+        var out = cli.out;
+        boolean text = !cli.json();
+        if (text) {
+            out.printf("%nreplaying %d sample events the rules match (%d match no rule: EventBridge would not deliver them)%n",
+                    events.size(), unmatched);
+        }
+
+        // The service "recovers" once the alias has moved: the error alarm clears, so the verify loop resolves.
+        String badVersion = runtime.aliasVersion();
+        runtime.alarm(StateValue.ALARM, "Threshold Crossed: 1 out of the last 1 datapoints were greater than or equal to the threshold (1.0)");
+        Thread recovery = Thread.ofVirtual().name("demo-recovery").start(() -> {
+            try {
+                while (runtime.aliasVersion().equals(badVersion)) {
+                    Thread.sleep(200);
+                }
+                Thread.sleep(1500);
+                runtime.alarm(StateValue.OK, "Threshold Crossed: errors back to 0 after the rollback");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // emulator gone: the demo is ending anyway
+            }
+        });
+
+        List<Routed> routed = new ArrayList<>();
+        for (JsonNode event : events) {
+            String text2 = event.toString();
+            Routed r = route(files.get(event), event, rules.rulesForJSONEvent(text2));
+            routed.add(r);
+            if (text) {
+                out.printf("  %s  %-52s -> %-9s %s%n", event.path("time").asText(), r.file(), r.outcome(),
+                        r.incidentId() != null ? r.playbook() + " " + r.incidentId() : Views.abbreviate(r.reason(), 90));
+            }
+        }
+
+        Map<String, Follower.Result> results = new LinkedHashMap<>();
+        for (Routed r : routed) {
+            if ("STARTED".equals(r.outcome()) && !results.containsKey(r.incidentId())) {
+                if (text) {
+                    out.println();
+                }
+                Follower follower = new Follower(cli, runtime.target, text).timeout(followTimeout);
+                Follower.Result result = follower.watch(r.incidentId());
+                if (text) {
+                    follower.report(result);
+                }
+                results.put(r.incidentId(), result);
+            }
+        }
+        recovery.interrupt();
+        summary(routed, results);
+        return results.values().stream().allMatch(r -> r.status() != null) ? Drctl.OK : Drctl.FAILED;
+    }
+
+    private Routed route(String file, JsonNode event, List<String> matched) {
+        InvokeResponse response = runtime.target.lambda().invoke(b -> b.functionName(runtime.target.routerFunction())
+                .payload(SdkBytes.fromUtf8String(event.toString())));
+        JsonNode body = ManualRequest.parse(response.payload().asUtf8String());
+        Instant time = Instant.parse(event.path("time").asText());
+        if (response.functionError() != null) {
+            return new Routed(file, time, matched, "REJECTED", null, null, body.path("errorMessage").asText(body.toString()));
+        }
+        return new Routed(file, time, matched, body.path("outcome").asText(), Json.text(body, "incidentId"), Json.text(body, "playbook"),
+                Json.text(body, "reason"));
+    }
+
+    private void summary(List<Routed> routed, Map<String, Follower.Result> results) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"INCIDENT", "PLAYBOOK", "RESOURCE", "OUTCOME", "TIME TO MITIGATE", "DURATION"});
+        ArrayNode json = Json.MAPPER.createArrayNode();
+        for (Map.Entry<String, Follower.Result> e : results.entrySet()) {
+            Optional<Incident> incident = runtime.target.ledger().incident(e.getKey());
+            List<TimelineEntry> timeline = runtime.target.ledger().timeline(e.getKey());
+            String outcome = incident.map(i -> String.valueOf(i.status())).orElse(String.valueOf(e.getValue().status()));
+            Duration toMitigate = incident.flatMap(i -> timeline.stream()
+                    .filter(t -> t.undo() != null && "succeeded".equals(t.outcome())).findFirst()
+                    .map(t -> Duration.between(i.createdAt(), t.at()))).orElse(null);
+            rows.add(new String[] {e.getKey(), incident.map(Incident::playbook).orElse(""), incident.map(Incident::resource).orElse(""),
+                    outcome, toMitigate == null ? "-" : Views.duration(toMitigate), Views.duration(e.getValue().elapsed())});
+            ObjectNode n = json.addObject().put("incidentId", e.getKey()).put("playbook", incident.map(Incident::playbook).orElse(null))
+                    .put("resource", incident.map(Incident::resource).orElse(null)).put("outcome", outcome)
+                    .put("execution", String.valueOf(e.getValue().status()))
+                    .put("durationMs", e.getValue().elapsed().toMillis());
+            if (toMitigate != null) {
+                n.put("timeToMitigateMs", toMitigate.toMillis());
+            }
+        }
+        if (cli.json()) {
+            ObjectNode n = Json.object();
+            n.set("incidents", json);
+            ArrayNode events = n.putArray("events");
+            routed.forEach(r -> events.addObject().put("file", r.file()).put("outcome", r.outcome()).put("incidentId", r.incidentId())
+                    .put("reason", r.reason()));
+            cli.out.println(n.toPrettyString());
+            return;
+        }
+        cli.out.println();
+        cli.out.println("summary");
+        Map<String, Long> outcomes = new java.util.TreeMap<>();
+        routed.forEach(r -> outcomes.merge(r.outcome(), 1L, Long::sum));
+        cli.out.println("  events routed: " + routed.size() + " " + outcomes);
+        if (results.isEmpty()) {
+            cli.out.println("  no incident started");
+        } else {
+            Views.table(cli.out, rows);
+        }
+    }
+
+    static GenericMachine<String> rules(Path dir) throws Exception {
+        GenericMachine<String> machine = new GenericMachine<>();
+        for (Path rule : jsonFiles(dir)) {
+            String name = rule.getFileName().toString().replace(".json", "");
+            machine.addRule(name, Files.readString(rule));
+        }
+        return machine;
+    }
+
+    static List<Path> jsonFiles(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

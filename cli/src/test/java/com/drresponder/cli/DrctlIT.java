@@ -1,0 +1,193 @@
+package com.drresponder.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.drresponder.incident.TimelineEntry;
+import com.drresponder.testsupport.AwsEmulator;
+import com.drresponder.testsupport.AwsEmulatorTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * drctl end to end against the emulator: the responder deployed by {@link LocalRuntime} (the same code
+ * `drctl local up` runs), its state file in a temp dir, and every command run in-process with {@code --local}.
+ */
+@AwsEmulatorTest
+class DrctlIT {
+    @TempDir Path dir;
+    Path stateFile;
+    LocalRuntime runtime;
+
+    @BeforeEach
+    void deploy(AwsEmulator emulator) {
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        runtime = LocalRuntime.on(emulator, Paths.root()).deploy(quiet).estate(quiet);
+        stateFile = dir.resolve("drctl.json");
+        runtime.state(ProcessHandle.current().pid()).write(stateFile);
+    }
+
+    Cli.Run drctl(String... args) {
+        String[] withLocal = new String[args.length + 1];
+        withLocal[0] = "--local";
+        System.arraycopy(args, 0, withLocal, 1, args.length);
+        return Cli.run(stateFile, withLocal);
+    }
+
+    @Test
+    void rollback_should_moveAliasAndFollowToTheEnd_when_startedByHandWithFollow() {
+        Cli.Run r = drctl("rollback", "--function", "checkout-api", "--alias", "live", "--reason", "bad deploy", "--follow");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("outcome    STARTED").contains("incident   rollback-checkout-api-live-")
+                .containsPattern("\\[ok\\] Plan rollback +\\d+\\.\\ds")
+                .containsPattern("\\[ok\\] Update alias +\\d+\\.\\ds")
+                .contains("outcome    SUCCEEDED in ")
+                .contains("Update alias").contains("version 7 -> 6");
+        assertThat(runtime.aliasVersion()).isEqualTo("6");
+    }
+
+    @Test
+    void rollback_should_printParsableJson_when_outputJson() {
+        Cli.Run r = drctl("rollback", "--function", "checkout-api", "--alias", "live", "--to-version", "5", "--output", "json");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode started = r.json();
+        assertThat(started.path("outcome").asText()).isEqualTo("STARTED");
+        String incident = started.path("incidentId").asText();
+
+        // follow by execution ARN, JSON: steps and timeline
+        Cli.Run followed = drctl("follow", started.path("executionArn").asText(), "-o", "json", "--timeout", "90");
+        assertThat(followed.exitCode()).as(followed.toString()).isZero();
+        JsonNode f = followed.json();
+        assertThat(f.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(f.path("incidentId").asText()).isEqualTo(incident);
+        assertThat(f.path("steps").findValuesAsText("name")).contains("Plan rollback", "Update alias");
+        assertThat(f.path("timeline").findValuesAsText("action")).contains("Update alias");
+        assertThat(runtime.aliasVersion()).isEqualTo("5");
+
+        // incidents and show, JSON
+        JsonNode list = drctl("incidents", "-o", "json").json();
+        assertThat(list.findValuesAsText("id")).contains(incident);
+        JsonNode shown = drctl("show", incident, "-o", "json").json();
+        assertThat(shown.path("status").asText()).isEqualTo("MONITORING");
+        assertThat(shown.path("timeline").findValuesAsText("action")).contains("Incident opened", "Update alias");
+    }
+
+    @Test
+    void incidentsAndShow_should_printTables_when_text() {
+        String incident = drctl("rollback", "--function", "checkout-api", "--alias", "live", "--dry-run", "-o", "json")
+                .json().path("incidentId").asText();
+
+        Cli.Run list = drctl("incidents");
+        assertThat(list.out()).startsWith("INCIDENT").contains(incident).contains("rollback-lambda-alias");
+        assertThat(drctl("incidents", "--open").out()).doesNotContain(incident); // a dry run is not open
+
+        Cli.Run show = drctl("show", incident);
+        assertThat(show.exitCode()).isZero();
+        assertThat(show.out()).contains("incident   " + incident).contains("TIME").contains("ACTION");
+        assertThat(runtime.aliasVersion()).isEqualTo("7");
+    }
+
+    @Test
+    void follow_should_sayWhatTheVerifyLoopWaitsFor_when_alarmKeepsFiring() {
+        // GIVEN the alarm is firing: the router starts a rollback whose verify loop waits for it to clear
+        runtime.alarm(software.amazon.awssdk.services.cloudwatch.model.StateValue.ALARM, "Threshold Crossed");
+        Thread ok = Thread.ofVirtual().start(() -> {
+            try {
+                // clear the alarm only once the verify loop has waited a few rounds
+                while (waits(runtime) < 8) {
+                    Thread.sleep(300);
+                }
+                runtime.alarm(software.amazon.awssdk.services.cloudwatch.model.StateValue.OK, "recovered");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        String event = com.drresponder.common.Json.object().toString();
+        JsonNode routed = ManualRequest.parse(runtime.target.lambda().invoke(b -> b.functionName(runtime.target.routerFunction())
+                .payload(software.amazon.awssdk.core.SdkBytes.fromUtf8String(read("events/samples/cloudwatch/lambda-errors-alarm.json"))))
+                .payload().asUtf8String());
+        assertThat(routed.path("outcome").asText()).as(routed.toString() + event).isEqualTo("STARTED");
+
+        // WHEN followed
+        Cli.Run r = drctl("follow", routed.path("incidentId").asText(), "--timeout", "90");
+
+        // THEN the checklist shows the loop and what it waits for, then the resolution
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("[..] ").contains("(loop) Check alarm")
+                .containsPattern("\\(loop\\) Wait before next check +ran \\d+ times, .*: waiting the seconds in \\S+ - Poll interval of the verify loop")
+                .contains("outcome    SUCCEEDED").contains("is RESOLVED");
+        ok.interrupt();
+    }
+
+    @Test
+    void approve_should_exit3WithClearMessage_when_incidentHasNoTaskToken() {
+        String incident = drctl("rollback", "--function", "checkout-api", "--alias", "live", "--dry-run", "-o", "json")
+                .json().path("incidentId").asText();
+
+        Cli.Run r = drctl("approve", incident);
+
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.err()).contains("is not waiting for approval").contains("task token");
+    }
+
+    @Test
+    void approve_should_printAwsErrorAndRequestId_when_tokenIsNotLive() {
+        // GIVEN an incident whose timeline carries a task token the engine does not know
+        String incident = drctl("rollback", "--function", "checkout-api", "--alias", "live", "--dry-run", "-o", "json")
+                .json().path("incidentId").asText();
+        runtime.target.ledger().append(incident, TimelineEntry.of(Instant.now(), "restore-database-to-point-in-time",
+                "Awaiting approval", "waiting", "cut-over needs approval: taskToken=not-a-live-token"));
+
+        Cli.Run approve = drctl("approve", incident);
+        Cli.Run reject = drctl("reject", incident, "--debug");
+
+        assertThat(approve.exitCode()).as(approve.toString()).isEqualTo(1);
+        assertThat(approve.err()).contains("request id").contains("--debug");
+        assertThat(reject.exitCode()).isEqualTo(1);
+        assertThat(reject.err()).contains("at software.amazon.awssdk"); // --debug: the stack trace
+    }
+
+    @Test
+    void restoreAndRespond_should_exit3SayingPlaybookNotDeployed_when_stateMachineMissing() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(runtime.deployed.stateMachineArns().containsKey("restore-database-to-point-in-time"));
+        Cli.Run restore = drctl("restore", "--cluster", "orders-db", "--to", "latest", "--cutover", "rename", "--approval");
+        assertThat(restore.exitCode()).isEqualTo(3);
+        assertThat(restore.err()).contains("playbook restore-database-to-point-in-time is not deployed");
+
+        Cli.Run drill = drctl("drill", "--cluster", "orders-db");
+        assertThat(drill.exitCode()).isEqualTo(3);
+
+        org.junit.jupiter.api.Assumptions.assumeFalse(runtime.deployed.stateMachineArns().containsKey("respond-to-credential-compromise"));
+        Cli.Run respond = drctl("respond", "--secret", "orders/db-master", "--dry-run");
+        assertThat(respond.exitCode()).isEqualTo(3);
+        assertThat(respond.err()).contains("respond-to-credential-compromise is not deployed");
+    }
+
+    @Test
+    void show_should_exit3_when_incidentUnknown() {
+        Cli.Run r = drctl("show", "no-such-incident");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.err()).contains("no incident no-such-incident");
+    }
+
+    static long waits(LocalRuntime runtime) {
+        return runtime.sfn().listExecutions(b -> b.stateMachineArn(runtime.deployed.stateMachineArns().get("rollback-lambda-alias")))
+                .executions().stream().mapToLong(e -> runtime.sfn().getExecutionHistory(b -> b.executionArn(e.executionArn())).events()
+                        .stream().filter(h -> h.typeAsString().equals("WaitStateEntered")).count()).sum();
+    }
+
+    static String read(String relative) {
+        try {
+            return java.nio.file.Files.readString(Paths.root().resolve(relative));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package com.drresponder.credentials;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.AwsClients;
+import com.drresponder.common.Telemetry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * check-rotation: polled by the credential playbook's wait loop after RotateSecret. Input
+ * {@code {secretId, versionId, attempt}}; output {@link RotationProgress.Status}. Environment:
+ * {@code ROTATION_MAX_CHECKS} (default 60; the state machine waits 5 s between checks).
+ */
+public final class CheckRotationHandler implements RequestStreamHandler {
+    private final RotationProgress progress;
+
+    public CheckRotationHandler() {
+        this(new RotationProgress(new SecretsManagerSecretStore(AwsClients.create(SecretsManagerClient.builder())),
+                Integer.parseInt(System.getenv().getOrDefault("ROTATION_MAX_CHECKS", "60"))));
+    }
+
+    public CheckRotationHandler(RotationProgress progress) {
+        this.progress = progress;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Telemetry.handleJson(input, output, context, in -> progress.check(in));
+    }
+}

@@ -1,0 +1,59 @@
+package com.drresponder.credentials;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
+
+/** {@link SecretStore} on the real Secrets Manager API. */
+public final class SecretsManagerSecretStore implements SecretStore {
+    private final SecretsManagerClient client;
+
+    public SecretsManagerSecretStore(SecretsManagerClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Description describe(String secretId) {
+        DescribeSecretResponse d = client.describeSecret(r -> r.secretId(secretId));
+        Map<String, List<String>> stages = d.versionIdsToStages() == null ? Map.of() : d.versionIdsToStages();
+        return new Description(d.arn(), d.name(), Boolean.TRUE.equals(d.rotationEnabled()), stages);
+    }
+
+    @Override
+    public Optional<String> value(String secretId, String versionId, String stage) {
+        try {
+            GetSecretValueResponse v = client.getSecretValue(r -> r.secretId(secretId).versionId(versionId).versionStage(stage));
+            return Optional.ofNullable(v.secretString());
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty();
+        } catch (SecretsManagerException e) {
+            // Emulators answer a version without a value with this code; AWS answers ResourceNotFoundException.
+            if (e.awsErrorDetails() != null && "SecretHasNoValueException".equals(e.awsErrorDetails().errorCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void putPending(String secretId, String token, String secretString) {
+        client.putSecretValue(r -> r.secretId(secretId).clientRequestToken(token).secretString(secretString).versionStages(PENDING));
+    }
+
+    @Override
+    public void moveStage(String secretId, String stage, String toVersionId, String fromVersionId) {
+        client.updateSecretVersionStage(r -> r.secretId(secretId).versionStage(stage).moveToVersionId(toVersionId)
+                .removeFromVersionId(fromVersionId));
+    }
+
+    @Override
+    public String randomPassword(int length, String excludeCharacters) {
+        return client.getRandomPassword(r -> r.passwordLength((long) length).excludeCharacters(excludeCharacters)
+                .requireEachIncludedType(true)).randomPassword();
+    }
+}

@@ -1,0 +1,193 @@
+package com.drresponder.credentials;
+
+import com.drresponder.common.Json;
+import com.drresponder.playbook.CredentialResponseRequest;
+import com.drresponder.playbook.InvalidRequestException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+/**
+ * Turns the playbook input (a routed GuardDuty finding, or a manual request naming secrets by id or tag) into
+ * the secrets to rotate and the containment to apply. Only secrets tagged {@code <protection key>=true} are
+ * acted on; every other candidate is listed as skipped with its reason. Reads only.
+ */
+public final class TargetResolver {
+    static final String PRINCIPAL_TAG = "dr:principal";
+    static final String DATABASE_TAG = "dr:database";
+    static final String REVOKE_POLICY = "DrResponderRevokeOlderSessions";
+    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Set<String> SEVERITIES = Set.of("P1", "P2", "P3", "P4");
+
+    private final SecretCatalog catalog;
+    private final String protectionTagKey;
+    private final Clock clock;
+
+    public TargetResolver(SecretCatalog catalog, String protectionTagKey, Clock clock) {
+        this.catalog = catalog;
+        this.protectionTagKey = protectionTagKey;
+        this.clock = clock;
+    }
+
+    public CredentialTargets resolve(JsonNode input) {
+        Map<String, SecretCatalog.SecretInfo> candidates = new LinkedHashMap<>();
+        List<CredentialTargets.Skipped> skipped = new ArrayList<>();
+        String subject;
+        Set<String> actions = actions(input);
+        if (input.has("secretIds") || input.has("tag")) {
+            CredentialResponseRequest request = CredentialResponseRequest.parse(input);
+            if (request.tag() != null) {
+                String[] kv = request.tag().split("=", 2);
+                catalog.withTag(kv[0], kv[1]).forEach(s -> candidates.putIfAbsent(s.arn(), s));
+                subject = "tag:" + request.tag();
+            } else {
+                for (String id : request.secretIds()) {
+                    catalog.describe(id).ifPresentOrElse(s -> candidates.putIfAbsent(s.arn(), s),
+                            () -> skipped.add(new CredentialTargets.Skipped(id, "no such secret")));
+                }
+                subject = "secrets:" + String.join(",", request.secretIds());
+            }
+        } else if (input.hasNonNull("principal") && actions.contains("rotate-principal-secrets")) {
+            String user = Json.text(input.get("principal"), "userName");
+            catalog.withTag(PRINCIPAL_TAG, user).forEach(s -> candidates.putIfAbsent(s.arn(), s));
+            subject = Json.text(input.get("principal"), "arn");
+        } else if (input.hasNonNull("database") && actions.contains("rotate-database-secrets")) {
+            JsonNode db = input.get("database");
+            databaseSecrets(Json.text(db, "clusterId"), Json.text(db, "instanceId")).forEach(s -> candidates.putIfAbsent(s.arn(), s));
+            subject = Json.text(db, "arn");
+        } else if (input.hasNonNull("principal") || input.hasNonNull("database")) {
+            subject = Json.text(input.path("principal").isMissingNode() ? input.get("database") : input.get("principal"), "arn");
+        } else {
+            throw new InvalidRequestException("secretIds", "give secretIds (a list), tag (key=value), or a routed GuardDuty finding");
+        }
+        List<CredentialTargets.Target> targets = new ArrayList<>();
+        for (SecretCatalog.SecretInfo s : candidates.values()) {
+            if (!"true".equals(s.tags().get(protectionTagKey))) {
+                skipped.add(new CredentialTargets.Skipped(s.name(), "not tagged " + protectionTagKey + "=true"));
+            } else if (s.managedByRds()) {
+                targets.add(new CredentialTargets.Target(s.arn(), s.name(), "managed", null));
+            } else if (s.rotationLambdaArn() == null || s.rotationLambdaArn().isBlank()) {
+                skipped.add(new CredentialTargets.Skipped(s.name(), "no rotation function configured"));
+            } else {
+                targets.add(new CredentialTargets.Target(s.arn(), s.name(), "function", s.rotationLambdaArn()));
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        CredentialTargets.Containment containment = containment(input, actions, notes);
+        String lockKey = input.hasNonNull("lockKey") ? input.get("lockKey").asText() : "credentials:" + subject;
+        String severity = Json.text(input, "severity");
+        String summary = "Credential response for " + subject + (input.hasNonNull("reason") ? ": " + Json.text(input, "reason") : "");
+        return new CredentialTargets(lockKey, severity != null && SEVERITIES.contains(severity) ? severity : "P2", summary,
+                List.copyOf(targets), List.copyOf(skipped), containment,
+                containment == null ? "none" : containment.summary(), List.copyOf(notes), plan(targets, skipped, containment, notes));
+    }
+
+    private List<SecretCatalog.SecretInfo> databaseSecrets(String clusterId, String instanceId) {
+        Map<String, SecretCatalog.SecretInfo> found = new LinkedHashMap<>();
+        for (String id : new String[] {clusterId, instanceId}) {
+            if (id != null) {
+                catalog.withTag(DATABASE_TAG, id).forEach(s -> found.putIfAbsent(s.arn(), s));
+            }
+        }
+        // Protected secrets without the tag still count when their host is this cluster's or instance's endpoint.
+        for (SecretCatalog.SecretInfo s : catalog.withTag(protectionTagKey, "true")) {
+            if (!found.containsKey(s.arn()) && !s.tags().containsKey(DATABASE_TAG)
+                    && catalog.host(s.arn()).filter(h -> hostMatches(h, clusterId, instanceId)).isPresent()) {
+                found.put(s.arn(), s);
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
+    static boolean hostMatches(String host, String clusterId, String instanceId) {
+        String h = host.toLowerCase();
+        return (clusterId != null && (h.startsWith(clusterId.toLowerCase() + ".cluster-") || h.startsWith(clusterId.toLowerCase() + ".cluster-ro-")))
+                || (instanceId != null && h.startsWith(instanceId.toLowerCase() + "."));
+    }
+
+    private CredentialTargets.Containment containment(JsonNode input, Set<String> actions, List<String> notes) {
+        CredentialTargets.AccessKey key = null;
+        CredentialTargets.RoleSessions sessions = null;
+        JsonNode principal = input.get("principal");
+        if (actions.contains("deactivate-access-key") && principal != null) {
+            String user = Json.text(principal, "userName");
+            String keyId = Json.text(principal, "accessKeyId");
+            String type = Json.text(principal, "userType");
+            if ("IAMUser".equals(type) && keyId != null) {
+                key = new CredentialTargets.AccessKey(user, keyId,
+                        "aws iam update-access-key --user-name " + user + " --access-key-id " + keyId + " --status Active");
+            } else if ("AssumedRole".equals(type) || "Role".equals(type)) {
+                // Temporary (ASIA...) keys cannot be deactivated; IAM revokes them by denying sessions issued before now.
+                String issuedBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+                sessions = new CredentialTargets.RoleSessions(user, REVOKE_POLICY, revokePolicy(issuedBefore), issuedBefore,
+                        "aws iam delete-role-policy --role-name " + user + " --policy-name " + REVOKE_POLICY);
+            } else {
+                notes.add("access key of " + user + " not deactivated: principal type " + type + " has no key IAM can deactivate");
+            }
+        }
+        List<String> cidrs = new ArrayList<>();
+        if (actions.contains("block-ips") && input.has("blockIps")) {
+            for (JsonNode ip : input.get("blockIps")) {
+                if (IPV4.matcher(ip.asText()).matches()) {
+                    cidrs.add(ip.asText() + "/32");
+                } else {
+                    notes.add("not blocked: " + ip.asText() + " is not an IPv4 address");
+                }
+            }
+        }
+        if (key == null && sessions == null && cidrs.isEmpty()) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        if (key != null) {
+            parts.add("deactivate access key " + key.accessKeyId() + " of IAM user " + key.userName());
+        }
+        if (sessions != null) {
+            parts.add("revoke sessions of role " + sessions.roleName() + " issued before " + sessions.issuedBefore());
+        }
+        if (!cidrs.isEmpty()) {
+            parts.add("block " + String.join(", ", cidrs) + " in the WAF IP set");
+        }
+        return new CredentialTargets.Containment(key, sessions, cidrs.isEmpty() ? null : List.copyOf(cidrs), String.join("; ", parts));
+    }
+
+    static String revokePolicy(String issuedBefore) {
+        return Json.write(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of("Effect", "Deny", "Action", "*",
+                "Resource", "*", "Condition", Map.of("DateLessThan", Map.of("aws:TokenIssueTime", issuedBefore))))));
+    }
+
+    private static Set<String> actions(JsonNode input) {
+        JsonNode actions = input.get("actions");
+        if (actions == null || !actions.isArray()) {
+            return Set.of();
+        }
+        return StreamSupport.stream(actions.spliterator(), false).map(JsonNode::asText).collect(Collectors.toSet());
+    }
+
+    private static String plan(List<CredentialTargets.Target> targets, List<CredentialTargets.Skipped> skipped,
+                               CredentialTargets.Containment containment, List<String> notes) {
+        StringBuilder b = new StringBuilder();
+        b.append("Rotate ").append(targets.size()).append(" secret(s)");
+        if (!targets.isEmpty()) {
+            b.append(": ").append(targets.stream().map(t -> t.name() + ("managed".equals(t.kind()) ? " (RDS-managed)" : ""))
+                    .collect(Collectors.joining(", ")));
+        }
+        b.append(". ");
+        b.append(containment == null ? "No containment." : "Containment: " + containment.summary() + ".");
+        if (!skipped.isEmpty()) {
+            b.append(" Skipped: ").append(skipped.stream().map(s -> s.secret() + " (" + s.reason() + ")").collect(Collectors.joining(", "))).append('.');
+        }
+        if (!notes.isEmpty()) {
+            b.append(" Notes: ").append(String.join("; ", notes)).append('.');
+        }
+        return b.toString();
+    }
+}

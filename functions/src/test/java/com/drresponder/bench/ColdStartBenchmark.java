@@ -1,0 +1,150 @@
+package com.drresponder.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.drresponder.events.RepositoryFiles;
+import com.drresponder.incident.Incident;
+import com.drresponder.incident.IncidentStatus;
+import com.drresponder.incident.Severity;
+import com.drresponder.rollback.RollbackEstate;
+import com.drresponder.testing.EmulatorClients;
+import com.drresponder.testing.LocalResponder;
+import com.drresponder.testsupport.AwsEmulator;
+import com.drresponder.testsupport.AwsEmulatorTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
+/**
+ * Cold start of each Java function on the rollback path, as a whole process: a fresh JVM with Lambda's
+ * java21 JIT flags, loading the deployment package (functions-lambda.zip), initialising the handler and
+ * answering one real invocation against the emulator. Compared with a bare SDK v2 process making the
+ * same AWS calls. Not a timed test: it asserts only that every run worked, and writes
+ * target/benchmarks/cold-start.md. Run:
+ * {@code ./mvnw -B -pl functions -am verify -Dtest=ColdStartBenchmark -Dsurefire.failIfNoSpecifiedTests=false -DskipITs}
+ */
+@AwsEmulatorTest
+class ColdStartBenchmark {
+    static final int RUNS = Integer.getInteger("bench.runs", 7);
+    static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+
+    record Fn(String name, String handler, String payload) {}
+
+    @Test
+    void coldStart_of_eachFunctionOnTheRollbackPath(AwsEmulator emulator) throws Exception {
+        LocalResponder responder = LocalResponder.create(emulator);
+        String smArn = responder.playbook("rollback-lambda-alias", Map.of("RecordStepFunctionArn", none(), "PlanRollbackFunctionArn", none(),
+                "RecordRollbackFunctionArn", none(), "CheckAlarmFunctionArn", none()));
+        String functionArn = estate(emulator);
+        responder.ledger().openIncident(new Incident("bench", "rollback-lambda-alias", functionArn + ":live", "bench", Severity.P2,
+                IncidentStatus.INVESTIGATING, null, "bench", "{}", Instant.now(), Instant.now()));
+        Path classpath = unpackDeploymentPackage();
+        Path payloads = Files.createDirectories(Path.of("target", "benchmarks", "payloads"));
+        String alarm = RepositoryFiles.read("events/samples/cloudwatch/lambda-errors-alarm.json");
+        String plan = "{\"action\":\"rollback\",\"functionName\":\"checkout-api\",\"alias\":\"live\",\"aliasArn\":\"" + functionArn
+                + ":live\",\"fromVersion\":\"3\",\"toVersion\":\"2\",\"revisionId\":\"r\",\"badVersion\":\"3\",\"source\":\"fallback\",\"reason\":\"bench\"}";
+        List<Fn> functions = List.of(
+                new Fn("incident-router", "com.drresponder.router.IncidentRouterHandler", alarm),
+                new Fn("plan-rollback", "com.drresponder.rollback.PlanRollbackHandler",
+                        "{\"incidentId\":\"bench\",\"functionName\":\"checkout-api\",\"alias\":\"live\"}"),
+                new Fn("record-rollback", "com.drresponder.rollback.RecordRollbackHandler",
+                        "{\"incidentId\":\"bench\",\"plan\":" + plan + ",\"input\":{}}"),
+                new Fn("check-alarm", "com.drresponder.rollback.CheckAlarmHandler",
+                        "{\"alarmName\":\"checkout-api-live-errors\",\"deadline\":\"2099-01-01T00:00:00Z\"}"),
+                new Fn("record-step", "com.drresponder.timeline.RecordStepHandler",
+                        "{\"incidentId\":\"bench\",\"action\":\"Bench\",\"outcome\":\"ok\",\"notify\":{\"whatHappened\":\"bench\"}}"));
+        Map<String, String> env = new HashMap<>(responder.environment);
+        env.putAll(Map.of("AWS_REGION", emulator.region(), "AWS_ACCESS_KEY_ID", emulator.accessKey(),
+                "AWS_SECRET_ACCESS_KEY", emulator.secretKey(), "AWS_ENDPOINT_URL", emulator.endpoint().toString(),
+                "ROLLBACK_STATE_MACHINE_ARN", smArn, "BENCH_FUNCTION_ARN", functionArn, "ROLLBACK_COOLDOWN_MINUTES", "0",
+                "MAX_ROLLBACKS_PER_HOUR", "1000000"));
+
+        StringBuilder report = new StringBuilder("| function | handler median ms | bare SDK median ms | ratio | handler runs (ms) |\n|---|---|---|---|---|\n");
+        for (Fn fn : functions) {
+            List<Long> handler = new ArrayList<>();
+            List<Long> bare = new ArrayList<>();
+            for (int run = 0; run < RUNS; run++) {
+                // A fresh alarm transition each run, so the router does the full STARTED path, not a duplicate.
+                String payload = fn.payload().replace("2024-03-15T10:02:41.321+0000", "2024-03-15T10:02:" + String.format("%02d", run) + ".000+0000");
+                Path file = payloads.resolve(fn.name() + "-" + run + ".json");
+                Files.writeString(file, payload, StandardCharsets.UTF_8);
+                handler.add(spawn(classpath, env, "handler", fn.name(), fn.handler(), file.toString()));
+                bare.add(spawn(classpath, env, "bare", fn.name(), "-", "-"));
+            }
+            long h = median(handler);
+            long b = median(bare);
+            report.append("| ").append(fn.name()).append(" | ").append(h).append(" | ").append(b).append(" | ")
+                    .append(String.format("%.2f", (double) h / b)).append(" | ").append(handler).append(" |\n");
+        }
+        Path out = Path.of("target", "benchmarks", "cold-start.md");
+        Files.writeString(out, "java " + System.getProperty("java.version") + ", flags " + LAMBDA_JVM_FLAGS + ", " + RUNS
+                + " runs each, median of whole-process time from JVM start to end of first response\n\n" + report, StandardCharsets.UTF_8);
+        System.out.println(Files.readString(out));
+        assertThat(report.toString().lines().count()).isEqualTo(2 + functions.size());
+    }
+
+    static long spawn(Path classpath, Map<String, String> env, String mode, String fn, String handler, String payload) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(LAMBDA_JVM_FLAGS);
+        command.add("-Xmx870m"); // 85 % of the 1024 MB the stack gives each function, as Lambda sizes the heap
+        command.add("-cp");
+        command.add(classpath + ":" + classpath.resolve("lib") + "/*:" + Path.of("target", "test-classes").toAbsolutePath());
+        command.add(ColdStartDriver.class.getName());
+        command.addAll(List.of(mode, fn, handler, payload));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(
+                Path.of("target", "benchmarks", "cold-start-stderr.log").toFile()));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        int code = p.waitFor();
+        assertThat(code).as(mode + " " + fn + " failed; see target/benchmarks/cold-start-stderr.log").isZero();
+        String[] lines = out.split("\n");
+        return Long.parseLong(lines[lines.length - 1].trim());
+    }
+
+    static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    static String none() {
+        return "arn:aws:lambda:us-east-1:123456789012:function:not-deployed";
+    }
+
+    static String estate(AwsEmulator emulator) {
+        String arn = RollbackEstate.protectedFunctionWithThreeVersions(emulator, EmulatorClients.of(emulator, LambdaClient.builder()));
+        RollbackEstate.firingAlarm(EmulatorClients.of(emulator, CloudWatchClient.builder()));
+        return arn;
+    }
+
+    /** The deployment package exactly as the stack uploads it: classes at the root, dependencies in lib/. */
+    static Path unpackDeploymentPackage() throws IOException {
+        Path zip = Path.of("target", "functions-lambda.zip");
+        assertThat(zip).as("build the package first: ./mvnw -pl functions -am package").exists();
+        Path dir = Path.of("target", "benchmarks", "lambda-package").toAbsolutePath();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                Path target = dir.resolve(e.getName()).normalize();
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return dir;
+    }
+}

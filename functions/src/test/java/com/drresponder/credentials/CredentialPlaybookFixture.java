@@ -1,0 +1,118 @@
+package com.drresponder.credentials;
+
+import com.drresponder.common.Json;
+import com.drresponder.events.RepositoryFiles;
+import com.drresponder.testing.EmulatorClients;
+import com.drresponder.testing.LedgerFixture;
+import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testsupport.AwsEmulator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
+import software.amazon.awssdk.services.wafv2.model.IPAddressVersion;
+import software.amazon.awssdk.services.wafv2.model.Scope;
+
+/**
+ * The respond-to-credential-compromise playbook deployed into the emulator as the stack would: its Java functions,
+ * the ledger and topic, a WAF IP set, and the real ASL with its substitutions. Used by the IT and the benchmark.
+ */
+final class CredentialPlaybookFixture {
+    static final String IP_SET_NAME = "drresponder-blocklist";
+    static final String ROTATION_FUNCTION = "secret-rotation";
+    static final List<String> FUNCTIONS = List.of("record-step", "resolve-credential-targets", "check-rotation", "merge-ip-set", "verify-rotation", ROTATION_FUNCTION);
+
+    final AwsEmulator emulator;
+    final LedgerFixture ledger;
+    final SecretsManagerClient secrets;
+    final SfnClient sfn;
+    final Wafv2Client waf;
+    final String ipSetId;
+    final String rotationFunctionArn;
+    final String stateMachineArn;
+
+    CredentialPlaybookFixture(AwsEmulator emulator) {
+        this.emulator = emulator;
+        ledger = LedgerFixture.create(emulator);
+        secrets = EmulatorClients.client(SecretsManagerClient.builder(), emulator);
+        sfn = EmulatorClients.client(SfnClient.builder(), emulator);
+        waf = EmulatorClients.client(Wafv2Client.builder(), emulator);
+        ipSetId = waf.createIPSet(r -> r.name(IP_SET_NAME).scope(Scope.REGIONAL).ipAddressVersion(IPAddressVersion.IPV4)
+                .addresses("192.0.2.1/32")).summary().id();
+        Map<String, String> env = new LinkedHashMap<>(ledger.environment());
+        env.put("DR_MODE", "enforce");
+        Map<String, String> subs = new LinkedHashMap<>();
+        subs.put("RecordStepFunctionArn", emulator.createJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
+        subs.put("ResolveTargetsFunctionArn", emulator.createJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", Map.of()));
+        subs.put("CheckRotationFunctionArn", emulator.createJavaFunction("check-rotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest", Map.of()));
+        subs.put("MergeIpSetFunctionArn", emulator.createJavaFunction("merge-ip-set", "com.drresponder.credentials.MergeIpSetHandler::handleRequest", Map.of()));
+        subs.put("VerifyRotationFunctionArn", emulator.createJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", Map.of()));
+        subs.put("WafIpSetName", IP_SET_NAME);
+        subs.put("WafIpSetId", ipSetId);
+        subs.put("WafScope", "REGIONAL");
+        rotationFunctionArn = emulator.createJavaFunction(ROTATION_FUNCTION, PostgresRotationIT.HANDLER, Map.of(), 60, 512);
+        String definition = RepositoryFiles.read("statemachines/respond-to-credential-compromise.asl.json");
+        for (Map.Entry<String, String> e : subs.entrySet()) {
+            definition = definition.replace("${" + e.getKey() + "}", e.getValue());
+        }
+        String finalDefinition = definition;
+        stateMachineArn = sfn.createStateMachine(r -> r.name("respond-to-credential-compromise").definition(finalDefinition)
+                .roleArn("arn:aws:iam::" + emulator.accountId() + ":role/" + AwsEmulator.LAMBDA_ROLE_NAME)).stateMachineArn();
+    }
+
+    /**
+     * A PostgreSQL user and its secret with rotation configured (RotateImmediately=false: the emulator only runs
+     * testSecret). Returns the secret ARN.
+     */
+    String databaseSecret(PostgresFixture postgres, String user, String password, Map<String, String> tags) {
+        postgres.createUser(user, password, false);
+        List<Tag> tagList = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        String arn = secrets.createSecret(r -> r.name("db/" + user).secretString(PostgresRotationIT.secretJson(postgres, user, password, null))
+                .tags(tagList)).arn();
+        secrets.rotateSecret(r -> r.secretId(arn).rotationLambdaARN(rotationFunctionArn).rotationRules(x -> x.automaticallyAfterDays(30L))
+                .rotateImmediately(false));
+        return arn;
+    }
+
+    String currentPassword(String secretId) {
+        return DatabaseSecret.parse(secretId, secrets.getSecretValue(r -> r.secretId(secretId).versionStage("AWSCURRENT")).secretString()).password();
+    }
+
+    DescribeExecutionResponse run(String input, Duration timeout) {
+        String arn = sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).input(input)).executionArn();
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            DescribeExecutionResponse execution = sfn.describeExecution(r -> r.executionArn(arn));
+            if (execution.status() != ExecutionStatus.RUNNING) {
+                return execution;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("execution still running after " + timeout + ": " + arn);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    static String newIncidentId() {
+        return "inc-" + UUID.randomUUID();
+    }
+
+    static String manualInput(String incidentId, Map<String, Object> request) {
+        Map<String, Object> input = new LinkedHashMap<>(request);
+        input.put("incidentId", incidentId);
+        return Json.write(input);
+    }
+}

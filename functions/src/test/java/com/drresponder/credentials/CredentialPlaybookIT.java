@@ -1,0 +1,198 @@
+package com.drresponder.credentials;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.drresponder.router.RoutedPlaybookInputs;
+import com.drresponder.testing.EmulatorClients;
+import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testsupport.AwsEmulator;
+import com.drresponder.testsupport.AwsEmulatorTest;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.StatusType;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.wafv2.model.Scope;
+
+/** The real ASL in moto's Step Functions, its Java steps in worker JVMs, rotation against a real PostgreSQL. */
+@AwsEmulatorTest
+class CredentialPlaybookIT {
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final String ROLE = "orders-app-instance-role";
+    private static PostgresFixture postgres;
+
+    private CredentialPlaybookFixture playbook;
+    private final List<String> passwordsSeen = new ArrayList<>();
+
+    @BeforeAll
+    static void startPostgres() {
+        postgres = PostgresFixture.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void setUp(AwsEmulator emulator) {
+        playbook = new CredentialPlaybookFixture(emulator);
+    }
+
+    private String user() {
+        return "u_" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private String password() {
+        String p = "Pw-" + UUID.randomUUID();
+        passwordsSeen.add(p);
+        return p;
+    }
+
+    private List<String> blockList() {
+        return playbook.waf.getIPSet(r -> r.name(CredentialPlaybookFixture.IP_SET_NAME).id(playbook.ipSetId).scope(Scope.REGIONAL)).ipSet().addresses();
+    }
+
+    /** No password (old or new) in any notification, worker log or execution output. */
+    private void assertNoSecretLeaked(List<String> notifications, DescribeExecutionResponse execution, List<String> secretIds) throws Exception {
+        List<String> values = new ArrayList<>(passwordsSeen);
+        secretIds.forEach(id -> values.add(playbook.currentPassword(id)));
+        StringBuilder logs = new StringBuilder();
+        for (String fn : CredentialPlaybookFixture.FUNCTIONS) {
+            var file = playbook.emulator.lambdaHost().logFile(fn);
+            if (Files.exists(file)) {
+                logs.append(Files.readString(file));
+            }
+        }
+        for (String value : values) {
+            assertThat(String.join("\n", notifications)).doesNotContain(value);
+            assertThat(logs.toString()).doesNotContain(value);
+            assertThat(String.valueOf(execution.output())).doesNotContain(value);
+        }
+    }
+
+    @Test
+    void iamFinding_should_revokeRoleSessionsBlockIpAndRotateProtectedSecrets_when_roleCredentialsExfiltrated() throws Exception {
+        // GIVEN the role of the sample finding, a protected and an unprotected secret it can read
+        IamClient iam = EmulatorClients.client(IamClient.builder(), playbook.emulator);
+        iam.createRole(r -> r.roleName(ROLE).assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
+        String oldPassword = password();
+        String user = user();
+        String secret = playbook.databaseSecret(postgres, user, oldPassword, Map.of("dr:protected", "true", "dr:principal", ROLE));
+        String otherPassword = password();
+        String unprotected = playbook.databaseSecret(postgres, user(), otherPassword, Map.of("dr:principal", ROLE));
+        String incident = CredentialPlaybookFixture.newIncidentId();
+        ObjectNode input = RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", incident, false);
+        // WHEN
+        DescribeExecutionResponse execution = playbook.run(input.toString(), TIMEOUT);
+        // THEN
+        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        String newPassword = playbook.currentPassword(secret);
+        assertThat(postgres.canLogIn(user, newPassword)).isTrue();
+        assertThat(postgres.canLogIn(user, oldPassword)).isFalse();
+        assertThat(playbook.currentPassword(unprotected)).isEqualTo(otherPassword);
+        // IAM returns policy documents URL-encoded
+        assertThat(URLDecoder.decode(iam.getRolePolicy(r -> r.roleName(ROLE).policyName(TargetResolver.REVOKE_POLICY)).policyDocument(),
+                StandardCharsets.UTF_8)).contains("\"Deny\"", "aws:TokenIssueTime");
+        assertThat(blockList()).contains("198.51.100.23/32", "192.0.2.1/32");
+        List<String> notifications = playbook.ledger.notifications();
+        assertThat(notifications).anySatisfy(n -> assertThat(n).contains("Resolved").contains("db/" + user).contains("198.51.100.23/32"));
+        assertThat(playbook.ledger.incidentItems(incident).toString()).contains("delete-role-policy").contains("block expires at");
+        assertNoSecretLeaked(notifications, execution, List.of(secret, unprotected));
+    }
+
+    @Test
+    void iamFinding_should_deactivateAccessKey_when_principalIsIamUser() throws Exception {
+        // GIVEN an IAM user whose key the finding names
+        IamClient iam = EmulatorClients.client(IamClient.builder(), playbook.emulator);
+        iam.createUser(r -> r.userName("ci-deployer"));
+        String keyId = iam.createAccessKey(r -> r.userName("ci-deployer")).accessKey().accessKeyId();
+        String secret = playbook.databaseSecret(postgres, user(), password(), Map.of("dr:protected", "true", "dr:principal", "ci-deployer"));
+        ObjectNode input = RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", CredentialPlaybookFixture.newIncidentId(), false);
+        ((ObjectNode) input.get("principal")).put("userName", "ci-deployer").put("userType", "IAMUser").put("accessKeyId", keyId)
+                .put("arn", "arn:aws:iam::123456789012:user/ci-deployer");
+        // WHEN
+        DescribeExecutionResponse execution = playbook.run(input.toString(), TIMEOUT);
+        // THEN
+        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(iam.listAccessKeys(r -> r.userName("ci-deployer")).accessKeyMetadata())
+                .anySatisfy(k -> assertThat(k.status()).isEqualTo(StatusType.INACTIVE));
+        assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
+    }
+
+    @Test
+    void rdsFinding_should_rotateTheDatabaseSecretsAndBlockIp_when_anomalousLogin() throws Exception {
+        // GIVEN a secret tagged with the finding's cluster
+        String user = user();
+        String oldPassword = password();
+        String secret = playbook.databaseSecret(postgres, user, oldPassword, Map.of("dr:protected", "true", "dr:database", "orders-db"));
+        ObjectNode input = RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", CredentialPlaybookFixture.newIncidentId(), false);
+        // WHEN
+        DescribeExecutionResponse execution = playbook.run(input.toString(), TIMEOUT);
+        // THEN
+        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(postgres.canLogIn(user, playbook.currentPassword(secret))).isTrue();
+        assertThat(postgres.canLogIn(user, oldPassword)).isFalse();
+        assertThat(blockList()).contains("203.0.113.77/32");
+        assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
+    }
+
+    @Test
+    void manualRequest_should_rotateNamedSecrets_when_startedByHand() throws Exception {
+        // GIVEN
+        String user = user();
+        String oldPassword = password();
+        String secret = playbook.databaseSecret(postgres, user, oldPassword, Map.of("dr:protected", "true"));
+        String input = CredentialPlaybookFixture.manualInput(CredentialPlaybookFixture.newIncidentId(),
+                Map.of("secretIds", List.of("db/" + user, "db/does-not-exist"), "reason", "leaked in a chat"));
+        // WHEN
+        DescribeExecutionResponse execution = playbook.run(input, TIMEOUT);
+        // THEN
+        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(postgres.canLogIn(user, oldPassword)).isFalse();
+        assertThat(postgres.canLogIn(user, playbook.currentPassword(secret))).isTrue();
+        assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
+    }
+
+    @Test
+    void manualRequest_should_onlyAnnouncePlan_when_dryRun() throws Exception {
+        // GIVEN
+        String user = user();
+        String oldPassword = password();
+        String secret = playbook.databaseSecret(postgres, user, oldPassword, Map.of("dr:protected", "true", "app", "orders"));
+        String input = CredentialPlaybookFixture.manualInput(CredentialPlaybookFixture.newIncidentId(),
+                Map.of("tag", "app=orders", "reason", "drill", "dryRun", true));
+        // WHEN
+        DescribeExecutionResponse execution = playbook.run(input, TIMEOUT);
+        // THEN nothing changed, and people saw the plan
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(playbook.currentPassword(secret)).isEqualTo(oldPassword);
+        assertThat(postgres.canLogIn(user, oldPassword)).isTrue();
+        List<String> notifications = playbook.ledger.notifications();
+        assertThat(notifications).anySatisfy(n -> assertThat(n).contains("Dry run").contains("Rotate 1 secret(s): db/" + user));
+        assertNoSecretLeaked(notifications, execution, List.of(secret));
+    }
+
+    @Test
+    void manualRequest_should_recordFailureAndFail_when_inputIsInvalid() {
+        // GIVEN the sample with an empty secretIds list
+        String input = CredentialPlaybookFixture.manualInput(CredentialPlaybookFixture.newIncidentId(), Map.of("secretIds", List.of(), "reason", "x"));
+        // WHEN
+        DescribeExecutionResponse execution = playbook.run(input, TIMEOUT);
+        // THEN
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(execution.error()).isEqualTo("CredentialResponseFailed");
+    }
+}

@@ -1,0 +1,16 @@
+package com.drresponder.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PostgresFixtureSmokeTest {
+    @Test
+    void start_should_requirePasswords_when_userIsNotSuperuser() {
+        try (PostgresFixture pg = PostgresFixture.start()) {
+            pg.createUser("app", "right-password", false);
+            assertThat(pg.canLogIn("app", "right-password")).isTrue();
+            assertThat(pg.canLogIn("app", "wrong-password")).isFalse();
+        }
+    }
+}

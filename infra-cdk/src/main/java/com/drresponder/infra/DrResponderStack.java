@@ -1,0 +1,634 @@
+package com.drresponder.infra;
+
+import com.drresponder.infra.config.DrConfig;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnTag;
+import software.amazon.awscdk.services.wafv2.CfnIPSet;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.CfnTable;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.events.CfnRule;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.events.targets.SfnStateMachineProps;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+import software.constructs.Construct;
+import software.constructs.IConstruct;
+
+/**
+ * The one deployable DR Responder stack: ledger, notifications, the Java functions, a state machine per
+ * {@code statemachines/*.asl.json}, an EventBridge rule per {@code events/rules/*.json} (target: the router),
+ * and meta-monitoring. What exists at synth time is what gets deployed, so the stack grows as playbooks land.
+ */
+public final class DrResponderStack extends Stack {
+    public static final String ROLLBACK = "rollback-lambda-alias";
+    public static final String RESTORE = "restore-database-to-point-in-time";
+    public static final String CREDENTIALS = "respond-to-credential-compromise";
+    public static final String DRILL = "restore-drill";
+
+    /** Router environment variable holding each known playbook's state machine ARN (docs/CONTRACTS.md). */
+    static final Map<String, String> STATE_MACHINE_ENV = Map.of(
+            ROLLBACK, "ROLLBACK_STATE_MACHINE_ARN",
+            RESTORE, "RESTORE_STATE_MACHINE_ARN",
+            CREDENTIALS, "CREDENTIALS_STATE_MACHINE_ARN");
+
+    public static final Duration EVENT_MAX_AGE = Duration.hours(1);
+    public static final int EVENT_RETRY_ATTEMPTS = 8;
+    public static final int ROUTER_RESERVED_CONCURRENCY = 5;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DrConfig config;
+    private final Key key;
+    private final Table ledger;
+    private final Topic topic;
+    private final Queue deadLetterQueue;
+    private final Map<String, JavaFunction> functions = new LinkedHashMap<>();
+    private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
+    private final Map<String, Rule> rules = new LinkedHashMap<>();
+    private final Map<String, String> definitionSubstitutions;
+    private CfnIPSet blockList;
+    private final Monitoring monitoring;
+
+    public DrResponderStack(Construct scope, String id, StackProps props, DrConfig config, ProjectLayout layout) {
+        super(scope, id, props);
+        this.config = config;
+        this.sharedCode = functionCode(layout);
+
+        this.key = Key.Builder.create(this, "NotificationKey")
+                .description("DR Responder: encrypts the notification topic")
+                .enableKeyRotation(true)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .pendingWindow(Duration.days(7))
+                .build();
+        // CloudWatch alarms publish to the encrypted topic.
+        key.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("AllowCloudWatchAlarmsToPublish")
+                .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+                .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
+                .resources(List.of("*"))
+                .build());
+
+        this.ledger = ledgerTable();
+        this.topic = notificationTopic();
+        this.deadLetterQueue = Queue.Builder.create(this, "EventTargetDlq")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        suppress(deadLetterQueue, "AwsSolutions-SQS3", "This queue is itself the dead-letter queue of the EventBridge targets; a DLQ of a DLQ adds nothing.");
+
+        Map<String, String> common = commonEnvironment();
+        function("record-step", "RecordStep", "com.drresponder.timeline.RecordStepHandler::handleRequest", common, null,
+                "DR Responder: records a playbook step on the incident timeline and notifies");
+        function("plan-rollback", "PlanRollback", "com.drresponder.rollback.PlanRollbackHandler::handleRequest", common, null,
+                "DR Responder: picks the last known-good Lambda version to roll an alias back to");
+        function("check-alarm", "CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler::handleRequest", common, null,
+                "DR Responder: checks the health alarm after a rollback");
+        function("record-rollback", "RecordRollback", "com.drresponder.rollback.RecordRollbackHandler::handleRequest", common, null,
+                "DR Responder: remembers the bad version and the new alias state, marks the incident mitigated");
+        grantRecordStep(functions.get("record-step"));
+        grantPlanRollback(functions.get("plan-rollback"));
+        grantCheckAlarm(functions.get("check-alarm"));
+        grantRecordStep(functions.get("record-rollback"));
+        credentialFunctions(common);
+
+        this.definitionSubstitutions = Collections.unmodifiableMap(substitutions());
+        for (PlaybookDefinition playbook : PlaybookDefinition.loadAll(layout.stateMachinesDir())) {
+            stateMachines.put(playbook.name(), stateMachine(playbook));
+        }
+
+        Map<String, String> routerEnv = new LinkedHashMap<>(common);
+        stateMachines.forEach((name, sm) -> routerEnv.put(
+                STATE_MACHINE_ENV.getOrDefault(name, Names.upperSnake(name) + "_STATE_MACHINE_ARN"), sm.getStateMachineArn()));
+        JavaFunction router = function("incident-router", "IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest",
+                routerEnv, ROUTER_RESERVED_CONCURRENCY, "DR Responder: classifies alarms, RDS events and findings and starts playbooks");
+        grantRouter(router);
+
+        for (EventRuleDefinition rule : EventRuleDefinition.loadAll(layout.rulesDir())) {
+            rules.put(rule.name(), eventRule(rule, router));
+        }
+        drillSchedule();
+
+        acknowledgeWildcards();
+        this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(topic, router, deadLetterQueue, stateMachines, config));
+
+        CfnOutput.Builder.create(this, "LedgerTableName").value(ledger.getTableName()).build();
+        CfnOutput.Builder.create(this, "TopicArn").value(topic.getTopicArn()).build();
+        CfnOutput.Builder.create(this, "RouterAliasArn").value(router.alias().getFunctionArn()).build();
+        stateMachines.forEach((name, sm) -> CfnOutput.Builder.create(this, Names.pascal(name) + "StateMachineArn")
+                .value(sm.getStateMachineArn()).build());
+    }
+
+    // ------------------------------------------------------------------ resources
+
+    private static Code functionCode(ProjectLayout layout) {
+        if (!Files.isRegularFile(layout.functionsZip())) {
+            throw new IllegalStateException("Lambda package " + layout.functionsZip() + " not found: build it first with "
+                    + "`./mvnw -B package -pl functions -am -DskipTests` from the repository root");
+        }
+        return Code.fromAsset(layout.functionsZip().toString());
+    }
+
+    private Table ledgerTable() {
+        Table table = Table.Builder.create(this, "Ledger")
+                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .timeToLiveAttribute("expiresAt")
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+                // AWS managed key: the retained ledger stays readable after `cdk destroy` (a stack-owned key would not).
+                .encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+                .indexName("byStatus")
+                .partitionKey(Attribute.builder().name("gsi1pk").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("gsi1sk").type(AttributeType.STRING).build())
+                .build());
+        return table;
+    }
+
+    private Topic notificationTopic() {
+        Topic t = Topic.Builder.create(this, "NotificationTopic")
+                .displayName("DR Responder")
+                .masterKey(key)
+                .enforceSsl(true)
+                .build();
+        for (String email : config.notificationEmails()) {
+            t.addSubscription(new EmailSubscription(email));
+        }
+        return t;
+    }
+
+    private Map<String, String> commonEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LEDGER_TABLE", ledger.getTableName());
+        env.put("TOPIC_ARN", topic.getTopicArn());
+        env.put("DR_MODE", config.mode().value());
+        env.put("PROTECTION_TAG_KEY", config.protectionTagKey());
+        env.put("PROTECTED_RESOURCES", String.join(",", config.protectedResources()));
+        env.put("GUARDDUTY_MIN_SEVERITY", Double.toString(config.guardDutyMinSeverity()));
+        env.put("FINDING_ACTIONS", toJson(config.findingActions()));
+        env.put("RTO_TARGET_MINUTES", Integer.toString(config.rtoTargetMinutes()));
+        env.put("RPO_TARGET_MINUTES", Integer.toString(config.rpoTargetMinutes()));
+        env.put("LAMBDA_RTO_TARGET_MINUTES", Integer.toString(config.lambdaRtoTargetMinutes()));
+        env.put("VERIFY_WINDOW_SECONDS", Integer.toString(config.verifyWindowMinutes() * 60));
+        env.put("VERIFY_POLL_SECONDS", "30");
+        env.put("MAX_ROLLBACKS_PER_HOUR", Integer.toString(config.maxRollbacksPerHour()));
+        env.put("ROLLBACK_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
+        return env;
+    }
+
+    private JavaFunction function(String serviceName, String id, String handler, Map<String, String> env,
+                                  Integer reservedConcurrency, String description) {
+        JavaFunction fn = new JavaFunction(this, id, JavaFunction.Props.of(serviceName, handler, functionCodeOf())
+                .withEnvironment(env)
+                .withReservedConcurrency(reservedConcurrency)
+                .withDescription(description));
+        functions.put(serviceName, fn);
+        NagSuppressions.addResourceSuppressions(fn.function(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-L1")
+                .reason("Java 21 is the runtime this project targets (SnapStart, release 21 build); moving to a newer Java runtime is a deliberate upgrade.")
+                .build()));
+        return fn;
+    }
+
+    /** One deployment package for all functions (one asset). */
+    private Code sharedCode;
+
+    private Code functionCodeOf() {
+        return sharedCode;
+    }
+
+    /**
+     * The {@code definitionSubstitutions} for every state machine, built in one place: {@code ${Name}} in
+     * {@code statemachines/*.asl.json} becomes the value. The local harness supplies the same names.
+     */
+    private Map<String, String> substitutions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("RecordStepFunctionArn", functions.get("record-step").alias().getFunctionArn());
+        m.put("PlanRollbackFunctionArn", functions.get("plan-rollback").alias().getFunctionArn());
+        m.put("CheckAlarmFunctionArn", functions.get("check-alarm").alias().getFunctionArn());
+        m.put("RecordRollbackFunctionArn", functions.get("record-rollback").alias().getFunctionArn());
+        m.put("ResolveTargetsFunctionArn", functions.get("resolve-credential-targets").alias().getFunctionArn());
+        m.put("CheckRotationFunctionArn", functions.get("check-rotation").alias().getFunctionArn());
+        m.put("MergeIpSetFunctionArn", functions.get("merge-ip-set").alias().getFunctionArn());
+        m.put("VerifyRotationFunctionArn", functions.get("verify-rotation").alias().getFunctionArn());
+        m.put("WafIpSetName", blockList.getName());
+        m.put("WafIpSetId", blockList.getAttrId());
+        m.put("WafScope", blockList.getScope());
+        m.put("LedgerTableName", ledger.getTableName());
+        m.put("TopicArn", topic.getTopicArn());
+        m.put("DrMode", config.mode().value());
+        m.put("ProtectionTagKey", config.protectionTagKey());
+        m.put("VerifyWindowMinutes", Integer.toString(config.verifyWindowMinutes()));
+        m.put("VerifyWindowSeconds", Integer.toString(config.verifyWindowMinutes() * 60));
+        m.put("MaxRollbacksPerHour", Integer.toString(config.maxRollbacksPerHour()));
+        m.put("CooldownMinutes", Integer.toString(config.cooldownMinutes()));
+        m.put("RtoTargetMinutes", Integer.toString(config.rtoTargetMinutes()));
+        m.put("RpoTargetMinutes", Integer.toString(config.rpoTargetMinutes()));
+        m.put("LambdaRtoTargetMinutes", Integer.toString(config.lambdaRtoTargetMinutes()));
+        m.put("Region", Aws.REGION);
+        m.put("AccountId", Aws.ACCOUNT_ID);
+        m.put("Partition", Aws.PARTITION);
+        return m;
+    }
+
+    private StateMachine stateMachine(PlaybookDefinition playbook) {
+        String id = playbook.pascalName();
+        LogGroup logs = LogGroup.Builder.create(this, id + "Logs")
+                .logGroupName("/aws/vendedlogs/states/" + getStackName() + "-" + playbook.name())
+                .retention(RetentionDays.ONE_MONTH)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        StateMachine sm = StateMachine.Builder.create(this, id)
+                .comment("DR Responder playbook " + playbook.name() + " (statemachines/" + playbook.file().getFileName() + ")")
+                .definitionBody(DefinitionBody.fromString(playbook.definition()))
+                .definitionSubstitutions(definitionSubstitutions)
+                .stateMachineType(StateMachineType.STANDARD)
+                .logs(LogOptions.builder().destination(logs).level(LogLevel.ERROR).includeExecutionData(false).build())
+                .tracingEnabled(true)
+                .build();
+        suppress(sm, "AwsSolutions-SF1", "Logs at ERROR without execution data: every step already lands on the incident timeline "
+                + "(ledger), and ALL-level logs would copy incident payloads into CloudWatch Logs at extra cost.");
+        grantPlaybookBasics(sm, playbook.name());
+        switch (playbook.name()) {
+            case ROLLBACK -> grantRollbackLambdaAlias(sm.getRole());
+            case RESTORE -> grantRestoreDatabase(sm.getRole());
+            case CREDENTIALS -> grantRespondToCredentialCompromise(sm.getRole());
+            case DRILL -> grantRestoreDrill(sm.getRole());
+            default -> { /* a new playbook starts with the basics; its issue adds a grant method */ }
+        }
+        return sm;
+    }
+
+    private Rule eventRule(EventRuleDefinition definition, JavaFunction router) {
+        Rule rule = Rule.Builder.create(this, definition.pascalName() + "Rule")
+                .description("DR Responder: events/rules/" + definition.file().getFileName() + " -> incident-router")
+                .eventPattern(definition.toEventPattern())
+                .build();
+        CfnRule cfn = (CfnRule) rule.getNode().getDefaultChild();
+        definition.extraFields().forEach((field, value) -> cfn.addPropertyOverride("EventPattern." + field, value));
+        rule.addTarget(new LambdaFunction(router.alias(), LambdaFunctionProps.builder()
+                .deadLetterQueue(deadLetterQueue)
+                .maxEventAge(EVENT_MAX_AGE)
+                .retryAttempts(EVENT_RETRY_ATTEMPTS)
+                .build()));
+        return rule;
+    }
+
+    /** The scheduled DR drill: starts the {@code restore-drill} playbook when it exists and a schedule is configured. */
+    private void drillSchedule() {
+        StateMachine drill = stateMachines.get(DRILL);
+        if (config.drillSchedule() == null || drill == null) {
+            return;
+        }
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("drill", true);
+        input.put("trigger", "schedule");
+        input.put("dryRun", !config.enforce());
+        Rule rule = Rule.Builder.create(this, "DrillScheduleRule")
+                .description("DR Responder: scheduled DR drill (" + config.drillSchedule() + ")")
+                .schedule(Schedule.expression(config.drillSchedule()))
+                .build();
+        rule.addTarget(new SfnStateMachine(drill, SfnStateMachineProps.builder()
+                .input(RuleTargetInput.fromObject(input))
+                .deadLetterQueue(deadLetterQueue)
+                .maxEventAge(EVENT_MAX_AGE)
+                .retryAttempts(EVENT_RETRY_ATTEMPTS)
+                .build()));
+        rules.put("drill-schedule", rule);
+    }
+
+    // ------------------------------------------------------------------ permissions (least privilege)
+    //
+    // Every grant goes through allow()/grantLedger()/grantNotify(), which also record the cdk-nag acknowledgement for
+    // each wildcard they introduce, on that one role, with the reason (see acknowledgeWildcards()).
+
+    private static final String TAG_SCOPED = "Resource names are not known at deploy time (any opted-in resource); every "
+            + "mutating action is restricted by an aws:ResourceTag/aws:RequestTag condition on the protection tag.";
+    private static final String READ_ONLY_LOOKUP = "Read-only lookups of tags, aliases and alarm definitions, used to decide "
+            + "whether a resource is opted in; resource names are not known at deploy time, the ARN pattern fixes service, "
+            + "region, account and resource type.";
+    private static final String NO_RESOURCE_LEVEL = "X-Ray (PutTraceSegments, PutTelemetryRecords), Step Functions log delivery "
+            + "(logs:CreateLogDelivery and friends) and cloudwatch:GetMetricData support no resource-level permissions.";
+    private static final String LEDGER_INDEX = "Queries the ledger's own GSIs (byStatus); the wildcard is limited to indexes of this one table.";
+    private static final String TOPIC_KEY = "kms:GenerateDataKey* on the notification topic's own key only, needed to publish to the encrypted topic.";
+
+    private final Map<String, Acknowledgements> acknowledgements = new LinkedHashMap<>();
+
+    private record Acknowledgements(IConstruct role, Map<String, java.util.Set<String>> findingsByReason) {}
+
+    private void acknowledge(IRole role, String reason, String finding) {
+        acknowledgements.computeIfAbsent(role.getNode().getPath(), k -> new Acknowledgements(role, new LinkedHashMap<>()))
+                .findingsByReason().computeIfAbsent(reason, k -> new java.util.LinkedHashSet<>()).add(finding);
+    }
+
+    /** One suppression per reason, each listing exactly the wildcard findings it covers, on each role (and its policy). */
+    private void acknowledgeWildcards() {
+        for (Acknowledgements a : acknowledgements.values()) {
+            List<NagPackSuppression> list = new ArrayList<>();
+            a.findingsByReason().forEach((reason, findings) -> list.add(NagPackSuppression.builder()
+                    .id("AwsSolutions-IAM5").reason(reason).appliesTo(List.copyOf(findings)).build()));
+            NagSuppressions.addResourceSuppressions(a.role(), list, true);
+        }
+    }
+
+    /** Every role here has X-Ray tracing (functions and state machines), state machines also log delivery. */
+    private void acknowledgeNoResourceLevel(IRole role) {
+        acknowledge(role, NO_RESOURCE_LEVEL, "Resource::*");
+    }
+
+    /** The cdk-nag spelling of a resource ARN built from {@link Aws} pseudo parameters. */
+    private static String nagResource(String arn) {
+        return "Resource::" + arn.replace(Aws.PARTITION, "<AWS::Partition>").replace(Aws.REGION, "<AWS::Region>")
+                .replace(Aws.ACCOUNT_ID, "<AWS::AccountId>");
+    }
+
+    private String arn(String service, String resource) {
+        return "arn:" + Aws.PARTITION + ":" + service + ":" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":" + resource;
+    }
+
+    /** {@code aws:ResourceTag/<protectionTagKey> = "true"}: only opted-in resources can be acted on. */
+    private Map<String, Object> taggedProtected() {
+        return Map.of("StringEquals", Map.of("aws:ResourceTag/" + config.protectionTagKey(), "true"));
+    }
+
+    /** Resources a playbook creates must be tagged protected at creation. */
+    private Map<String, Object> requestTaggedProtected() {
+        return Map.of("StringEquals", Map.of("aws:RequestTag/" + config.protectionTagKey(), "true"));
+    }
+
+    private void allow(IRole role, List<String> actions, List<String> resources, Map<String, Object> conditions, String wildcardReason) {
+        PolicyStatement.Builder b = PolicyStatement.Builder.create().effect(Effect.ALLOW).actions(actions).resources(resources);
+        if (conditions != null) {
+            b.conditions(conditions);
+        }
+        role.addToPrincipalPolicy(b.build());
+        for (String resource : resources) {
+            if (resource.contains("*")) {
+                acknowledge(role, wildcardReason, nagResource(resource));
+            }
+        }
+    }
+
+    private void grantLedger(IRole role) {
+        ledger.grantReadWriteData(role);
+        String ledgerId = resolve(getLogicalId((CfnTable) ledger.getNode().getDefaultChild())).toString();
+        acknowledge(role, LEDGER_INDEX, "Resource::<" + ledgerId + ".Arn>/index/*");
+    }
+
+    private void grantNotify(IRole role) {
+        topic.grantPublish(role);
+        acknowledge(role, TOPIC_KEY, "Action::kms:GenerateDataKey*");
+    }
+
+    private void grantRouter(JavaFunction router) {
+        IRole role = router.role();
+        grantLedger(role);
+        grantNotify(role);
+        stateMachines.values().forEach(sm -> sm.grantStartExecution(role));
+        // Reads tags and alarm definitions to decide whether a resource is opted in; read-only, so no tag condition.
+        allow(role, List.of("lambda:ListTags", "lambda:GetAlias", "lambda:GetFunctionConfiguration"),
+                List.of(arn("lambda", "function:*")), null, READ_ONLY_LOOKUP);
+        allow(role, List.of("rds:ListTagsForResource", "rds:DescribeDBClusters", "rds:DescribeDBInstances"),
+                List.of(arn("rds", "cluster:*"), arn("rds", "db:*")), null, READ_ONLY_LOOKUP);
+        allow(role, List.of("cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"),
+                List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
+        allow(role, List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
+        allow(role, List.of("iam:ListUserTags", "iam:ListRoleTags"),
+                List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":user/*",
+                        "arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":role/*"), null, READ_ONLY_LOOKUP);
+        acknowledgeNoResourceLevel(role);
+    }
+
+    private void grantRecordStep(JavaFunction fn) {
+        grantLedger(fn.role());
+        grantNotify(fn.role());
+        acknowledgeNoResourceLevel(fn.role());
+    }
+
+    private void grantPlanRollback(JavaFunction fn) {
+        grantLedger(fn.role());
+        allow(fn.role(), List.of("lambda:GetAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
+                        "lambda:GetFunctionConfiguration", "lambda:ListTags"),
+                List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        acknowledgeNoResourceLevel(fn.role());
+    }
+
+    private void grantCheckAlarm(JavaFunction fn) {
+        grantLedger(fn.role());
+        allow(fn.role(), List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
+        allow(fn.role(), List.of("cloudwatch:GetMetricData"), List.of("*"), null, NO_RESOURCE_LEVEL);
+        acknowledgeNoResourceLevel(fn.role());
+    }
+
+    /** The Lambda steps each playbook invokes: a state machine may invoke its own steps and no others. */
+    private static final Map<String, List<String>> PLAYBOOK_STEPS = Map.of(
+            ROLLBACK, List.of("record-step", "plan-rollback", "check-alarm", "record-rollback"),
+            CREDENTIALS, List.of("record-step", "resolve-credential-targets", "check-rotation", "merge-ip-set", "verify-rotation",
+                    // RotateSecret names the rotation function, so its caller must be allowed to invoke it.
+                    "secret-rotation"));
+
+    /** What every playbook needs: its Lambda steps, the ledger, the topic. */
+    private void grantPlaybookBasics(StateMachine sm, String playbook) {
+        for (String name : PLAYBOOK_STEPS.getOrDefault(playbook, List.of("record-step"))) {
+            functions.get(name).alias().grantInvoke(sm.getRole());
+        }
+        grantLedger(sm.getRole());
+        grantNotify(sm.getRole());
+        acknowledgeNoResourceLevel(sm.getRole());
+    }
+
+    /** rollback-lambda-alias: read versions, move the alias; only on functions tagged protected. */
+    private void grantRollbackLambdaAlias(IRole role) {
+        allow(role, List.of("lambda:GetAlias", "lambda:UpdateAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
+                        "lambda:GetFunctionConfiguration", "lambda:ListTags"),
+                List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
+    }
+
+    /** restore-database-to-point-in-time: snapshot and restore tagged databases into new, tagged ones. */
+    private void grantRestoreDatabase(IRole role) {
+        allow(role, List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:DescribeDBClusterSnapshots",
+                        "rds:DescribeDBSnapshots", "rds:DescribeDBSubnetGroups", "rds:ListTagsForResource"),
+                List.of(arn("rds", "cluster:*"), arn("rds", "db:*"), arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*"),
+                        arn("rds", "subgrp:*")), null, READ_ONLY_LOOKUP);
+        // Acting on the source: only databases tagged protected.
+        allow(role, List.of("rds:CreateDBClusterSnapshot", "rds:CreateDBSnapshot", "rds:RestoreDBClusterToPointInTime",
+                        "rds:RestoreDBInstanceToPointInTime", "rds:ModifyDBCluster", "rds:ModifyDBInstance",
+                        "rds:PromoteReadReplica", "rds:PromoteReadReplicaDBCluster"),
+                List.of(arn("rds", "cluster:*"), arn("rds", "db:*")), taggedProtected(), TAG_SCOPED);
+        // Creating the snapshot / restored database / its instances: tagged protected at creation.
+        allow(role, List.of("rds:CreateDBClusterSnapshot", "rds:CreateDBSnapshot", "rds:RestoreDBClusterToPointInTime",
+                        "rds:RestoreDBInstanceToPointInTime", "rds:CreateDBInstance", "rds:AddTagsToResource"),
+                List.of(arn("rds", "cluster:*"), arn("rds", "db:*"), arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")),
+                requestTaggedProtected(), TAG_SCOPED);
+    }
+
+    /** respond-to-credential-compromise: rotate tagged secrets, deactivate tagged users' keys, block IPs in tagged IP sets. */
+    private void grantRespondToCredentialCompromise(IRole role) {
+        allow(role, List.of("secretsmanager:DescribeSecret", "secretsmanager:RotateSecret"),
+                List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("iam:ListAccessKeys", "iam:UpdateAccessKey"),
+                List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":user/*"), taggedProtected(), TAG_SCOPED);
+        // Temporary (ASIA...) keys of a role cannot be deactivated: the playbook revokes the role's older sessions.
+        allow(role, List.of("iam:PutRolePolicy"),
+                List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":role/*"), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("wafv2:GetIPSet", "wafv2:UpdateIPSet"),
+                List.of(arn("wafv2", "regional/ipset/*/*")), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("guardduty:GetFindings"), List.of(arn("guardduty", "detector/*")), null, READ_ONLY_LOOKUP);
+    }
+
+    /**
+     * The credential playbook's Java steps. The rotation function is invoked by Secrets Manager itself;
+     * it and the verifier need a network path to the databases (configure {@code vpc}).
+     */
+    private void credentialFunctions(Map<String, String> common) {
+        this.blockList = CfnIPSet.Builder.create(this, "BlockList")
+                .name(getStackName() + "-blocklist")
+                .description("DR Responder: IPs named in GuardDuty findings, blocked until the expiry on the incident timeline")
+                .scope("REGIONAL").ipAddressVersion("IPV4").addresses(List.of())
+                .tags(List.of(CfnTag.builder().key(config.protectionTagKey()).value("true").build()))
+                .build();
+        JavaFunction rotation = function("secret-rotation", "SecretRotation",
+                "com.drresponder.credentials.PostgresRotationHandler::handleRequest", common, null,
+                "DR Responder: Secrets Manager rotation for PostgreSQL (single user and alternating users)");
+        // Secrets rotate through the `live` alias ARN, so the permission sits on the alias.
+        rotation.alias().addPermission("SecretsManagerInvoke", software.amazon.awscdk.services.lambda.Permission.builder()
+                .principal(new ServicePrincipal("secretsmanager.amazonaws.com")).sourceAccount(Aws.ACCOUNT_ID).build());
+        allow(rotation.role(), List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecretVersionStage"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        allow(rotation.role(), List.of("secretsmanager:GetRandomPassword"), List.of("*"), null, NO_RESOURCE_LEVEL);
+        acknowledgeNoResourceLevel(rotation.role());
+
+        placeInVpc(rotation);
+
+        JavaFunction resolve = function("resolve-credential-targets", "ResolveTargets",
+                "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", common, null,
+                "DR Responder: resolves the opted-in secrets and principals a finding or request names");
+        allow(resolve.role(), List.of("secretsmanager:ListSecrets"), List.of("*"), null, NO_RESOURCE_LEVEL);
+        allow(resolve.role(), List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
+                List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        acknowledgeNoResourceLevel(resolve.role());
+
+        JavaFunction check = function("check-rotation", "CheckRotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest",
+                common, null, "DR Responder: waits for a rotation to finish (AWSCURRENT moved, no AWSPENDING left)");
+        allow(check.role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        acknowledgeNoResourceLevel(check.role());
+
+        JavaFunction merge = function("merge-ip-set", "MergeIpSet", "com.drresponder.credentials.MergeIpSetHandler::handleRequest",
+                common, null, "DR Responder: adds finding IPs to the WAF block list (pure computation)");
+        acknowledgeNoResourceLevel(merge.role());
+
+        JavaFunction verify = function("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest",
+                common, null, "DR Responder: proves the new password works and the old one no longer does");
+        allow(verify.role(), List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        acknowledgeNoResourceLevel(verify.role());
+        placeInVpc(verify);
+    }
+
+    /**
+     * Functions that open database connections run in the configured VPC ({@code vpc}: subnets with a route
+     * to the databases, security groups the databases admit). Without {@code vpc} they run outside any VPC,
+     * which only reaches publicly accessible databases.
+     */
+    private void placeInVpc(JavaFunction fn) {
+        DrConfig.VpcConfig vpc = config.vpc();
+        if (vpc == null) {
+            return;
+        }
+        ((software.amazon.awscdk.services.lambda.CfnFunction) fn.function().getNode().getDefaultChild())
+                .addPropertyOverride("VpcConfig", Map.of("SubnetIds", vpc.subnetIds(), "SecurityGroupIds", vpc.securityGroupIds()));
+        // What AWSLambdaVPCAccessExecutionRole grants: Lambda manages the function's network interfaces.
+        allow(fn.role(), List.of("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"), List.of("*"), null, NO_RESOURCE_LEVEL);
+    }
+
+    /** restore-drill: the restore permissions, plus deleting what the drill itself created (tagged dr:drill=true). */
+    private void grantRestoreDrill(IRole role) {
+        grantRestoreDatabase(role);
+        allow(role, List.of("rds:DeleteDBCluster", "rds:DeleteDBInstance"),
+                List.of(arn("rds", "cluster:*"), arn("rds", "db:*")),
+                Map.of("StringEquals", Map.of("aws:ResourceTag/dr:drill", "true")), TAG_SCOPED);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static void suppress(Construct resource, String ruleId, String reason) {
+        NagSuppressions.addResourceSuppressions(resource, List.of(NagPackSuppression.builder().id(ruleId).reason(reason).build()));
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ accessors (tests, other constructs)
+
+    public DrConfig config() { return config; }
+
+    public Table ledger() { return ledger; }
+
+    public Topic topic() { return topic; }
+
+    public Queue deadLetterQueue() { return deadLetterQueue; }
+
+    /** Functions by service name: incident-router, record-step, plan-rollback, check-alarm. */
+    public Map<String, JavaFunction> functions() { return Collections.unmodifiableMap(functions); }
+
+    /** State machines by playbook name. */
+    public Map<String, StateMachine> stateMachines() { return Collections.unmodifiableMap(stateMachines); }
+
+    /** Rules by rule file name (plus {@code drill-schedule} when scheduled). */
+    public Map<String, Rule> rules() { return Collections.unmodifiableMap(rules); }
+
+    /** The {@code definitionSubstitutions} every state machine gets. */
+    public Map<String, String> definitionSubstitutions() { return definitionSubstitutions; }
+
+    public Monitoring monitoring() { return monitoring; }
+}

@@ -1,0 +1,106 @@
+package com.drresponder.infra.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The whole deploy-time configuration of DR Responder, in one typed place.
+ *
+ * <p>Loaded by {@link DrConfigLoader} from the CDK context key {@code drResponder} and/or the file
+ * {@code infra-cdk/dr-config.json}; every field has a default (see {@link #defaults()}) and is
+ * validated by {@link DrConfigLoader#fromMap(Map)}, which names the field and the allowed values
+ * when something is wrong.
+ *
+ * @param protectionTagKey       opt-in tag key; a resource is in scope only when it carries this tag with value {@code true}
+ * @param protectedResources     allow-list of resource ARNs ({@code *} = any tagged resource); empty = nothing in scope
+ * @param mode                   {@code dry-run} (plan and notify only) or {@code enforce} (act)
+ * @param guardDutyMinSeverity   GuardDuty findings below this severity are ignored
+ * @param findingActions         GuardDuty finding-type prefix -> actions to take
+ * @param notificationEmails     e-mail addresses subscribed to the notification topic
+ * @param rtoTargetMinutes       database recovery-time objective
+ * @param rpoTargetMinutes       database recovery-point objective
+ * @param lambdaRtoTargetMinutes Lambda rollback recovery-time objective
+ * @param drillSchedule          EventBridge schedule expression for the DR drill, or {@code null} for no drill
+ * @param verifyWindowMinutes    how long a playbook watches health after acting
+ * @param maxRollbacksPerHour    circuit breaker: rollbacks per resource per hour
+ * @param cooldownMinutes        minimum time between two playbooks on the same resource
+ * @param vpc                    optional VPC placement for functions that must reach a database
+ */
+public record DrConfig(
+        String protectionTagKey,
+        List<String> protectedResources,
+        Mode mode,
+        double guardDutyMinSeverity,
+        Map<String, List<String>> findingActions,
+        List<String> notificationEmails,
+        int rtoTargetMinutes,
+        int rpoTargetMinutes,
+        int lambdaRtoTargetMinutes,
+        String drillSchedule,
+        int verifyWindowMinutes,
+        int maxRollbacksPerHour,
+        int cooldownMinutes,
+        VpcConfig vpc) {
+
+    public static final String DEFAULT_TAG_KEY = "dr:protected";
+    public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
+
+    /** Actions a GuardDuty finding may trigger (the security runbook's steps). */
+    public static final List<String> FINDING_ACTIONS = List.of("notify", "rotate-secrets", "revoke-credentials", "block-ip");
+
+    public DrConfig {
+        Objects.requireNonNull(protectionTagKey, "protectionTagKey");
+        Objects.requireNonNull(mode, "mode");
+        protectedResources = List.copyOf(protectedResources);
+        notificationEmails = List.copyOf(notificationEmails);
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        findingActions.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        findingActions = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /** Global operating mode. */
+    public enum Mode {
+        DRY_RUN("dry-run"), ENFORCE("enforce");
+
+        private final String value;
+
+        Mode(String value) { this.value = value; }
+
+        /** The value used in configuration and in the {@code DR_MODE} environment variable. */
+        public String value() { return value; }
+    }
+
+    /**
+     * VPC placement for functions that must reach a database (e.g. the data verifier).
+     *
+     * @param vpcId            {@code vpc-...}
+     * @param subnetIds        private subnets, {@code subnet-...}
+     * @param securityGroupIds {@code sg-...}
+     */
+    public record VpcConfig(String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
+        public VpcConfig {
+            subnetIds = List.copyOf(subnetIds);
+            securityGroupIds = List.copyOf(securityGroupIds);
+        }
+    }
+
+    /** Default finding-type prefix -> actions, following the security runbook. */
+    public static Map<String, List<String>> defaultFindingActions() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("UnauthorizedAccess:IAMUser/", List.of("revoke-credentials", "rotate-secrets", "notify"));
+        m.put("CredentialAccess:", List.of("rotate-secrets", "revoke-credentials", "notify"));
+        m.put("UnauthorizedAccess:EC2/", List.of("block-ip", "notify"));
+        m.put("Recon:", List.of("block-ip", "notify"));
+        return m;
+    }
+
+    /** The configuration used when nothing is configured: dry-run, nothing in scope. */
+    public static DrConfig defaults() {
+        return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
+                60, 5, 15, DEFAULT_DRILL_SCHEDULE, 10, 3, 30, null);
+    }
+
+    public boolean enforce() { return mode == Mode.ENFORCE; }
+}

@@ -1,0 +1,480 @@
+package com.drresponder.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.drresponder.infra.config.DrConfig;
+import com.drresponder.infra.config.DrConfigLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.lambda.CfnAlias;
+
+/** The stack built from all fixture playbooks and rules, with two e-mail subscribers, synthesized once. */
+class DrResponderStackTest {
+
+    static DrResponderStack stack;
+    static Template template;
+    static Map<String, Object> json;
+
+    @BeforeAll
+    static void synth() {
+        App app = TestStacks.app();
+        DrConfig config = DrConfigLoader.fromMap(Map.of(
+                "notificationEmails", List.of("oncall@example.com", "platform@example.com"),
+                "protectedResources", List.of("*")));
+        stack = TestStacks.stack(app, config, TestStacks.fixtureLayout());
+        template = Template.fromStack(stack);
+        json = template.toJSON();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** {@code {"Ref": <logical id>}} of a construct's CloudFormation resource. */
+    static Map<String, Object> ref(software.constructs.IConstruct construct) {
+        return Map.of("Ref", logicalId(construct));
+    }
+
+    static String logicalId(software.constructs.IConstruct construct) {
+        return stack.resolve(stack.getLogicalId((software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild())).toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Object>> resources(String type) {
+        Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+        ((Map<String, Object>) json.get("Resources")).forEach((id, r) -> {
+            Map<String, Object> res = (Map<String, Object>) r;
+            if (type.equals(res.get("Type"))) {
+                out.put(id, res);
+            }
+        });
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> statements(Map<String, Object> policyResource) {
+        Map<String, Object> doc = (Map<String, Object>) ((Map<String, Object>) policyResource.get("Properties")).get("PolicyDocument");
+        return (List<Map<String, Object>>) doc.get("Statement");
+    }
+
+    static List<String> actions(Map<String, Object> statement) {
+        Object a = statement.get("Action");
+        return a instanceof List<?> l ? l.stream().map(Object::toString).toList() : List.of(String.valueOf(a));
+    }
+
+    static List<Map<String, Object>> statementsOfRole(software.constructs.IConstruct role) {
+        String roleId = logicalId(role);
+        List<Map<String, Object>> out = new ArrayList<>();
+        resources("AWS::IAM::Policy").values().forEach(p -> {
+            @SuppressWarnings("unchecked")
+            List<Object> roles = (List<Object>) ((Map<String, Object>) p.get("Properties")).get("Roles");
+            if (roles.contains(Map.of("Ref", roleId))) {
+                out.addAll(statements(p));
+            }
+        });
+        return out;
+    }
+
+    // ---------------------------------------------------------------- ledger
+
+    @Test
+    void ledger_should_havePkSkKeysAndTtl_when_synthesized() {
+        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                "BillingMode", "PAY_PER_REQUEST",
+                "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true)));
+    }
+
+    @Test
+    void ledger_should_haveByStatusIndex_when_synthesized() {
+        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("GlobalSecondaryIndexes", List.of(Match.objectLike(Map.of(
+                "IndexName", "byStatus",
+                "KeySchema", List.of(Map.of("AttributeName", "gsi1pk", "KeyType", "HASH"), Map.of("AttributeName", "gsi1sk", "KeyType", "RANGE")),
+                "Projection", Map.of("ProjectionType", "ALL"))))));
+    }
+
+    @Test
+    void ledger_should_havePointInTimeRecoveryAndEncryption_when_synthesized() {
+        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                "SSESpecification", Map.of("SSEEnabled", true)));
+    }
+
+    @Test
+    void ledger_should_beRetained_when_stackDeleted() {
+        template.hasResource("AWS::DynamoDB::Table", Map.of("DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain"));
+    }
+
+    // ---------------------------------------------------------------- notifications
+
+    @Test
+    void topic_should_useCustomerManagedKeyWithRotation_when_synthesized() {
+        template.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true));
+        template.hasResourceProperties("AWS::SNS::Topic", Map.of("KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(logicalId(stack.topic().getMasterKey()), "Arn"))));
+    }
+
+    @Test
+    void topic_should_denyInsecureTransport_when_synthesized() {
+        template.hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Match.objectLike(Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+    }
+
+    @Test
+    void topic_should_subscribeEachConfiguredEmail_when_emailsConfigured() {
+        template.resourceCountIs("AWS::SNS::Subscription", 2);
+        template.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "oncall@example.com",
+                "TopicArn", ref(stack.topic())));
+        template.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "platform@example.com"));
+    }
+
+    @Test
+    void key_should_letCloudWatchAlarmsPublish_when_topicEncrypted() {
+        template.hasResourceProperties("AWS::KMS::Key", Map.of("KeyPolicy", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(
+                Match.objectLike(Map.of("Principal", Map.of("Service", "cloudwatch.amazonaws.com"),
+                        "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*")))))))));
+    }
+
+    // ---------------------------------------------------------------- functions
+
+    @Test
+    void functions_should_beJava21Arm64WithSnapStartAndTracing_when_synthesized() {
+        template.resourceCountIs("AWS::Lambda::Function", 10);
+        template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Runtime", "java21",
+                "Architectures", List.of("arm64"),
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                "TracingConfig", Map.of("Mode", "Active"),
+                "MemorySize", 1024,
+                "Timeout", 30)));
+    }
+
+    @Test
+    void functions_should_haveTheContractHandlers_when_synthesized() {
+        for (String handler : List.of("com.drresponder.router.IncidentRouterHandler::handleRequest",
+                "com.drresponder.timeline.RecordStepHandler::handleRequest",
+                "com.drresponder.rollback.PlanRollbackHandler::handleRequest",
+                "com.drresponder.rollback.CheckAlarmHandler::handleRequest")) {
+            template.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", handler));
+        }
+    }
+
+    @Test
+    void functions_should_carryContractAndPowertoolsEnvironment_when_synthesized() {
+        template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
+                "LEDGER_TABLE", ref(stack.ledger()),
+                "TOPIC_ARN", ref(stack.topic()),
+                "DR_MODE", "dry-run",
+                "PROTECTION_TAG_KEY", "dr:protected",
+                "PROTECTED_RESOURCES", "*",
+                "GUARDDUTY_MIN_SEVERITY", "7.0",
+                "POWERTOOLS_METRICS_NAMESPACE", "DrResponder",
+                "POWERTOOLS_LOG_LEVEL", "INFO",
+                "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))))));
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables",
+                Match.objectLike(Map.of("POWERTOOLS_SERVICE_NAME", "incident-router"))))));
+    }
+
+    @Test
+    void functions_should_logToOwnLogGroupKeptOneMonth_when_synthesized() {
+        stack.functions().values().forEach(fn -> template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "LoggingConfig", Map.of("LogGroup", ref(fn.logGroup())))));
+        stack.functions().values().forEach(fn -> template.hasResource("AWS::Logs::LogGroup", Map.of(
+                "Properties", Map.of("RetentionInDays", 30))));
+        assertThat(resources("AWS::Logs::LogGroup").keySet()).contains(stack.functions().values().stream()
+                .map(fn -> logicalId(fn.logGroup())).toArray(String[]::new));
+    }
+
+    @Test
+    void functions_should_notUseAwsManagedPolicies_when_synthesized() {
+        template.allResourcesProperties("AWS::IAM::Role", Match.objectLike(Map.of("ManagedPolicyArns", Match.absent())));
+    }
+
+    @Test
+    void functions_should_eachHaveLiveAliasOnPublishedVersion_when_synthesized() {
+        template.resourceCountIs("AWS::Lambda::Alias", 10);
+        template.resourceCountIs("AWS::Lambda::Version", 10);
+        stack.functions().values().forEach(fn -> template.hasResourceProperties("AWS::Lambda::Alias", Map.of(
+                "Name", "live",
+                "FunctionName", ref(fn.function()),
+                "FunctionVersion", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp(logicalId(fn.function()).replaceAll("[0-9A-F]{8}$", "") + "CurrentVersion.*"), "Version")))));
+    }
+
+    @Test
+    void router_should_haveReservedConcurrency_when_synthesized() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "com.drresponder.router.IncidentRouterHandler::handleRequest",
+                "ReservedConcurrentExecutions", 5));
+    }
+
+    @Test
+    void nonRouterFunctions_should_notReserveConcurrency_when_synthesized() {
+        long reserved = resources("AWS::Lambda::Function").values().stream()
+                .filter(r -> ((Map<?, ?>) r.get("Properties")).containsKey("ReservedConcurrentExecutions")).count();
+
+        assertThat(reserved).isEqualTo(1);
+    }
+
+    @Test
+    void router_should_knowEachStateMachineArn_when_playbooksExist() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "com.drresponder.router.IncidentRouterHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "ROLLBACK_STATE_MACHINE_ARN", ref(stack.stateMachines().get("rollback-lambda-alias")),
+                        "RESTORE_STATE_MACHINE_ARN", ref(stack.stateMachines().get("restore-database-to-point-in-time")),
+                        "CREDENTIALS_STATE_MACHINE_ARN", ref(stack.stateMachines().get("respond-to-credential-compromise")),
+                        "RESTORE_DRILL_STATE_MACHINE_ARN", ref(stack.stateMachines().get("restore-drill")))))));
+    }
+
+    // ---------------------------------------------------------------- EventBridge
+
+    @Test
+    void rules_should_existOncePerRuleFile_when_rulesPresent() {
+        List<EventRuleDefinition> files = EventRuleDefinition.loadAll(TestStacks.FIXTURES.resolve("events/rules"));
+
+        assertThat(files).hasSize(5);
+        template.resourceCountIs("AWS::Events::Rule", files.size() + 1); // + the drill schedule
+    }
+
+    @Test
+    void rules_should_carryThePatternExactlyAsWritten_when_synthesized() {
+        for (EventRuleDefinition rule : EventRuleDefinition.loadAll(TestStacks.FIXTURES.resolve("events/rules"))) {
+            template.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(rule.pattern())));
+        }
+    }
+
+    @Test
+    void rules_should_targetRouterAliasWithRetryAndDeadLetterQueue_when_synthesized() {
+        Map<String, Object> target = Map.of(
+                "Arn", ref(stack.functions().get("incident-router").alias()),
+                "RetryPolicy", Map.of("MaximumEventAgeInSeconds", 3600, "MaximumRetryAttempts", 8),
+                "DeadLetterConfig", Map.of("Arn", Map.of("Fn::GetAtt", List.of(logicalId(stack.deadLetterQueue()), "Arn"))));
+        for (String name : List.of("lambda-alarms", "rds-events", "guardduty-findings", "lambda-alias-changes", "manual-requests")) {
+            assertThat(stack.rules()).containsKey(name);
+            template.hasResource("AWS::Events::Rule", Map.of("Properties", Match.objectLike(Map.of(
+                    "Targets", List.of(Match.objectLike(target))))));
+        }
+        long routed = resources("AWS::Events::Rule").values().stream()
+                .filter(r -> String.valueOf(r.get("Properties")).contains(logicalId(stack.functions().get("incident-router").alias())))
+                .count();
+        assertThat(routed).isEqualTo(5);
+    }
+
+    @Test
+    void router_should_allowEventBridgeToInvokeAliasOnly_when_rulesPresent() {
+        template.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of(
+                "Action", "lambda:InvokeFunction",
+                "Principal", "events.amazonaws.com",
+                "FunctionName", ref(stack.functions().get("incident-router").alias())), 5);
+    }
+
+    @Test
+    void rules_should_supportTopLevelOr_when_patternUsesIt() {
+        EventRuleDefinition def = new EventRuleDefinition("x", java.nio.file.Path.of("x.json"),
+                Map.of("source", List.of("aws.rds"), "$or", List.of(Map.of("account", List.of("1")), Map.of("region", List.of("eu-west-1")))));
+
+        assertThat(def.extraFields()).containsOnlyKeys("$or");
+        assertThat(def.toEventPattern().getSource()).containsExactly("aws.rds");
+    }
+
+    @Test
+    void drillSchedule_should_startDrillPlaybookMonthly_when_configured() {
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "ScheduleExpression", "cron(0 3 1 * ? *)",
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", ref(stack.stateMachines().get("restore-drill")),
+                        "RetryPolicy", Map.of("MaximumEventAgeInSeconds", 3600, "MaximumRetryAttempts", 8),
+                        "DeadLetterConfig", Map.of("Arn", Map.of("Fn::GetAtt", List.of(logicalId(stack.deadLetterQueue()), "Arn"))))))));
+    }
+
+    // ---------------------------------------------------------------- DLQ
+
+    @Test
+    void deadLetterQueue_should_beEncryptedAndEnforceSsl_when_synthesized() {
+        template.resourceCountIs("AWS::SQS::Queue", 1);
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true, "MessageRetentionPeriod", 1_209_600));
+        template.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Match.objectLike(Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny", "Action", "sqs:*",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+    }
+
+    @Test
+    void deadLetterQueue_should_acceptOnlyFromTheRules_when_synthesized() {
+        template.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Match.objectLike(Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Allow", "Action", "sqs:SendMessage",
+                        "Principal", Map.of("Service", "events.amazonaws.com"),
+                        "Condition", Map.of("ArnEquals", Map.of("aws:SourceArn",
+                                Map.of("Fn::GetAtt", List.of(logicalId(stack.rules().get("lambda-alarms")), "Arn"))))))))))));
+    }
+
+    @Test
+    void deadLetterQueue_should_alarmOnAnyVisibleMessage_when_synthesized() {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "MetricName", "ApproximateNumberOfMessagesVisible",
+                "Namespace", "AWS/SQS",
+                "Dimensions", List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(logicalId(stack.deadLetterQueue()), "QueueName")))),
+                "Threshold", 0,
+                "ComparisonOperator", "GreaterThanThreshold",
+                "AlarmActions", List.of(ref(stack.topic()))));
+    }
+
+    // ---------------------------------------------------------------- state machines
+
+    @Test
+    void stateMachines_should_existOncePerAslFile_when_definitionsPresent() {
+        assertThat(stack.stateMachines()).containsOnlyKeys("rollback-lambda-alias", "restore-database-to-point-in-time",
+                "respond-to-credential-compromise", "restore-drill");
+        template.resourceCountIs("AWS::StepFunctions::StateMachine", 4);
+    }
+
+    @Test
+    void stateMachines_should_beStandardWithErrorLoggingAndTracing_when_synthesized() {
+        template.allResourcesProperties("AWS::StepFunctions::StateMachine", Match.objectLike(Map.of(
+                "StateMachineType", "STANDARD",
+                "TracingConfiguration", Map.of("Enabled", true),
+                "LoggingConfiguration", Match.objectLike(Map.of("Level", "ERROR", "IncludeExecutionData", false,
+                        "Destinations", List.of(Map.of("CloudWatchLogsLogGroup", Map.of("LogGroupArn", Match.anyValue())))))))); 
+    }
+
+    @Test
+    void stateMachines_should_receiveTheSubstitutionMap_when_synthesized() {
+        Capture subs = new Capture();
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("DefinitionSubstitutions", subs));
+
+        assertThat(subs.asObject()).containsKeys("RecordStepFunctionArn", "PlanRollbackFunctionArn", "CheckAlarmFunctionArn",
+                "LedgerTableName", "TopicArn");
+        assertThat(subs.asObject().get("RecordStepFunctionArn")).isEqualTo(ref(stack.functions().get("record-step").alias()));
+        assertThat(subs.asObject().get("LedgerTableName")).isEqualTo(ref(stack.ledger()));
+    }
+
+    @Test
+    void stateMachines_should_carryTheAslText_when_synthesized() throws Exception {
+        String asl = java.nio.file.Files.readString(TestStacks.FIXTURES.resolve("statemachines/rollback-lambda-alias.asl.json"));
+
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("DefinitionString", asl));
+    }
+
+    @Test
+    void router_should_startExactlyThePlaybookStateMachines_when_synthesized() {
+        List<Map<String, Object>> start = statementsOfRole(stack.functions().get("incident-router").role()).stream()
+                .filter(s -> actions(s).contains("states:StartExecution")).toList();
+
+        assertThat(start).hasSize(stack.stateMachines().size());
+        assertThat(start).allSatisfy(s -> assertThat(actions(s)).containsExactly("states:StartExecution"));
+        assertThat(start.stream().map(s -> s.get("Resource")).toList())
+                .containsExactlyInAnyOrderElementsOf(stack.stateMachines().values().stream().map(DrResponderStackTest::ref).toList());
+    }
+
+    @Test
+    void playbooks_should_invokeOnlyTheLiveAliases_when_synthesized() {
+        List<Map<String, Object>> invoke = statementsOfRole(stack.stateMachines().get("rollback-lambda-alias").getRole()).stream()
+                .filter(s -> actions(s).contains("lambda:InvokeFunction")).toList();
+
+        assertThat(invoke).isNotEmpty();
+        assertThat(invoke.toString()).contains(logicalId(stack.functions().get("plan-rollback").alias()))
+                .doesNotContain(logicalId(stack.functions().get("plan-rollback").function()) + "\"");
+    }
+
+    @Test
+    void rollbackPlaybook_should_updateAliasOnlyOnTaggedFunctions_when_synthesized() {
+        Map<String, Object> update = statementsOfRole(stack.stateMachines().get("rollback-lambda-alias").getRole()).stream()
+                .filter(s -> actions(s).contains("lambda:UpdateAlias")).findFirst().orElseThrow();
+
+        assertThat(update.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("aws:ResourceTag/dr:protected", "true")));
+    }
+
+    @Test
+    void credentialPlaybook_should_rotateOnlyTaggedSecrets_when_synthesized() {
+        Map<String, Object> rotate = statementsOfRole(stack.stateMachines().get("respond-to-credential-compromise").getRole()).stream()
+                .filter(s -> actions(s).contains("secretsmanager:RotateSecret")).findFirst().orElseThrow();
+
+        assertThat(rotate.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("aws:ResourceTag/dr:protected", "true")));
+    }
+
+    @Test
+    void restorePlaybook_should_actOnlyOnTaggedDatabases_when_synthesized() {
+        List<Map<String, Object>> mutating = statementsOfRole(stack.stateMachines().get("restore-database-to-point-in-time").getRole()).stream()
+                .filter(s -> actions(s).contains("rds:RestoreDBClusterToPointInTime")).toList();
+
+        assertThat(mutating).hasSize(2).allSatisfy(s -> assertThat(s).containsKey("Condition"));
+    }
+
+    @Test
+    void rollbackPlaybook_should_notGetRdsPermissions_when_synthesized() {
+        assertThat(statementsOfRole(stack.stateMachines().get("rollback-lambda-alias").getRole()).toString()).doesNotContain("rds:");
+    }
+
+    // ---------------------------------------------------------------- IAM
+
+    @Test
+    void policies_should_neverAllowEveryAction_when_synthesized() {
+        List<String> offenders = new ArrayList<>();
+        resources("AWS::IAM::Policy").forEach((id, p) -> statements(p).forEach(s -> {
+            if (actions(s).stream().anyMatch(a -> a.equals("*") || a.endsWith(":*"))) {
+                offenders.add(id + ": " + s);
+            }
+        }));
+
+        assertThat(resources("AWS::IAM::Policy")).isNotEmpty();
+        assertThat(offenders).isEmpty();
+    }
+
+    @Test
+    void roles_should_haveNoInlineWildcardPolicies_when_synthesized() {
+        assertThat(resources("AWS::IAM::Role").values().toString()).doesNotContain("\"Action\": \"*\"").doesNotContain("Action=*");
+    }
+
+    // ---------------------------------------------------------------- monitoring
+
+    @Test
+    void monitoring_should_alarmOnFailedAndTimedOutExecutionsPerPlaybook_when_synthesized() {
+        for (var sm : stack.stateMachines().values()) {
+            for (String metric : List.of("ExecutionsFailed", "ExecutionsTimedOut")) {
+                template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                        "Namespace", "AWS/States", "MetricName", metric,
+                        "Dimensions", List.of(Map.of("Name", "StateMachineArn", "Value", ref(sm))),
+                        "AlarmActions", List.of(ref(stack.topic()))));
+            }
+        }
+    }
+
+    @Test
+    void monitoring_should_alarmOnRouterErrors_when_synthesized() {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/Lambda", "MetricName", "Errors",
+                "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", ref(stack.functions().get("incident-router").function()))),
+                "AlarmActions", List.of(ref(stack.topic()))));
+    }
+
+    @Test
+    void monitoring_should_haveOneAlarmPerSignal_when_synthesized() {
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 2);
+    }
+
+    @Test
+    void dashboard_should_showIncidentsTimeToMitigateAndRto_when_synthesized() {
+        template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+        String body = resources("AWS::CloudWatch::Dashboard").values().iterator().next().toString();
+
+        assertThat(body).contains("IncidentsOpened", "TimeToMitigateSeconds", "MeasuredRtoSeconds", "DrResponder");
+    }
+
+    // ---------------------------------------------------------------- outputs
+
+    @Test
+    void outputs_should_exposeTableTopicRouterAndPlaybooks_when_synthesized() {
+        template.hasOutput("LedgerTableName", Map.of("Value", ref(stack.ledger())));
+        template.hasOutput("TopicArn", Map.of("Value", ref(stack.topic())));
+        template.hasOutput("RollbackLambdaAliasStateMachineArn", Map.of("Value", ref(stack.stateMachines().get("rollback-lambda-alias"))));
+    }
+
+    @Test
+    void aliasConstruct_should_beACfnAlias_when_synthesized() {
+        assertThat(stack.functions().get("incident-router").alias().getNode().getDefaultChild()).isInstanceOf(CfnAlias.class);
+    }
+}

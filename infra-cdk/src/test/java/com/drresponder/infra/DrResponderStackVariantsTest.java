@@ -1,0 +1,143 @@
+package com.drresponder.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.drresponder.infra.config.DrConfig;
+import com.drresponder.infra.config.DrConfigLoader;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The stack before anything else has landed (no playbooks, no rules), in enforce mode without drill or e-mails,
+ * and the stack built from whatever the repository holds right now.
+ */
+class DrResponderStackVariantsTest {
+
+    @TempDir
+    static Path empty;
+
+    static Template bare;
+    static Template inVpc;
+    static DrResponderStack repoStack;
+    static Template repo;
+
+    @BeforeAll
+    static void synth() {
+        Map<String, Object> raw = new HashMap<>();
+        raw.put("mode", "enforce");
+        raw.put("drillSchedule", null);
+        DrConfig enforceNoDrill = DrConfigLoader.fromMap(raw);
+        bare = Template.fromStack(TestStacks.stack(TestStacks.app(), enforceNoDrill, TestStacks.emptyLayout(empty)));
+
+        Map<String, Object> vpc = new HashMap<>();
+        vpc.put("vpc", Map.of("vpcId", "vpc-0123456789abcdef0", "subnetIds", List.of("subnet-0123456789abcdef1", "subnet-0123456789abcdef2"), "securityGroupIds", List.of("sg-0123456789abcdef0")));
+        inVpc = Template.fromStack(TestStacks.stack(TestStacks.app(), DrConfigLoader.fromMap(vpc), TestStacks.emptyLayout(empty)));
+
+        repoStack = TestStacks.stack(TestStacks.app(), DrConfig.defaults(), TestStacks.repositoryLayout());
+        repo = Template.fromStack(repoStack);
+    }
+
+    @Test
+    void stack_should_haveNoStateMachines_when_noAslFilesExist() {
+        bare.resourceCountIs("AWS::StepFunctions::StateMachine", 0);
+    }
+
+    @Test
+    void stack_should_haveNoRules_when_noRuleFilesAndNoDrill() {
+        bare.resourceCountIs("AWS::Events::Rule", 0);
+        // No EventBridge invoke permission; the one Lambda permission left is Secrets Manager's, for rotation.
+        bare.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of("Principal", "events.amazonaws.com"), 0);
+        bare.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of("Principal", "secretsmanager.amazonaws.com"), 1);
+    }
+
+    @Test
+    void stack_should_stillDeployCoreResources_when_nothingElseHasLanded() {
+        bare.resourceCountIs("AWS::Lambda::Function", 10);
+        bare.resourceCountIs("AWS::DynamoDB::Table", 1);
+        bare.resourceCountIs("AWS::SNS::Topic", 1);
+        bare.resourceCountIs("AWS::SQS::Queue", 1);
+    }
+
+    @Test
+    void router_should_haveNoStartExecutionPermission_when_noPlaybooks() {
+        assertThat(bare.findResources("AWS::IAM::Policy").toString()).doesNotContain("states:StartExecution");
+    }
+
+    @Test
+    void topic_should_haveNoSubscriptions_when_noEmailsConfigured() {
+        bare.resourceCountIs("AWS::SNS::Subscription", 0);
+    }
+
+    @Test
+    void functions_should_runInEnforceMode_when_configured() {
+        bare.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("DR_MODE", "enforce")))))); 
+    }
+
+    @Test
+    void monitoring_should_keepRouterAndDlqAlarms_when_noPlaybooks() {
+        bare.resourceCountIs("AWS::CloudWatch::Alarm", 2);
+    }
+
+    @Test
+    void stack_should_loadEveryRepositoryPlaybook_when_synthesizedFromRepository() {
+        List<PlaybookDefinition> asl = PlaybookDefinition.loadAll(TestStacks.REPO_ROOT.resolve("statemachines"));
+
+        repo.resourceCountIs("AWS::StepFunctions::StateMachine", asl.size());
+        assertThat(repoStack.stateMachines().keySet()).containsExactlyElementsOf(asl.stream().map(PlaybookDefinition::name).toList());
+    }
+
+    @Test
+    void stack_should_loadEveryRepositoryRule_when_synthesizedFromRepository() {
+        List<EventRuleDefinition> rules = EventRuleDefinition.loadAll(TestStacks.REPO_ROOT.resolve("events/rules"));
+        for (EventRuleDefinition rule : rules) {
+            repo.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(rule.pattern())));
+        }
+        long patternRules = repo.findResources("AWS::Events::Rule").values().stream()
+                .filter(r -> String.valueOf(r).contains("EventPattern")).count();
+
+        assertThat(patternRules).isEqualTo(rules.size());
+    }
+
+    @Test
+    void stack_should_explainHowToBuild_when_lambdaPackageMissing() {
+        ProjectLayout layout = TestStacks.emptyLayout(empty).withFunctionsZip(empty.resolve("nope.zip"));
+
+        assertThatThrownBy(() -> TestStacks.stack(TestStacks.app(), DrConfig.defaults(), layout))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("./mvnw -B package -pl functions");
+    }
+
+    @Test
+    void app_should_failSynth_when_contextConfigInvalid() {
+        software.amazon.awscdk.App app = new software.amazon.awscdk.App(software.amazon.awscdk.AppProps.builder()
+                .context(Map.of("drResponder", Map.of("mode", "yes"))).build());
+
+        assertThatThrownBy(() -> DrConfigLoader.load(app.getNode(), empty))
+                .hasMessage("drResponder.mode must be \"enforce\" or \"dry-run\", got \"yes\"");
+    }
+
+    @Test
+    void databaseFacingFunctions_should_runInTheConfiguredVpc_when_vpcIsSet() {
+        Map<String, Object> vpcConfig = Map.of("VpcConfig", Map.of("SubnetIds", List.of("subnet-0123456789abcdef1", "subnet-0123456789abcdef2"),
+                "SecurityGroupIds", List.of("sg-0123456789abcdef0")));
+        inVpc.resourcePropertiesCountIs("AWS::Lambda::Function", vpcConfig, 2);
+        inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "com.drresponder.credentials.PostgresRotationHandler::handleRequest", "VpcConfig", Match.anyValue())));
+        inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", "VpcConfig", Match.anyValue())));
+    }
+
+    @Test
+    void functions_should_runOutsideAnyVpc_when_vpcIsNotSet() {
+        bare.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("VpcConfig", Match.anyValue()), 0);
+    }
+}

@@ -1,0 +1,212 @@
+package com.drresponder.infra.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DrConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void fromMap_should_returnDefaults_when_nothingConfigured() {
+        DrConfig config = DrConfigLoader.fromMap(Map.of());
+
+        assertThat(config).isEqualTo(DrConfig.defaults());
+        assertThat(config.protectionTagKey()).isEqualTo("dr:protected");
+        assertThat(config.protectedResources()).isEmpty();
+        assertThat(config.mode()).isEqualTo(DrConfig.Mode.DRY_RUN);
+        assertThat(config.guardDutyMinSeverity()).isEqualTo(7.0);
+        assertThat(config.notificationEmails()).isEmpty();
+        assertThat(config.rtoTargetMinutes()).isEqualTo(60);
+        assertThat(config.rpoTargetMinutes()).isEqualTo(5);
+        assertThat(config.lambdaRtoTargetMinutes()).isEqualTo(15);
+        assertThat(config.drillSchedule()).isEqualTo("cron(0 3 1 * ? *)");
+        assertThat(config.verifyWindowMinutes()).isEqualTo(10);
+        assertThat(config.maxRollbacksPerHour()).isEqualTo(3);
+        assertThat(config.cooldownMinutes()).isEqualTo(30);
+        assertThat(config.vpc()).isNull();
+    }
+
+    @Test
+    void fromMap_should_readEveryField_when_allAreValid() {
+        DrConfig config = DrConfigLoader.fromMap(Map.ofEntries(
+                Map.entry("protectionTagKey", "team:dr"),
+                Map.entry("protectedResources", List.of("arn:aws:lambda:eu-west-1:123456789012:function:orders", "*")),
+                Map.entry("mode", "enforce"),
+                Map.entry("guardDutyMinSeverity", 5),
+                Map.entry("findingActions", Map.of("CredentialAccess:", List.of("rotate-secrets"))),
+                Map.entry("notificationEmails", List.of("oncall@example.com")),
+                Map.entry("rtoTargetMinutes", 30),
+                Map.entry("rpoTargetMinutes", 1),
+                Map.entry("lambdaRtoTargetMinutes", 5),
+                Map.entry("drillSchedule", "rate(7 days)"),
+                Map.entry("verifyWindowMinutes", 3),
+                Map.entry("maxRollbacksPerHour", 2),
+                Map.entry("cooldownMinutes", 0),
+                Map.entry("vpc", Map.of("vpcId", "vpc-0123456789abcdef0", "subnetIds", List.of("subnet-0123456789abcdef0"),
+                        "securityGroupIds", List.of("sg-0123456789abcdef0")))));
+
+        assertThat(config.enforce()).isTrue();
+        assertThat(config.protectionTagKey()).isEqualTo("team:dr");
+        assertThat(config.guardDutyMinSeverity()).isEqualTo(5.0);
+        assertThat(config.findingActions()).containsExactly(Map.entry("CredentialAccess:", List.of("rotate-secrets")));
+        assertThat(config.drillSchedule()).isEqualTo("rate(7 days)");
+        assertThat(config.vpc().subnetIds()).containsExactly("subnet-0123456789abcdef0");
+    }
+
+    @Test
+    void fromMap_should_disableDrill_when_drillScheduleIsNull() {
+        java.util.HashMap<String, Object> raw = new java.util.HashMap<>();
+        raw.put("drillSchedule", null);
+
+        assertThat(DrConfigLoader.fromMap(raw).drillSchedule()).isNull();
+    }
+
+    @Test
+    void fromMap_should_nameFieldAndAllowedValues_when_modeIsInvalid() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("mode", "yes")))
+                .isInstanceOf(DrConfigException.class)
+                .hasMessage("drResponder.mode must be \"enforce\" or \"dry-run\", got \"yes\"");
+    }
+
+    @Test
+    void fromMap_should_listKnownFields_when_fieldIsUnknown() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("rtoTarget", 5)))
+                .hasMessageStartingWith("drResponder.rtoTarget is not a known field")
+                .hasMessageContaining("rtoTargetMinutes");
+    }
+
+    @Test
+    void fromMap_should_nameRange_when_severityOutOfRange() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("guardDutyMinSeverity", 11)))
+                .hasMessageStartingWith("drResponder.guardDutyMinSeverity must be a number from 1.0 to 10.0");
+    }
+
+    @Test
+    void fromMap_should_nameType_when_severityIsNotANumber() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("guardDutyMinSeverity", "high")))
+                .hasMessage("drResponder.guardDutyMinSeverity must be a number, got \"high\"");
+    }
+
+    @Test
+    void fromMap_should_rejectZeroOrFraction_when_minutesMustBePositiveWhole() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("rtoTargetMinutes", 0)))
+                .hasMessage("drResponder.rtoTargetMinutes must be a whole number from 1 to 10080, got 0");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("maxRollbacksPerHour", 1.5)))
+                .hasMessageStartingWith("drResponder.maxRollbacksPerHour must be a whole number");
+    }
+
+    @Test
+    void fromMap_should_rejectNegative_when_cooldownBelowZero() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("cooldownMinutes", -1)))
+                .hasMessageStartingWith("drResponder.cooldownMinutes must be a whole number from 0 to 1440");
+    }
+
+    @Test
+    void fromMap_should_nameEntry_when_protectedResourceIsNotAnArn() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("protectedResources", List.of("orders-function"))))
+                .hasMessage("drResponder.protectedResources entries must be resource ARNs (arn:aws:...) or \"*\", got \"orders-function\"");
+    }
+
+    @Test
+    void fromMap_should_rejectAwsPrefix_when_tagKeyIsReserved() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("protectionTagKey", "aws:protected")))
+                .hasMessageStartingWith("drResponder.protectionTagKey must be a tag key");
+    }
+
+    @Test
+    void fromMap_should_listAllowedActions_when_findingActionIsUnknown() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("findingActions", Map.of("Recon:", List.of("nuke")))))
+                .hasMessage("drResponder.findingActions.Recon: actions must be one of \"notify\", \"rotate-secrets\", "
+                        + "\"revoke-credentials\", \"block-ip\", got \"nuke\"");
+    }
+
+    @Test
+    void fromMap_should_nameField_when_emailIsInvalid() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("notificationEmails", List.of("oncall"))))
+                .hasMessageStartingWith("drResponder.notificationEmails entries must be e-mail addresses");
+    }
+
+    @Test
+    void fromMap_should_nameFormat_when_drillScheduleIsNotAScheduleExpression() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("drillSchedule", "monthly")))
+                .hasMessageStartingWith("drResponder.drillSchedule must be an EventBridge schedule expression")
+                .hasMessageEndingWith("got \"monthly\"");
+    }
+
+    @Test
+    void fromMap_should_nameSubField_when_vpcSubnetsMissing() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("vpc", Map.of("vpcId", "vpc-0123456789abcdef0",
+                "subnetIds", List.of(), "securityGroupIds", List.of("sg-0123456789abcdef0")))))
+                .hasMessageStartingWith("drResponder.vpc.subnetIds must be a non-empty list of subnet ids");
+    }
+
+    @Test
+    void fromMap_should_nameSubField_when_vpcIdInvalid() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("vpc", Map.of("vpcId", "main"))))
+                .hasMessage("drResponder.vpc.vpcId must be a VPC id (vpc-0123456789abcdef0), got \"main\"");
+    }
+
+    @Test
+    void load_should_readFile_when_defaultFileExists() throws Exception {
+        Files.writeString(dir.resolve("dr-config.json"), "{\"mode\": \"enforce\", \"rtoTargetMinutes\": 45}");
+
+        DrConfig config = DrConfigLoader.load(null, null, dir);
+
+        assertThat(config.enforce()).isTrue();
+        assertThat(config.rtoTargetMinutes()).isEqualTo(45);
+    }
+
+    @Test
+    void load_should_overrideFileFieldByField_when_contextAlsoGiven() throws Exception {
+        Files.writeString(dir.resolve("dr-config.json"), "{\"mode\": \"enforce\", \"rtoTargetMinutes\": 45}");
+
+        DrConfig config = DrConfigLoader.load(null, Map.of("rtoTargetMinutes", 20), dir);
+
+        assertThat(config.enforce()).isTrue();
+        assertThat(config.rtoTargetMinutes()).isEqualTo(20);
+    }
+
+    @Test
+    void load_should_parseJsonString_when_contextGivenOnCommandLine() {
+        DrConfig config = DrConfigLoader.load(null, "{\"mode\":\"enforce\"}", dir);
+
+        assertThat(config.enforce()).isTrue();
+    }
+
+    @Test
+    void load_should_readNamedFile_when_configFileContextSet() throws Exception {
+        Files.writeString(dir.resolve("prod.json"), "{\"cooldownMinutes\": 5}");
+
+        assertThat(DrConfigLoader.load("prod.json", null, dir).cooldownMinutes()).isEqualTo(5);
+    }
+
+    @Test
+    void load_should_fail_when_namedFileMissing() {
+        assertThatThrownBy(() -> DrConfigLoader.load("missing.json", null, dir))
+                .hasMessageContaining("configFile").hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void load_should_nameFile_when_fileIsNotJson() throws Exception {
+        Files.writeString(dir.resolve("dr-config.json"), "mode: enforce");
+
+        assertThatThrownBy(() -> DrConfigLoader.load(null, null, dir))
+                .isInstanceOf(DrConfigException.class)
+                .hasMessageContaining("dr-config.json is not valid JSON");
+    }
+
+    @Test
+    void load_should_nameContextKey_when_contextIsNotAnObject() {
+        assertThatThrownBy(() -> DrConfigLoader.load(null, "[1,2]", dir))
+                .hasMessageStartingWith("context drResponder must be a JSON object");
+    }
+}
