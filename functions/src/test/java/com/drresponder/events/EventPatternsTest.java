@@ -72,7 +72,7 @@ class EventPatternsTest {
         m.put("samples/cloudtrail/lambda-update-alias-denied.json", Set.of()); // failed call: alias unchanged
         // Manual requests: the rule matches valid and invalid alike; validation is the router's job
         for (String name : List.of("rollback-valid", "rollback-to-version-valid", "rollback-invalid-missing-alias",
-                "rollback-invalid-version", "restore-valid", "restore-invalid-time", "restore-invalid-both-ids",
+                "rollback-invalid-version", "restore-valid", "restore-drill", "restore-invalid-time", "restore-invalid-both-ids",
                 "respond-valid", "respond-invalid-empty")) {
             m.put("manual/" + name + ".json", Set.of(MANUAL_REQUESTS));
         }

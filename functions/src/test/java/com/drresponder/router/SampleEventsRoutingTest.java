@@ -56,6 +56,7 @@ class SampleEventsRoutingTest {
             Map.entry("manual/rollback-invalid-missing-alias.json", rejected("alias: is required")),
             Map.entry("manual/rollback-invalid-version.json", rejected("targetVersion: must be a published version number")),
             Map.entry("manual/restore-valid.json", new Expected(Outcome.DRY_RUN, "restore-database-to-point-in-time", rds("cluster:orders-db"))),
+            Map.entry("manual/restore-drill.json", started("restore-database-to-point-in-time", rds("cluster:orders-db"))),
             Map.entry("manual/restore-invalid-time.json", rejected("restoreTime: must be \"latest\" or an ISO-8601 instant")),
             Map.entry("manual/restore-invalid-both-ids.json", rejected("give exactly one of clusterId")),
             Map.entry("manual/respond-valid.json", started("respond-to-credential-compromise", "secrets:orders-db/master")),

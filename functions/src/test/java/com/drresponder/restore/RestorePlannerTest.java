@@ -1,0 +1,136 @@
+package com.drresponder.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import com.drresponder.common.Json;
+import com.drresponder.playbook.InvalidRequestException;
+import com.drresponder.playbook.RestoreRequest;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBCluster;
+import software.amazon.awssdk.services.rds.model.DBClusterMember;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DBParameterGroupStatus;
+import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
+import software.amazon.awssdk.services.rds.model.DescribeDbClustersRequest;
+import software.amazon.awssdk.services.rds.model.DescribeDbClustersResponse;
+import software.amazon.awssdk.services.rds.model.DescribeDbInstancesRequest;
+import software.amazon.awssdk.services.rds.model.DescribeDbInstancesResponse;
+
+/** The planner through the real AwsRdsInventory; Mockito only for the RDS client. */
+class RestorePlannerTest {
+    static final Instant NOW = Instant.parse("2026-11-22T03:30:00Z");
+    static final Instant EARLIEST = Instant.parse("2026-11-15T00:00:00Z");
+    static final Instant LATEST = Instant.parse("2026-11-22T03:25:00Z");
+    RdsClient rds = mock(RdsClient.class);
+    RestorePlanner planner = new RestorePlanner(new AwsRdsInventory(rds), Clock.fixed(NOW, ZoneOffset.UTC), "dr:protected");
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void cluster() {
+        DBCluster source = DBCluster.builder().dbClusterIdentifier("orders-db").dbClusterArn("arn:aws:rds:us-east-1:123456789012:cluster:orders-db")
+                .status("available").engine("aurora-postgresql").engineVersion("15.4").earliestRestorableTime(EARLIEST).latestRestorableTime(LATEST)
+                .vpcSecurityGroups(g -> g.vpcSecurityGroupId("sg-1")).dbSubnetGroup("db-private").storageEncrypted(true).kmsKeyId("arn:aws:kms:key/1")
+                .dbClusterParameterGroup("orders-cluster-pg").deletionProtection(true).iamDatabaseAuthenticationEnabled(true)
+                .serverlessV2ScalingConfiguration(s -> s.minCapacity(0.5).maxCapacity(8.0))
+                .tagList(t -> t.key("dr:protected").value("true"), t -> t.key("team").value("orders"))
+                .dbClusterMembers(DBClusterMember.builder().dbInstanceIdentifier("orders-db-reader").isClusterWriter(false).build(),
+                        DBClusterMember.builder().dbInstanceIdentifier("orders-db-writer").isClusterWriter(true).build()).build();
+        when(rds.describeDBClusters(any(Consumer.class))).thenAnswer(inv -> {
+            DescribeDbClustersRequest.Builder b = DescribeDbClustersRequest.builder();
+            ((Consumer<DescribeDbClustersRequest.Builder>) inv.getArgument(0)).accept(b);
+            if ("orders-db".equals(b.build().dbClusterIdentifier())) {
+                return DescribeDbClustersResponse.builder().dbClusters(source).build();
+            }
+            throw DbClusterNotFoundException.builder().message("not found").build();
+        });
+        when(rds.describeDBInstances(any(Consumer.class))).thenAnswer(inv -> {
+            DescribeDbInstancesRequest.Builder b = DescribeDbInstancesRequest.builder();
+            ((Consumer<DescribeDbInstancesRequest.Builder>) inv.getArgument(0)).accept(b);
+            if (b.build().dbInstanceIdentifier() != null) {
+                return DescribeDbInstancesResponse.builder().build();
+            }
+            return DescribeDbInstancesResponse.builder().dbInstances(
+                    instance("orders-db-reader", "db.r6g.large"), instance("orders-db-writer", "db.serverless")).build();
+        });
+    }
+
+    static DBInstance instance(String id, String cls) {
+        return DBInstance.builder().dbInstanceIdentifier(id).dbClusterIdentifier("orders-db").dbInstanceClass(cls)
+                .dbParameterGroups(DBParameterGroupStatus.builder().dbParameterGroupName("orders-pg").build()).promotionTier(1).build();
+    }
+
+    static ObjectNode request() {
+        return Json.object().put("clusterId", "orders-db").put("restoreTime", "latest").put("cutover", "none");
+    }
+
+    @Test
+    void plan_should_resolveLatest_and_nameTargetWithTimestamp_when_latestRequested() {
+        RestorePlan plan = planner.plan(RestoreRequest.parse(request()), "inc-1");
+        assertThat(plan.restoreTime()).isEqualTo(LATEST);
+        assertThat(plan.targetId()).isEqualTo("orders-db-restored-202611220330");
+        assertThat(plan.snapshotId()).isEqualTo("orders-db-pre-restore-202611220330");
+        assertThat(plan.oldId()).isEqualTo("orders-db-old-202611220330");
+    }
+
+    @Test
+    void plan_should_copyEverySettingFromSource_when_restoringCluster() {
+        ObjectNode state = planner.plan(RestoreRequest.parse(request()), "inc-1").toStateJson();
+        ObjectNode p = (ObjectNode) state.get("restoreCluster");
+        assertThat(p.get("VpcSecurityGroupIds").toString()).isEqualTo("[\"sg-1\"]");
+        assertThat(p.get("DbSubnetGroupName").asText()).isEqualTo("db-private");
+        assertThat(p.get("DbClusterParameterGroupName").asText()).isEqualTo("orders-cluster-pg");
+        assertThat(p.get("DeletionProtection").asBoolean()).isTrue();
+        assertThat(p.get("EnableIAMDatabaseAuthentication").asBoolean()).isTrue();
+        assertThat(p.get("ServerlessV2ScalingConfiguration").toString()).isEqualTo("{\"MinCapacity\":0.5,\"MaxCapacity\":8.0}");
+        assertThat(p.get("Tags").toString()).contains("\"team\"").contains("dr:restored-from").contains("dr:incident");
+        assertThat(state.get("copied").get("kmsKeyId").asText()).startsWith("arn:aws:kms:key/1");
+        // writer first, classes and parameter groups as the source's instances
+        assertThat(state.get("instances").get(0).get("DbInstanceIdentifier").asText()).isEqualTo("orders-db-restored-202611220330-1");
+        assertThat(state.get("instances").get(0).get("DbInstanceClass").asText()).isEqualTo("db.serverless");
+        assertThat(state.get("instances").get(1).get("DbInstanceClass").asText()).isEqualTo("db.r6g.large");
+        assertThat(state.get("instances").get(1).get("DbParameterGroupName").asText()).isEqualTo("orders-pg");
+    }
+
+    @Test
+    void plan_should_markDrillCopy_and_dropProtection_when_drill() {
+        ObjectNode state = planner.plan(RestoreRequest.parse(Json.object().put("clusterId", "orders-db").put("mode", "drill")), "inc-1").toStateJson();
+        assertThat(state.get("targetId").asText()).isEqualTo("orders-db-drill-202611220330");
+        assertThat(state.get("restoreCluster").get("Tags").toString()).contains("{\"Key\":\"dr:drill\",\"Value\":\"true\"}").doesNotContain("dr:protected");
+        assertThat(state.get("restoreCluster").get("DeletionProtection").asBoolean()).isFalse();
+    }
+
+    @Test
+    void plan_should_nameTheWindow_when_restoreTimeOutsideIt() {
+        assertThatThrownBy(() -> planner.plan(RestoreRequest.parse(request().put("restoreTime", "2026-11-01T00:00:00Z")), "inc-1"))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("restoreTime: 2026-11-01T00:00:00Z is outside the restore window of orders-db: from 2026-11-15T00:00:00Z"
+                        + " (EarliestRestorableTime) to 2026-11-22T03:25:00Z (LatestRestorableTime)");
+        assertThatThrownBy(() -> planner.plan(RestoreRequest.parse(request().put("restoreTime", "2026-11-22T03:26:00Z")), "inc-1"))
+                .hasMessageContaining("outside the restore window");
+    }
+
+    @Test
+    void plan_should_refuse_when_sourceMissingOrTargetTaken() {
+        assertThatThrownBy(() -> planner.plan(RestoreRequest.parse(request().put("clusterId", "nope")), "inc-1"))
+                .hasMessage("clusterId: no Aurora cluster named nope in this account and region");
+        assertThatThrownBy(() -> planner.plan(RestoreRequest.parse(request().put("targetId", "orders-db")), "inc-1"))
+                .hasMessageStartingWith("targetId: must differ from the source");
+    }
+
+    @Test
+    void name_should_stayValidIdentifier_when_sourceIsLong() {
+        String name = RestorePlanner.name("a".repeat(60), "-restored-202611220330");
+        assertThat(name).hasSize(63).endsWith("-restored-202611220330");
+    }
+}

@@ -1,0 +1,55 @@
+package com.drresponder.restore;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.drresponder.common.Json;
+import com.drresponder.playbook.InvalidRequestException;
+import com.drresponder.playbook.RestoreRequest;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Consumer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+
+/** Every bad field fails with a message naming it. */
+class RestoreRequestTest {
+    static ObjectNode valid() {
+        ObjectNode n = Json.object().put("clusterId", "orders-db").put("restoreTime", "latest").put("cutover", "none");
+        n.putObject("verify").put("secretId", "orders-db/master");
+        return n;
+    }
+
+    static Stream<Arguments> badRequests() {
+        return Stream.of(
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("instanceId", "b"), "clusterId: give exactly one of clusterId"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("restoreTime", "yesterday"), "restoreTime: must be \"latest\" or an ISO-8601"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("cutover", "swap"), "cutover: must be one of none, rename, config"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("cutover", "config"), "cutoverConfig: is required when cutover is \"config\""),
+                Arguments.of((Consumer<ObjectNode>) n -> n.putObject("cutoverConfig").put("secretId", "s"), "cutoverConfig: is only used with cutover \"config\""),
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("cutover", "config").putObject("cutoverConfig").put("functionName", "f"), "cutoverConfig.variable: is required with functionName"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("cutover", "config").putObject("cutoverConfig").put("secretId", "s").put("parameterName", "/p"), "cutoverConfig: give exactly one of"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("cutover", "rename").remove("verify"), "verify: is required with cutover \"rename\""),
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("mode", "drill").put("restoreTime", "2026-11-22T03:00:00Z"), "restoreTime: a drill always restores \"latest\""),
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("mode", "drill").put("cutover", "rename"), "cutover: a drill never cuts over"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("pollSeconds", 0), "pollSeconds: must be a whole number from 1 to 3600"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("timeoutMinutes", 2000), "timeoutMinutes: must be a whole number from 0 to 1440"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("instanceClass", "large"), "instanceClass: must be an instance class"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.put("targetId", "bad--name"), "targetId: must be an RDS identifier"),
+                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).remove("secretId"), "verify.secretId: is required"),
+                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).put("tables", "x"), "verify.tables: is not a known field"),
+                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).putObject("rowCounts").put("orders; drop table x", 1), "verify.rowCounts.orders; drop table x: table names must be plain SQL identifiers"),
+                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).putObject("rowCounts").put("orders", -1), "verify.rowCounts.orders: must be a minimum row count"),
+                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).putObject("maxUpdatedAt").put("table", "orders"), "column: is required"),
+                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).put("customSql", "DELETE FROM orders"), "verify.customSql: each entry must be a SELECT"),
+                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).put("jdbcUrlOverride", "mysql://x"), "jdbcUrlOverride: must be a jdbc:postgresql:// URL"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badRequests")
+    void parse_should_nameTheField_when_fieldIsBad(Consumer<ObjectNode> breakIt, String message) {
+        ObjectNode request = valid();
+        breakIt.accept(request);
+        assertThatThrownBy(() -> RestoreRequest.parse(request)).isInstanceOf(InvalidRequestException.class).hasMessageStartingWith(message);
+    }
+}
