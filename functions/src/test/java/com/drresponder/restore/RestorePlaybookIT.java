@@ -1,5 +1,7 @@
 package com.drresponder.restore;
 
+import com.drresponder.local.ResponderDeployment;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.drresponder.common.Json;
@@ -83,12 +85,7 @@ class RestorePlaybookIT {
         }
         substitutions.put("RtoTargetMinutes", "60");
         substitutions.put("RpoTargetMinutes", "5");
-        String definition = Files.readString(ASL);
-        for (Map.Entry<String, String> s : substitutions.entrySet()) {
-            definition = definition.replace("${" + s.getKey() + "}", s.getValue());
-        }
-        assertThat(definition).doesNotContain("${");
-        String def = MotoWorkarounds.botoCasedSdkParameters(definition);
+        String def = ResponderDeployment.substitute(Files.readString(ASL), substitutions);
         stateMachineArn = sfn.createStateMachine(r -> r.name("restore-database-to-point-in-time").definition(def)
                 .roleArn("arn:aws:iam::" + emulator.accountId() + ":role/sfn")).stateMachineArn();
     }

@@ -323,6 +323,58 @@ def _install_sdk_error_names():
 _install_sdk_error_names()
 
 
+def _install_sdk_parameter_casing():
+    """AWS Step Functions names aws-sdk task parameters after the service's SDK model, matching member
+    names regardless of case (DbClusterIdentifier for RDS's DBClusterIdentifier); moto 5.2.1 hands them
+    to boto3 unchanged, so botocore rejects them. Re-case every key to the model's member name."""
+    import botocore
+    import botocore.session
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk as sdk
+
+    session = botocore.session.get_session()
+    operations = {}
+
+    def operation(service, action):
+        key = (service, action)
+        if key not in operations:
+            model = session.get_service_model(service)
+            by_snake = {botocore.xform_name(name): name for name in model.operation_names}
+            name = by_snake.get(action)
+            operations[key] = model.operation_model(name).input_shape if name else None
+        return operations[key]
+
+    def recase(value, shape):
+        if shape is None:
+            return value
+        if shape.type_name == "structure" and isinstance(value, dict):
+            members = {name.lower(): name for name in shape.members}
+            out = {}
+            for k, v in value.items():
+                name = members.get(k.lower(), k)
+                out[name] = recase(v, shape.members.get(name))
+            return out
+        if shape.type_name == "list" and isinstance(value, list):
+            return [recase(v, shape.member) for v in value]
+        if shape.type_name == "map" and isinstance(value, dict):
+            return {k: recase(v, shape.value) for k, v in value.items()}
+        return value
+
+    original = sdk.StateTaskServiceAwsSdk._eval_service_task
+
+    def _eval_service_task(self, env, resource_runtime_part, normalised_parameters, state_credentials):
+        shape = operation(self._get_boto_service_name(), self._get_boto_service_action())
+        recased = recase(dict(normalised_parameters), shape)
+        normalised_parameters.clear()
+        normalised_parameters.update(recased)
+        return original(self, env=env, resource_runtime_part=resource_runtime_part,
+                        normalised_parameters=normalised_parameters, state_credentials=state_credentials)
+
+    sdk.StateTaskServiceAwsSdk._eval_service_task = _eval_service_task
+
+
+_install_sdk_parameter_casing()
+
+
 def _exit_when_parent_gone():
     # stdin is a pipe held by the JVM; EOF means the JVM is gone (even after kill -9).
     # os.read on the raw fd: a buffered reader would hold a lock that breaks interpreter shutdown.
