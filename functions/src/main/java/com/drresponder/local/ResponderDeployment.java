@@ -52,7 +52,14 @@ public final class ResponderDeployment {
             new FunctionSpec("resolve-credential-targets", "ResolveTargets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest"),
             new FunctionSpec("check-rotation", "CheckRotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest"),
             new FunctionSpec("merge-ip-set", "MergeIpSet", "com.drresponder.credentials.MergeIpSetHandler::handleRequest"),
-            new FunctionSpec("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest"));
+            new FunctionSpec("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest"),
+            new FunctionSpec("validate-restore", "ValidateRestore", "com.drresponder.restore.ValidateRestoreHandler::handleRequest"),
+            new FunctionSpec("check-progress", "CheckProgress", "com.drresponder.restore.CheckProgressHandler::handleRequest"),
+            new FunctionSpec("verify-database", "VerifyDatabase", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest"),
+            new FunctionSpec("request-approval", "RequestApproval", "com.drresponder.restore.RequestApprovalHandler::handleRequest"),
+            new FunctionSpec("config-cutover", "ConfigCutover", "com.drresponder.restore.ConfigCutoverHandler::handleRequest"),
+            new FunctionSpec("delete-drill-copy", "DeleteDrillCopy", "com.drresponder.restore.DeleteDrillCopyHandler::handleRequest"),
+            new FunctionSpec("recovery-metrics", "RecoveryMetrics", "com.drresponder.restore.RecoveryMetricsHandler::handleRequest"));
     public static final FunctionSpec ROUTER_FUNCTION =
             new FunctionSpec(ROUTER, "IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest");
 

@@ -10,19 +10,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * Plumbing shared by the restore playbook's step functions: JSON in, JSON out, logs correlated with the
- * incident, metrics flushed. Subclasses implement only {@link #handle(JsonNode)}.
+ * Base of the restore playbook's step functions: the JSON lifecycle is {@link Telemetry#handleJson};
+ * subclasses implement only {@link #handle(JsonNode)}.
  */
 abstract class JsonStepHandler implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode event = Json.MAPPER.readTree(input);
-        Object result = Telemetry.invocation(context, () -> {
-            Telemetry.correlate(Json.text(event, "incidentId"));
-            return handle(event);
-        });
-        Json.MAPPER.writeValue(output, result);
+        Telemetry.handleJson(input, output, context, this::handle);
     }
 
     abstract Object handle(JsonNode event);

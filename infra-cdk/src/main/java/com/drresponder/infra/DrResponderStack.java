@@ -29,12 +29,11 @@ import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.events.CfnRule;
 import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
-import software.amazon.awscdk.services.events.targets.SfnStateMachine;
-import software.amazon.awscdk.services.events.targets.SfnStateMachineProps;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -64,7 +63,6 @@ public final class DrResponderStack extends Stack {
     public static final String ROLLBACK = "rollback-lambda-alias";
     public static final String RESTORE = "restore-database-to-point-in-time";
     public static final String CREDENTIALS = "respond-to-credential-compromise";
-    public static final String DRILL = "restore-drill";
 
     /** Router environment variable holding each known playbook's state machine ARN (docs/CONTRACTS.md). */
     static final Map<String, String> STATE_MACHINE_ENV = Map.of(
@@ -132,6 +130,7 @@ public final class DrResponderStack extends Stack {
         grantCheckAlarm(functions.get("check-alarm"));
         grantRecordStep(functions.get("record-rollback"));
         credentialFunctions(common);
+        restoreFunctions(common);
 
         this.definitionSubstitutions = Collections.unmodifiableMap(substitutions());
         for (PlaybookDefinition playbook : PlaybookDefinition.loadAll(layout.stateMachinesDir())) {
@@ -148,7 +147,7 @@ public final class DrResponderStack extends Stack {
         for (EventRuleDefinition rule : EventRuleDefinition.loadAll(layout.rulesDir())) {
             rules.put(rule.name(), eventRule(rule, router));
         }
-        drillSchedule();
+        drillSchedule(router);
 
         acknowledgeWildcards();
         this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(topic, router, deadLetterQueue, stateMachines, config));
@@ -222,10 +221,16 @@ public final class DrResponderStack extends Stack {
 
     private JavaFunction function(String serviceName, String id, String handler, Map<String, String> env,
                                   Integer reservedConcurrency, String description) {
+        return function(serviceName, id, handler, env, reservedConcurrency, description, JavaFunction.DEFAULT_TIMEOUT);
+    }
+
+    private JavaFunction function(String serviceName, String id, String handler, Map<String, String> env,
+                                  Integer reservedConcurrency, String description, Duration timeout) {
         JavaFunction fn = new JavaFunction(this, id, JavaFunction.Props.of(serviceName, handler, functionCodeOf())
                 .withEnvironment(env)
                 .withReservedConcurrency(reservedConcurrency)
-                .withDescription(description));
+                .withDescription(description)
+                .withTimeout(timeout));
         functions.put(serviceName, fn);
         NagSuppressions.addResourceSuppressions(fn.function(), List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-L1")
@@ -255,6 +260,9 @@ public final class DrResponderStack extends Stack {
         m.put("CheckRotationFunctionArn", functions.get("check-rotation").alias().getFunctionArn());
         m.put("MergeIpSetFunctionArn", functions.get("merge-ip-set").alias().getFunctionArn());
         m.put("VerifyRotationFunctionArn", functions.get("verify-rotation").alias().getFunctionArn());
+        for (String[] f : RESTORE_FUNCTIONS) {
+            m.put(f[1] + "FunctionArn", functions.get(f[0]).alias().getFunctionArn());
+        }
         m.put("WafIpSetName", blockList.getName());
         m.put("WafIpSetId", blockList.getAttrId());
         m.put("WafScope", blockList.getScope());
@@ -297,7 +305,6 @@ public final class DrResponderStack extends Stack {
             case ROLLBACK -> grantRollbackLambdaAlias(sm.getRole());
             case RESTORE -> grantRestoreDatabase(sm.getRole());
             case CREDENTIALS -> grantRespondToCredentialCompromise(sm.getRole());
-            case DRILL -> grantRestoreDrill(sm.getRole());
             default -> { /* a new playbook starts with the basics; its issue adds a grant method */ }
         }
         return sm;
@@ -319,25 +326,38 @@ public final class DrResponderStack extends Stack {
     }
 
     /** The scheduled DR drill: starts the {@code restore-drill} playbook when it exists and a schedule is configured. */
-    private void drillSchedule() {
-        StateMachine drill = stateMachines.get(DRILL);
-        if (config.drillSchedule() == null || drill == null) {
+    private void drillSchedule(JavaFunction router) {
+        if (config.drillSchedule() == null || config.drillTargets().isEmpty() || !stateMachines.containsKey(RESTORE)) {
             return;
         }
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("drill", true);
-        input.put("trigger", "schedule");
-        input.put("dryRun", !config.enforce());
         Rule rule = Rule.Builder.create(this, "DrillScheduleRule")
-                .description("DR Responder: scheduled DR drill (" + config.drillSchedule() + ")")
+                .description("DR Responder: scheduled restore drill (" + config.drillSchedule() + ")")
                 .schedule(Schedule.expression(config.drillSchedule()))
                 .build();
-        rule.addTarget(new SfnStateMachine(drill, SfnStateMachineProps.builder()
-                .input(RuleTargetInput.fromObject(input))
-                .deadLetterQueue(deadLetterQueue)
-                .maxEventAge(EVENT_MAX_AGE)
-                .retryAttempts(EVENT_RETRY_ATTEMPTS)
-                .build()));
+        // Each target reaches the router as a manual drill request, so a drill takes the database's lock,
+        // opens an incident and is deduplicated like any other request.
+        for (Map<String, Object> target : config.drillTargets()) {
+            Map<String, Object> detail = new LinkedHashMap<>(target);
+            detail.put("playbook", RESTORE);
+            detail.put("mode", "drill");
+            detail.putIfAbsent("reason", "Scheduled restore drill (" + config.drillSchedule() + ")");
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("version", "0");
+            event.put("id", EventField.fromPath("$.id"));
+            event.put("detail-type", "Manual Playbook Request");
+            event.put("source", "drresponder.manual");
+            event.put("account", EventField.fromPath("$.account"));
+            event.put("time", EventField.fromPath("$.time"));
+            event.put("region", EventField.fromPath("$.region"));
+            event.put("resources", List.of());
+            event.put("detail", detail);
+            rule.addTarget(new LambdaFunction(router.alias(), LambdaFunctionProps.builder()
+                    .event(RuleTargetInput.fromObject(event))
+                    .deadLetterQueue(deadLetterQueue)
+                    .maxEventAge(EVENT_MAX_AGE)
+                    .retryAttempts(EVENT_RETRY_ATTEMPTS)
+                    .build()));
+        }
         rules.put("drill-schedule", rule);
     }
 
@@ -469,7 +489,20 @@ public final class DrResponderStack extends Stack {
             ROLLBACK, List.of("record-step", "plan-rollback", "check-alarm", "record-rollback"),
             CREDENTIALS, List.of("record-step", "resolve-credential-targets", "check-rotation", "merge-ip-set", "verify-rotation",
                     // RotateSecret names the rotation function, so its caller must be allowed to invoke it.
-                    "secret-rotation"));
+                    "secret-rotation"),
+            RESTORE, List.of("record-step", "validate-restore", "check-progress", "verify-database", "request-approval",
+                    "config-cutover", "delete-drill-copy", "recovery-metrics"));
+
+    /** The restore playbook's Java steps: {service name, substitution prefix, handler class, description}. */
+    private static final String[][] RESTORE_FUNCTIONS = {
+        {"validate-restore", "ValidateRestore", "ValidateRestoreHandler", "checks the source, the restore window and the target name; plans what to copy"},
+        {"check-progress", "CheckProgress", "CheckProgressHandler", "polls snapshots, restored databases and renames until available or past the deadline"},
+        {"verify-database", "VerifyDatabase", "VerifyDatabaseHandler", "runs the verification SQL against the restored database"},
+        {"request-approval", "RequestApproval", "RequestApprovalHandler", "records the approval task token and asks people to approve the cut-over"},
+        {"config-cutover", "ConfigCutover", "ConfigCutoverHandler", "points consumers (secret host, SSM parameter, Lambda variable) at the restored database"},
+        {"delete-drill-copy", "DeleteDrillCopy", "DeleteDrillCopyHandler", "deletes a drill's temporary copy, and only resources tagged dr:drill=true"},
+        {"recovery-metrics", "RecoveryMetrics", "RecoveryMetricsHandler", "records measured RTO and RPO against the targets"},
+    };
 
     /** What every playbook needs: its Lambda steps, the ledger, the topic. */
     private void grantPlaybookBasics(StateMachine sm, String playbook) {
@@ -505,6 +538,9 @@ public final class DrResponderStack extends Stack {
                         "rds:RestoreDBInstanceToPointInTime", "rds:CreateDBInstance", "rds:AddTagsToResource"),
                 List.of(arn("rds", "cluster:*"), arn("rds", "db:*"), arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")),
                 requestTaggedProtected(), TAG_SCOPED);
+        // An encrypted source restores with its KMS key: RDS needs a grant on it, and only RDS may use this permission.
+        allow(role, List.of("kms:CreateGrant", "kms:DescribeKey"), List.of(arn("kms", "key/*")),
+                Map.of("StringLike", Map.of("kms:ViaService", "rds." + Aws.REGION + ".amazonaws.com")), TAG_SCOPED);
     }
 
     /** respond-to-credential-compromise: rotate tagged secrets, deactivate tagged users' keys, block IPs in tagged IP sets. */
@@ -586,11 +622,37 @@ public final class DrResponderStack extends Stack {
                 "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"), List.of("*"), null, NO_RESOURCE_LEVEL);
     }
 
-    /** restore-drill: the restore permissions, plus deleting what the drill itself created (tagged dr:drill=true). */
-    private void grantRestoreDrill(IRole role) {
-        grantRestoreDatabase(role);
-        allow(role, List.of("rds:DeleteDBCluster", "rds:DeleteDBInstance"),
-                List.of(arn("rds", "cluster:*"), arn("rds", "db:*")),
+    /** The restore playbook's Java steps, each with only what it uses. */
+    private void restoreFunctions(Map<String, String> common) {
+        for (String[] f : RESTORE_FUNCTIONS) {
+            // Verification runs the configured SQL checks against a freshly restored database: allow it minutes.
+            Duration timeout = f[0].equals("verify-database") ? Duration.minutes(5) : Duration.seconds(60);
+            JavaFunction fn = function(f[0], f[1], "com.drresponder.restore." + f[2] + "::handleRequest", common, null,
+                    "DR Responder: " + f[3], timeout);
+            acknowledgeNoResourceLevel(fn.role());
+        }
+        List<String> databases = List.of(arn("rds", "cluster:*"), arn("rds", "db:*"));
+        List<String> describe = List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:ListTagsForResource");
+        allow(functions.get("validate-restore").role(), describe, databases, null, READ_ONLY_LOOKUP);
+        allow(functions.get("check-progress").role(), List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances",
+                "rds:DescribeDBClusterSnapshots", "rds:DescribeDBSnapshots"), List.of(arn("rds", "cluster:*"), arn("rds", "db:*"),
+                arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")), null, READ_ONLY_LOOKUP);
+        JavaFunction verify = functions.get("verify-database");
+        allow(verify.role(), List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        placeInVpc(verify);
+        JavaFunction approval = functions.get("request-approval");
+        grantLedger(approval.role());
+        grantNotify(approval.role());
+        JavaFunction cutover = functions.get("config-cutover");
+        allow(cutover.role(), List.of("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"),
+                List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        allow(cutover.role(), List.of("ssm:GetParameter", "ssm:PutParameter"), List.of(arn("ssm", "parameter/*")), taggedProtected(), TAG_SCOPED);
+        allow(cutover.role(), List.of("lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration"),
+                List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        JavaFunction delete = functions.get("delete-drill-copy");
+        allow(delete.role(), describe, databases, null, READ_ONLY_LOOKUP);
+        // The only deletion anywhere in the stack: resources the drill created, tagged dr:drill=true at creation.
+        allow(delete.role(), List.of("rds:DeleteDBCluster", "rds:DeleteDBInstance"), databases,
                 Map.of("StringEquals", Map.of("aws:ResourceTag/dr:drill", "true")), TAG_SCOPED);
     }
 

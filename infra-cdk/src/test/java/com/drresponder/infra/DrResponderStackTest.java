@@ -27,7 +27,8 @@ class DrResponderStackTest {
         App app = TestStacks.app();
         DrConfig config = DrConfigLoader.fromMap(Map.of(
                 "notificationEmails", List.of("oncall@example.com", "platform@example.com"),
-                "protectedResources", List.of("*")));
+                "protectedResources", List.of("*"),
+                "drillTargets", List.of(Map.of("clusterId", "orders-db"))));
         stack = TestStacks.stack(app, config, TestStacks.fixtureLayout());
         template = Template.fromStack(stack);
         json = template.toJSON();
@@ -144,14 +145,18 @@ class DrResponderStackTest {
 
     @Test
     void functions_should_beJava21Arm64WithSnapStartAndTracing_when_synthesized() {
-        template.resourceCountIs("AWS::Lambda::Function", 10);
+        template.resourceCountIs("AWS::Lambda::Function", 17);
         template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Runtime", "java21",
                 "Architectures", List.of("arm64"),
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
                 "TracingConfig", Map.of("Mode", "Active"),
-                "MemorySize", 1024,
-                "Timeout", 30)));
+                "MemorySize", 1024)));
+        // 30 s for every step but the restore's: 60 s, and 5 minutes for the data verification.
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 10);
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 6);
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "Timeout", 300));
     }
 
     @Test
@@ -197,8 +202,8 @@ class DrResponderStackTest {
 
     @Test
     void functions_should_eachHaveLiveAliasOnPublishedVersion_when_synthesized() {
-        template.resourceCountIs("AWS::Lambda::Alias", 10);
-        template.resourceCountIs("AWS::Lambda::Version", 10);
+        template.resourceCountIs("AWS::Lambda::Alias", 17);
+        template.resourceCountIs("AWS::Lambda::Version", 17);
         stack.functions().values().forEach(fn -> template.hasResourceProperties("AWS::Lambda::Alias", Map.of(
                 "Name", "live",
                 "FunctionName", ref(fn.function()),
@@ -227,8 +232,7 @@ class DrResponderStackTest {
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "ROLLBACK_STATE_MACHINE_ARN", ref(stack.stateMachines().get("rollback-lambda-alias")),
                         "RESTORE_STATE_MACHINE_ARN", ref(stack.stateMachines().get("restore-database-to-point-in-time")),
-                        "CREDENTIALS_STATE_MACHINE_ARN", ref(stack.stateMachines().get("respond-to-credential-compromise")),
-                        "RESTORE_DRILL_STATE_MACHINE_ARN", ref(stack.stateMachines().get("restore-drill")))))));
+                        "CREDENTIALS_STATE_MACHINE_ARN", ref(stack.stateMachines().get("respond-to-credential-compromise")))))));
     }
 
     // ---------------------------------------------------------------- EventBridge
@@ -262,7 +266,7 @@ class DrResponderStackTest {
         long routed = resources("AWS::Events::Rule").values().stream()
                 .filter(r -> String.valueOf(r.get("Properties")).contains(logicalId(stack.functions().get("incident-router").alias())))
                 .count();
-        assertThat(routed).isEqualTo(5);
+        assertThat(routed).isEqualTo(6); // the five rule files and the drill schedule
     }
 
     @Test
@@ -270,7 +274,7 @@ class DrResponderStackTest {
         template.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of(
                 "Action", "lambda:InvokeFunction",
                 "Principal", "events.amazonaws.com",
-                "FunctionName", ref(stack.functions().get("incident-router").alias())), 5);
+                "FunctionName", ref(stack.functions().get("incident-router").alias())), 6); // five rules + the drill schedule
     }
 
     @Test
@@ -283,11 +287,12 @@ class DrResponderStackTest {
     }
 
     @Test
-    void drillSchedule_should_startDrillPlaybookMonthly_when_configured() {
+    void drillSchedule_should_sendADrillRequestPerTargetToTheRouterMonthly_when_configured() {
         template.hasResourceProperties("AWS::Events::Rule", Map.of(
                 "ScheduleExpression", "cron(0 3 1 * ? *)",
                 "Targets", List.of(Match.objectLike(Map.of(
-                        "Arn", ref(stack.stateMachines().get("restore-drill")),
+                        "InputTransformer", Match.objectLike(Map.of("InputTemplate", Match.stringLikeRegexp(
+                                ".*drresponder.manual.*\"clusterId\":\"orders-db\".*\"playbook\":\"restore-database-to-point-in-time\",\"mode\":\"drill\".*"))),
                         "RetryPolicy", Map.of("MaximumEventAgeInSeconds", 3600, "MaximumRetryAttempts", 8),
                         "DeadLetterConfig", Map.of("Arn", Map.of("Fn::GetAtt", List.of(logicalId(stack.deadLetterQueue()), "Arn"))))))));
     }
@@ -328,8 +333,8 @@ class DrResponderStackTest {
     @Test
     void stateMachines_should_existOncePerAslFile_when_definitionsPresent() {
         assertThat(stack.stateMachines()).containsOnlyKeys("rollback-lambda-alias", "restore-database-to-point-in-time",
-                "respond-to-credential-compromise", "restore-drill");
-        template.resourceCountIs("AWS::StepFunctions::StateMachine", 4);
+                "respond-to-credential-compromise");
+        template.resourceCountIs("AWS::StepFunctions::StateMachine", 3);
     }
 
     @Test

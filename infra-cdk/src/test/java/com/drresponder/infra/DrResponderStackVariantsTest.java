@@ -60,7 +60,7 @@ class DrResponderStackVariantsTest {
 
     @Test
     void stack_should_stillDeployCoreResources_when_nothingElseHasLanded() {
-        bare.resourceCountIs("AWS::Lambda::Function", 10);
+        bare.resourceCountIs("AWS::Lambda::Function", 17);
         bare.resourceCountIs("AWS::DynamoDB::Table", 1);
         bare.resourceCountIs("AWS::SNS::Topic", 1);
         bare.resourceCountIs("AWS::SQS::Queue", 1);
@@ -129,7 +129,9 @@ class DrResponderStackVariantsTest {
     void databaseFacingFunctions_should_runInTheConfiguredVpc_when_vpcIsSet() {
         Map<String, Object> vpcConfig = Map.of("VpcConfig", Map.of("SubnetIds", List.of("subnet-0123456789abcdef1", "subnet-0123456789abcdef2"),
                 "SecurityGroupIds", List.of("sg-0123456789abcdef0")));
-        inVpc.resourcePropertiesCountIs("AWS::Lambda::Function", vpcConfig, 2);
+        inVpc.resourcePropertiesCountIs("AWS::Lambda::Function", vpcConfig, 3);
+        inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "VpcConfig", Match.anyValue())));
         inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", "com.drresponder.credentials.PostgresRotationHandler::handleRequest", "VpcConfig", Match.anyValue())));
         inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param rpoTargetMinutes       database recovery-point objective
  * @param lambdaRtoTargetMinutes Lambda rollback recovery-time objective
  * @param drillSchedule          EventBridge schedule expression for the DR drill, or {@code null} for no drill
+ * @param drillTargets           what the scheduled drill restores: each a restore request without {@code playbook}
+ *                               and {@code mode} ({@code clusterId} or {@code instanceId}, {@code verify}, ...)
  * @param verifyWindowMinutes    how long a playbook watches health after acting
  * @param maxRollbacksPerHour    circuit breaker: rollbacks per resource per hour
  * @param cooldownMinutes        minimum time between two playbooks on the same resource
@@ -39,6 +41,7 @@ public record DrConfig(
         int rpoTargetMinutes,
         int lambdaRtoTargetMinutes,
         String drillSchedule,
+        List<Map<String, Object>> drillTargets,
         int verifyWindowMinutes,
         int maxRollbacksPerHour,
         int cooldownMinutes,
@@ -54,6 +57,7 @@ public record DrConfig(
         Objects.requireNonNull(protectionTagKey, "protectionTagKey");
         Objects.requireNonNull(mode, "mode");
         protectedResources = List.copyOf(protectedResources);
+        drillTargets = List.copyOf(drillTargets);
         notificationEmails = List.copyOf(notificationEmails);
         Map<String, List<String>> copy = new LinkedHashMap<>();
         findingActions.forEach((k, v) -> copy.put(k, List.copyOf(v)));
@@ -99,7 +103,7 @@ public record DrConfig(
     /** The configuration used when nothing is configured: dry-run, nothing in scope. */
     public static DrConfig defaults() {
         return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
-                60, 5, 15, DEFAULT_DRILL_SCHEDULE, 10, 3, 30, null);
+                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null);
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }

@@ -32,7 +32,7 @@ public final class DrConfigLoader {
 
     static final Set<String> FIELDS = Set.of("protectionTagKey", "protectedResources", "mode", "guardDutyMinSeverity",
             "findingActions", "notificationEmails", "rtoTargetMinutes", "rpoTargetMinutes", "lambdaRtoTargetMinutes",
-            "drillSchedule", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc");
+            "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
@@ -129,12 +129,37 @@ public final class DrConfigLoader {
         if (drill != null && !SCHEDULE.matcher(drill).matches()) {
             throw new DrConfigException(field("drillSchedule") + " must be an EventBridge schedule expression \"cron(min hour day-of-month month day-of-week year)\" or \"rate(N unit)\", or null for no drill, got " + quote(drill));
         }
+        List<Map<String, Object>> drillTargets = drillTargets(raw.get("drillTargets"), d.drillTargets());
         int verify = positiveInt(raw, "verifyWindowMinutes", d.verifyWindowMinutes(), 1, 1_440);
         int maxRollbacks = positiveInt(raw, "maxRollbacksPerHour", d.maxRollbacksPerHour(), 1, 1_000);
         int cooldown = positiveInt(raw, "cooldownMinutes", d.cooldownMinutes(), 0, 1_440);
         DrConfig.VpcConfig vpc = vpc(raw.get("vpc"));
         return new DrConfig(tagKey, protectedResources, mode, severity, findingActions, emails, rto, rpo, lambdaRto,
-                drill, verify, maxRollbacks, cooldown, vpc);
+                drill, drillTargets, verify, maxRollbacks, cooldown, vpc);
+    }
+
+    /** Each drill target names exactly one database; the rest is checked by the restore playbook's own validation. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> drillTargets(Object value, List<Map<String, Object>> dflt) {
+        if (value == null) {
+            return dflt;
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new DrConfigException(field("drillTargets") + " must be a list of restore requests such as "
+                    + "{\"clusterId\": \"orders-db\", \"verify\": {...}}, got " + describe(value));
+        }
+        List<Map<String, Object>> targets = new java.util.ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof Map<?, ?> target)
+                    || (target.get("clusterId") instanceof String) == (target.get("instanceId") instanceof String)) {
+                throw new DrConfigException(field("drillTargets") + " entries must name exactly one of clusterId or instanceId, got " + describe(item));
+            }
+            if (target.containsKey("playbook") || target.containsKey("mode")) {
+                throw new DrConfigException(field("drillTargets") + " entries must not set playbook or mode (the drill sets them), got " + describe(item));
+            }
+            targets.add((Map<String, Object>) target);
+        }
+        return targets;
     }
 
     private static Map<String, List<String>> findingActions(Map<String, ?> raw, Map<String, List<String>> dflt) {
