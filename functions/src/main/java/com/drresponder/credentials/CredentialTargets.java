@@ -19,6 +19,17 @@ public record CredentialTargets(
         List<String> notes,
         String plan) {
 
+    /**
+     * Whether there is anything to act on. A request whose secrets all turned out missing or not opted in,
+     * with nothing to contain, must end with a person told so, not with a "Resolved" that did nothing.
+     */
+    @com.fasterxml.jackson.annotation.JsonProperty("actionable")
+    public boolean actionable() {
+        return !secrets.isEmpty() || containment != null
+                && (containment.accessKey() != null || containment.roleSessions() != null
+                    || containment.blockCidrs() != null && !containment.blockCidrs().isEmpty());
+    }
+
     /** A secret to rotate: {@code kind} "function" (its rotation Lambda) or "managed" (RDS rotates it). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Target(String secretId, String name, String kind, String rotationFunctionArn) {}

@@ -195,4 +195,21 @@ class CredentialPlaybookIT {
         assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(execution.error()).isEqualTo("CredentialResponseFailed");
     }
+
+    @Test
+    void manualRequest_should_escalateSayingWhy_when_noNamedSecretCanBeActedOn() {
+        // GIVEN a request naming a secret that does not exist and one that is not opted in
+        String user = user();
+        playbook.databaseSecret(postgres, user, password(), Map.of());
+        String incidentId = CredentialPlaybookFixture.newIncidentId();
+        String input = CredentialPlaybookFixture.manualInput(incidentId,
+                Map.of("secretIds", List.of("db/does-not-exist", "db/" + user), "reason", "typo in the request"));
+        // WHEN
+        DescribeExecutionResponse execution = playbook.run(input, TIMEOUT);
+        // THEN it does not claim success: escalated, with the reason for each secret, and people told
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(execution.error()).isEqualTo("NothingToDo");
+        assertThat(playbook.ledger.notifications()).anySatisfy(n -> assertThat(n)
+                .contains("Escalated").contains("Nothing was rotated or contained").contains("db/does-not-exist (no such secret)"));
+    }
 }

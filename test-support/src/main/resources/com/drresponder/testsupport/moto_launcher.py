@@ -15,6 +15,7 @@ The server stops when its stdin reaches EOF, i.e. when the JVM that started it i
 
 Usage: python3 moto_launcher.py <port>
 """
+import copy
 import json
 import os
 import sys
@@ -161,6 +162,26 @@ def _install_sfn_mocking():
 
     original_start = sfn_models.StepFunctionsParserBackend.start_execution
 
+    def _tolerant_deepcopy(cls):
+        """moto deep-copies the state machine at each start so a running execution keeps its definition;
+        while another playbook's execution runs, that copy can reach objects holding thread locks and fail
+        with HTTP 500. Copy each field on its own and share, by reference, what cannot be copied."""
+        if getattr(cls, "_drr_tolerant_copy", False):
+            return
+
+        def __deepcopy__(self, memo):
+            clone = cls.__new__(cls)
+            memo[id(self)] = clone
+            for key, value in self.__dict__.items():
+                try:
+                    clone.__dict__[key] = copy.deepcopy(value, memo)
+                except TypeError:
+                    clone.__dict__[key] = value
+            return clone
+
+        cls.__deepcopy__ = __deepcopy__
+        cls._drr_tolerant_copy = True
+
     start_lock = threading.RLock()
 
     def start_execution(self, state_machine_arn, name=None, execution_input=None, trace_header=None):
@@ -169,6 +190,7 @@ def _install_sfn_mocking():
         name = name or str(uuid.uuid4())
         base_arn, sep, test_case_name = state_machine_arn.partition("#")
         machine = self.describe_state_machine(base_arn)
+        _tolerant_deepcopy(type(machine))
         mock = load_test_case(machine.name, test_case_name) if sep else None
         with start_lock:
             # moto deep-copies the state machine, including its earlier executions, whose workers hold
