@@ -18,6 +18,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--instance-class", description = "Instance class of the restored copy, e.g. db.r6g.large.") String instanceClass;
     @Option(names = "--cutover", description = "rename, config or none (default none).") String cutover;
     @Option(names = "--approval", description = "Wait for `drctl approve` before cutting over.") boolean approval;
+    @Option(names = "--verify", description = "Verification checks, JSON or @file: {\"secretId\": ..., \"rowCounts\": {...}, ...}; required for rename and config.") String verify;
+    @Option(names = "--cutover-config", description = "For --cutover config, JSON or @file: {\"secretId\"} | {\"parameterName\"} | {\"functionName\", \"variable\"}.") String cutoverConfig;
     @Option(names = "--reason", description = "Why (lands on the timeline).") String reason;
     @Option(names = "--severity", description = "P1..P4 (default P3).") String severity;
     @Option(names = "--dry-run", description = "Plan and record only; change nothing.") boolean dryRun;
@@ -34,10 +36,32 @@ final class RestoreCommand implements Callable<Integer> {
         put(detail, "cutover", cutover);
         put(detail, "reason", reason);
         put(detail, "severity", severity);
+        putJson(detail, "verify", "--verify", verify);
+        putJson(detail, "cutoverConfig", "--cutover-config", cutoverConfig);
         detail.put("approval", approval).put("dryRun", dryRun);
         ManualRequest.validate(detail, RestoreRequest::parse);
         Severities.validate(severity);
         return ManualRequest.send(cli, RestoreRequest.PLAYBOOK, detail, follow);
+    }
+
+    /** A JSON object given inline or as {@code @path}; a bad one is bad input naming the option. */
+    static void putJson(ObjectNode node, String field, String option, String value) {
+        if (value == null) {
+            return;
+        }
+        String text = value;
+        try {
+            if (value.startsWith("@")) {
+                text = java.nio.file.Files.readString(java.nio.file.Path.of(value.substring(1)));
+            }
+            com.fasterxml.jackson.databind.JsonNode parsed = Json.MAPPER.readTree(text);
+            if (parsed == null || !parsed.isObject()) {
+                throw CliException.badInput(option + ": must be a JSON object (inline or @file)");
+            }
+            node.set(field, parsed);
+        } catch (java.io.IOException e) {
+            throw CliException.badInput(option + ": not a readable JSON object (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
     }
 
     static void put(ObjectNode node, String field, String value) {

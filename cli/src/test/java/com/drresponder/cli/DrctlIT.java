@@ -155,17 +155,26 @@ class DrctlIT {
     }
 
     @Test
-    void restoreAndRespond_should_exit3SayingPlaybookNotDeployed_when_stateMachineMissing() {
-        org.junit.jupiter.api.Assumptions.assumeFalse(runtime.deployed.stateMachineArns().containsKey("restore-database-to-point-in-time"));
-        Cli.Run restore = drctl("restore", "--cluster", "orders-db", "--to", "latest", "--cutover", "rename", "--approval");
+    void restoreAndRespond_should_exit3SayingPlaybookNotDeployed_when_stateMachineMissing() throws Exception {
+        // GIVEN a responder deployed without the restore and credential playbooks
+        LocalState full = LocalState.read(stateFile);
+        java.util.Map<String, String> rollbackOnly = new java.util.LinkedHashMap<>(full.stateMachines());
+        rollbackOnly.remove("restore-database-to-point-in-time");
+        rollbackOnly.remove("respond-to-credential-compromise");
+        java.nio.file.Path partial = stateFile.resolveSibling("drctl-rollback-only.json");
+        new LocalState(full.pid(), full.endpoint(), full.region(), full.accountId(), full.ledgerTable(), full.topicArn(),
+                full.routerFunction(), rollbackOnly, full.startedAt()).write(partial);
+
+        // WHEN an operator asks for those playbooks
+        Cli.Run restore = Cli.run(partial, "--local", "restore", "--cluster", "orders-db", "--to", "latest", "--cutover", "rename",
+                "--approval", "--verify", "{\"secretId\":\"orders-db/master\"}");
+        Cli.Run drill = Cli.run(partial, "--local", "drill", "--cluster", "orders-db");
+        Cli.Run respond = Cli.run(partial, "--local", "respond", "--secret", "orders/db-master", "--dry-run");
+
+        // THEN each exits 3 and says which playbook is missing
         assertThat(restore.exitCode()).isEqualTo(3);
         assertThat(restore.err()).contains("playbook restore-database-to-point-in-time is not deployed");
-
-        Cli.Run drill = drctl("drill", "--cluster", "orders-db");
         assertThat(drill.exitCode()).isEqualTo(3);
-
-        org.junit.jupiter.api.Assumptions.assumeFalse(runtime.deployed.stateMachineArns().containsKey("respond-to-credential-compromise"));
-        Cli.Run respond = drctl("respond", "--secret", "orders/db-master", "--dry-run");
         assertThat(respond.exitCode()).isEqualTo(3);
         assertThat(respond.err()).contains("respond-to-credential-compromise is not deployed");
     }
