@@ -48,7 +48,8 @@ final class Demo {
         Path root = runtime.root;
         GenericMachine<String> rules = rules(root.resolve("events").resolve("rules"));
         List<JsonNode> events = new ArrayList<>();
-        Map<JsonNode, String> files = new LinkedHashMap<>();
+        // identity: the demo edits some events (demoOnlyDrillOverrides) after this map is filled
+        Map<JsonNode, String> files = new java.util.IdentityHashMap<>();
         int unmatched = 0;
         for (Path file : jsonFiles(root.resolve("events"))) {
             if (file.startsWith(root.resolve("events").resolve("rules"))) {
@@ -90,6 +91,10 @@ final class Demo {
 
         List<Routed> routed = new ArrayList<>();
         for (JsonNode event : events) {
+            if (demoOnlyDrillOverrides(event) && text) {
+                out.printf("  (demo only: %s's verify block gets secretId %s, jdbcUrlOverride/sourceJdbcUrlOverride = the embedded PostgreSQL,"
+                        + " pollSeconds 1: moto's cluster endpoints are no databases)%n", files.get(event), LocalRuntime.VERIFY_SECRET);
+            }
             String text2 = event.toString();
             Routed r = route(files.get(event), event, rules.rulesForJSONEvent(text2));
             routed.add(r);
@@ -115,7 +120,62 @@ final class Demo {
         }
         recovery.interrupt();
         summary(routed, results);
-        return results.values().stream().allMatch(r -> r.status() != null) ? Drctl.OK : Drctl.FAILED;
+        boolean checksPassed = checks(results);
+        return results.values().stream().allMatch(r -> r.status() != null) && checksPassed ? Drctl.OK : Drctl.FAILED;
+    }
+
+    /**
+     * Demo only: a replayed manual restore drill of orders-db with a verify block gets its checks pointed at
+     * the embedded PostgreSQL through the drill's read-only secret, and a 1 s poll. Returns whether it changed the event.
+     */
+    private boolean demoOnlyDrillOverrides(JsonNode event) {
+        JsonNode detail = event.path("detail");
+        if (!"drresponder.manual".equals(event.path("source").asText()) || !(detail instanceof ObjectNode d)
+                || !"drill".equals(d.path("mode").asText()) || !LocalRuntime.ORDERS_DB.equals(d.path("clusterId").asText())
+                || !(d.get("verify") instanceof ObjectNode verify)
+                || runtime.database == null) {
+            return false;
+        }
+        runtime.drillVerifyOverride().forEach(verify::put);
+        d.put("pollSeconds", 1);
+        return true;
+    }
+
+    /** What the playbooks did to the estate, checked from outside (no password is printed). */
+    private boolean checks(Map<String, Follower.Result> results) {
+        boolean ok = true;
+        List<String> lines = new ArrayList<>();
+        List<Incident> incidents = results.keySet().stream().map(id -> runtime.target.ledger().incident(id)).flatMap(Optional::stream).toList();
+        if (runtime.database != null && incidents.stream().anyMatch(i -> "respond-to-credential-compromise".equals(i.playbook()))) {
+            String current = runtime.currentSecretPassword(LocalRuntime.ORDERS_SECRET);
+            boolean changed = !runtime.database.appPassword.equals(current);
+            boolean oldWorks = runtime.database.canLogIn(DemoDatabase.APP_USER, runtime.database.appPassword);
+            boolean newWorks = runtime.database.canLogIn(DemoDatabase.APP_USER, current);
+            boolean pass = changed && !oldWorks && newWorks;
+            ok &= pass;
+            lines.add(String.format("%s %s: password %s; the old password %s; the new one (AWSCURRENT) %s", pass ? "[ok]  " : "[FAIL]",
+                    LocalRuntime.ORDERS_SECRET, changed ? "rotated" : "NOT rotated", oldWorks ? "STILL logs in" : "no longer logs in",
+                    newWorks ? "logs in" : "does NOT log in"));
+        }
+        if (incidents.stream().anyMatch(i -> "restore-database-to-point-in-time".equals(i.playbook()))) {
+            var clusters = runtime.clusters();
+            List<String> others = clusters.stream().map(c -> c.dbClusterIdentifier()).filter(id -> !id.equals(LocalRuntime.ORDERS_DB)).toList();
+            var source = clusters.stream().filter(c -> c.dbClusterIdentifier().equals(LocalRuntime.ORDERS_DB)).findFirst();
+            boolean untouched = source.isPresent() && "available".equals(source.get().status())
+                    && source.get().tagList().stream().noneMatch(t -> t.key().startsWith("dr:") && !t.key().equals("dr:protected"));
+            boolean pass = others.isEmpty() && untouched;
+            ok &= pass;
+            lines.add(String.format("%s drill: temporary copy %s; %s %s", pass ? "[ok]  " : "[FAIL]",
+                    others.isEmpty() ? "deleted (no cluster but orders-db left)" : "NOT deleted: " + others, LocalRuntime.ORDERS_DB,
+                    untouched ? "untouched (available, same name, no dr: tags added)"
+                            : "CHANGED: " + source.map(c -> c.status() + " " + c.tagList()).orElse("gone")));
+        }
+        if (!lines.isEmpty() && !cli.json()) {
+            cli.out.println();
+            cli.out.println("checks");
+            lines.forEach(l -> cli.out.println("  " + l));
+        }
+        return ok;
     }
 
     private Routed route(String file, JsonNode event, List<String> matched) {

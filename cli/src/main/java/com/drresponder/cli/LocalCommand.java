@@ -43,6 +43,7 @@ final class LocalCommand {
             state.write(cli.stateFile);
             cli.out.printf("local responder up at %s (pid %d); state in %s%n", state.endpoint(), state.pid(), cli.stateFile);
             cli.out.println("try: ./drctl --local rollback --function checkout-api --alias live --follow");
+            cli.out.println("     ./drctl --local respond --secret orders-db/master --follow   (rotates orders_app's password in the embedded PostgreSQL)");
             cli.out.println("stop: Ctrl-C or ./drctl local down");
             stopped.await();
             return Drctl.OK;

@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.Runtime;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -31,7 +33,15 @@ final class LocalRuntime implements AutoCloseable {
     /** The estate matches the samples' story: live went 1 -> 7 (events/samples/cloudtrail), then its error alarm fired. */
     static final int VERSIONS = 7;
 
+    static final String ORDERS_DB = "orders-db";
+    static final String ORDERS_SECRET = "orders-db/master";
+    /** Demo only: the drill's read-only login (not protected, never rotated), so a concurrent rotation cannot break the drill's checks. */
+    static final String VERIFY_SECRET = "orders-db/verify";
+    static final String SUBNET_GROUP = "orders-db-subnets";
+
     final AwsEmulator emulator;
+    /** The orders database behind orders-db/master and the drill's checks; started by {@link #estate}. */
+    DemoDatabase database;
     private final boolean owned;
     final Path root;
     Target target;
@@ -127,7 +137,87 @@ final class LocalRuntime implements AutoCloseable {
                     .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
         }
         log.printf("estate: %s (dr:protected=true) versions 1..%d, alias %s -> %d; alarm %s%n", FUNCTION, VERSIONS, ALIAS, VERSIONS, ALARM);
+        ordersDatabase(log);
         return this;
+    }
+
+    /**
+     * The orders estate: an embedded PostgreSQL (database orders, table orders), the protected secret
+     * orders-db/master (dr:protected=true, dr:database=orders-db) for its application login with rotation
+     * configured to the deployed secret-rotation function, the drill's read-only secret orders-db/verify, and the
+     * protected Aurora PostgreSQL cluster orders-db in moto (DB subnet group, one writer). The emulator's cluster
+     * is no database: the drill's checks are pointed at the embedded one ({@link #drillVerifyOverride}).
+     */
+    private void ordersDatabase(PrintStream log) {
+        long t0 = System.nanoTime();
+        database = DemoDatabase.start();
+        try (SecretsManagerClient secrets = target.client(SecretsManagerClient.builder())) {
+            String arn = secrets.createSecret(b -> b.name(ORDERS_SECRET).secretString(secretJson(DemoDatabase.APP_USER, database.appPassword))
+                    .tags(t -> t.key("dr:protected").value("true"), t -> t.key("dr:database").value(ORDERS_DB),
+                            t -> t.key("app").value("orders"))).arn();
+            // RotateImmediately=false: configure only; the credential playbook's RotateSecret does the rotating.
+            secrets.rotateSecret(b -> b.secretId(arn).rotationLambdaARN(deployed.functionArns().get("secret-rotation"))
+                    .rotationRules(r -> r.automaticallyAfterDays(30L)).rotateImmediately(false));
+            secrets.createSecret(b -> b.name(VERIFY_SECRET).secretString(secretJson(DemoDatabase.VERIFY_USER, database.verifyPassword))
+                    .tags(t -> t.key("app").value("orders")));
+        }
+        try (RdsClient rds = target.client(RdsClient.builder())) {
+            rds.createDBSubnetGroup(b -> b.dbSubnetGroupName(SUBNET_GROUP).dbSubnetGroupDescription("orders-db subnets").subnetIds(subnets(2)));
+            rds.createDBCluster(b -> b.dbClusterIdentifier(ORDERS_DB).engine("aurora-postgresql").engineVersion("15.4")
+                    .dbSubnetGroupName(SUBNET_GROUP).masterUsername("orders_admin").masterUserPassword(database.verifyPassword)
+                    .storageEncrypted(true).backupRetentionPeriod(7)
+                    .tags(t -> t.key("dr:protected").value("true"), t -> t.key("app").value("orders")));
+            rds.createDBInstance(b -> b.dbInstanceIdentifier(ORDERS_DB + "-instance-1").dbClusterIdentifier(ORDERS_DB)
+                    .engine("aurora-postgresql").dbInstanceClass("db.r6g.large"));
+        }
+        log.printf("estate: embedded PostgreSQL on %s:%d (database %s, %d orders); secret %s (dr:protected=true, dr:database=%s, "
+                        + "rotation: secret-rotation); Aurora cluster %s (dr:protected=true, subnet group %s) (%d ms)%n",
+                database.host(), database.port(), DemoDatabase.DATABASE, DemoDatabase.ROWS, ORDERS_SECRET, ORDERS_DB, ORDERS_DB,
+                SUBNET_GROUP, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private String secretJson(String user, String password) {
+        return com.drresponder.common.Json.write(com.drresponder.common.Json.object().put("engine", "postgres")
+                .put("host", database.host()).put("port", database.port()).put("username", user).put("password", password)
+                .put("dbname", DemoDatabase.DATABASE));
+    }
+
+    /** Demo only: what the replayed drill request gets in its verify block (moto's endpoints are no databases). */
+    Map<String, String> drillVerifyOverride() {
+        return Map.of("secretId", VERIFY_SECRET, "jdbcUrlOverride", database.jdbcUrl(), "sourceJdbcUrlOverride", database.jdbcUrl());
+    }
+
+    /** Subnets of moto's default VPC (no EC2 SDK module here: a raw query). */
+    private List<String> subnets(int n) {
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(emulator.endpoint().resolve("/")).header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20240101/" + emulator.region() + "/ec2/aws4_request, SignedHeaders=host, Signature=0")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("Action=DescribeSubnets&Version=2016-11-15")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return java.util.regex.Pattern.compile("<subnetId>([^<]+)</subnetId>").matcher(r.body()).results().map(m -> m.group(1))
+                    .distinct().limit(n).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    String currentSecretPassword(String secretId) {
+        try (SecretsManagerClient secrets = target.client(SecretsManagerClient.builder())) {
+            String text = secrets.getSecretValue(b -> b.secretId(secretId).versionStage("AWSCURRENT")).secretString();
+            return com.drresponder.common.Json.text(com.drresponder.common.Json.MAPPER.readTree(text), "password");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    List<software.amazon.awssdk.services.rds.model.DBCluster> clusters() {
+        try (RdsClient rds = target.client(RdsClient.builder())) {
+            return rds.describeDBClusters().dbClusters();
+        }
     }
 
     void alarm(StateValue state, String reason) {
@@ -161,8 +251,16 @@ final class LocalRuntime implements AutoCloseable {
     @Override
     public void close() {
         target.close();
-        if (owned) {
-            emulator.close();
+        try {
+            if (owned) {
+                emulator.close();
+            }
+        } finally {
+            DemoDatabase db = database;
+            database = null;
+            if (db != null) {
+                db.close();
+            }
         }
     }
 }
