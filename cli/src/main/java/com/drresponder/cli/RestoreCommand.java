@@ -5,12 +5,14 @@ import com.drresponder.playbook.RestoreRequest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "restore", description = "Restore an Aurora cluster or RDS instance to a point in time into a new one (playbook restore-database-to-point-in-time).")
 final class RestoreCommand implements Callable<Integer> {
     @ParentCommand Drctl cli;
+    @Mixin RequestOptions request;
     @Option(names = "--cluster", description = "Aurora DB cluster identifier.") String cluster;
     @Option(names = "--instance", description = "RDS DB instance identifier.") String instance;
     @Option(names = "--to", description = "Restore time: an ISO-8601 instant (2026-11-22T03:00:00Z) or latest.") String to;
@@ -20,10 +22,6 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--approval", description = "Wait for `drctl approve` before cutting over.") boolean approval;
     @Option(names = "--verify", description = "Verification checks, JSON or @file: {\"secretId\": ..., \"rowCounts\": {...}, ...}; required for rename and config.") String verify;
     @Option(names = "--cutover-config", description = "For --cutover config, JSON or @file: {\"secretId\"} | {\"parameterName\"} | {\"functionName\", \"variable\"}.") String cutoverConfig;
-    @Option(names = "--reason", description = "Why (lands on the timeline).") String reason;
-    @Option(names = "--severity", description = "P1..P4 (default P3).") String severity;
-    @Option(names = "--dry-run", description = "Plan and record only; change nothing.") boolean dryRun;
-    @Option(names = {"-f", "--follow"}, description = "Follow the execution to its end.") boolean follow;
 
     @Override
     public Integer call() {
@@ -34,14 +32,10 @@ final class RestoreCommand implements Callable<Integer> {
         put(detail, "targetId", targetId);
         put(detail, "instanceClass", instanceClass);
         put(detail, "cutover", cutover);
-        put(detail, "reason", reason);
-        put(detail, "severity", severity);
         putJson(detail, "verify", "--verify", verify);
         putJson(detail, "cutoverConfig", "--cutover-config", cutoverConfig);
-        detail.put("approval", approval).put("dryRun", dryRun);
-        ManualRequest.validate(detail, RestoreRequest::parse);
-        Severities.validate(severity);
-        return ManualRequest.send(cli, RestoreRequest.PLAYBOOK, detail, follow);
+        detail.put("approval", approval);
+        return request.send(cli, RestoreRequest.PLAYBOOK, detail, RestoreRequest::parse);
     }
 
     /** A JSON object given inline or as {@code @path}; a bad one is bad input naming the option. */
