@@ -209,4 +209,23 @@ class DrConfigLoaderTest {
         assertThatThrownBy(() -> DrConfigLoader.load(null, "[1,2]", dir))
                 .hasMessageStartingWith("context drResponder must be a JSON object");
     }
+
+    @Test
+    void load_should_acceptTheDocumentedExample_when_copiedAsIs() {
+        // GIVEN infra-cdk/dr-config.example.json, which the README tells people to copy
+        Path infraCdk = Path.of("").toAbsolutePath();
+
+        // WHEN it is loaded as the configuration file
+        DrConfig config = DrConfigLoader.load("dr-config.example.json", null, infraCdk);
+
+        // THEN every documented field is valid, including the drill targets
+        assertThat(config.drillTargets()).singleElement().satisfies(t -> assertThat(t).containsEntry("clusterId", "orders-db"));
+    }
+
+    @Test
+    void load_should_nameTheField_when_drillTargetNamesNoDatabase() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("drillTargets", List.of(Map.of("verify", Map.of())))))
+                .isInstanceOf(DrConfigException.class)
+                .hasMessageContaining("drResponder.drillTargets entries must name exactly one of clusterId or instanceId");
+    }
 }
