@@ -1,5 +1,7 @@
 package com.drresponder.cli;
 
+import com.drresponder.credentials.JdbcPostgresPasswordChanger;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,7 +98,7 @@ final class DemoDatabase implements AutoCloseable {
         try (Connection ignored = DriverManager.getConnection(jdbcUrl(), props)) {
             return true;
         } catch (SQLException e) {
-            if ("28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState())) {
+            if (JdbcPostgresPasswordChanger.isAuthenticationFailure(e)) {
                 return false;
             }
             throw new IllegalStateException("demo PostgreSQL unreachable: " + e.getMessage(), e);

@@ -25,11 +25,16 @@ public final class JdbcPostgresPasswordChanger implements PostgresPasswordChange
         try (Connection ignored = open(credentials)) {
             return true;
         } catch (SQLException e) {
-            if (AUTH_FAILURES.contains(e.getSQLState())) {
+            if (isAuthenticationFailure(e)) {
                 return false;
             }
             throw new RotationRefusedException("cannot reach " + where(credentials) + " (SQLState " + e.getSQLState() + ")", e);
         }
+    }
+
+    /** The server refused these credentials (as opposed to being unreachable): the one definition of a failed login. */
+    public static boolean isAuthenticationFailure(SQLException e) {
+        return AUTH_FAILURES.contains(e.getSQLState());
     }
 
     @Override

@@ -1,14 +1,13 @@
 package com.drresponder.testing;
 
+import com.drresponder.local.ResponderDeployment;
+
 import com.drresponder.testsupport.AwsEmulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -34,15 +33,7 @@ public final class LedgerFixture {
 
     public static LedgerFixture create(AwsEmulator emulator) {
         DynamoDbClient dynamo = EmulatorClients.client(DynamoDbClient.builder(), emulator);
-        dynamo.createTable(t -> t.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName("sk").attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName("gsi1pk").attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName("gsi1sk").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("pk").keyType("HASH"), k -> k.attributeName("sk").keyType("RANGE"))
-                .globalSecondaryIndexes(g -> g.indexName("byStatus")
-                        .keySchema(k -> k.attributeName("gsi1pk").keyType("HASH"), k -> k.attributeName("gsi1sk").keyType("RANGE"))
-                        .projection(p -> p.projectionType(ProjectionType.ALL))));
+        ResponderDeployment.createLedgerTable(dynamo, TABLE);
         SnsClient sns = EmulatorClients.client(SnsClient.builder(), emulator);
         String topicArn = sns.createTopic(t -> t.name("drresponder-notifications")).topicArn();
         SqsClient sqs = EmulatorClients.client(SqsClient.builder(), emulator);

@@ -1,5 +1,7 @@
 package com.drresponder.testing;
 
+import com.drresponder.credentials.JdbcPostgresPasswordChanger;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,7 +72,7 @@ public final class PostgresFixture implements AutoCloseable {
         try (Connection ignored = DriverManager.getConnection(url(), props)) {
             return true;
         } catch (SQLException e) {
-            if ("28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState())) {
+            if (JdbcPostgresPasswordChanger.isAuthenticationFailure(e)) {
                 return false;
             }
             throw new IllegalStateException("PostgreSQL unreachable", e);
