@@ -9,7 +9,6 @@ import com.drresponder.timeline.StepRecord;
 import com.drresponder.timeline.TimelineRecorder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
-import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -48,7 +47,6 @@ public final class RequestApprovalHandler extends JsonStepHandler {
     private static TimelineRecorder fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
         return new TimelineRecorder(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()),
-                new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()), Clock.systemUTC(),
-                Duration.ofMinutes(settings.lockTtlMinutes()));
+                new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()), Clock.systemUTC());
     }
 }

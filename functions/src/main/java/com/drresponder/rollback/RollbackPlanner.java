@@ -34,8 +34,9 @@ public final class RollbackPlanner {
             return escalate(functionName, alias, state, "alias " + alias + " was changed by someone else during the rollback (from "
                     + expectedFromVersion.get() + " to " + current + "); not touching it");
         }
+        // An operator's targetVersion is held to the same cooldown and rate limit: a request is no way around them.
         Optional<String> guardrail = guardrailHit(history, now);
-        if (guardrail.isPresent() && requested.isEmpty()) {
+        if (guardrail.isPresent()) {
             return escalate(functionName, alias, state, guardrail.get());
         }
         if (!state.weights().isEmpty()) {
@@ -80,8 +81,11 @@ public final class RollbackPlanner {
             return escalate(functionName, alias, state, "requested version " + target + " does not exist (published: "
                     + String.join(", ", state.versions()) + ")");
         }
-        String note = badVersions.contains(target) ? " (note: this version was rolled back from before; done as requested)" : "";
-        return rollback(functionName, alias, state, target, "requested", "requested by an operator" + note);
+        if (badVersions.contains(target)) {
+            return escalate(functionName, alias, state, "requested version " + target + " was rolled back from before (a bad version); "
+                    + "refusing to point " + alias + " at it");
+        }
+        return rollback(functionName, alias, state, target, "requested", "requested by an operator");
     }
 
     private Optional<String> guardrailHit(List<AliasChange> history, Instant now) {

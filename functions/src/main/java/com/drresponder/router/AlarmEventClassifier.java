@@ -1,5 +1,8 @@
 package com.drresponder.router;
 
+import com.drresponder.admission.Deployment;
+import com.drresponder.admission.ProtectedResource;
+import com.drresponder.admission.ResourceTags;
 import com.drresponder.common.Json;
 import com.drresponder.incident.Severity;
 import com.drresponder.playbook.RollbackRequest;
@@ -7,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * CloudWatch Alarm State Change -> rollback of the Lambda alias the alarm watches. The function and
@@ -18,9 +22,14 @@ final class AlarmEventClassifier {
     static final String FUNCTION_TAG = "dr:function";
     static final String ALIAS_TAG = "dr:alias";
 
+    /** An alarm ARN as CloudWatch puts it in {@code resources}; anything else is not looked up. */
+    private static final Pattern ALARM_ARN = Pattern.compile("arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\\d{12}:alarm:.{1,255}");
+
+    private final Deployment deployment;
     private final ResourceTags tags;
 
-    AlarmEventClassifier(ResourceTags tags) {
+    AlarmEventClassifier(Deployment deployment, ResourceTags tags) {
+        this.deployment = deployment;
         this.tags = tags;
     }
 
@@ -34,7 +43,17 @@ final class AlarmEventClassifier {
         if (!"ALARM".equals(state)) {
             return new Classification.Ignore("alarm " + alarmName + " is " + state + "; only ALARM starts a rollback");
         }
+        String suppressedBy = Json.text(detail.path("state"), "actionsSuppressedBy");
+        if (suppressedBy != null && !suppressedBy.isBlank()) {
+            // An actions suppressor (a maintenance window, a parent outage) silences this alarm's actions; we are one.
+            return new Classification.Ignore("alarm " + alarmName + " is in ALARM but its actions are suppressed (actionsSuppressedBy "
+                    + suppressedBy + ": " + Optional.ofNullable(Json.text(detail.path("state"), "actionsSuppressedReason")).orElse("no reason given")
+                    + "); starting nothing");
+        }
         String alarmArn = event.resources().isEmpty() ? null : event.resources().get(0);
+        if (alarmArn != null && !ALARM_ARN.matcher(alarmArn).matches()) {
+            return new Classification.Reject("alarm event resources[0] is not a CloudWatch alarm ARN: \"" + abbreviate(alarmArn) + "\"");
+        }
         Optional<String[]> target = fromMetrics(detail.path("configuration").path("metrics"));
         if (target.isEmpty() && alarmArn != null) {
             target = fromTags(tags.tagsOf(alarmArn));
@@ -45,7 +64,7 @@ final class AlarmEventClassifier {
         }
         String function = target.get()[0];
         String alias = target.get()[1];
-        ProtectedResource resource = ProtectedResource.lambdaAlias(event.region(), event.account(), function, alias);
+        ProtectedResource resource = ProtectedResource.lambdaAlias(deployment, function, alias);
         String reason = "CloudWatch alarm " + alarmName + " entered ALARM: " + Json.text(detail.path("state"), "reason");
         ObjectNode input = Json.object()
                 .put("functionName", function)
@@ -57,6 +76,10 @@ final class AlarmEventClassifier {
         String occurrence = alarmName + "@" + Optional.ofNullable(Json.text(detail.path("state"), "timestamp")).orElse(event.id());
         return new Classification.Decision(RollbackRequest.PLAYBOOK, resource, Severity.P2, input, occurrence, "alarm:" + alarmName,
                 "Alarm " + alarmName + " on " + resource.displayName(), true, false);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 117) + "...";
     }
 
     /** {function, alias} from AWS/Lambda dimensions of any metric in the alarm (plain or metric math). */

@@ -1,5 +1,7 @@
 package com.drresponder.router;
 
+import com.drresponder.admission.Deployment;
+import com.drresponder.admission.ProtectedResource;
 import com.drresponder.common.Json;
 import com.drresponder.ledger.AliasChange;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +13,11 @@ import java.time.format.DateTimeParseException;
  * history so the rollback planner knows which version the alias pointed at before the bad one.
  */
 final class AliasChangeClassifier {
+    private final Deployment deployment;
+
+    AliasChangeClassifier(Deployment deployment) {
+        this.deployment = deployment;
+    }
 
     Classification classify(EventEnvelope event) {
         JsonNode d = event.detail();
@@ -34,7 +41,11 @@ final class AliasChangeClassifier {
             return new Classification.Reject(eventName + " event has an unreadable eventTime");
         }
         String[] parts = aliasArn.split(":");
-        ProtectedResource resource = ProtectedResource.lambdaAlias(parts[3], parts[4], parts[6], parts[7]);
+        String foreign = deployment.foreignBecause(parts[4], parts[3]);
+        if (foreign != null) {
+            return new Classification.Ignore("alias " + aliasArn + ": " + foreign);
+        }
+        ProtectedResource resource = ProtectedResource.lambdaAlias(deployment, parts[6], parts[7]);
         return new Classification.RecordAliasChange(resource, new AliasChange(resource.lockKey(), version, at, "cloudtrail"));
     }
 }

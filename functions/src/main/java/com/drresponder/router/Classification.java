@@ -1,5 +1,6 @@
 package com.drresponder.router;
 
+import com.drresponder.admission.ProtectedResource;
 import com.drresponder.incident.Severity;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

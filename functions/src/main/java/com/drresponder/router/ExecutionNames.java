@@ -1,5 +1,6 @@
 package com.drresponder.router;
 
+import com.drresponder.admission.ProtectedResource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,7 @@
 package com.drresponder.router;
 
+import com.drresponder.admission.Deployment;
+import com.drresponder.admission.ProtectedResource;
 import com.drresponder.common.Json;
 import com.drresponder.incident.Severity;
 import com.drresponder.playbook.CredentialResponseRequest;
@@ -16,9 +18,12 @@ import java.util.Set;
  * WAF IP set.
  */
 final class GuardDutyFindingClassifier {
+    private final Deployment deployment;
     private final double minSeverity;
 
-    GuardDutyFindingClassifier(double minSeverity) {
+    /** {@code deployment}: findings reach this classifier only when they are about its account and region. */
+    GuardDutyFindingClassifier(Deployment deployment, double minSeverity) {
+        this.deployment = deployment;
         this.minSeverity = minSeverity;
     }
 
@@ -51,11 +56,11 @@ final class GuardDutyFindingClassifier {
                 return new Classification.Reject("IAM finding " + findingId + " has no resource.accessKeyDetails.userName");
             }
             boolean role = "AssumedRole".equals(Json.text(key, "userType")) || "Role".equals(Json.text(key, "userType"));
-            String principalArn = "arn:aws:iam::" + event.account() + ":" + (role ? "role/" : "user/") + user;
-            input.putObject("principal").put("arn", principalArn).put("userName", user)
+            ProtectedResource principal = ProtectedResource.iamPrincipal(deployment, role, user);
+            input.putObject("principal").put("arn", principal.taggedArn()).put("userName", user)
                     .put("userType", Json.text(key, "userType")).put("accessKeyId", Json.text(key, "accessKeyId"));
             input.putArray("actions").add("deactivate-access-key").add("rotate-principal-secrets").add("block-ips");
-            target = new ProtectedResource(role ? "iam-role" : "iam-user", principalArn, principalArn, user);
+            target = principal;
         } else if (type.startsWith("CredentialAccess:RDS/") && "RDSDBInstance".equals(resourceType)) {
             JsonNode db = resource.path("rdsDbInstanceDetails");
             String cluster = Json.text(db, "dbClusterIdentifier");
@@ -63,11 +68,11 @@ final class GuardDutyFindingClassifier {
             if (cluster == null && instance == null) {
                 return new Classification.Reject("RDS finding " + findingId + " names no DB cluster or instance");
             }
-            String arn = "arn:aws:rds:" + event.region() + ":" + event.account() + (cluster != null ? ":cluster:" + cluster : ":db:" + instance);
-            input.putObject("database").put("arn", arn).put("clusterId", cluster).put("instanceId", instance)
+            ProtectedResource database = ProtectedResource.rdsDatabase(deployment, cluster != null, cluster != null ? cluster : instance);
+            input.putObject("database").put("arn", database.taggedArn()).put("clusterId", cluster).put("instanceId", instance)
                     .put("user", Json.text(resource.path("rdsDbUserDetails"), "user"));
             input.putArray("actions").add("rotate-database-secrets").add("block-ips");
-            target = new ProtectedResource(cluster != null ? "rds-cluster" : "rds-instance", arn, arn, cluster != null ? cluster : instance);
+            target = database;
         } else {
             return new Classification.Ignore("finding type " + type + " on " + resourceType + " has no mapped response");
         }

@@ -1,5 +1,8 @@
 package com.drresponder.router;
 
+import com.drresponder.admission.Deployment;
+import com.drresponder.admission.ProtectionPolicy;
+import com.drresponder.admission.ResourceTags;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
 import com.drresponder.incident.Incident;
@@ -31,9 +34,10 @@ public final class IncidentRouter {
     private final PlaybookStarter starter;
     private final Clock clock;
 
-    public IncidentRouter(Settings settings, ResourceTags tags, RdsTopology topology, Ledger ledger, Notifier notifier, PlaybookStarter starter, Clock clock) {
+    public IncidentRouter(Settings settings, Deployment deployment, ResourceTags tags, RdsTopology topology, Ledger ledger, Notifier notifier,
+            PlaybookStarter starter, Clock clock) {
         this.settings = settings;
-        this.classifier = new EventClassifier(settings, tags, topology);
+        this.classifier = new EventClassifier(settings, deployment, tags, topology);
         this.protection = new ProtectionPolicy(tags, settings.protectionTagKey(), settings.protectedResources());
         this.ledger = ledger;
         this.notifier = notifier;

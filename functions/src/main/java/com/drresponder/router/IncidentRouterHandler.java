@@ -1,5 +1,7 @@
 package com.drresponder.router;
 
+import com.drresponder.admission.AwsResourceTags;
+import com.drresponder.admission.Deployment;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.drresponder.common.AwsClients;
@@ -16,12 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.rds.RdsClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
@@ -72,14 +70,7 @@ public final class IncidentRouterHandler implements RequestStreamHandler {
     private static IncidentRouter fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
         Lazy<RdsClient> rds = Lazy.of(() -> AwsClients.create(RdsClient.builder()));
-        ResourceTags tags = new AwsResourceTags(
-                Lazy.of(() -> AwsClients.create(LambdaClient.builder())),
-                rds,
-                Lazy.of(() -> AwsClients.create(SecretsManagerClient.builder())),
-                Lazy.of(() -> AwsClients.create(CloudWatchClient.builder())),
-                // IAM is global: the SDK resolves its global endpoint from any region.
-                Lazy.of(() -> AwsClients.create(IamClient.builder())));
-        return new IncidentRouter(settings, tags, new AwsRdsTopology(rds),
+        return new IncidentRouter(settings, Deployment.fromEnvironment(), AwsResourceTags.fromEnvironment(rds), new AwsRdsTopology(rds),
                 new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()),
                 new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()),
                 new StepFunctionsPlaybookStarter(AwsClients.create(SfnClient.builder())),

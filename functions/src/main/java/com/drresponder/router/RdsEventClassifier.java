@@ -1,5 +1,7 @@
 package com.drresponder.router;
 
+import com.drresponder.admission.Deployment;
+import com.drresponder.admission.ProtectedResource;
 import com.drresponder.common.Json;
 import com.drresponder.incident.Severity;
 import com.drresponder.playbook.RestoreRequest;
@@ -8,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * RDS DB Cluster / DB Instance events, by EventID (categories are too coarse: "failover" holds both
@@ -27,10 +31,15 @@ final class RdsEventClassifier {
             "RDS-EVENT-0227", Severity.P2);  // Aurora cluster storage dangerously low
     static final Set<String> STORAGE_EVENTS = Set.of("RDS-EVENT-0221", "RDS-EVENT-0007", "RDS-EVENT-0222", "RDS-EVENT-0227");
 
+    /** The ARN of the event's source: a DB instance ({@code :db:}) or cluster ({@code :cluster:}). */
+    private static final Pattern SOURCE_ARN = Pattern.compile("arn:aws[a-z-]*:rds:[a-z0-9-]+:\\d{12}:(db|cluster):[A-Za-z][A-Za-z0-9-]{0,62}");
+
+    private final Deployment deployment;
     private final Set<String> autoRestoreEventIds;
     private final RdsTopology topology;
 
-    RdsEventClassifier(Set<String> autoRestoreEventIds, RdsTopology topology) {
+    RdsEventClassifier(Deployment deployment, Set<String> autoRestoreEventIds, RdsTopology topology) {
+        this.deployment = deployment;
         this.autoRestoreEventIds = autoRestoreEventIds;
         this.topology = topology;
     }
@@ -48,18 +57,21 @@ final class RdsEventClassifier {
         if (severity == null) {
             return new Classification.Ignore("RDS " + eventId + " on " + sourceId + " needs no recovery: " + message);
         }
-        boolean clusterEvent = sourceArn.contains(":cluster:");
+        Matcher arn = SOURCE_ARN.matcher(sourceArn);
+        if (!arn.matches()) {
+            return new Classification.Reject("RDS event SourceArn is not a DB instance or cluster ARN (arn:...:rds:...:db:<id> or :cluster:<id>): \""
+                    + (sourceArn.length() <= 120 ? sourceArn : sourceArn.substring(0, 117) + "...") + "\"");
+        }
+        boolean clusterEvent = "cluster".equals(arn.group(1));
         Optional<String> cluster = clusterEvent ? Optional.of(sourceId) : topology.clusterOf(sourceId);
-        String prefix = sourceArn.substring(0, sourceArn.indexOf(clusterEvent ? ":cluster:" : ":db:"));
-        String targetId = cluster.orElse(sourceId);
-        String targetArn = cluster.isPresent() ? prefix + ":cluster:" + targetId : sourceArn;
+        ProtectedResource resource = ProtectedResource.rdsDatabase(deployment, cluster.isPresent(), cluster.orElse(sourceId));
+        String targetId = resource.displayName();
         ObjectNode input = Json.object()
                 .put(cluster.isPresent() ? "clusterId" : "instanceId", targetId)
                 .put("restoreTime", "latest")
                 .put("cutover", "none")
                 .put("approval", true)
                 .put("reason", "RDS " + eventId + " on " + sourceId + ": " + message);
-        ProtectedResource resource = new ProtectedResource(cluster.isPresent() ? "rds-cluster" : "rds-instance", targetArn, targetArn, targetId);
         String summary = "RDS " + eventId + " on " + sourceId + ": " + message
                 + (STORAGE_EVENTS.contains(eventId) ? " (add storage first; restore only if data was damaged)" : "");
         return new Classification.Decision(RestoreRequest.PLAYBOOK, resource, severity, input, eventId + "@" + sourceId + "@" + event.time(),

@@ -2,6 +2,11 @@ package com.drresponder.timeline;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.admission.AwsResourceTags;
+import com.drresponder.admission.Deployment;
+import com.drresponder.admission.ManualRequests;
+import com.drresponder.admission.ProtectionPolicy;
+import com.drresponder.admission.StartAdmission;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
@@ -18,7 +23,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * record-step: invoked by every playbook state machine ({@code lambda:invoke} task) to put a step on
- * the incident timeline, change its status, notify, and release the resource lock at the end.
+ * the incident timeline, change its status, notify, and release the resource lock at the end. Its
+ * {@code open} (each playbook's first step) admits the execution: see {@link StartAdmission}.
  * Input: {@link StepRecord}; output: {@link TimelineRecorder.Result}.
  */
 public final class RecordStepHandler implements RequestStreamHandler {
@@ -44,8 +50,11 @@ public final class RecordStepHandler implements RequestStreamHandler {
 
     private static TimelineRecorder fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
-        return new TimelineRecorder(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()),
-                new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()), Clock.systemUTC(),
-                Duration.ofMinutes(settings.lockTtlMinutes()));
+        DynamoDbLedger ledger = new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable());
+        StartAdmission admission = new StartAdmission(new ManualRequests(Deployment.fromEnvironment()),
+                new ProtectionPolicy(AwsResourceTags.fromEnvironment(), settings.protectionTagKey(), settings.protectedResources()), settings.dryRun(), ledger,
+                Clock.systemUTC(), Duration.ofMinutes(settings.lockTtlMinutes()));
+        return new TimelineRecorder(ledger, new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()),
+                Clock.systemUTC(), admission);
     }
 }

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * What a playbook state asks the record-step function to do. Only {@code incidentId}, {@code action}
  * and {@code outcome} are required.
  *
- * @param open        when present and the incident does not exist yet (a playbook started by hand, not
- *                    through the router), open it and take the resource lock
+ * @param open        only on a playbook's first step: admit the execution (see {@code StartAdmission}):
+ *                    the router's own start, or a direct StartExecution checked as the router checks it
  * @param status      new incident status (MITIGATED, RESOLVED, ESCALATED, FAILED...), also the
  *                    notification's headline
  * @param announce    JSON {@code notify}: when present, people are told (what happened / was done / is next)
@@ -28,7 +28,8 @@ public record StepRecord(
         Boolean releaseLock) {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Open(String playbook, String resource, String severity, String summary, String trigger) {}
+    /** {@code execution}: {@code $$.Execution.Name}; {@code request}: {@code $$.Execution.Input}, as the caller sent it. */
+    public record Open(String playbook, String execution, com.fasterxml.jackson.databind.JsonNode request) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Notify(String whatHappened, String whatWasDone, String whatIsNext) {}

@@ -1,8 +1,8 @@
 package com.drresponder.timeline;
 
+import com.drresponder.admission.StartAdmission;
 import com.drresponder.incident.Incident;
 import com.drresponder.incident.IncidentStatus;
-import com.drresponder.incident.Severity;
 import com.drresponder.incident.TimelineEntry;
 import com.drresponder.ledger.Ledger;
 import com.drresponder.notify.Notification;
@@ -10,7 +10,6 @@ import com.drresponder.notify.Notifier;
 import com.drresponder.notify.SecretRedactor;
 import com.drresponder.playbook.InvalidRequestException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,13 +22,19 @@ public final class TimelineRecorder {
     private final Ledger ledger;
     private final Notifier notifier;
     private final Clock clock;
-    private final Duration lockTtl;
+    private final StartAdmission admission;
 
-    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, Duration lockTtl) {
+    /** {@code admission}: what a playbook's first step ({@code open}) runs; see {@link StartAdmission}. */
+    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, StartAdmission admission) {
         this.ledger = ledger;
         this.notifier = notifier;
         this.clock = clock;
-        this.lockTtl = lockTtl;
+        this.admission = admission;
+    }
+
+    /** For steps after the first: {@code open} is refused. */
+    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock) {
+        this(ledger, notifier, clock, null);
     }
 
     public Result record(StepRecord step) {
@@ -39,7 +44,11 @@ public final class TimelineRecorder {
         IncidentStatus status = step.status() == null ? null : status(step.status());
         Instant now = clock.instant();
         if (step.open() != null) {
-            open(step, now);
+            require(step.open().playbook(), "open.playbook");
+            if (admission == null) {
+                throw new InvalidRequestException("open", "only a playbook's first step (record-step) admits an execution");
+            }
+            admission.admit(step.open().playbook(), step.open().execution(), step.open().request());
         }
         Incident incident = ledger.incident(step.incidentId()).orElseThrow(() -> new InvalidRequestException("incidentId",
                 "no incident " + step.incidentId() + " in the ledger (start the playbook through the router, or pass \"open\")"));
@@ -55,26 +64,6 @@ public final class TimelineRecorder {
         }
         boolean released = Boolean.TRUE.equals(step.releaseLock()) && ledger.releaseLock(incident.resource(), incident.id());
         return new Result(incident.id(), now.toString(), released);
-    }
-
-    private void open(StepRecord step, Instant now) {
-        StepRecord.Open o = step.open();
-        require(o.playbook(), "open.playbook");
-        require(o.resource(), "open.resource");
-        Severity severity = o.severity() == null ? Severity.P3 : Severity.valueOf(o.severity());
-        if (ledger.incident(step.incidentId()).isPresent()) {
-            return; // opened by the router: it holds the lock already
-        }
-        Ledger.LockResult lock = ledger.acquireLock(o.resource(), step.incidentId(), now, now.plus(lockTtl));
-        if (!lock.acquired()) {
-            throw new ResourceBusyException(o.resource() + " is held by incident " + lock.holder() + "; not starting a second playbook on it");
-        }
-        Incident incident = new Incident(step.incidentId(), o.playbook(), o.resource(),
-                o.trigger() == null ? "manual:step-functions" : o.trigger(), severity, IncidentStatus.INVESTIGATING, null,
-                o.summary() == null ? o.playbook() + " on " + o.resource() : o.summary(), null, now, now);
-        if (ledger.openIncident(incident)) {
-            ledger.append(incident.id(), TimelineEntry.of(now, o.playbook(), "Incident opened", "opened", incident.summary()));
-        }
     }
 
     private static IncidentStatus status(String value) {
@@ -93,11 +82,4 @@ public final class TimelineRecorder {
 
     /** Returned to the state machine. */
     public record Result(String incidentId, String recordedAt, boolean lockReleased) {}
-
-    /** Another incident holds the resource: the playbook must not act. */
-    public static final class ResourceBusyException extends RuntimeException {
-        public ResourceBusyException(String message) {
-            super(message);
-        }
-    }
 }

@@ -161,4 +161,41 @@ class RollbackPlannerTest {
         assertThat(plan.action()).isEqualTo("escalate");
         assertThat(plan.reason()).startsWith("rate limit: 2 automatic rollbacks");
     }
+
+    @Test
+    void plan_should_escalate_when_operatorRequestsVersionWithinCooldown() {
+        // GIVEN the alias was rolled back 10 minutes ago (cooldown 30 minutes)
+        List<AliasChange> history = List.of(change("6", "2026-11-22T02:50:00Z", "rollback"));
+
+        // WHEN a manual request names targetVersion 3
+        RollbackPlan plan = planner.plan("checkout-api", "live", alias("6", List.of("3", "6", "7")), history, Set.of(),
+                Optional.of("3"), Optional.empty(), NOW);
+
+        // THEN the cooldown holds for it as for an alarm: nothing is rolled back
+        assertThat(plan.action()).isEqualTo("escalate");
+        assertThat(plan.reason()).startsWith("cooldown");
+    }
+
+    @Test
+    void plan_should_escalate_when_operatorRequestsVersionBeyondHourlyLimit() {
+        RollbackPlanner strict = new RollbackPlanner(new RollbackGuardrails(Duration.ofMinutes(1), 2));
+        List<AliasChange> history = List.of(change("5", "2026-11-22T02:10:00Z", "rollback"), change("6", "2026-11-22T02:40:00Z", "rollback"));
+
+        RollbackPlan plan = strict.plan("checkout-api", "live", alias("6", List.of("3", "5", "6")), history, Set.of(),
+                Optional.of("3"), Optional.empty(), NOW);
+
+        assertThat(plan.action()).isEqualTo("escalate");
+        assertThat(plan.reason()).startsWith("rate limit: 2 automatic rollbacks");
+    }
+
+    @Test
+    void plan_should_escalate_when_operatorRequestsABadVersion() {
+        // GIVEN version 5 was rolled back from earlier (marked bad)
+        RollbackPlan plan = planner.plan("checkout-api", "live", alias("7", List.of("5", "6", "7")), List.of(), Set.of("5"),
+                Optional.of("5"), Optional.empty(), NOW);
+
+        // THEN the request cannot put it back into service
+        assertThat(plan.action()).isEqualTo("escalate");
+        assertThat(plan.reason()).isEqualTo("requested version 5 was rolled back from before (a bad version); refusing to point live at it");
+    }
 }

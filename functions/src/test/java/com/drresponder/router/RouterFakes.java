@@ -1,5 +1,6 @@
 package com.drresponder.router;
 
+import com.drresponder.admission.ResourceTags;
 import com.drresponder.notify.Notification;
 import com.drresponder.notify.Notifier;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package com.drresponder.router;
+package com.drresponder.admission;
 
 import com.drresponder.common.Settings;
 import java.util.Map;
@@ -8,26 +8,30 @@ import java.util.Set;
 /**
  * Opt-in scope: the responder touches a resource only when it is both tagged {@code <tagKey>=true}
  * and named in the configured allow-list ({@code *} in the list accepts any tagged resource). Two keys,
- * so a stray tag alone, or a typo in configuration alone, never puts production in scope.
+ * so a stray tag alone, or a typo in configuration alone, never puts production in scope. A resource
+ * without an ARN is never protected, except a set of secrets, whose members the playbook checks one by
+ * one with {@link #allowListed} and the tag.
  */
-final class ProtectionPolicy {
+public final class ProtectionPolicy {
     private final ResourceTags tags;
     private final String tagKey;
     private final Set<String> allowList;
 
-    ProtectionPolicy(ResourceTags tags, String tagKey, Set<String> allowList) {
+    public ProtectionPolicy(ResourceTags tags, String tagKey, Set<String> allowList) {
         this.tags = tags;
         this.tagKey = tagKey;
         this.allowList = allowList;
     }
 
     /** Empty when protected; otherwise why not. Also reports a per-resource dry-run tag. */
-    Verdict check(ProtectedResource resource) {
+    public Verdict check(ProtectedResource resource) {
         if (resource.taggedArn() == null) {
-            return new Verdict(Optional.empty(), false); // a set of resources: the playbook checks each one
+            if (ProtectedResource.SECRET_SET.equals(resource.kind())) {
+                return new Verdict(Optional.empty(), false);
+            }
+            return new Verdict(Optional.of(resource.displayName() + " names no resource ARN to check"), false);
         }
-        boolean listed = allowList.contains("*") || allowList.contains(resource.taggedArn()) || allowList.contains(resource.lockKey());
-        if (!listed) {
+        if (!allowListed(resource.taggedArn()) && !allowList.contains(resource.lockKey())) {
             return new Verdict(Optional.of(resource.taggedArn() + " is not in the allow-list (PROTECTED_RESOURCES)"), false);
         }
         Map<String, String> resourceTags = tags.tagsOf(resource.taggedArn());
@@ -37,5 +41,10 @@ final class ProtectionPolicy {
         return new Verdict(Optional.empty(), "true".equalsIgnoreCase(resourceTags.get(Settings.DRY_RUN_TAG_KEY)));
     }
 
-    record Verdict(Optional<String> notProtectedBecause, boolean dryRunTagged) {}
+    /** The allow-list half of the check, for the members of a set (each secret of a credential response). */
+    public boolean allowListed(String arn) {
+        return allowList.contains("*") || allowList.contains(arn);
+    }
+
+    public record Verdict(Optional<String> notProtectedBecause, boolean dryRunTagged) {}
 }

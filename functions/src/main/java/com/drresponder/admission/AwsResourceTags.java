@@ -1,5 +1,7 @@
-package com.drresponder.router;
+package com.drresponder.admission;
 
+import com.drresponder.common.AwsClients;
+import com.drresponder.common.Lazy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -28,6 +30,19 @@ public final class AwsResourceTags implements ResourceTags {
         this.secrets = secrets;
         this.cloudwatch = cloudwatch;
         this.iam = iam;
+    }
+
+    /** Real clients, each built on first use (IAM is global: the SDK resolves its endpoint from any region). */
+    public static AwsResourceTags fromEnvironment() {
+        return fromEnvironment(Lazy.of(() -> AwsClients.create(RdsClient.builder())));
+    }
+
+    /** The same, sharing an RDS client the caller also uses. */
+    public static AwsResourceTags fromEnvironment(Supplier<RdsClient> rds) {
+        return new AwsResourceTags(Lazy.of(() -> AwsClients.create(LambdaClient.builder())), rds,
+                Lazy.of(() -> AwsClients.create(SecretsManagerClient.builder())),
+                Lazy.of(() -> AwsClients.create(CloudWatchClient.builder())),
+                Lazy.of(() -> AwsClients.create(IamClient.builder())));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package com.drresponder.router;
+package com.drresponder.admission;
 
 import java.util.Map;
 
