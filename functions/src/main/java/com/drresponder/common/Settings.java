@@ -34,11 +34,11 @@ public record Settings(
                 required(env, "TOPIC_ARN"),
                 mode(env.getOrDefault("DR_MODE", "dry-run")),
                 env.getOrDefault("PROTECTION_TAG_KEY", "dr:protected"),
-                list(env.get("PROTECTED_RESOURCES")),
+                commaList(env.get("PROTECTED_RESOURCES")),
                 number(env, "GUARDDUTY_MIN_SEVERITY", 7.0),
                 stateMachines(env),
                 (long) number(env, "LOCK_TTL_MINUTES", 120),
-                list(env.get("AUTO_RESTORE_EVENT_IDS")));
+                commaList(env.get("AUTO_RESTORE_EVENT_IDS")));
     }
 
     public boolean dryRun() {
@@ -99,7 +99,8 @@ public record Settings(
         }
     }
 
-    private static Set<String> list(String value) {
+    /** A comma-separated variable as a set (blank entries dropped); empty when unset. */
+    public static Set<String> commaList(String value) {
         if (value == null || value.isBlank()) {
             return Set.of();
         }

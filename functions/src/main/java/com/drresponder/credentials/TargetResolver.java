@@ -17,8 +17,9 @@ import java.util.stream.StreamSupport;
 
 /**
  * Turns the playbook input (a routed GuardDuty finding, or a manual request naming secrets by id or tag) into
- * the secrets to rotate and the containment to apply. Only secrets tagged {@code <protection key>=true} are
- * acted on; every other candidate is listed as skipped with its reason. Reads only.
+ * the secrets to rotate and the containment to apply. Only secrets tagged {@code <protection key>=true} and
+ * named in the allow-list are acted on (the router's rule, applied to each member of the set); every other
+ * candidate is listed as skipped with its reason. Reads only.
  */
 public final class TargetResolver {
     static final String PRINCIPAL_TAG = "dr:principal";
@@ -29,11 +30,14 @@ public final class TargetResolver {
 
     private final SecretCatalog catalog;
     private final String protectionTagKey;
+    private final Set<String> allowList;
     private final Clock clock;
 
-    public TargetResolver(SecretCatalog catalog, String protectionTagKey, Clock clock) {
+    /** {@code allowList}: PROTECTED_RESOURCES (secret ARNs, or {@code *}); a secret must be tagged AND listed. */
+    public TargetResolver(SecretCatalog catalog, String protectionTagKey, Set<String> allowList, Clock clock) {
         this.catalog = catalog;
         this.protectionTagKey = protectionTagKey;
+        this.allowList = allowList;
         this.clock = clock;
     }
 
@@ -72,6 +76,8 @@ public final class TargetResolver {
         for (SecretCatalog.SecretInfo s : candidates.values()) {
             if (!"true".equals(s.tags().get(protectionTagKey))) {
                 skipped.add(new CredentialTargets.Skipped(s.name(), "not tagged " + protectionTagKey + "=true"));
+            } else if (!allowList.contains("*") && !allowList.contains(s.arn())) {
+                skipped.add(new CredentialTargets.Skipped(s.name(), "not in the allow-list (PROTECTED_RESOURCES)"));
             } else if (s.managedByRds()) {
                 targets.add(new CredentialTargets.Target(s.arn(), s.name(), "managed", null));
             } else if (s.rotationLambdaArn() == null || s.rotationLambdaArn().isBlank()) {

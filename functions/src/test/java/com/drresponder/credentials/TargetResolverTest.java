@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class TargetResolverTest {
     private final InMemoryCatalog catalog = new InMemoryCatalog();
-    private final TargetResolver resolver = new TargetResolver(catalog, "dr:protected",
+    private final TargetResolver resolver = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"),
             Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC));
 
     /** {@link SecretCatalog} over a list of secrets and their hosts. */
@@ -71,6 +71,21 @@ class TargetResolverTest {
         assertThat(t.containment().roleSessions().policyDocument()).contains("\"aws:TokenIssueTime\":\"2024-03-15T14:00:00Z\"");
         assertThat(t.containment().blockCidrs()).containsExactly("198.51.100.23/32");
         assertThat(t.lockKey()).isEqualTo(input.get("lockKey").asText());
+    }
+
+    @Test
+    void resolve_should_skipTaggedSecret_when_itIsNotInTheAllowList() {
+        // GIVEN two tagged secrets, only one of them in PROTECTED_RESOURCES
+        catalog.add("orders/db", Map.of("dr:protected", "true"), FN, null);
+        catalog.add("billing/db", Map.of("dr:protected", "true"), FN, null);
+        TargetResolver listed = new TargetResolver(catalog, "dr:protected",
+                java.util.Set.of("arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/db"), Clock.systemUTC());
+        // WHEN an operator asks for both by id
+        CredentialTargets t = listed.resolve(com.drresponder.common.Json.object().put("incidentId", "inc-1")
+                .set("secretIds", com.drresponder.common.Json.MAPPER.createArrayNode().add("orders/db").add("billing/db")));
+        // THEN the tag alone is not enough: the unlisted secret is skipped with the reason
+        assertThat(t.secrets()).extracting(CredentialTargets.Target::name).containsExactly("orders/db");
+        assertThat(t.skipped()).containsExactly(new CredentialTargets.Skipped("billing/db", "not in the allow-list (PROTECTED_RESOURCES)"));
     }
 
     @Test
