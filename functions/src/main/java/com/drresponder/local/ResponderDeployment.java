@@ -1,5 +1,6 @@
 package com.drresponder.local;
 
+import com.drresponder.admission.Deployment;
 import com.drresponder.common.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -91,6 +92,7 @@ public final class ResponderDeployment {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("LEDGER_TABLE", TABLE);
         env.put("TOPIC_ARN", topicArn);
+        env.put(Deployment.ACCOUNT_VARIABLE, accountId); // the stack sets the same from its own account
         Map<String, String> functionArns = new LinkedHashMap<>();
         for (FunctionSpec f : STEP_FUNCTIONS) {
             functionArns.put(f.name(), functions.create(f.name(), f.handler(), Map.copyOf(env)));

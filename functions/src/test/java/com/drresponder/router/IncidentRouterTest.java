@@ -50,7 +50,7 @@ class IncidentRouterTest {
     }
 
     IncidentRouter router() {
-        return new IncidentRouter(Settings.from(env), tags, topology, ledger, notifications, starter,
+        return new IncidentRouter(Settings.from(env), TestEvents.DEPLOYMENT, tags, topology, ledger, notifications, starter,
                 Clock.fixed(Instant.parse("2026-11-22T03:00:05Z"), ZoneOffset.UTC));
     }
 
@@ -193,7 +193,7 @@ class IncidentRouterTest {
         "no detail|{\"id\":\"1\",\"source\":\"aws.rds\"}|event has no \"detail\" object",
         "no source|{\"id\":\"1\",\"detail-type\":\"x\",\"account\":\"1\",\"region\":\"r\",\"time\":\"t\",\"detail\":{}}|event has no \"source\"",
         "unknown source|{\"id\":\"1\",\"source\":\"aws.ec2\",\"detail-type\":\"EC2 Instance State-change Notification\",\"account\":\"1\",\"region\":\"r\",\"time\":\"t\",\"detail\":{}}|unsupported event: source \"aws.ec2\"",
-        "alarm without state|{\"id\":\"1\",\"source\":\"aws.cloudwatch\",\"detail-type\":\"CloudWatch Alarm State Change\",\"account\":\"1\",\"region\":\"r\",\"time\":\"t\",\"detail\":{\"alarmName\":\"a\"}}|alarm event has no alarmName or state.value",
+        "alarm without state|{\"id\":\"1\",\"source\":\"aws.cloudwatch\",\"detail-type\":\"CloudWatch Alarm State Change\",\"account\":\"123456789012\",\"region\":\"us-east-1\",\"time\":\"t\",\"detail\":{\"alarmName\":\"a\"}}|alarm event has no alarmName or state.value",
         "empty|''|event is empty"
     })
     void route_should_rejectWithSpecificError_when_eventIsMalformed(String name, String event, String expected) {

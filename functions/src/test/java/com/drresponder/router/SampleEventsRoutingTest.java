@@ -34,6 +34,7 @@ class SampleEventsRoutingTest {
             Map.entry("samples/cloudwatch/lambda-metric-math-alarm.json", started("rollback-lambda-alias", lambda("checkout-api:live"))),
             Map.entry("samples/cloudwatch/composite-alarm.json", started("rollback-lambda-alias", lambda("checkout-api:live"))),
             Map.entry("samples/cloudwatch/lambda-errors-ok.json", ignored("only ALARM starts a rollback")),
+            Map.entry("samples/cloudwatch/composite-alarm-actions-suppressed.json", ignored("its actions are suppressed (actionsSuppressedBy Alarm")),
             Map.entry("samples/cloudwatch/unprotected-function-alarm.json", ignored("not protected")),
             Map.entry("samples/rds/billing-db-instance-failure.json", proposed(rds("db:billing-db"))),
             Map.entry("samples/rds/billing-db-instance-storage-full.json", proposed(rds("db:billing-db"))),
@@ -60,7 +61,8 @@ class SampleEventsRoutingTest {
             Map.entry("manual/restore-invalid-time.json", rejected("restoreTime: must be \"latest\" or an ISO-8601 instant")),
             Map.entry("manual/restore-invalid-both-ids.json", rejected("give exactly one of clusterId")),
             Map.entry("manual/respond-valid.json", started("respond-to-credential-compromise", "secrets:orders-db/master")),
-            Map.entry("manual/respond-invalid-empty.json", rejected("secretIds: must name at least one secret")));
+            Map.entry("manual/respond-invalid-empty.json", rejected("secretIds: must name at least one secret")),
+            Map.entry("manual/respond-invalid-scope-widening.json", rejected("principal: is not accepted in a manual request")));
 
     static Stream<String> eventFiles() {
         return Stream.concat(RepositoryFiles.jsonFiles("events/samples").stream(), RepositoryFiles.jsonFiles("events/manual").stream())
@@ -93,7 +95,7 @@ class SampleEventsRoutingTest {
                 "CREDENTIALS_STATE_MACHINE_ARN", ACCOUNT_PREFIX.formatted("states") + "stateMachine:respond-to-credential-compromise"));
         RouterFakes.Starter starter = new RouterFakes.Starter();
         RdsTopology topology = id -> id.startsWith("orders-db-instance") ? Optional.of("orders-db") : Optional.empty();
-        IncidentRouter router = new IncidentRouter(settings, tags, topology, new InMemoryLedger(), new RouterFakes.Notifications(), starter,
+        IncidentRouter router = new IncidentRouter(settings, TestEvents.DEPLOYMENT, tags, topology, new InMemoryLedger(), new RouterFakes.Notifications(), starter,
                 Clock.fixed(Instant.parse("2026-11-22T03:00:00Z"), ZoneOffset.UTC));
 
         // WHEN the event is routed

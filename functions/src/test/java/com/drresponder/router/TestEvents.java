@@ -1,9 +1,14 @@
 package com.drresponder.router;
 
+import com.drresponder.admission.Deployment;
+
 /** Minimal, well-formed EventBridge events for decision-logic tests (full AWS samples live in events/). */
 final class TestEvents {
     static final String ACCOUNT = "123456789012";
     static final String REGION = "us-east-1";
+
+    /** The deployment the sample events belong to (account and region of events/samples). */
+    static final Deployment DEPLOYMENT = new Deployment("aws", ACCOUNT, REGION);
 
     private TestEvents() {}
 

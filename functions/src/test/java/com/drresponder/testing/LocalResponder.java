@@ -1,5 +1,6 @@
 package com.drresponder.testing;
 
+import com.drresponder.admission.Deployment;
 import com.drresponder.common.Json;
 import com.drresponder.events.RepositoryFiles;
 import com.drresponder.ledger.DynamoDbLedger;
@@ -64,6 +65,7 @@ public final class LocalResponder {
         environment.put("TOPIC_ARN", topicArn);
         environment.put("DR_MODE", "enforce");
         environment.put("PROTECTED_RESOURCES", "*");
+        environment.put(Deployment.ACCOUNT_VARIABLE, emulator.accountId());
         environment.put("POWERTOOLS_SERVICE_NAME", "dr-responder");
         environment.put("POWERTOOLS_METRICS_NAMESPACE", "DrResponder");
     }
