@@ -2,6 +2,7 @@ package com.drresponder.credentials;
 
 import com.drresponder.common.Json;
 import com.drresponder.events.RepositoryFiles;
+import com.drresponder.playbook.CredentialResponseRequest;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.LedgerFixture;
 import com.drresponder.testing.PostgresFixture;
@@ -51,7 +52,7 @@ final class CredentialPlaybookFixture {
         env.put("DR_MODE", "enforce");
         Map<String, String> subs = new LinkedHashMap<>();
         subs.put("RecordStepFunctionArn", emulator.createJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
-        subs.put("ResolveTargetsFunctionArn", emulator.createJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", Map.of()));
+        subs.put("ResolveTargetsFunctionArn", emulator.createJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", env));
         subs.put("CheckRotationFunctionArn", emulator.createJavaFunction("check-rotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest", Map.of()));
         subs.put("MergeIpSetFunctionArn", emulator.createJavaFunction("merge-ip-set", "com.drresponder.credentials.MergeIpSetHandler::handleRequest", Map.of()));
         subs.put("VerifyRotationFunctionArn", emulator.createJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", Map.of()));
@@ -86,8 +87,10 @@ final class CredentialPlaybookFixture {
         return DatabaseSecret.parse(secretId, secrets.getSecretValue(r -> r.secretId(secretId).versionStage("AWSCURRENT")).secretString()).password();
     }
 
+    /** Starts the playbook as an operator would: the execution is named after the input's incident id. */
     DescribeExecutionResponse run(String input, Duration timeout) {
-        String arn = sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).input(input)).executionArn();
+        String name = com.drresponder.testing.LocalResponder.json(input).path("incidentId").asText(UUID.randomUUID().toString());
+        String arn = sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(name).input(input)).executionArn();
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             DescribeExecutionResponse execution = sfn.describeExecution(r -> r.executionArn(arn));
@@ -104,6 +107,12 @@ final class CredentialPlaybookFixture {
                 throw new AssertionError("interrupted", e);
             }
         }
+    }
+
+    /** Starts a routed GuardDuty input the way the router does: incident and lock first, then the execution. */
+    DescribeExecutionResponse runRouted(com.fasterxml.jackson.databind.node.ObjectNode input, Duration timeout) {
+        ledger.openAsRouter(CredentialResponseRequest.PLAYBOOK, input);
+        return run(input.toString(), timeout);
     }
 
     static String newIncidentId() {

@@ -96,7 +96,7 @@ class CredentialPlaybookIT {
         String incident = CredentialPlaybookFixture.newIncidentId();
         ObjectNode input = RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", incident, false);
         // WHEN
-        DescribeExecutionResponse execution = playbook.run(input.toString(), TIMEOUT);
+        DescribeExecutionResponse execution = playbook.runRouted(input, TIMEOUT);
         // THEN
         assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
         String newPassword = playbook.currentPassword(secret);
@@ -124,7 +124,7 @@ class CredentialPlaybookIT {
         ((ObjectNode) input.get("principal")).put("userName", "ci-deployer").put("userType", "IAMUser").put("accessKeyId", keyId)
                 .put("arn", "arn:aws:iam::123456789012:user/ci-deployer");
         // WHEN
-        DescribeExecutionResponse execution = playbook.run(input.toString(), TIMEOUT);
+        DescribeExecutionResponse execution = playbook.runRouted(input, TIMEOUT);
         // THEN
         assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(iam.listAccessKeys(r -> r.userName("ci-deployer")).accessKeyMetadata())
@@ -140,7 +140,7 @@ class CredentialPlaybookIT {
         String secret = playbook.databaseSecret(postgres, user, oldPassword, Map.of("dr:protected", "true", "dr:database", "orders-db"));
         ObjectNode input = RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", CredentialPlaybookFixture.newIncidentId(), false);
         // WHEN
-        DescribeExecutionResponse execution = playbook.run(input.toString(), TIMEOUT);
+        DescribeExecutionResponse execution = playbook.runRouted(input, TIMEOUT);
         // THEN
         assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(postgres.canLogIn(user, playbook.currentPassword(secret))).isTrue();

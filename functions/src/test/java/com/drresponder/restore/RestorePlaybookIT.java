@@ -185,7 +185,7 @@ class RestorePlaybookIT {
                 {"StateMachines": {"restore-database-to-point-in-time": {"TestCases": {"NeverReady": {"Check progress": "NotReady"}}}},
                  "MockedResponses": {"NotReady": {"0": {"Return": {"Payload": {"ready": false, "status": "creating", "pastDeadline": true}}}}}}""");
         ObjectNode input = input("instanceId", "billing-db").put("timeoutMinutes", 0);
-        String arn = sfn.startExecution(r -> r.stateMachineArn(stateMachineArn + "#NeverReady").input(input.toString())).executionArn();
+        String arn = sfn.startExecution(r -> r.stateMachineArn(stateMachineArn + "#NeverReady").name(input.get("incidentId").asText()).input(input.toString())).executionArn();
         DescribeExecutionResponse run = await(arn);
         assertStatus(run, ExecutionStatus.FAILED);
         assertThat(timeline(input)).anyMatch(e -> e.outcome().equals("timed out") && e.detail().contains("phase snapshot"));
@@ -227,7 +227,7 @@ class RestorePlaybookIT {
     }
 
     String start(ObjectNode input) {
-        return sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).input(input.toString())).executionArn();
+        return sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(input.get("incidentId").asText()).input(input.toString())).executionArn();
     }
 
     DescribeExecutionResponse runToEnd(ObjectNode input) throws InterruptedException {

@@ -12,6 +12,12 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import com.drresponder.admission.Deployment;
+import com.drresponder.incident.Incident;
+import com.drresponder.incident.IncidentStatus;
+import com.drresponder.incident.Severity;
+import com.drresponder.ledger.DynamoDbLedger;
+import java.time.Instant;
 
 /**
  * The ledger table (docs/CONTRACTS.md: pk/sk, GSI byStatus on gsi1pk/gsi1sk) and the notification topic in the
@@ -23,8 +29,10 @@ public final class LedgerFixture {
     private final SqsClient sqs;
     private final String topicArn;
     private final String queueUrl;
+    private final String accountId;
 
-    private LedgerFixture(DynamoDbClient dynamo, SqsClient sqs, String topicArn, String queueUrl) {
+    private LedgerFixture(DynamoDbClient dynamo, SqsClient sqs, String topicArn, String queueUrl, String accountId) {
+        this.accountId = accountId;
         this.dynamo = dynamo;
         this.sqs = sqs;
         this.topicArn = topicArn;
@@ -41,16 +49,33 @@ public final class LedgerFixture {
         String queueArn = sqs.getQueueAttributes(a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         sns.subscribe(s -> s.topicArn(topicArn).protocol("sqs").endpoint(queueArn).attributes(Map.of("RawMessageDelivery", "true")));
-        return new LedgerFixture(dynamo, sqs, topicArn, queueUrl);
+        return new LedgerFixture(dynamo, sqs, topicArn, queueUrl, emulator.accountId());
     }
 
     public String topicArn() {
         return topicArn;
     }
 
-    /** Environment every ledger-using function needs. */
+    /** Environment every ledger-using function needs: ledger, topic, and the deployment (enforcing, any tagged resource). */
     public Map<String, String> environment() {
-        return Map.of("LEDGER_TABLE", TABLE, "TOPIC_ARN", topicArn);
+        return Map.of("LEDGER_TABLE", TABLE, "TOPIC_ARN", topicArn, Deployment.ACCOUNT_VARIABLE, accountId, "DR_MODE", "enforce",
+                "PROTECTED_RESOURCES", "*");
+    }
+
+    /**
+     * Opens the incident for {@code input} and takes its lock exactly as the router does before it starts a playbook
+     * (execution name = incident id), so a test can start the routed input without an event.
+     */
+    public void openAsRouter(String playbook, com.fasterxml.jackson.databind.JsonNode input) {
+        DynamoDbLedger ledger = new DynamoDbLedger(dynamo, TABLE);
+        String id = input.get("incidentId").asText();
+        String lockKey = input.get("lockKey").asText();
+        Instant now = Instant.now();
+        if (!ledger.acquireLock(lockKey, id, now, now.plusSeconds(3600)).acquired()) {
+            throw new IllegalStateException(lockKey + " is locked");
+        }
+        ledger.openIncident(new Incident(id, playbook, lockKey, "test:routed", Severity.P2, IncidentStatus.INVESTIGATING, null,
+                "routed by the test", input.toString(), now, now));
     }
 
     /** Every notification published so far (message bodies), draining the queue. */
