@@ -126,6 +126,7 @@ public final class DrResponderStack extends Stack {
         function("record-rollback", "RecordRollback", "com.drresponder.rollback.RecordRollbackHandler::handleRequest", common, null,
                 "DR Responder: remembers the bad version and the new alias state, marks the incident mitigated");
         grantRecordStep(functions.get("record-step"));
+        grantAdmission(functions.get("record-step"));
         grantPlanRollback(functions.get("plan-rollback"));
         grantCheckAlarm(functions.get("check-alarm"));
         grantRecordStep(functions.get("record-rollback"));
@@ -144,8 +145,9 @@ public final class DrResponderStack extends Stack {
                 routerEnv, ROUTER_RESERVED_CONCURRENCY, "DR Responder: classifies alarms, RDS events and findings and starts playbooks");
         grantRouter(router);
 
+        ManualRequestBus manualBus = new ManualRequestBus(this, "ManualRequests", config.operatorPrincipals());
         for (EventRuleDefinition rule : EventRuleDefinition.loadAll(layout.rulesDir())) {
-            rules.put(rule.name(), eventRule(rule, router));
+            rules.put(rule.name(), ManualRequestBus.RULE.equals(rule.name()) ? manualRule(rule, router, manualBus) : eventRule(rule, router));
         }
         drillSchedule(router);
 
@@ -207,6 +209,8 @@ public final class DrResponderStack extends Stack {
         env.put("DR_MODE", config.mode().value());
         env.put("PROTECTION_TAG_KEY", config.protectionTagKey());
         env.put("PROTECTED_RESOURCES", String.join(",", config.protectedResources()));
+        env.put("DR_ACCOUNT_ID", Aws.ACCOUNT_ID);
+        env.put("DR_PARTITION", Aws.PARTITION);
         env.put("GUARDDUTY_MIN_SEVERITY", Double.toString(config.guardDutyMinSeverity()));
         env.put("FINDING_ACTIONS", toJson(config.findingActions()));
         env.put("RTO_TARGET_MINUTES", Integer.toString(config.rtoTargetMinutes()));
@@ -311,7 +315,19 @@ public final class DrResponderStack extends Stack {
     }
 
     private Rule eventRule(EventRuleDefinition definition, JavaFunction router) {
-        Rule rule = Rule.Builder.create(this, definition.pascalName() + "Rule")
+        return eventRule(definition, router, Rule.Builder.create(this, definition.pascalName() + "Rule"));
+    }
+
+    /** The manual-requests rule: on the manual bus, for events of this account only. */
+    private Rule manualRule(EventRuleDefinition definition, JavaFunction router, ManualRequestBus manualBus) {
+        Rule rule = eventRule(definition, router, Rule.Builder.create(this, definition.pascalName() + "Rule").eventBus(manualBus.bus()));
+        ManualRequestBus.pinToAccount((CfnRule) rule.getNode().getDefaultChild());
+        CfnOutput.Builder.create(this, "ManualBusName").value(manualBus.bus().getEventBusName()).build();
+        return rule;
+    }
+
+    private Rule eventRule(EventRuleDefinition definition, JavaFunction router, Rule.Builder builder) {
+        Rule rule = builder
                 .description("DR Responder: events/rules/" + definition.file().getFileName() + " -> incident-router")
                 .eventPattern(definition.toEventPattern())
                 .build();
@@ -467,6 +483,12 @@ public final class DrResponderStack extends Stack {
         grantLedger(fn.role());
         grantNotify(fn.role());
         acknowledgeNoResourceLevel(fn.role());
+    }
+
+    /** record-step's {@code open} admits direct starts: it reads the opt-in tag of the function or database named. */
+    private void grantAdmission(JavaFunction fn) {
+        allow(fn.role(), List.of("lambda:ListTags"), List.of(arn("lambda", "function:*")), null, READ_ONLY_LOOKUP);
+        allow(fn.role(), List.of("rds:ListTagsForResource"), List.of(arn("rds", "cluster:*"), arn("rds", "db:*")), null, READ_ONLY_LOOKUP);
     }
 
     private void grantPlanRollback(JavaFunction fn) {

@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param maxRollbacksPerHour    circuit breaker: rollbacks per resource per hour
  * @param cooldownMinutes        minimum time between two playbooks on the same resource
  * @param vpc                    optional VPC placement for functions that must reach a database
+ * @param operatorPrincipals     IAM role/user ARNs allowed to put manual requests on the stack's manual bus; empty = nobody
+ *                               (operators then start playbooks with StartExecution, which IAM authorises)
  */
 public record DrConfig(
         String protectionTagKey,
@@ -45,7 +47,8 @@ public record DrConfig(
         int verifyWindowMinutes,
         int maxRollbacksPerHour,
         int cooldownMinutes,
-        VpcConfig vpc) {
+        VpcConfig vpc,
+        List<String> operatorPrincipals) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
@@ -59,9 +62,20 @@ public record DrConfig(
         protectedResources = List.copyOf(protectedResources);
         drillTargets = List.copyOf(drillTargets);
         notificationEmails = List.copyOf(notificationEmails);
+        operatorPrincipals = operatorPrincipals == null ? List.of() : List.copyOf(operatorPrincipals);
         Map<String, List<String>> copy = new LinkedHashMap<>();
         findingActions.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         findingActions = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /** Without operator principals: nobody may put manual requests on the manual bus. */
+    public DrConfig(String protectionTagKey, List<String> protectedResources, Mode mode, double guardDutyMinSeverity,
+                    Map<String, List<String>> findingActions, List<String> notificationEmails, int rtoTargetMinutes, int rpoTargetMinutes,
+                    int lambdaRtoTargetMinutes, String drillSchedule, List<Map<String, Object>> drillTargets, int verifyWindowMinutes,
+                    int maxRollbacksPerHour, int cooldownMinutes, VpcConfig vpc) {
+        this(protectionTagKey, protectedResources, mode, guardDutyMinSeverity, findingActions, notificationEmails, rtoTargetMinutes,
+                rpoTargetMinutes, lambdaRtoTargetMinutes, drillSchedule, drillTargets, verifyWindowMinutes, maxRollbacksPerHour,
+                cooldownMinutes, vpc, List.of());
     }
 
     /** Global operating mode. */

@@ -31,12 +31,14 @@ public final class DrConfigLoader {
     public static final String DEFAULT_FILE = "dr-config.json";
 
     static final Set<String> FIELDS = Set.of("protectionTagKey", "protectedResources", "mode", "guardDutyMinSeverity",
-            "findingActions", "notificationEmails", "rtoTargetMinutes", "rpoTargetMinutes", "lambdaRtoTargetMinutes",
+            "findingActions", "notificationEmails", "operatorPrincipals", "rtoTargetMinutes", "rpoTargetMinutes", "lambdaRtoTargetMinutes",
             "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\\d{12})?:.+");
+    /** An IAM role or user (aws:PrincipalArn of an assumed-role session is its role's ARN). */
+    private static final Pattern OPERATOR = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:(role|user)/[\\w+=,.@/-]{1,512}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern SCHEDULE = Pattern.compile("cron\\((\\S+ ){5}\\S+\\)|rate\\(\\d+ (minute|minutes|hour|hours|day|days)\\)");
     private static final Pattern FINDING_PREFIX = Pattern.compile("[A-Za-z0-9:/._!\\-]+");
@@ -134,8 +136,15 @@ public final class DrConfigLoader {
         int maxRollbacks = positiveInt(raw, "maxRollbacksPerHour", d.maxRollbacksPerHour(), 1, 1_000);
         int cooldown = positiveInt(raw, "cooldownMinutes", d.cooldownMinutes(), 0, 1_440);
         DrConfig.VpcConfig vpc = vpc(raw.get("vpc"));
+        List<String> operators = stringList(raw, "operatorPrincipals", d.operatorPrincipals());
+        for (String arn : operators) {
+            if (!OPERATOR.matcher(arn).matches()) {
+                throw new DrConfigException(field("operatorPrincipals") + " entries must be IAM role or user ARNs "
+                        + "(arn:aws:iam::123456789012:role/dr-operator), got " + quote(arn));
+            }
+        }
         return new DrConfig(tagKey, protectedResources, mode, severity, findingActions, emails, rto, rpo, lambdaRto,
-                drill, drillTargets, verify, maxRollbacks, cooldown, vpc);
+                drill, drillTargets, verify, maxRollbacks, cooldown, vpc, operators);
     }
 
     /** Each drill target names exactly one database; the rest is checked by the restore playbook's own validation. */
