@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 /**
  * Sends a manual playbook request the way docs/CONTRACTS.md defines it: an EventBridge event with
  * {@code source} {@code drresponder.manual}, {@code detail-type} {@code Manual Playbook Request} and the
- * playbook input as {@code detail}. In AWS it is put on the default bus (the manual-requests rule routes it
- * to the router); locally the same event is given to the router function directly, because the emulator's
+ * playbook input as {@code detail}. In AWS it is put on the stack's manual bus, whose policy admits only the
+ * configured operator principals (its manual-requests rule, pinned to the account, routes it to the router); locally the same event is given to the router function directly, because the emulator's
  * PutEvents delivers only to SQS, Logs, buses and API destinations, never to Lambda.
  */
 final class ManualRequest {
@@ -96,7 +96,8 @@ final class ManualRequest {
     }
 
     private static JsonNode putEvent(Drctl cli, Target target, ObjectNode detail) {
-        PutEventsResponse response = target.events().putEvents(b -> b.entries(e -> e.source(SOURCE).detailType(DETAIL_TYPE)
+        String bus = target.manualBus();
+        PutEventsResponse response = target.events().putEvents(b -> b.entries(e -> e.eventBusName(bus).source(SOURCE).detailType(DETAIL_TYPE)
                 .detail(detail.toString())));
         var entry = response.entries().get(0);
         if (entry.errorCode() != null) {
@@ -104,7 +105,7 @@ final class ManualRequest {
         }
         String eventId = entry.eventId();
         if (!cli.json()) {
-            cli.err.println("sent event " + eventId + " to the default bus; waiting for the router to open the incident...");
+            cli.err.println("sent event " + eventId + " to the manual bus " + bus + "; waiting for the router to open the incident...");
         }
         Instant deadline = Instant.now().plus(AWS_ROUTING_WAIT);
         while (Instant.now().isBefore(deadline)) {

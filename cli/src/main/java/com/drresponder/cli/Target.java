@@ -112,6 +112,12 @@ final class Target implements AutoCloseable {
                 .orElseThrow(() -> CliException.notFound("stack " + stack + " has no RouterAliasArn output"));
     }
 
+    /** The stack's manual-request bus: the only bus whose manual rule starts playbooks (operators only, by its policy). */
+    String manualBus() {
+        return output("ManualBusName")
+                .orElseThrow(() -> CliException.notFound("stack " + stack + " has no ManualBusName output (deploy the current stack)"));
+    }
+
     /** The playbook's state machine ARN, if deployed. */
     Optional<String> stateMachine(String playbook) {
         if (local != null) {
