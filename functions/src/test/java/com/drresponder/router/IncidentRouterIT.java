@@ -42,7 +42,9 @@ class IncidentRouterIT {
         "wrong type|[1,2,3]|event must be a JSON object",
         "no detail|{\"id\":\"1\",\"source\":\"aws.cloudwatch\",\"detail-type\":\"CloudWatch Alarm State Change\",\"account\":\"1\",\"region\":\"us-east-1\",\"time\":\"t\"}|event has no \"detail\" object",
         "unknown source|{\"id\":\"1\",\"source\":\"aws.ec2\",\"detail-type\":\"EC2 Instance State-change Notification\",\"account\":\"1\",\"region\":\"us-east-1\",\"time\":\"t\",\"detail\":{}}|unsupported event: source \"aws.ec2\"",
-        "invalid manual request|{\"id\":\"1\",\"source\":\"drresponder.manual\",\"detail-type\":\"Manual Playbook Request\",\"account\":\"123456789012\",\"region\":\"us-east-1\",\"time\":\"t\",\"detail\":{\"playbook\":\"rollback-lambda-alias\",\"functionName\":\"checkout-api\"}}|alias: is required"
+        "invalid manual request|{\"id\":\"1\",\"source\":\"drresponder.manual\",\"detail-type\":\"Manual Playbook Request\",\"account\":\"123456789012\",\"region\":\"us-east-1\",\"time\":\"t\",\"detail\":{\"playbook\":\"rollback-lambda-alias\",\"functionName\":\"checkout-api\"}}|alias: is required",
+        "scope-widening manual request|{\"id\":\"2\",\"source\":\"drresponder.manual\",\"detail-type\":\"Manual Playbook Request\",\"account\":\"123456789012\",\"region\":\"us-east-1\",\"time\":\"t\",\"detail\":{\"playbook\":\"respond-to-credential-compromise\",\"secretIds\":[\"orders-db/master\"],\"blockIps\":[\"0.0.0.0\"]}}|blockIps: is not accepted in a manual request: only a GuardDuty finding sets it",
+        "caller-chosen lock key|{\"id\":\"3\",\"source\":\"drresponder.manual\",\"detail-type\":\"Manual Playbook Request\",\"account\":\"123456789012\",\"region\":\"us-east-1\",\"time\":\"t\",\"detail\":{\"playbook\":\"rollback-lambda-alias\",\"functionName\":\"checkout-api\",\"alias\":\"live\",\"lockKey\":\"free\"}}|lockKey: is not a known field of rollback-lambda-alias"
     })
     void router_should_failWithSpecificErrorAndChangeNothing_when_eventIsBad(String name, String event, String expected) {
         // WHEN the deployed router receives the bad event
@@ -76,5 +78,25 @@ class IncidentRouterIT {
                 .satisfies(e -> assertThat(e.detail()).startsWith("Would start playbook rollback-lambda-alias on checkout-api:live"));
         assertThat(responder.notifications()).singleElement()
                 .satisfies(n -> assertThat(n.get("Subject").asText()).isEqualTo("[P2] Dry run: rollback-lambda-alias on checkout-api:live"));
+    }
+
+    @Test
+    void router_should_ignoreAndChangeNothing_when_alarmComesFromAnotherAccount(AwsEmulator emulator) {
+        // GIVEN a protected function, and its alarm event as another account's bus would forward it
+        String fn = emulator.createJavaFunction("checkout-api", "example.Handler::handleRequest", Map.of());
+        responder.lambda.tagResource(b -> b.resource(fn).tags(Map.of("dr:protected", "true")));
+        String event = RepositoryFiles.read("events/samples/cloudwatch/lambda-errors-alarm.json").replace("\"account\": \"123456789012\"",
+                "\"account\": \"210987654321\"");
+        emulator.clearRequests();
+
+        // WHEN the deployed router receives it
+        InvokeResponse response = responder.invoke("IncidentRouter", event);
+
+        // THEN it is ignored with the reason, and the router made no call at all (no tag read, no write)
+        assertThat(response.functionError()).isNull();
+        assertThat(LocalResponder.json(response.payload().asUtf8String()).get("reason").asText())
+                .isEqualTo("event from account 210987654321 in us-east-1; this deployment acts only in account 123456789012 in us-east-1");
+        assertThat(emulator.requests()).filteredOn(r -> !"test".equals(r.client()) && !r.action().equals("Invoke")).isEmpty();
+        assertThat(responder.dynamo.scan(b -> b.tableName(LocalResponder.TABLE)).count()).isZero();
     }
 }
