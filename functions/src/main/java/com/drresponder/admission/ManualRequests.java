@@ -90,6 +90,12 @@ public final class ManualRequests {
             }
             default -> {
                 CredentialResponseRequest r = CredentialResponseRequest.parse(request);
+                String own = deployment.arn("secretsmanager", "secret:");
+                for (String id : r.secretIds()) {
+                    if (id.startsWith("arn:") && !id.startsWith(own)) {
+                        throw new InvalidRequestException("secretIds", "a secret ARN must be in this deployment (" + own + "...), got \"" + id + "\"");
+                    }
+                }
                 String scope = r.tag() != null ? "tag:" + r.tag() : String.join(",", r.secretIds().stream().sorted().toList());
                 ProtectedResource res = ProtectedResource.secretSet(scope);
                 yield new Admitted(playbook, res, severity, input, "Manual credential response for " + scope, r.dryRun());

@@ -210,6 +210,18 @@ class StartAdmissionTest {
         assertNothingWritten("manual-8");
     }
 
+    @Test
+    void admit_should_rejectAndChangeNothing_when_secretArnBelongsToAnotherAccount() {
+        ObjectNode attack = Json.object().put("incidentId", "manual-9");
+        attack.putArray("secretIds").add("arn:aws:secretsmanager:us-east-1:210987654321:secret:orders-db/master-AbCdEf");
+
+        assertThatThrownBy(() -> admission().admit("respond-to-credential-compromise", "manual-9", attack))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("secretIds: a secret ARN must be in this deployment (arn:aws:secretsmanager:us-east-1:123456789012:secret:...), "
+                        + "got \"arn:aws:secretsmanager:us-east-1:210987654321:secret:orders-db/master-AbCdEf\"");
+        assertNothingWritten("manual-9");
+    }
+
     private void routerOpened(ObjectNode input, String lockKey) {
         String id = input.get("incidentId").asText();
         ledger.acquireLock(lockKey, id, NOW, NOW.plusSeconds(3600));
