@@ -191,9 +191,10 @@ class CredentialPlaybookIT {
         String input = CredentialPlaybookFixture.manualInput(CredentialPlaybookFixture.newIncidentId(), Map.of("secretIds", List.of(), "reason", "x"));
         // WHEN
         DescribeExecutionResponse execution = playbook.run(input, TIMEOUT);
-        // THEN
+        // THEN the first step refuses it (the router's admission), before anything is resolved or locked
         assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(execution.error()).isEqualTo("CredentialResponseFailed");
+        assertThat(execution.error()).isEqualTo("RequestRejected");
+        assertThat(execution.cause()).contains("secretIds: must name at least one secret");
     }
 
     @Test
