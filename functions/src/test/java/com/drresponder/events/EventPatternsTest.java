@@ -51,6 +51,7 @@ class EventPatternsTest {
         m.put("samples/cloudwatch/lambda-errors-ok.json", Set.of());
         m.put("samples/cloudwatch/lambda-metric-math-alarm.json", Set.of(LAMBDA_ALARMS));
         m.put("samples/cloudwatch/composite-alarm.json", Set.of(LAMBDA_ALARMS));
+        m.put("samples/cloudwatch/composite-alarm-actions-suppressed.json", Set.of(LAMBDA_ALARMS)); // the router ignores it, with the reason
         m.put("samples/cloudwatch/unprotected-function-alarm.json", Set.of(LAMBDA_ALARMS)); // scope is the router's job
         // RDS: failure, failover, low storage, storage-full shutdown; never restore/creation/restart
         m.put("samples/rds/orders-db-cluster-failover-failed.json", Set.of(RDS_EVENTS));
@@ -73,7 +74,7 @@ class EventPatternsTest {
         // Manual requests: the rule matches valid and invalid alike; validation is the router's job
         for (String name : List.of("rollback-valid", "rollback-to-version-valid", "rollback-invalid-missing-alias",
                 "rollback-invalid-version", "restore-valid", "restore-drill", "restore-invalid-time", "restore-invalid-both-ids",
-                "respond-valid", "respond-invalid-empty")) {
+                "respond-valid", "respond-invalid-empty", "respond-invalid-scope-widening")) {
             m.put("manual/" + name + ".json", Set.of(MANUAL_REQUESTS));
         }
         return Map.copyOf(m);
