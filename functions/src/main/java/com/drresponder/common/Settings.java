@@ -99,7 +99,8 @@ public record Settings(
         }
     }
 
-    private static Set<String> list(String value) {
+    /** A comma-separated variable as a set (blank entries dropped). */
+    public static Set<String> list(String value) {
         if (value == null || value.isBlank()) {
             return Set.of();
         }

@@ -1,5 +1,6 @@
 package com.drresponder.credentials;
 
+import com.drresponder.local.ResponderDeployment;
 import com.drresponder.common.Json;
 import com.drresponder.events.RepositoryFiles;
 import com.drresponder.testing.EmulatorClients;
@@ -54,11 +55,11 @@ final class CredentialPlaybookFixture {
         subs.put("ResolveTargetsFunctionArn", emulator.createJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", Map.of()));
         subs.put("CheckRotationFunctionArn", emulator.createJavaFunction("check-rotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest", Map.of()));
         subs.put("MergeIpSetFunctionArn", emulator.createJavaFunction("merge-ip-set", "com.drresponder.credentials.MergeIpSetHandler::handleRequest", Map.of()));
-        subs.put("VerifyRotationFunctionArn", emulator.createJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", Map.of()));
+        subs.put("VerifyRotationFunctionArn", emulator.createJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", ResponderDeployment.localDatabaseEnvironment(null)));
         subs.put("WafIpSetName", IP_SET_NAME);
         subs.put("WafIpSetId", ipSetId);
         subs.put("WafScope", "REGIONAL");
-        rotationFunctionArn = emulator.createJavaFunction(ROTATION_FUNCTION, PostgresRotationIT.HANDLER, Map.of(), 60, 512);
+        rotationFunctionArn = emulator.createJavaFunction(ROTATION_FUNCTION, PostgresRotationIT.HANDLER, ResponderDeployment.localDatabaseEnvironment(null), 60, 512);
         String definition = RepositoryFiles.read("statemachines/respond-to-credential-compromise.asl.json");
         for (Map.Entry<String, String> e : subs.entrySet()) {
             definition = definition.replace("${" + e.getKey() + "}", e.getValue());

@@ -79,8 +79,8 @@ class RestorePlaybookIT {
         Map<String, String> env = new HashMap<>(ledger.environment());
         Map<String, String> substitutions = new HashMap<>();
         substitutions.put("RecordStepFunctionArn", emulator.createJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
-        for (String step : List.of("ValidateRestore", "CheckProgress", "VerifyDatabase", "RequestApproval", "ConfigCutover", "DeleteDrillCopy", "RecoveryMetrics")) {
-            String handler = "com.drresponder.restore." + (step.equals("RecoveryMetrics") ? "RecoveryMetricsHandler" : step + "Handler") + "::handleRequest";
+        for (String step : List.of("ValidateRestore", "CheckProgress", "VerifyDatabase", "RequestApproval", "CheckApproval", "ConfigCutover", "DeleteDrillCopy", "RecoveryMetrics")) {
+            String handler = "com.drresponder.restore." + (step.equals("CheckApproval") ? "ApprovalDecision" : step) + "Handler::handleRequest";
             substitutions.put(step + "FunctionArn", emulator.createJavaFunction("restore-" + step, handler, env));
         }
         substitutions.put("RtoTargetMinutes", "60");
