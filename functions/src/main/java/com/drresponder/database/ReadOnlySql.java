@@ -45,8 +45,9 @@ public final class ReadOnlySql {
     /** Connection properties that make the session read-only at the server, whatever the driver does. */
     public static Properties readOnlySession(Properties props) {
         props.setProperty("readOnly", "true");
-        // "always": the driver also marks autocommit statements read-only, not only explicit transactions
-        props.setProperty("readOnlyMode", "always");
+        // readOnlyMode stays "transaction" (BEGIN READ ONLY): "always" makes the driver rewrite the session's
+        // default_transaction_read_only when autocommit changes, which would undo the server-side setting below
+        props.setProperty("readOnlyMode", "transaction");
         props.setProperty("options", "-c default_transaction_read_only=on");
         // extended protocol for every statement: the server itself refuses several commands in one Parse
         props.setProperty("preferQueryMode", "extended");
