@@ -4,6 +4,7 @@ import com.drresponder.local.ResponderDeployment;
 import com.drresponder.common.Json;
 import com.drresponder.events.RepositoryFiles;
 import com.drresponder.testing.EmulatorClients;
+import com.drresponder.testing.ExecutionHistorySecrets;
 import com.drresponder.testing.LedgerFixture;
 import com.drresponder.testing.PostgresFixture;
 import com.drresponder.testsupport.AwsEmulator;
@@ -75,7 +76,9 @@ final class CredentialPlaybookFixture {
      */
     String databaseSecret(PostgresFixture postgres, String user, String password, Map<String, String> tags) {
         postgres.createUser(user, password, false);
+        createdSecrets.add(user);
         List<Tag> tagList = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        passwords.add(password);
         String arn = secrets.createSecret(r -> r.name("db/" + user).secretString(PostgresRotationIT.secretJson(postgres, user, password, null))
                 .tags(tagList)).arn();
         secrets.rotateSecret(r -> r.secretId(arn).rotationLambdaARN(rotationFunctionArn).rotationRules(x -> x.automaticallyAfterDays(30L))
@@ -87,7 +90,20 @@ final class CredentialPlaybookFixture {
         return DatabaseSecret.parse(secretId, secrets.getSecretValue(r -> r.secretId(secretId).versionStage("AWSCURRENT")).secretString()).password();
     }
 
+    /** Every password a secret was created with, and the secrets' names: no run's history may hold either password. */
+    private final List<String> passwords = new java.util.ArrayList<>();
+    private final List<String> createdSecrets = new java.util.ArrayList<>();
+
+    /** Runs the playbook to its end; its execution history is then scanned for every password, old and current. */
     DescribeExecutionResponse run(String input, Duration timeout) {
+        DescribeExecutionResponse execution = runUnscanned(input, timeout);
+        List<String> values = new java.util.ArrayList<>(passwords);
+        createdSecrets.forEach(user -> values.add(currentPassword("db/" + user)));
+        ExecutionHistorySecrets.assertNoneIn(sfn, execution.executionArn(), values);
+        return execution;
+    }
+
+    private DescribeExecutionResponse runUnscanned(String input, Duration timeout) {
         String arn = sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).input(input)).executionArn();
         Instant deadline = Instant.now().plus(timeout);
         while (true) {

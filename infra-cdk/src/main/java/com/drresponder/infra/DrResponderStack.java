@@ -216,6 +216,7 @@ public final class DrResponderStack extends Stack {
         env.put("VERIFY_POLL_SECONDS", "30");
         env.put("MAX_ROLLBACKS_PER_HOUR", Integer.toString(config.maxRollbacksPerHour()));
         env.put("ROLLBACK_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
+        env.put("RESTORE_WITHOUT_APPROVAL", String.join(",", config.restoreWithoutApproval()));
         return env;
     }
 

@@ -29,6 +29,9 @@ import java.util.Objects;
  * @param maxRollbacksPerHour    circuit breaker: rollbacks per resource per hour
  * @param cooldownMinutes        minimum time between two playbooks on the same resource
  * @param vpc                    optional VPC placement for functions that must reach a database
+ * @param restoreWithoutApproval database ARNs whose destructive restores (rename/config cut-over, a restore
+ *                               time other than latest) may run without a person approving; every other
+ *                               database waits at the approval gate for them
  */
 public record DrConfig(
         String protectionTagKey,
@@ -45,7 +48,8 @@ public record DrConfig(
         int verifyWindowMinutes,
         int maxRollbacksPerHour,
         int cooldownMinutes,
-        VpcConfig vpc) {
+        VpcConfig vpc,
+        List<String> restoreWithoutApproval) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
@@ -59,6 +63,7 @@ public record DrConfig(
         protectedResources = List.copyOf(protectedResources);
         drillTargets = List.copyOf(drillTargets);
         notificationEmails = List.copyOf(notificationEmails);
+        restoreWithoutApproval = List.copyOf(restoreWithoutApproval);
         Map<String, List<String>> copy = new LinkedHashMap<>();
         findingActions.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         findingActions = java.util.Collections.unmodifiableMap(copy);
@@ -103,7 +108,7 @@ public record DrConfig(
     /** The configuration used when nothing is configured: dry-run, nothing in scope. */
     public static DrConfig defaults() {
         return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
-                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null);
+                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of());
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }
