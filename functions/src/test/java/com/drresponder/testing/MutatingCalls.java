@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  */
 public final class MutatingCalls {
     private static final Set<String> BOOKKEEPING = Set.of("dynamodb", "sns", "sqs", "states", "logs", "monitoring");
-    private static final Pattern READ = Pattern.compile("(Describe|Get|List|Invoke|Test|Lookup|Check).*");
+    // REST calls the log does not name are listed as "<METHOD> <path>": a GET reads
+    private static final Pattern READ = Pattern.compile("(Describe|Get|List|Invoke|Test|Lookup|Check|GET ).*");
 
     private MutatingCalls() {}
 
