@@ -92,8 +92,8 @@ final class Demo {
         List<Routed> routed = new ArrayList<>();
         for (JsonNode event : events) {
             if (demoOnlyDrillOverrides(event) && text) {
-                out.printf("  (demo only: %s's verify block gets secretId %s, jdbcUrlOverride/sourceJdbcUrlOverride = the embedded PostgreSQL,"
-                        + " pollSeconds 1: moto's cluster endpoints are no databases)%n", files.get(event), LocalRuntime.VERIFY_SECRET);
+                out.printf("  (demo only: %s's verify block gets secretId %s and pollSeconds 1; the local deployment sends its"
+                        + " connections to the embedded PostgreSQL: moto's cluster endpoints are no databases)%n", files.get(event), LocalRuntime.VERIFY_SECRET);
             }
             String text2 = event.toString();
             Routed r = route(files.get(event), event, rules.rulesForJSONEvent(text2));

@@ -105,9 +105,15 @@ final class LocalRuntime implements AutoCloseable {
             settings.put("WafIpSetId", ipSet.id());
             settings.put("WafScope", "REGIONAL");
         }
+        // the database first: the local deployment points database connections at it (moto's endpoints are no databases)
+        if (database == null) {
+            database = DemoDatabase.start();
+        }
+        Map<String, String> environment = new LinkedHashMap<>(environment());
+        environment.putAll(ResponderDeployment.localDatabaseEnvironment(database.host() + ":" + database.port()));
         deployed = ResponderDeployment.deploy(target.dynamo(), target.client(SnsClient.builder()), target.sfn(),
                 emulator::createJavaFunction, root.resolve("statemachines"), emulator.region(), emulator.accountId(),
-                environment(), settings);
+                environment, settings);
         target.close();
         target = Target.local(state(ProcessHandle.current().pid()));
         log.printf("deployed: ledger %s, topic %s, %d functions, playbooks %s (%d ms)%n", deployed.table(),
@@ -146,11 +152,14 @@ final class LocalRuntime implements AutoCloseable {
      * orders-db/master (dr:protected=true, dr:database=orders-db) for its application login with rotation
      * configured to the deployed secret-rotation function, the drill's read-only secret orders-db/verify, and the
      * protected Aurora PostgreSQL cluster orders-db in moto (DB subnet group, one writer). The emulator's cluster
-     * is no database: the drill's checks are pointed at the embedded one ({@link #drillVerifyOverride}).
+     * is no database: the local deployment sends the drill's connections to the embedded one
+     * ({@link ResponderDeployment#localDatabaseEnvironment}); the drill request names only the secret ({@link #drillVerifyOverride}).
      */
     private void ordersDatabase(PrintStream log) {
         long t0 = System.nanoTime();
-        database = DemoDatabase.start();
+        if (database == null) {
+            database = DemoDatabase.start();
+        }
         try (SecretsManagerClient secrets = target.client(SecretsManagerClient.builder())) {
             String arn = secrets.createSecret(b -> b.name(ORDERS_SECRET).secretString(secretJson(DemoDatabase.APP_USER, database.appPassword))
                     .tags(t -> t.key("dr:protected").value("true"), t -> t.key("dr:database").value(ORDERS_DB),
@@ -159,7 +168,8 @@ final class LocalRuntime implements AutoCloseable {
             secrets.rotateSecret(b -> b.secretId(arn).rotationLambdaARN(deployed.functionArns().get("secret-rotation"))
                     .rotationRules(r -> r.automaticallyAfterDays(30L)).rotateImmediately(false));
             secrets.createSecret(b -> b.name(VERIFY_SECRET).secretString(secretJson(DemoDatabase.VERIFY_USER, database.verifyPassword))
-                    .tags(t -> t.key("app").value("orders")));
+                    // dr:database links it to the cluster it verifies; not dr:protected: the responder never rotates it
+                    .tags(t -> t.key("dr:database").value(ORDERS_DB), t -> t.key("app").value("orders")));
         }
         try (RdsClient rds = target.client(RdsClient.builder())) {
             rds.createDBSubnetGroup(b -> b.dbSubnetGroupName(SUBNET_GROUP).dbSubnetGroupDescription("orders-db subnets").subnetIds(subnets(2)));
@@ -182,9 +192,9 @@ final class LocalRuntime implements AutoCloseable {
                 .put("dbname", DemoDatabase.DATABASE));
     }
 
-    /** Demo only: what the replayed drill request gets in its verify block (moto's endpoints are no databases). */
+    /** Demo only: the replayed drill request's verify block uses the demo's read-only secret (tagged dr:database=orders-db). */
     Map<String, String> drillVerifyOverride() {
-        return Map.of("secretId", VERIFY_SECRET, "jdbcUrlOverride", database.jdbcUrl(), "sourceJdbcUrlOverride", database.jdbcUrl());
+        return Map.of("secretId", VERIFY_SECRET);
     }
 
     /** Subnets of moto's default VPC (no EC2 SDK module here: a raw query). */

@@ -2,7 +2,6 @@ package com.drresponder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.drresponder.incident.TimelineEntry;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,16 +133,15 @@ class DrctlIT {
         Cli.Run r = drctl("approve", incident);
 
         assertThat(r.exitCode()).isEqualTo(3);
-        assertThat(r.err()).contains("is not waiting for approval").contains("task token");
+        assertThat(r.err()).contains("is not waiting for approval").contains("no task token");
     }
 
     @Test
     void approve_should_printAwsErrorAndRequestId_when_tokenIsNotLive() {
-        // GIVEN an incident whose timeline carries a task token the engine does not know
+        // GIVEN an incident whose approval item holds a task token the engine does not know
         String incident = drctl("rollback", "--function", "checkout-api", "--alias", "live", "--dry-run", "-o", "json")
                 .json().path("incidentId").asText();
-        runtime.target.ledger().append(incident, TimelineEntry.of(Instant.now(), "restore-database-to-point-in-time",
-                "Awaiting approval", "waiting", "cut-over needs approval: taskToken=not-a-live-token"));
+        runtime.target.ledger().putApprovalToken(incident, "not-a-live-token", Instant.now().plusSeconds(3600));
 
         Cli.Run approve = drctl("approve", incident);
         Cli.Run reject = drctl("reject", incident, "--debug");
@@ -152,6 +150,36 @@ class DrctlIT {
         assertThat(approve.err()).contains("request id").contains("--debug");
         assertThat(reject.exitCode()).isEqualTo(1);
         assertThat(reject.err()).contains("at software.amazon.awssdk"); // --debug: the stack trace
+    }
+
+    @Test
+    void approve_should_sendCallersIdentity_and_landItOnTimeline_when_restoreWaitsForApproval() throws Exception {
+        // GIVEN a restore of orders-db waiting at its approval gate (started directly, polling every second)
+        String incident = "inc-approve-" + java.util.UUID.randomUUID();
+        com.fasterxml.jackson.databind.node.ObjectNode input = com.drresponder.common.Json.object().put("incidentId", incident)
+                .put("clusterId", LocalRuntime.ORDERS_DB).put("restoreTime", "latest").put("cutover", "none").put("approval", true).put("pollSeconds", 1);
+        input.putObject("verify").put("secretId", LocalRuntime.VERIFY_SECRET);
+        var sfn = runtime.target.sfn();
+        String executionArn = sfn.startExecution(b -> b.stateMachineArn(runtime.deployed.stateMachineArns().get("restore-database-to-point-in-time"))
+                .input(input.toString())).executionArn();
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (runtime.target.ledger().approvalToken(incident).isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(250);
+        }
+        // WHEN an operator approves with drctl
+        Cli.Run approve = drctl("approve", incident, "--reason", "rows match", "-o", "json");
+        // THEN drctl answered as the caller STS names, and that identity is on the timeline
+        assertThat(approve.exitCode()).as(approve.toString()).isZero();
+        String by = approve.json().path("by").asText();
+        assertThat(by).startsWith("arn:aws:");
+        while (sfn.describeExecution(b -> b.executionArn(executionArn)).status() == software.amazon.awssdk.services.sfn.model.ExecutionStatus.RUNNING
+                && Instant.now().isBefore(deadline.plusSeconds(60))) {
+            Thread.sleep(250);
+        }
+        assertThat(sfn.describeExecution(b -> b.executionArn(executionArn)).statusAsString()).isEqualTo("SUCCEEDED");
+        assertThat(runtime.target.ledger().timeline(incident)).anyMatch(e -> e.action().equals("Approval") && e.outcome().equals("approved")
+                && e.detail().equals("Cut-over approved by " + by + ": rows match"));
+        assertThat(runtime.target.ledger().approvalToken(incident)).isEmpty();
     }
 
     @Test

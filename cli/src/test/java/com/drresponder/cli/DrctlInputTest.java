@@ -2,10 +2,7 @@ package com.drresponder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.drresponder.incident.TimelineEntry;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,17 +96,5 @@ class DrctlInputTest {
         Cli.Run r = drctl("--local", "incidents");
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.err()).contains("drctl local up");
-    }
-
-    @Test
-    void taskToken_should_findNewestToken_when_timelineHasApprovalEntries() {
-        Instant now = Instant.now();
-        List<TimelineEntry> timeline = List.of(
-                TimelineEntry.of(now, "restore", "Awaiting approval", "waiting", "cut over? taskToken=old-token"),
-                TimelineEntry.of(now, "restore", "Approval requested", "waiting", "Approve: aws stepfunctions send-task-success --task-token AAAA+b/c= --task-output '{}'"),
-                TimelineEntry.of(now, "restore", "Restore started", "started", "no token here"));
-        assertThat(ApproveCommand.taskToken(timeline)).contains("AAAA+b/c=");
-        assertThat(ApproveCommand.taskToken(timeline.subList(0, 1))).contains("old-token");
-        assertThat(ApproveCommand.taskToken(timeline.subList(2, 3))).isEmpty();
     }
 }

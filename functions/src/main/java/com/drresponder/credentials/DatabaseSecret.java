@@ -74,6 +74,18 @@ public final class DatabaseSecret {
         return Json.text(json, "password");
     }
 
+    /**
+     * The secret's {@code ssl} field (as in the AWS rotation templates): true asks for a verified TLS
+     * connection; false or absent leaves it to the deployment ({@link com.drresponder.database.DatabaseTls}).
+     */
+    public Boolean ssl() {
+        JsonNode ssl = json.get("ssl");
+        if (ssl == null || ssl.isNull()) {
+            return null;
+        }
+        return ssl.isBoolean() ? ssl.booleanValue() : Boolean.valueOf("true".equalsIgnoreCase(ssl.asText()));
+    }
+
     /** ARN of the master secret for the alternating-users strategy; null for single-user. */
     public String masterArn() {
         return Json.text(json, "masterarn");

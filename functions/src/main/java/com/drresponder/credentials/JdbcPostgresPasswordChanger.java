@@ -1,5 +1,6 @@
 package com.drresponder.credentials;
 
+import com.drresponder.database.DatabaseTls;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,12 +14,24 @@ import org.postgresql.PGConnection;
 /**
  * {@link PostgresPasswordChanger} over the PostgreSQL JDBC driver. Passwords go to the server only as a
  * client-side SCRAM/MD5 verifier ({@link PGConnection#alterUserPassword}), so the clear text appears in no SQL
- * statement, server log or error message; identifiers are quoted by the driver.
+ * statement, server log or error message; identifiers are quoted by the driver. Connections are TLS-verified
+ * as {@link DatabaseTls} says, honouring the secret's {@code ssl} field.
  */
 public final class JdbcPostgresPasswordChanger implements PostgresPasswordChanger {
     /** invalid_password, invalid_authorization_specification (unknown role, pg_hba rejection). */
     private static final java.util.Set<String> AUTH_FAILURES = java.util.Set.of("28P01", "28000");
     private static final int TIMEOUT_SECONDS = 5;
+
+    private final DatabaseTls tls;
+
+    /** TLS as the deployment says ({@link DatabaseTls#fromEnvironment}: verify-full against the RDS roots by default). */
+    public JdbcPostgresPasswordChanger() {
+        this(DatabaseTls.fromEnvironment());
+    }
+
+    public JdbcPostgresPasswordChanger(DatabaseTls tls) {
+        this.tls = tls;
+    }
 
     @Override
     public boolean canLogIn(DatabaseSecret credentials) {
@@ -76,7 +89,7 @@ public final class JdbcPostgresPasswordChanger implements PostgresPasswordChange
         }
     }
 
-    private static Connection open(DatabaseSecret credentials) throws SQLException {
+    private Connection open(DatabaseSecret credentials) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", credentials.username());
         props.setProperty("password", credentials.password());
@@ -84,6 +97,8 @@ public final class JdbcPostgresPasswordChanger implements PostgresPasswordChange
         props.setProperty("loginTimeout", String.valueOf(TIMEOUT_SECONDS));
         props.setProperty("socketTimeout", "30");
         props.setProperty("ApplicationName", "drresponder-rotation");
+        // a password (old or new) only goes to a server that proves it is the database in the secret
+        tls.apply(props, credentials.ssl());
         return DriverManager.getConnection(url(credentials), props);
     }
 

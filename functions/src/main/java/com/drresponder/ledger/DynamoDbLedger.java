@@ -4,6 +4,7 @@ import com.drresponder.incident.Incident;
 import com.drresponder.incident.IncidentStatus;
 import com.drresponder.incident.Severity;
 import com.drresponder.incident.TimelineEntry;
+import com.drresponder.notify.SecretRedactor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ public final class DynamoDbLedger implements Ledger {
     static final String INCIDENT_PREFIX = "INCIDENT#";
     static final String META = "META";
     static final String STEP_PREFIX = "STEP#";
+    static final String APPROVAL = "APPROVAL";
     static final String LOCK_PREFIX = "LOCK#";
     static final String ALIAS_PREFIX = "ALIAS#";
     static final String BAD_VERSION_PREFIX = "BADVERSION#";
@@ -52,7 +54,8 @@ public final class DynamoDbLedger implements Ledger {
         item.put("severity", s(incident.severity().name()));
         item.put("status", s(incident.status().name()));
         item.put("summary", s(incident.summary()));
-        item.put("input", s(incident.input()));
+        // the request as given; anything credential-shaped in it is masked before it is stored
+        item.put("input", s(SecretRedactor.redact(incident.input())));
         item.put("createdAt", s(incident.createdAt().toString()));
         item.put("updatedAt", s(incident.updatedAt().toString()));
         if (incident.executionArn() != null) {
@@ -177,6 +180,24 @@ public final class DynamoDbLedger implements Ledger {
                 .items().stream()
                 .map(i -> new AliasChange(aliasArn, str(i, "version"), Instant.parse(str(i, "at")), str(i, "source")))
                 .toList();
+    }
+
+    @Override
+    public void putApprovalToken(String incidentId, String taskToken, Instant expiresAt) {
+        dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", s(INCIDENT_PREFIX + incidentId), "sk", s(APPROVAL),
+                "taskToken", s(taskToken), "expiresAt", n(expiresAt.getEpochSecond()))));
+    }
+
+    @Override
+    public Optional<String> approvalToken(String incidentId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s(INCIDENT_PREFIX + incidentId), "sk", s(APPROVAL)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.ofNullable(str(item, "taskToken"));
+    }
+
+    @Override
+    public void deleteApprovalToken(String incidentId) {
+        dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(INCIDENT_PREFIX + incidentId), "sk", s(APPROVAL))));
     }
 
     @Override

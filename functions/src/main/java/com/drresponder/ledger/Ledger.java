@@ -37,6 +37,18 @@ public interface Ledger {
     /** Releases the lock only if {@code incidentId} holds it; returns whether it did. */
     boolean releaseLock(String resource, String incidentId);
 
+    /**
+     * Keeps the task token an approval step waits on. A token lets whoever holds it resume the playbook, so
+     * it is kept apart from the incident and its timeline (which are printed and notified), for
+     * {@code drctl approve|reject}, until {@code expiresAt}.
+     */
+    void putApprovalToken(String incidentId, String taskToken, Instant expiresAt);
+
+    Optional<String> approvalToken(String incidentId);
+
+    /** The decision was taken: the token is of no further use. */
+    void deleteApprovalToken(String incidentId);
+
     /** Remembers that an alias pointed at a version from a time on (deployments seen in CloudTrail, rollbacks). */
     void recordAliasChange(AliasChange change);
 

@@ -58,11 +58,27 @@ public final class ResponderDeployment {
             new FunctionSpec("check-progress", "CheckProgress", "com.drresponder.restore.CheckProgressHandler::handleRequest"),
             new FunctionSpec("verify-database", "VerifyDatabase", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest"),
             new FunctionSpec("request-approval", "RequestApproval", "com.drresponder.restore.RequestApprovalHandler::handleRequest"),
+            new FunctionSpec("check-approval", "CheckApproval", "com.drresponder.restore.ApprovalDecisionHandler::handleRequest"),
             new FunctionSpec("config-cutover", "ConfigCutover", "com.drresponder.restore.ConfigCutoverHandler::handleRequest"),
             new FunctionSpec("delete-drill-copy", "DeleteDrillCopy", "com.drresponder.restore.DeleteDrillCopyHandler::handleRequest"),
             new FunctionSpec("recovery-metrics", "RecoveryMetrics", "com.drresponder.restore.RecoveryMetricsHandler::handleRequest"));
     public static final FunctionSpec ROUTER_FUNCTION =
             new FunctionSpec(ROUTER, "IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest");
+
+    /**
+     * What the local deployment (and only it) sets for the functions that open database connections: its
+     * PostgreSQL has no certificate ({@code DATABASE_TLS=disable}; the stack keeps the verify-full default),
+     * and the emulator's RDS endpoints are no databases, so verification reaches the local PostgreSQL at
+     * {@code address} ({@code host:port}; null leaves endpoints as they are). Never part of a request.
+     */
+    public static Map<String, String> localDatabaseEnvironment(String address) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(com.drresponder.database.DatabaseTls.MODE_VARIABLE, com.drresponder.database.DatabaseTls.DISABLE);
+        if (address != null) {
+            env.put(com.drresponder.restore.VerifyDatabaseHandler.LOCAL_ADDRESS, address);
+        }
+        return env;
+    }
 
     /** Creates one function and returns its ARN. */
     @FunctionalInterface

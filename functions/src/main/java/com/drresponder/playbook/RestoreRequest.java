@@ -1,5 +1,6 @@
 package com.drresponder.playbook;
 
+import com.drresponder.database.ReadOnlySql;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -45,12 +46,13 @@ public record RestoreRequest(
     static final String TIME_RULE = "\"latest\" or an ISO-8601 instant such as 2026-11-22T03:00:00Z";
 
     /**
-     * What to check on the restored database before anyone is pointed at it.
+     * What to check on the restored database before anyone is pointed at it. Where to connect is never
+     * part of a request: the restored endpoint comes from RDS, the credentials from a secret that must
+     * belong to the database (tag {@code dr:database=<id>}).
      *
      * @param rowCounts table -> rule: a minimum row count, or a tolerance in percent against the source
      */
-    public record Verify(String secretId, String database, String jdbcUrlOverride, String sourceJdbcUrlOverride,
-                         Map<String, RowCountRule> rowCounts, List<Freshness> maxUpdatedAt, List<String> customSql) {}
+    public record Verify(String secretId, String database, Map<String, RowCountRule> rowCounts, List<Freshness> maxUpdatedAt, List<String> customSql) {}
 
     /** Either at least {@code minimumRows}, or within {@code tolerancePercent} of the source's count. */
     public record RowCountRule(Long minimumRows, Double tolerancePercent) {}
@@ -135,15 +137,13 @@ public record RestoreRequest(
         if (!v.isObject()) {
             throw new InvalidRequestException("verify", "must be an object such as {\"secretId\": \"orders-db/master\", \"rowCounts\": {\"orders\": 1}}");
         }
-        onlyKnownFields(v, "verify", Set.of("secretId", "database", "jdbcUrlOverride", "sourceJdbcUrlOverride", "rowCounts", "maxUpdatedAt", "customSql"));
+        onlyKnownFields(v, "verify", Set.of("secretId", "database", "rowCounts", "maxUpdatedAt", "customSql"));
         String secretId = RequestFields.optional(v, "secretId", SECRET_ID, "a Secrets Manager secret name or ARN holding username and password");
         if (secretId == null) {
             throw new InvalidRequestException("verify.secretId", "is required: the Secrets Manager secret with the database username and password");
         }
-        String jdbcUrl = RequestFields.optional(v, "jdbcUrlOverride", Pattern.compile("jdbc:postgresql://\\S+"), "a jdbc:postgresql:// URL");
-        String sourceJdbcUrl = RequestFields.optional(v, "sourceJdbcUrlOverride", Pattern.compile("jdbc:postgresql://\\S+"), "a jdbc:postgresql:// URL");
         String database = RequestFields.optional(v, "database", SQL_NAME, "a database name");
-        return new Verify(secretId, database, jdbcUrl, sourceJdbcUrl, rowCounts(v.get("rowCounts")), freshness(v.get("maxUpdatedAt")), customSql(v.get("customSql")));
+        return new Verify(secretId, database, rowCounts(v.get("rowCounts")), freshness(v.get("maxUpdatedAt")), customSql(v.get("customSql")));
     }
 
     private static Map<String, RowCountRule> rowCounts(JsonNode node) {
@@ -205,6 +205,11 @@ public record RestoreRequest(
             if (!q.isTextual() || !q.asText().trim().toLowerCase().matches("(select|with)\\s[\\s\\S]*")) {
                 throw new InvalidRequestException("verify.customSql", "each entry must be a SELECT (or WITH ... SELECT) returning one boolean, got " + q);
             }
+            try {
+                ReadOnlySql.requireSingleStatement(q.asText());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("verify.customSql", "each entry " + e.getMessage() + ", got " + abbreviate(q.asText()));
+            }
             queries.add(q.asText().trim());
         }
         return queries;
@@ -243,6 +248,10 @@ public record RestoreRequest(
             throw new InvalidRequestException(field, "must be a whole number from " + min + " to " + max + ", got " + value);
         }
         return value.asInt();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 
     private static void onlyKnownFields(JsonNode node, String field, Set<String> known) {

@@ -20,9 +20,11 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * Cut-over by configuration: points consumers at the restored endpoint where they read it, a Secrets
- * Manager secret's {@code host}, an SSM parameter, or a Lambda environment variable, and returns the old
- * value and the command that puts it back. A URL keeps its scheme, credentials, port and path; only the
- * host changes. Input {@code {"cutoverConfig", "endpoint", "port"}}.
+ * Manager secret's {@code host}, an SSM parameter, or a Lambda environment variable. A URL keeps its
+ * scheme, credentials, port and path; only the host changes. The result (state output, execution history,
+ * timeline) holds only the host/port change and the id of the version that keeps the old value (secret
+ * version, parameter version, published function version), never a value: a URL may carry a password.
+ * Input {@code {"cutoverConfig", "endpoint", "port"}}.
  */
 public final class ConfigCutoverHandler extends JsonStepHandler {
     private static final Pattern URL_HOST = Pattern.compile("(://(?:[^@/]*@)?)([^:/?#]+)");
@@ -56,43 +58,61 @@ public final class ConfigCutoverHandler extends JsonStepHandler {
     }
 
     private ObjectNode secret(String secretId, String endpoint, String port) {
-        String text = secrets.get().getSecretValue(r -> r.secretId(secretId)).secretString();
+        var current = secrets.get().getSecretValue(r -> r.secretId(secretId));
         ObjectNode value;
         try {
-            value = (ObjectNode) Json.MAPPER.readTree(text);
+            value = (ObjectNode) Json.MAPPER.readTree(current.secretString());
         } catch (IOException | ClassCastException e) {
             throw new UncheckedIOException(new IOException("secret " + secretId + " is not a JSON object with a host"));
         }
         String oldHost = Json.text(value, "host");
+        String oldPort = Json.text(value, "port");
         value.put("host", endpoint);
         if (port != null && value.has("port")) {
             value.put("port", value.get("port").isNumber() ? Json.MAPPER.getNodeFactory().numberNode(Integer.parseInt(port)) : Json.MAPPER.getNodeFactory().textNode(port));
         }
-        secrets.get().putSecretValue(r -> r.secretId(secretId).secretString(value.toString()));
-        // the undo names only the host: the secret's other fields are credentials and never leave it
-        return result("secret", secretId, "host", oldHost, endpoint,
-                "put host " + oldHost + " back into secret " + secretId + " (aws secretsmanager put-secret-value, or restore the previous version: "
-                        + "aws secretsmanager update-secret-version-stage --secret-id " + secretId + " --version-stage AWSCURRENT --move-to-version-id <AWSPREVIOUS id>)");
+        String newVersion = secrets.get().putSecretValue(r -> r.secretId(secretId).secretString(value.toString())).versionId();
+        // the old value stays in Secrets Manager as the previous version: state and timeline name only its id
+        return result("secret", secretId, oldHost, endpoint, oldPort, Json.text(value, "port"), current.versionId(), newVersion,
+                "aws secretsmanager update-secret-version-stage --secret-id " + secretId + " --version-stage AWSCURRENT --move-to-version-id "
+                        + current.versionId() + " --remove-from-version-id " + newVersion);
     }
 
     private ObjectNode parameter(String name, String endpoint) {
-        var current = ssm.get().getParameter(r -> r.name(name)).parameter();
+        var current = ssm.get().getParameter(r -> r.name(name).withDecryption(true)).parameter();
         String newValue = replaceHost(current.value(), endpoint);
-        ssm.get().putParameter(r -> r.name(name).value(newValue).overwrite(true).type(current.type() == null ? ParameterType.STRING : current.type()));
-        return result("parameter", name, "value", current.value(), newValue,
-                "aws ssm put-parameter --overwrite --name " + name + " --value '" + current.value() + "'");
+        long newVersion = ssm.get().putParameter(r -> r.name(name).value(newValue).overwrite(true)
+                .type(current.type() == null ? ParameterType.STRING : current.type())).version();
+        String previous = String.valueOf(current.version());
+        return result("parameter", name, host(current.value()), endpoint, null, null, previous, String.valueOf(newVersion),
+                "aws ssm put-parameter --overwrite --name " + name + " --value \"$(aws ssm get-parameter --with-decryption --name "
+                        + name + ":" + previous + " --query Parameter.Value --output text)\"");
     }
 
     private ObjectNode lambdaVariable(String function, String variable, String endpoint) {
         var configuration = lambda.get().getFunctionConfiguration(r -> r.functionName(function));
         Map<String, String> variables = new HashMap<>(configuration.environment() == null ? Map.of() : configuration.environment().variables());
         String oldValue = variables.get(variable);
+        // the old configuration is kept in a published version, so the value (a URL may hold a password) never enters state
+        String previous = lambda.get().publishVersion(r -> r.functionName(function)
+                .description("before DR cut-over of " + variable)).version();
         String newValue = oldValue == null ? endpoint : replaceHost(oldValue, endpoint);
         variables.put(variable, newValue);
         lambda.get().updateFunctionConfiguration(r -> r.functionName(function).environment(e -> e.variables(variables)));
-        return result("lambda", function, variable, oldValue, newValue,
-                "aws lambda update-function-configuration --function-name " + function + " --environment (set " + variable + " back to "
-                        + (oldValue == null ? "unset" : "'" + oldValue + "'") + ", keeping the other variables)");
+        return result("lambda", function, host(oldValue), endpoint, null, null, previous, "$LATEST",
+                "set " + variable + " of " + function + " back to its value in version " + previous + " (aws lambda get-function-configuration --function-name "
+                        + function + " --qualifier " + previous + ", then aws lambda update-function-configuration keeping the other variables)");
+    }
+
+    /** The host a value names: a URL's host, or a bare value as it is. Never the URL (it may carry a password). */
+    static String host(String value) {
+        if (value != null && value.contains("://")) {
+            Matcher m = URL_HOST.matcher(value);
+            if (m.find()) {
+                return m.group(2);
+            }
+        }
+        return value;
     }
 
     /** In a URL only the host changes; a bare value is replaced by the endpoint. */
@@ -106,8 +126,12 @@ public final class ConfigCutoverHandler extends JsonStepHandler {
         return endpoint;
     }
 
-    private static ObjectNode result(String kind, String target, String field, String oldValue, String newValue, String undo) {
-        return Json.object().put("kind", kind).put("target", target).put("field", field)
-                .put("oldValue", oldValue).put("newValue", newValue).put("undo", undo);
+    /** What changed, as host/port deltas only. */
+    private static ObjectNode result(String kind, String target, String oldHost, String newHost, String oldPort, String newPort,
+                                     String previousVersion, String newVersion, String undo) {
+        String change = "host " + oldHost + " -> " + newHost
+                + (newPort == null || newPort.equals(oldPort) ? "" : ", port " + oldPort + " -> " + newPort);
+        return Json.object().put("kind", kind).put("target", target).put("change", change)
+                .put("previousVersion", previousVersion).put("newVersion", newVersion).put("undo", undo);
     }
 }

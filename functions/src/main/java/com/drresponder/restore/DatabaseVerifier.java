@@ -1,11 +1,10 @@
 package com.drresponder.restore;
 
+import com.drresponder.database.ReadOnlySql;
 import com.drresponder.notify.SecretRedactor;
 import com.drresponder.playbook.RestoreRequest;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,12 +15,13 @@ import java.util.Map;
  * Checks a restored database before anyone is pointed at it: it answers ({@code SELECT 1}), tables hold
  * the rows they should (a minimum, or within a tolerance of the source), no row is newer than the restore
  * point, and the operator's own SQL checks return true. A failed check is a result, not an exception:
- * the playbook stops before cut-over and escalates.
+ * the playbook stops before cut-over and escalates. Every query goes through {@link ReadOnlySql}: one
+ * statement, in a read-only transaction that is rolled back.
  */
 public final class DatabaseVerifier {
     private static final int QUERY_TIMEOUT_SECONDS = 60;
 
-    /** Opens connections; the password never leaves this boundary. */
+    /** Opens read-only connections ({@link ReadOnlySql#readOnlySession}); the password never leaves this boundary. */
     public interface Connector {
         Connection restored() throws SQLException;
 
@@ -56,10 +56,8 @@ public final class DatabaseVerifier {
     }
 
     private static Check selectOne(Connection db) throws SQLException {
-        try (Statement s = statement(db); ResultSet rs = s.executeQuery("SELECT 1")) {
-            boolean ok = rs.next() && rs.getInt(1) == 1;
-            return new Check("SELECT 1", ok, ok ? "the database answers" : "SELECT 1 returned no 1");
-        }
+        boolean ok = ReadOnlySql.queryOne(db, "SELECT 1", QUERY_TIMEOUT_SECONDS, rs -> rs.next() && rs.getInt(1) == 1);
+        return new Check("SELECT 1", ok, ok ? "the database answers" : "SELECT 1 returned no 1");
     }
 
     private static Check rowCount(Connection db, String table, RestoreRequest.RowCountRule rule, Connector connector) {
@@ -85,9 +83,9 @@ public final class DatabaseVerifier {
     private static Check freshness(Connection db, RestoreRequest.Freshness f, Instant restoreTime) {
         String name = "maxUpdatedAt " + f.table() + "." + f.column();
         // identifiers were checked against RestoreRequest.SQL_NAME: they cannot carry SQL
-        try (Statement s = statement(db); ResultSet rs = s.executeQuery("SELECT max(" + f.column() + ") FROM " + f.table())) {
-            rs.next();
-            Timestamp max = rs.getTimestamp(1);
+        try {
+            Timestamp max = ReadOnlySql.queryOne(db, "SELECT max(" + f.column() + ") FROM " + f.table(), QUERY_TIMEOUT_SECONDS,
+                    rs -> rs.next() ? rs.getTimestamp(1) : null);
             if (max == null) {
                 return new Check(name, true, "no rows");
             }
@@ -100,24 +98,17 @@ public final class DatabaseVerifier {
 
     private static Check custom(Connection db, String sql) {
         String name = "customSql " + (sql.length() > 60 ? sql.substring(0, 57) + "..." : sql);
-        try (Statement s = statement(db); ResultSet rs = s.executeQuery(sql)) {
-            boolean ok = rs.next() && rs.getBoolean(1);
+        try {
+            boolean ok = ReadOnlySql.queryOne(db, sql, QUERY_TIMEOUT_SECONDS, rs -> rs.next() && rs.getBoolean(1));
             return new Check(name, ok, ok ? "returned true" : "did not return true");
         } catch (SQLException e) {
             return new Check(name, false, SecretRedactor.redact(e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            return new Check(name, false, "refused: " + e.getMessage());
         }
     }
 
     private static long count(Connection db, String table) throws SQLException {
-        try (Statement s = statement(db); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static Statement statement(Connection db) throws SQLException {
-        Statement s = db.createStatement();
-        s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-        return s;
+        return ReadOnlySql.queryOne(db, "SELECT count(*) FROM " + table, QUERY_TIMEOUT_SECONDS, rs -> rs.next() ? rs.getLong(1) : 0L);
     }
 }

@@ -4,38 +4,54 @@ import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
 import com.drresponder.ledger.DynamoDbLedger;
+import com.drresponder.ledger.Ledger;
 import com.drresponder.notify.SnsNotifier;
 import com.drresponder.timeline.StepRecord;
 import com.drresponder.timeline.TimelineRecorder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
+import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * Approval gate of the restore playbook, invoked with {@code lambda:invoke.waitForTaskToken}: puts the
- * task token on the incident timeline and in the notification, with the exact commands to approve or
- * reject. The execution waits until someone runs one of them (or the CLI does).
+ * Approval gate of the restore playbook, invoked with {@code lambda:invoke.waitForTaskToken}. The task
+ * token resumes the playbook for whoever holds it, so it goes only to the ledger's approval item
+ * ({@link Ledger#putApprovalToken}), never to the timeline or a notification: people are told to run
+ * {@code drctl approve|reject <incident>}, which reads it there. The execution waits until someone does
+ * (the answer is then checked by {@link ApprovalDecisionHandler}).
  * Input {@code {"incidentId", "taskToken", "summary", "endpoint"}}.
  */
 public final class RequestApprovalHandler extends JsonStepHandler {
+    /** The approval task waits at most 24 h (its TimeoutSeconds); the token item outlives it a little. */
+    static final Duration TOKEN_LIFETIME = Duration.ofHours(25);
+
+    private final Ledger ledger;
     private final TimelineRecorder recorder;
+    private final Clock clock;
 
     public RequestApprovalHandler() {
-        this(fromEnvironment());
+        this(ledgerFromEnvironment(), Clock.systemUTC());
     }
 
-    public RequestApprovalHandler(TimelineRecorder recorder) {
+    private RequestApprovalHandler(Ledger ledger, Clock clock) {
+        this(ledger, recorder(ledger, clock), clock);
+    }
+
+    public RequestApprovalHandler(Ledger ledger, TimelineRecorder recorder, Clock clock) {
+        this.ledger = ledger;
         this.recorder = recorder;
+        this.clock = clock;
     }
 
     @Override
     Object handle(JsonNode event) {
-        String token = required(event, "taskToken");
-        String approve = "aws stepfunctions send-task-success --task-token " + token + " --task-output '{\"approved\":true}'";
-        String reject = "aws stepfunctions send-task-failure --task-token " + token + " --error Rejected --cause '<why>'";
+        String incidentId = required(event, "incidentId");
+        ledger.putApprovalToken(incidentId, required(event, "taskToken"), clock.instant().plus(TOKEN_LIFETIME));
+        String approve = "./drctl approve " + incidentId + " --reason '<why>'";
+        String reject = "./drctl reject " + incidentId + " --reason '<why>'";
         String restored = Json.text(event, "endpoint");
-        recorder.record(new StepRecord(required(event, "incidentId"), "restore-database-to-point-in-time", "Approval requested",
+        recorder.record(new StepRecord(incidentId, "restore-database-to-point-in-time", "Approval requested",
                 "waiting", "Restored and verified: " + Json.text(event, "summary") + (restored == null ? "" : "; endpoint " + restored)
                 + ". Approve: " + approve + " | Reject: " + reject, null, "IDENTIFIED", null,
                 new StepRecord.Notify("A restored copy is ready and verified; cut-over needs approval.",
@@ -44,9 +60,12 @@ public final class RequestApprovalHandler extends JsonStepHandler {
         return Json.object().put("requested", true);
     }
 
-    private static TimelineRecorder fromEnvironment() {
+    static Ledger ledgerFromEnvironment() {
+        return new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), Settings.fromEnvironment().ledgerTable());
+    }
+
+    static TimelineRecorder recorder(Ledger ledger, Clock clock) {
         Settings settings = Settings.fromEnvironment();
-        return new TimelineRecorder(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()),
-                new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()), Clock.systemUTC());
+        return new TimelineRecorder(ledger, new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()), clock);
     }
 }

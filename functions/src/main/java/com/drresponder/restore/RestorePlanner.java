@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Validates a restore request against what RDS says and turns it into a {@link RestorePlan}. Reads only:
@@ -23,12 +24,24 @@ public final class RestorePlanner {
     private final RdsInventory rds;
     private final Clock clock;
     private final String protectionTagKey;
+    private final Set<String> withoutApproval;
 
     public RestorePlanner(RdsInventory rds, Clock clock, String protectionTagKey) {
+        this(rds, clock, protectionTagKey, Set.of());
+    }
+
+    /**
+     * @param withoutApproval database ARNs whose destructive restores may run without a person approving
+     *                        (deployment configuration {@code restoreWithoutApproval}, env {@value #WITHOUT_APPROVAL_VARIABLE})
+     */
+    public RestorePlanner(RdsInventory rds, Clock clock, String protectionTagKey, Set<String> withoutApproval) {
         this.rds = rds;
         this.clock = clock;
         this.protectionTagKey = protectionTagKey;
+        this.withoutApproval = Set.copyOf(withoutApproval);
     }
+
+    public static final String WITHOUT_APPROVAL_VARIABLE = "RESTORE_WITHOUT_APPROVAL";
 
     public RestorePlan plan(RestoreRequest request, String incidentId) {
         boolean cluster = request.clusterId() != null;
@@ -63,9 +76,19 @@ public final class RestorePlanner {
                 name(source.id(), "-pre-restore-" + stamp), name(source.id(), "-final-" + stamp), name(source.id(), "-old-" + stamp),
                 // whole seconds: Step Functions compares it as an RFC 3339 timestamp
                 now.plus(Duration.ofMinutes(request.timeoutMinutes())).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), request.pollSeconds(), request.drill(), request.cutover(),
-                request.approval(), targetTags(source, incidentId, restoreTime, request.drill()),
+                request.approval() || approvalRequired(request, source), targetTags(source, incidentId, restoreTime, request.drill()),
                 !request.drill() && source.deletionProtection(), instances,
                 request.instanceClass() != null ? request.instanceClass() : source.instanceClass());
+    }
+
+    /**
+     * Choices that change what applications use (a rename or config cut-over) or restore an older point
+     * (losing everything after it if cut over) wait for a person, whatever the request says, unless the
+     * deployment lists the database in {@code restoreWithoutApproval}.
+     */
+    private boolean approvalRequired(RestoreRequest request, SourceDatabase source) {
+        boolean destructive = !"none".equals(request.cutover()) || !"latest".equals(request.restoreTime());
+        return destructive && !withoutApproval.contains(source.arn());
     }
 
     /** "latest" means LatestRestorableTime; a given instant must lie inside the window RDS reports. */

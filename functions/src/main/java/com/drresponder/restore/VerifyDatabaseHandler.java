@@ -3,6 +3,8 @@ package com.drresponder.restore;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Lazy;
+import com.drresponder.database.DatabaseTls;
+import com.drresponder.database.ReadOnlySql;
 import com.drresponder.playbook.RestoreRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -17,22 +19,31 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Verification step of the restore playbook, after the restored database is available. Input
- * {@code {"verify": <the request's verify block>, "endpoint", "port", "restoreTime"}}; output
- * {@link DatabaseVerifier.Result}. Credentials come from the Secrets Manager secret {@code verify.secretId}
- * (username, password, and dbname/port); the host is the restored endpoint, or
- * {@code verify.jdbcUrlOverride} where the endpoint is no real database (local runs). The password is
- * never logged nor returned.
+ * {@code {"verify": <the request's verify block>, "endpoint", "port", "restoreTime", "sourceId"}}; output
+ * {@link DatabaseVerifier.Result}. Credentials come from the Secrets Manager secret {@code verify.secretId},
+ * which must belong to the database being restored ({@link DatabaseLinks}: tag {@code dr:database=<sourceId>}):
+ * a request cannot borrow another database's password. The restored copy is reached at its own endpoint, the
+ * source (for tolerance checks) at the secret's host; connections are read-only and TLS-verified
+ * ({@link DatabaseTls}). Only the local deployment sets {@value #LOCAL_ADDRESS} ({@code host:port}): the
+ * emulator's endpoints are no databases, so every connection goes to the local PostgreSQL instead. The
+ * password is never logged nor returned.
  */
 public final class VerifyDatabaseHandler extends JsonStepHandler {
+    public static final String LOCAL_ADDRESS = "LOCAL_DATABASE_ADDRESS";
+
     private final Supplier<SecretsManagerClient> secrets;
+    private final DatabaseTls tls;
+    private final String localAddress;
     private final DatabaseVerifier verifier = new DatabaseVerifier();
 
     public VerifyDatabaseHandler() {
-        this(Lazy.of(() -> AwsClients.create(SecretsManagerClient.builder())));
+        this(Lazy.of(() -> AwsClients.create(SecretsManagerClient.builder())), DatabaseTls.fromEnvironment(), System.getenv(LOCAL_ADDRESS));
     }
 
-    public VerifyDatabaseHandler(Supplier<SecretsManagerClient> secrets) {
+    public VerifyDatabaseHandler(Supplier<SecretsManagerClient> secrets, DatabaseTls tls, String localAddress) {
         this.secrets = secrets;
+        this.tls = tls;
+        this.localAddress = localAddress == null || localAddress.isBlank() ? null : localAddress.trim();
     }
 
     @Override
@@ -41,23 +52,25 @@ public final class VerifyDatabaseHandler extends JsonStepHandler {
         if (spec == null) {
             throw new IllegalArgumentException("verify is required in the step input");
         }
+        String sourceId = required(event, "sourceId");
+        // validation checked it already; checked again where the password is read (the input is the caller's)
+        DatabaseLinks.secretsOnly(secrets).requireSecretOf("verify.secretId", spec.secretId(), sourceId);
         JsonNode secret = secret(spec.secretId());
         String user = Json.text(secret, "username");
         String password = Json.text(secret, "password");
+        Boolean secretSsl = secret.hasNonNull("ssl") && secret.get("ssl").isBoolean() ? secret.get("ssl").booleanValue() : null;
         String database = spec.database() != null ? spec.database() : orDefault(Json.text(secret, "dbname"), "postgres");
-        String restoredUrl = spec.jdbcUrlOverride() != null ? spec.jdbcUrlOverride()
-                : url(required(event, "endpoint"), orDefault(Json.text(event, "port"), "5432"), database);
-        String sourceUrl = spec.sourceJdbcUrlOverride() != null ? spec.sourceJdbcUrlOverride()
-                : url(Json.text(secret, "host"), orDefault(Json.text(secret, "port"), "5432"), database);
+        String restoredUrl = url(required(event, "endpoint"), orDefault(Json.text(event, "port"), "5432"), database);
+        String sourceUrl = url(Json.text(secret, "host"), orDefault(Json.text(secret, "port"), "5432"), database);
         DatabaseVerifier.Connector connector = new DatabaseVerifier.Connector() {
             @Override
             public Connection restored() throws SQLException {
-                return connect(restoredUrl, user, password);
+                return connect(restoredUrl, user, password, secretSsl);
             }
 
             @Override
             public Connection source() throws SQLException {
-                return connect(sourceUrl, user, password);
+                return connect(sourceUrl, user, password, secretSsl);
             }
         };
         return verifier.verify(spec, Instant.parse(required(event, "restoreTime")), connector);
@@ -73,24 +86,27 @@ public final class VerifyDatabaseHandler extends JsonStepHandler {
         }
     }
 
-    private static Connection connect(String url, String user, String password) throws SQLException {
-        Properties props = new Properties();
+    private Connection connect(String url, String user, String password, Boolean secretSsl) throws SQLException {
+        Properties props = ReadOnlySql.readOnlySession(new Properties());
         props.setProperty("user", user == null ? "" : user);
         props.setProperty("password", password == null ? "" : password);
         props.setProperty("connectTimeout", "10");
         props.setProperty("loginTimeout", "15");
         props.setProperty("ApplicationName", "dr-responder-verify");
+        tls.apply(props, secretSsl);
         return DriverManager.getConnection(url, props);
     }
 
-    private static String url(String host, String port, String database) {
+    private String url(String host, String port, String database) {
         if (host == null) {
             throw new IllegalArgumentException("no host to connect to: the restored endpoint is missing");
         }
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        String address = localAddress != null ? localAddress : host + ":" + port;
+        return "jdbc:postgresql://" + address + "/" + database;
     }
 
     private static String orDefault(String value, String fallback) {
         return value == null || value.isBlank() ? fallback : value;
     }
+
 }

@@ -1,9 +1,11 @@
 package com.drresponder.credentials;
 
+import com.drresponder.local.ResponderDeployment;
 import com.drresponder.common.Json;
 import com.drresponder.events.RepositoryFiles;
 import com.drresponder.playbook.CredentialResponseRequest;
 import com.drresponder.testing.EmulatorClients;
+import com.drresponder.testing.ExecutionHistorySecrets;
 import com.drresponder.testing.LedgerFixture;
 import com.drresponder.testing.PostgresFixture;
 import com.drresponder.testsupport.AwsEmulator;
@@ -55,11 +57,11 @@ final class CredentialPlaybookFixture {
         subs.put("ResolveTargetsFunctionArn", emulator.createJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", env));
         subs.put("CheckRotationFunctionArn", emulator.createJavaFunction("check-rotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest", Map.of()));
         subs.put("MergeIpSetFunctionArn", emulator.createJavaFunction("merge-ip-set", "com.drresponder.credentials.MergeIpSetHandler::handleRequest", Map.of()));
-        subs.put("VerifyRotationFunctionArn", emulator.createJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", Map.of()));
+        subs.put("VerifyRotationFunctionArn", emulator.createJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", ResponderDeployment.localDatabaseEnvironment(null)));
         subs.put("WafIpSetName", IP_SET_NAME);
         subs.put("WafIpSetId", ipSetId);
         subs.put("WafScope", "REGIONAL");
-        rotationFunctionArn = emulator.createJavaFunction(ROTATION_FUNCTION, PostgresRotationIT.HANDLER, Map.of(), 60, 512);
+        rotationFunctionArn = emulator.createJavaFunction(ROTATION_FUNCTION, PostgresRotationIT.HANDLER, ResponderDeployment.localDatabaseEnvironment(null), 60, 512);
         String definition = RepositoryFiles.read("statemachines/respond-to-credential-compromise.asl.json");
         for (Map.Entry<String, String> e : subs.entrySet()) {
             definition = definition.replace("${" + e.getKey() + "}", e.getValue());
@@ -75,7 +77,9 @@ final class CredentialPlaybookFixture {
      */
     String databaseSecret(PostgresFixture postgres, String user, String password, Map<String, String> tags) {
         postgres.createUser(user, password, false);
+        createdSecrets.add(user);
         List<Tag> tagList = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        passwords.add(password);
         String arn = secrets.createSecret(r -> r.name("db/" + user).secretString(PostgresRotationIT.secretJson(postgres, user, password, null))
                 .tags(tagList)).arn();
         secrets.rotateSecret(r -> r.secretId(arn).rotationLambdaARN(rotationFunctionArn).rotationRules(x -> x.automaticallyAfterDays(30L))
@@ -87,8 +91,21 @@ final class CredentialPlaybookFixture {
         return DatabaseSecret.parse(secretId, secrets.getSecretValue(r -> r.secretId(secretId).versionStage("AWSCURRENT")).secretString()).password();
     }
 
-    /** Starts the playbook as an operator would: the execution is named after the input's incident id. */
+    /** Every password a secret was created with, and the secrets' names: no run's history may hold either password. */
+    private final List<String> passwords = new java.util.ArrayList<>();
+    private final List<String> createdSecrets = new java.util.ArrayList<>();
+
+    /** Runs the playbook to its end; its execution history is then scanned for every password, old and current. */
     DescribeExecutionResponse run(String input, Duration timeout) {
+        DescribeExecutionResponse execution = runUnscanned(input, timeout);
+        List<String> values = new java.util.ArrayList<>(passwords);
+        createdSecrets.forEach(user -> values.add(currentPassword("db/" + user)));
+        ExecutionHistorySecrets.assertNoneIn(sfn, execution.executionArn(), values);
+        return execution;
+    }
+
+    /** Starts the playbook as an operator would: the execution is named after the input's incident id. */
+    private DescribeExecutionResponse runUnscanned(String input, Duration timeout) {
         String name = com.drresponder.testing.LocalResponder.json(input).path("incidentId").asText(UUID.randomUUID().toString());
         String arn = sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(name).input(input)).executionArn();
         Instant deadline = Instant.now().plus(timeout);

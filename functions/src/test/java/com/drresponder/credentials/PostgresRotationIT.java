@@ -1,5 +1,6 @@
 package com.drresponder.credentials;
 
+import com.drresponder.local.ResponderDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.drresponder.common.Json;
@@ -50,7 +51,7 @@ class PostgresRotationIT {
     void setUp(AwsEmulator emulator) {
         this.emulator = emulator;
         secrets = EmulatorClients.client(SecretsManagerClient.builder(), emulator);
-        functionArn = emulator.createJavaFunction(FUNCTION, HANDLER, Map.of(), 60, 512);
+        functionArn = emulator.createJavaFunction(FUNCTION, HANDLER, ResponderDeployment.localDatabaseEnvironment(null), 60, 512);
         user = "app_" + UUID.randomUUID().toString().substring(0, 8);
     }
 

@@ -99,6 +99,23 @@ public final class InMemoryLedger implements Ledger {
         return java.util.Set.copyOf(badVersions.getOrDefault(functionArn, java.util.Set.of()));
     }
 
+    private final Map<String, String> approvalTokens = new java.util.HashMap<>();
+
+    @Override
+    public synchronized void putApprovalToken(String incidentId, String taskToken, Instant expiresAt) {
+        approvalTokens.put(incidentId, taskToken);
+    }
+
+    @Override
+    public synchronized Optional<String> approvalToken(String incidentId) {
+        return Optional.ofNullable(approvalTokens.get(incidentId));
+    }
+
+    @Override
+    public synchronized void deleteApprovalToken(String incidentId) {
+        approvalTokens.remove(incidentId);
+    }
+
     public synchronized Optional<String> lockHolder(String resource) {
         return Optional.ofNullable(locks.get(resource)).map(Lock::incidentId);
     }

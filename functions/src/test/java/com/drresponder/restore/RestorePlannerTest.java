@@ -133,4 +133,47 @@ class RestorePlannerTest {
         String name = RestorePlanner.name("a".repeat(60), "-restored-202611220330");
         assertThat(name).hasSize(63).endsWith("-restored-202611220330");
     }
+
+    // ---- destructive choices wait for a person (issue 10): the request cannot opt out, only the deployment can
+
+    static ObjectNode renameWithoutApproval() {
+        ObjectNode r = request().put("cutover", "rename").put("approval", false);
+        r.putObject("verify").put("secretId", "orders-db/verify");
+        return r;
+    }
+
+    @Test
+    void plan_should_requireApproval_when_renameCutoverAsksForNone() {
+        // GIVEN a request that cuts over by renaming and says approval: false
+        // WHEN it is planned
+        RestorePlan plan = planner.plan(RestoreRequest.parse(renameWithoutApproval()), "inc-1");
+        // THEN the plan waits for approval all the same
+        assertThat(plan.approval()).isTrue();
+        assertThat(plan.toStateJson().get("approval").asBoolean()).isTrue();
+    }
+
+    @Test
+    void plan_should_requireApproval_when_restoreTimeIsNotLatest() {
+        RestorePlan plan = planner.plan(RestoreRequest.parse(request().put("restoreTime", "2026-11-20T00:00:00Z").put("approval", false)), "inc-1");
+        assertThat(plan.approval()).isTrue();
+    }
+
+    @Test
+    void plan_should_notRequireApproval_when_latestCopyWithoutCutover() {
+        RestorePlan plan = planner.plan(RestoreRequest.parse(request()), "inc-1");
+        assertThat(plan.approval()).isFalse();
+    }
+
+    @Test
+    void plan_should_skipApproval_when_deploymentListsTheDatabase() {
+        // GIVEN the deployment lets orders-db restore destructively without a person (restoreWithoutApproval)
+        RestorePlanner unattended = new RestorePlanner(new AwsRdsInventory(rds), Clock.fixed(NOW, ZoneOffset.UTC), "dr:protected",
+                java.util.Set.of("arn:aws:rds:us-east-1:123456789012:cluster:orders-db"));
+        // WHEN a rename cut-over is planned THEN it does not wait
+        assertThat(unattended.plan(RestoreRequest.parse(renameWithoutApproval()), "inc-1").approval()).isFalse();
+        // AND another database's listing does not help this one
+        RestorePlanner other = new RestorePlanner(new AwsRdsInventory(rds), Clock.fixed(NOW, ZoneOffset.UTC), "dr:protected",
+                java.util.Set.of("arn:aws:rds:us-east-1:123456789012:cluster:billing-db"));
+        assertThat(other.plan(RestoreRequest.parse(renameWithoutApproval()), "inc-1").approval()).isTrue();
+    }
 }

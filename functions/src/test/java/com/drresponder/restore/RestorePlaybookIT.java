@@ -8,6 +8,8 @@ import com.drresponder.common.Json;
 import com.drresponder.incident.TimelineEntry;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.testing.EmulatorClients;
+import com.drresponder.testing.ExecutionHistorySecrets;
+import com.drresponder.testing.MutatingCalls;
 import com.drresponder.testing.LedgerFixture;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
@@ -27,6 +29,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -38,14 +44,21 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The real restore ASL in moto's Step Functions, its Java steps served by the harness's Lambda host, RDS
- * in moto, and the verifier's SQL against a real PostgreSQL (moto's endpoints are no databases, so the
- * request's verify.jdbcUrlOverride points at it).
+ * in moto, and the verifier's SQL against a real PostgreSQL (moto's endpoints are no databases: the local
+ * deployment's {@link ResponderDeployment#localDatabaseEnvironment} sends connections to it; no request can).
+ * Every run's execution history is scanned for the secret values the test created.
  */
 @AwsEmulatorTest
 class RestorePlaybookIT {
     static final Path ASL = Path.of("..", "statemachines", "restore-database-to-point-in-time.asl.json");
+    static final String ORDERS_PASSWORD = "orders-verify-pass-7f3a";
+    static final String BILLING_PASSWORD = "billing-verify-pass-91c2";
+    static final String MASTER_PASSWORD = "password-123";
+    static final String URL_PASSWORD = "hunter2-in-url-5d1e";
+    static final String APPROVER = "arn:aws:iam::123456789012:user/alice";
+    /** Snapshot, restore and verification run before the gate: minutes on a loaded machine. */
+    static final Duration APPROVAL_WAIT = Duration.ofMinutes(5);
     static EmbeddedPostgres postgres;
-    static String jdbcUrl;
 
     AwsEmulator emulator;
     LedgerFixture ledger;
@@ -56,7 +69,6 @@ class RestorePlaybookIT {
     @BeforeAll
     static void startPostgres() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
-        jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
             s.execute("INSERT INTO orders (updated_at) SELECT now() - interval '1 day' FROM generate_series(1, 25)");
@@ -74,13 +86,15 @@ class RestorePlaybookIT {
         ledger = LedgerFixture.create(emulator);
         rds = EmulatorClients.of(emulator, RdsClient.builder());
         sfn = EmulatorClients.of(emulator, SfnClient.builder());
-        EmulatorClients.of(emulator, SecretsManagerClient.builder()).createSecret(r -> r.name("orders-db/master")
-                .secretString("{\"username\":\"postgres\",\"password\":\"not-a-real-pass\",\"host\":\"orders-db.local\",\"port\":5432,\"dbname\":\"postgres\"}"));
+        createVerifySecret("orders-db", ORDERS_PASSWORD);
+        createVerifySecret("billing-db", BILLING_PASSWORD);
         Map<String, String> env = new HashMap<>(ledger.environment());
+        env.put("PROTECTED_RESOURCES", "*");
+        env.putAll(ResponderDeployment.localDatabaseEnvironment("localhost:" + postgres.getPort()));
         Map<String, String> substitutions = new HashMap<>();
         substitutions.put("RecordStepFunctionArn", emulator.createJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
-        for (String step : List.of("ValidateRestore", "CheckProgress", "VerifyDatabase", "RequestApproval", "ConfigCutover", "DeleteDrillCopy", "RecoveryMetrics")) {
-            String handler = "com.drresponder.restore." + (step.equals("RecoveryMetrics") ? "RecoveryMetricsHandler" : step + "Handler") + "::handleRequest";
+        for (String step : List.of("ValidateRestore", "CheckProgress", "VerifyDatabase", "RequestApproval", "CheckApproval", "ConfigCutover", "DeleteDrillCopy", "RecoveryMetrics")) {
+            String handler = "com.drresponder.restore." + (step.equals("CheckApproval") ? "ApprovalDecision" : step) + "Handler::handleRequest";
             substitutions.put(step + "FunctionArn", emulator.createJavaFunction("restore-" + step, handler, env));
         }
         substitutions.put("RtoTargetMinutes", "60");
@@ -96,7 +110,8 @@ class RestorePlaybookIT {
         createCluster("orders-db");
         // WHEN the playbook restores it and cuts over by renaming
         ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename");
-        DescribeExecutionResponse run = runToEnd(input);
+        // (a rename is destructive: it waits for a person even though the request says approval: false)
+        DescribeExecutionResponse run = approveAndAwait(start(input), input);
         // THEN the restored copy carries the source's name, the source sits aside as -old-, both snapshots exist
         assertStatus(run, ExecutionStatus.SUCCEEDED);
         List<String> clusters = rds.describeDBClusters().dbClusters().stream().map(DBCluster::dbClusterIdentifier).toList();
@@ -106,25 +121,37 @@ class RestorePlaybookIT {
         assertThat(rds.describeDBClusterSnapshots().dbClusterSnapshots()).extracting(s -> s.dbClusterSnapshotIdentifier())
                 .anyMatch(id -> id.startsWith("orders-db-pre-restore-")).anyMatch(id -> id.startsWith("orders-db-final-"));
         assertThat(timeline(input)).extracting(TimelineEntry::action).contains("Restore planned", "Snapshot source",
-                "Restore to point in time", "Verify", "Cut-over: rename", "Restore complete");
+                "Restore to point in time", "Verify", "Approval requested", "Approval", "Cut-over: rename", "Restore complete");
+        assertThat(timeline(input)).anyMatch(e -> e.action().equals("Approval") && e.detail().equals("Cut-over approved by " + APPROVER));
         assertThat(ledgerStore().incident(input.get("incidentId").asText()).orElseThrow().status().name()).isEqualTo("RESOLVED");
     }
 
     @Test
     void instance_should_restoreAndPointSsmParameterAtCopy_when_cutoverConfig() throws Exception {
+        // GIVEN billing-db and its consumers' URL (with a password in it) in an opted-in parameter linked to billing-db
         createInstance("billing-db");
         SsmClient ssm = EmulatorClients.of(emulator, SsmClient.builder());
-        ssm.putParameter(r -> r.name("/billing/database-url").type("String").value("postgresql://app@billing-db.old.local:5432/billing"));
+        String oldUrl = "postgresql://app:" + URL_PASSWORD + "@billing-db.old.local:5432/billing";
+        ssm.putParameter(r -> r.name("/billing/database-url").type("SecureString").value(oldUrl)
+                .tags(t -> t.key("dr:protected").value("true"), t -> t.key("dr:database").value("billing-db")));
+        long oldVersion = ssm.getParameter(r -> r.name("/billing/database-url")).parameter().version();
         ObjectNode input = input("instanceId", "billing-db").put("cutover", "config");
         input.putObject("cutoverConfig").put("parameterName", "/billing/database-url");
-        DescribeExecutionResponse run = runToEnd(input);
+        // WHEN it is restored, approved and cut over by configuration
+        DescribeExecutionResponse run = approveAndAwait(start(input), input);
+        // THEN the parameter names the copy (only the host changed), the old value is in the previous version,
+        // and neither the timeline nor the history (checked in await) holds the URL's password
         assertStatus(run, ExecutionStatus.SUCCEEDED);
         String target = rds.describeDBInstances().dbInstances().stream().map(i -> i.dbInstanceIdentifier())
                 .filter(id -> id.startsWith("billing-db-restored-")).findFirst().orElseThrow();
         String endpoint = rds.describeDBInstances(r -> r.dbInstanceIdentifier(target)).dbInstances().get(0).endpoint().address();
-        assertThat(ssm.getParameter(r -> r.name("/billing/database-url")).parameter().value())
-                .isEqualTo("postgresql://app@" + endpoint + ":5432/billing");
-        assertThat(timeline(input)).anyMatch(e -> e.action().equals("Cut-over: configuration") && e.undo().contains("billing-db.old.local"));
+        assertThat(ssm.getParameter(r -> r.name("/billing/database-url").withDecryption(true)).parameter().value())
+                .isEqualTo("postgresql://app:" + URL_PASSWORD + "@" + endpoint + ":5432/billing");
+        assertThat(ssm.getParameter(r -> r.name("/billing/database-url:" + oldVersion).withDecryption(true)).parameter().value()).isEqualTo(oldUrl);
+        assertThat(timeline(input)).anyMatch(e -> e.action().equals("Cut-over: configuration")
+                && e.detail().contains("host billing-db.old.local -> " + endpoint) && e.detail().contains("kept in version " + oldVersion)
+                && e.undo().contains("/billing/database-url:" + oldVersion));
+        assertThat(timeline(input)).allSatisfy(e -> assertThat(e.detail() + e.undo()).doesNotContain(URL_PASSWORD));
     }
 
     @Test
@@ -132,9 +159,7 @@ class RestorePlaybookIT {
         createCluster("orders-db");
         ObjectNode input = input("clusterId", "orders-db").put("approval", true);
         String executionArn = start(input);
-        String token = awaitApprovalToken(input, Duration.ofSeconds(90));
-        sfn.sendTaskSuccess(r -> r.taskToken(token).output("{\"approved\":true}"));
-        DescribeExecutionResponse run = await(executionArn);
+        DescribeExecutionResponse run = approveAndAwait(executionArn, input);
         assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(rds.describeDBClusters().dbClusters()).hasSize(2); // source untouched, copy kept
         assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-db")).dbClusters().get(0).tagList())
@@ -192,13 +217,114 @@ class RestorePlaybookIT {
         assertThat(rds.describeDBInstances().dbInstances()).hasSize(1);
     }
 
+    // ---- attacks (issue 10): each sends what an attacker would and proves the refusal changed nothing
+
+    @Test
+    void jdbcUrlOverride_should_beRejected_and_changeNothing_when_requestPointsVerificationAtAnotherHost() throws Exception {
+        // GIVEN a protected cluster, and a request that would send the verify secret's password to a host of the caller's choosing
+        createCluster("orders-db");
+        ObjectNode input = input("clusterId", "orders-db");
+        ((ObjectNode) input.get("verify")).put("jdbcUrlOverride", "jdbc:postgresql://attacker.example:5432/postgres");
+        emulator.clearRequests();
+        // WHEN it is started directly
+        DescribeExecutionResponse run = runToEnd(input);
+        // THEN it is rejected by name, and nothing in the estate was touched
+        assertRejectedWithoutChanges(run, input, "verify.jdbcUrlOverride: is not a known field");
+    }
+
+    @Test
+    void verifySecret_should_beRejected_and_changeNothing_when_itBelongsToAnotherDatabase() throws Exception {
+        createCluster("orders-db");
+        ObjectNode input = input("clusterId", "orders-db");
+        ((ObjectNode) input.get("verify")).put("secretId", "billing-db/master");
+        emulator.clearRequests();
+        DescribeExecutionResponse run = runToEnd(input);
+        assertRejectedWithoutChanges(run, input, "verify.secretId: secret billing-db/master does not belong to orders-db");
+    }
+
+    @Test
+    void chainedCustomSql_should_beRejected_and_changeNothing() throws Exception {
+        createCluster("orders-db");
+        ObjectNode input = input("clusterId", "orders-db");
+        ((ObjectNode) input.get("verify")).putArray("customSql").add("SELECT 1; DROP TABLE orders");
+        emulator.clearRequests();
+        DescribeExecutionResponse run = runToEnd(input);
+        assertRejectedWithoutChanges(run, input, "verify.customSql: each entry must be exactly one SQL statement, got 2");
+        assertThat(ordersRows()).isEqualTo(25);
+    }
+
+    @Test
+    void cutoverConfig_should_beRejected_and_changeNothing_when_targetBelongsToAnotherDatabase() throws Exception {
+        // GIVEN an opted-in parameter of another application (linked to payments-db, not billing-db)
+        createInstance("billing-db");
+        SsmClient ssm = EmulatorClients.of(emulator, SsmClient.builder());
+        ssm.putParameter(r -> r.name("/payments/database-url").type("String").value("postgresql://pay@payments-db.local:5432/pay")
+                .tags(t -> t.key("dr:protected").value("true"), t -> t.key("dr:database").value("payments-db")));
+        ObjectNode input = input("instanceId", "billing-db").put("cutover", "config");
+        input.putObject("cutoverConfig").put("parameterName", "/payments/database-url");
+        emulator.clearRequests();
+        DescribeExecutionResponse run = runToEnd(input);
+        assertRejectedWithoutChanges(run, input, "cutoverConfig.parameterName: arn:aws:ssm:");
+        assertThat(timeline(input)).anyMatch(e -> e.detail().contains("does not belong to billing-db"));
+        assertThat(ssm.getParameter(r -> r.name("/payments/database-url")).parameter().value()).contains("payments-db.local");
+    }
+
+    static Stream<Arguments> answersThatDoNotApprove() {
+        return Stream.of(
+                Arguments.of("{\"approved\":false,\"approver\":\"" + APPROVER + "\"}", "approved is false, not true"),
+                Arguments.of("{}", "approved is missing, not true"),
+                Arguments.of("{\"approved\":true,\"approver\":\"" + APPROVER + "\",\"cutover\":\"rename\"}", "unknown field \"cutover\""),
+                Arguments.of("{\"approved\":true}", "approver must be the approving caller's ARN"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("answersThatDoNotApprove")
+    void approvalGate_should_recordRejection_releaseLock_and_notCutOver_when_answerIsNotApprovedTrue(String answer, String why) throws Exception {
+        // GIVEN a rename restore waiting at the approval gate
+        createCluster("orders-db");
+        ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename");
+        String executionArn = start(input);
+        String token = awaitApprovalToken(input, APPROVAL_WAIT);
+        // the token reached no timeline entry and no notification (people are told the drctl command instead)
+        List<String> notifications = awaitNotification("drctl approve " + input.get("incidentId").asText());
+        assertThat(notifications).allSatisfy(n -> assertThat(n).doesNotContain(token));
+        assertThat(timeline(input)).allSatisfy(e -> assertThat(e.detail() + e.undo()).doesNotContain(token));
+        emulator.clearRequests();
+        // WHEN someone holding the token answers with something other than approved == true
+        sfn.sendTaskSuccess(r -> r.taskToken(token).output(answer));
+        DescribeExecutionResponse run = await(executionArn);
+        // THEN nothing is cut over, the refusal and its reason are on the timeline, the lock is released
+        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        assertThat(MutatingCalls.of(emulator.requests())).isEmpty();
+        assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier).noneMatch(id -> id.contains("-old-"));
+        assertThat(timeline(input)).anyMatch(e -> e.action().equals("Approval") && e.outcome().equals("rejected") && e.detail().contains(why));
+        assertThat(ledgerStore().incident(input.get("incidentId").asText()).orElseThrow().status().name()).isEqualTo("ESCALATED");
+        assertThat(ledgerStore().acquireLock(ledgerStore().incident(input.get("incidentId").asText()).orElseThrow().resource(), "inc-next",
+                Instant.now(), Instant.now().plusSeconds(60)).acquired()).as("lock released").isTrue();
+        assertThat(ledgerStore().approvalToken(input.get("incidentId").asText())).isEmpty();
+    }
+
+    void assertRejectedWithoutChanges(DescribeExecutionResponse run, ObjectNode input, String reason) {
+        assertStatus(run, ExecutionStatus.FAILED);
+        assertThat(run.error()).isEqualTo("InvalidRestoreRequest");
+        assertThat(timeline(input)).anyMatch(e -> e.outcome().equals("rejected") && e.detail().contains(reason));
+        assertThat(MutatingCalls.of(emulator.requests())).as("calls that change the estate").isEmpty();
+    }
+
+    static long ordersRows() throws Exception {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM orders")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     // ---- helpers
 
     ObjectNode input(String idField, String id) {
         ObjectNode input = Json.object().put("incidentId", "inc-" + UUID.randomUUID()).put(idField, id)
                 .put("restoreTime", "latest").put("cutover", "none").put("approval", false).put("pollSeconds", 1).put("timeoutMinutes", 10);
-        input.putObject("verify").put("secretId", "orders-db/master").put("jdbcUrlOverride", jdbcUrl)
-                .put("sourceJdbcUrlOverride", jdbcUrl)
+        input.putObject("verify").put("secretId", id + "/master")
                 .<ObjectNode>set("maxUpdatedAt", Json.object().put("table", "orders").put("column", "updated_at"));
         ((ObjectNode) input.get("verify")).putArray("customSql").add("SELECT count(*) > 0 FROM orders");
         return input;
@@ -206,7 +332,7 @@ class RestorePlaybookIT {
 
     void createCluster(String id) {
         rds.createDBCluster(r -> r.dbClusterIdentifier(id).engine("aurora-postgresql").engineVersion("15.4").masterUsername("app")
-                .masterUserPassword("password-123").storageEncrypted(true).backupRetentionPeriod(7)
+                .masterUserPassword(MASTER_PASSWORD).storageEncrypted(true).backupRetentionPeriod(7)
                 .tags(t -> t.key("dr:protected").value("true"), t -> t.key("team").value("orders")));
         rds.createDBInstance(r -> r.dbInstanceIdentifier(id + "-1").dbClusterIdentifier(id).engine("aurora-postgresql").dbInstanceClass("db.r6g.large"));
     }
@@ -222,7 +348,7 @@ class RestorePlaybookIT {
                 .results().map(m -> m.group(1)).distinct().limit(2).toList();
         rds.createDBSubnetGroup(r -> r.dbSubnetGroupName("billing-subnets").dbSubnetGroupDescription("billing").subnetIds(subnetIds));
         rds.createDBInstance(r -> r.dbInstanceIdentifier(id).dbSubnetGroupName("billing-subnets").engine("postgres").engineVersion("15.4").dbInstanceClass("db.t3.micro")
-                .masterUsername("app").masterUserPassword("password-123").allocatedStorage(20).backupRetentionPeriod(7)
+                .masterUsername("app").masterUserPassword(MASTER_PASSWORD).allocatedStorage(20).backupRetentionPeriod(7)
                 .tags(t -> t.key("dr:protected").value("true")));
     }
 
@@ -235,17 +361,18 @@ class RestorePlaybookIT {
     }
 
     DescribeExecutionResponse await(String executionArn) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(180));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(300));
         while (Instant.now().isBefore(deadline)) {
             DescribeExecutionResponse d = sfn.describeExecution(r -> r.executionArn(executionArn));
             if (d.status() != ExecutionStatus.RUNNING) {
                 lastHistory = history(executionArn);
                 printCost(executionArn, d);
+                ExecutionHistorySecrets.assertNoneIn(sfn, executionArn, List.of(ORDERS_PASSWORD, BILLING_PASSWORD, MASTER_PASSWORD, URL_PASSWORD));
                 return d;
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("execution still running after 180 s: " + history(executionArn));
+        throw new AssertionError("execution still running after 300 s: " + history(executionArn));
     }
 
     List<String> lastHistory = List.of();
@@ -290,18 +417,45 @@ class RestorePlaybookIT {
         return ledgerStore().timeline(input.get("incidentId").asText());
     }
 
+    /** The token as drctl reads it: from the ledger's approval item (never the timeline). */
     String awaitApprovalToken(ObjectNode input, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            for (TimelineEntry e : timeline(input)) {
-                if (e.action().equals("Approval requested")) {
-                    String detail = e.detail();
-                    int at = detail.indexOf("--task-token ") + "--task-token ".length();
-                    return detail.substring(at, detail.indexOf(' ', at));
-                }
+            var token = ledgerStore().approvalToken(input.get("incidentId").asText());
+            if (token.isPresent()) {
+                return token.get();
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("no approval request on the timeline: " + timeline(input));
+        throw new AssertionError("no approval token in the ledger: " + timeline(input));
+    }
+
+    /** Notifications so far, once one containing {@code text} has arrived (SNS to SQS delivery lags the step). */
+    List<String> awaitNotification(String text) throws InterruptedException {
+        List<String> seen = new java.util.ArrayList<>();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            seen.addAll(ledger.notifications());
+            if (seen.stream().anyMatch(n -> n.contains(text))) {
+                return seen;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no notification containing \"" + text + "\": " + seen);
+    }
+
+    /** Approves as drctl does: approved true and the caller's ARN. */
+    DescribeExecutionResponse approveAndAwait(String executionArn, ObjectNode input) throws InterruptedException {
+        String token = awaitApprovalToken(input, APPROVAL_WAIT);
+        sfn.sendTaskSuccess(r -> r.taskToken(token).output(Json.object().put("approved", true).put("approver", APPROVER).toString()));
+        return await(executionArn);
+    }
+
+    void createVerifySecret(String database, String password) {
+        // username postgres: the embedded server trusts it; the password is what must never leak
+        EmulatorClients.of(emulator, SecretsManagerClient.builder()).createSecret(r -> r.name(database + "/master")
+                .secretString(Json.object().put("username", "postgres").put("password", password).put("host", database + ".local")
+                        .put("port", 5432).put("dbname", "postgres").toString())
+                .tags(t -> t.key("dr:database").value(database)));
     }
 }

@@ -42,7 +42,11 @@ class RestoreRequestTest {
                 Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).putObject("rowCounts").put("orders", -1), "verify.rowCounts.orders: must be a minimum row count"),
                 Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).putObject("maxUpdatedAt").put("table", "orders"), "column: is required"),
                 Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).put("customSql", "DELETE FROM orders"), "verify.customSql: each entry must be a SELECT"),
-                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).put("jdbcUrlOverride", "mysql://x"), "jdbcUrlOverride: must be a jdbc:postgresql:// URL"));
+                // the attacks of issue 10: where to connect is never the caller's to say, and a check is one read-only statement
+                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).put("jdbcUrlOverride", "jdbc:postgresql://attacker.example:5432/x"), "verify.jdbcUrlOverride: is not a known field"),
+                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).put("sourceJdbcUrlOverride", "jdbc:postgresql://attacker.example:5432/x"), "verify.sourceJdbcUrlOverride: is not a known field"),
+                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).put("customSql", "SELECT 1; DROP TABLE orders"), "verify.customSql: each entry must be exactly one SQL statement, got 2"),
+                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).putArray("customSql").add("SELECT true").add("select 1;delete from orders"), "verify.customSql: each entry must be exactly one SQL statement, got 2"));
     }
 
     @ParameterizedTest

@@ -220,6 +220,7 @@ public final class DrResponderStack extends Stack {
         env.put("VERIFY_POLL_SECONDS", "30");
         env.put("MAX_ROLLBACKS_PER_HOUR", Integer.toString(config.maxRollbacksPerHour()));
         env.put("ROLLBACK_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
+        env.put("RESTORE_WITHOUT_APPROVAL", String.join(",", config.restoreWithoutApproval()));
         return env;
     }
 
@@ -513,14 +514,15 @@ public final class DrResponderStack extends Stack {
                     // RotateSecret names the rotation function, so its caller must be allowed to invoke it.
                     "secret-rotation"),
             RESTORE, List.of("record-step", "validate-restore", "check-progress", "verify-database", "request-approval",
-                    "config-cutover", "delete-drill-copy", "recovery-metrics"));
+                    "check-approval", "config-cutover", "delete-drill-copy", "recovery-metrics"));
 
     /** The restore playbook's Java steps: {service name, substitution prefix, handler class, description}. */
     private static final String[][] RESTORE_FUNCTIONS = {
         {"validate-restore", "ValidateRestore", "ValidateRestoreHandler", "checks the source, the restore window and the target name; plans what to copy"},
         {"check-progress", "CheckProgress", "CheckProgressHandler", "polls snapshots, restored databases and renames until available or past the deadline"},
         {"verify-database", "VerifyDatabase", "VerifyDatabaseHandler", "runs the verification SQL against the restored database"},
-        {"request-approval", "RequestApproval", "RequestApprovalHandler", "records the approval task token and asks people to approve the cut-over"},
+        {"request-approval", "RequestApproval", "RequestApprovalHandler", "keeps the approval task token in the ledger and asks people to approve the cut-over"},
+        {"check-approval", "CheckApproval", "ApprovalDecisionHandler", "reads the approval answer strictly (approved == true only) and records the approver"},
         {"config-cutover", "ConfigCutover", "ConfigCutoverHandler", "points consumers (secret host, SSM parameter, Lambda variable) at the restored database"},
         {"delete-drill-copy", "DeleteDrillCopy", "DeleteDrillCopyHandler", "deletes a drill's temporary copy, and only resources tagged dr:drill=true"},
         {"recovery-metrics", "RecoveryMetrics", "RecoveryMetricsHandler", "records measured RTO and RPO against the targets"},
@@ -660,16 +662,26 @@ public final class DrResponderStack extends Stack {
                 "rds:DescribeDBClusterSnapshots", "rds:DescribeDBSnapshots"), List.of(arn("rds", "cluster:*"), arn("rds", "db:*"),
                 arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")), null, READ_ONLY_LOOKUP);
         JavaFunction verify = functions.get("verify-database");
-        allow(verify.role(), List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        // Only secrets linked to a database (tag dr:database); the code also checks the value names the database verified.
+        // A verification login (read-only user) need not be dr:protected: the responder never rotates it.
+        allow(verify.role(), List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")),
+                Map.of("Null", Map.of("aws:ResourceTag/dr:database", "false")), TAG_SCOPED);
         placeInVpc(verify);
-        JavaFunction approval = functions.get("request-approval");
-        grantLedger(approval.role());
-        grantNotify(approval.role());
+        // validation reads the tags of what a request names besides the database (verify secret, cut-over target)
+        JavaFunction validate = functions.get("validate-restore");
+        allow(validate.role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
+        allow(validate.role(), List.of("ssm:ListTagsForResource"), List.of(arn("ssm", "parameter/*")), null, READ_ONLY_LOOKUP);
+        allow(validate.role(), List.of("lambda:GetFunction"), List.of(arn("lambda", "function:*")), null, READ_ONLY_LOOKUP);
+        for (String name : List.of("request-approval", "check-approval")) {
+            grantLedger(functions.get(name).role());
+            grantNotify(functions.get(name).role());
+        }
         JavaFunction cutover = functions.get("config-cutover");
         allow(cutover.role(), List.of("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"),
                 List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         allow(cutover.role(), List.of("ssm:GetParameter", "ssm:PutParameter"), List.of(arn("ssm", "parameter/*")), taggedProtected(), TAG_SCOPED);
-        allow(cutover.role(), List.of("lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration"),
+        // PublishVersion keeps the old configuration (a URL may hold a password) in a version, referenced by number
+        allow(cutover.role(), List.of("lambda:GetFunctionConfiguration", "lambda:PublishVersion", "lambda:UpdateFunctionConfiguration"),
                 List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
         JavaFunction delete = functions.get("delete-drill-copy");
         allow(delete.role(), describe, databases, null, READ_ONLY_LOOKUP);

@@ -154,7 +154,7 @@ class DrResponderStackTest {
                 "MemorySize", 1024)));
         // 30 s for every step but the restore's: 60 s, and 5 minutes for the data verification.
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 10);
-        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 6);
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 7);
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "Timeout", 300));
     }
@@ -183,6 +183,16 @@ class DrResponderStackTest {
                 "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))))));
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables",
                 Match.objectLike(Map.of("POWERTOOLS_SERVICE_NAME", "incident-router"))))));
+    }
+
+    @Test
+    void functions_should_keepDatabaseTlsVerified_and_carryNoLocalDatabaseSettings_when_synthesized() {
+        // verify-full against the shipped RDS roots is the functions' default; only the local deployment turns it off
+        // or redirects database connections, and the stack never does
+        template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
+                "DATABASE_TLS", Match.absent(),
+                "LOCAL_DATABASE_ADDRESS", Match.absent(),
+                "RESTORE_WITHOUT_APPROVAL", ""))))));
     }
 
     @Test

@@ -31,6 +31,9 @@ import java.util.Objects;
  * @param vpc                    optional VPC placement for functions that must reach a database
  * @param operatorPrincipals     IAM role/user ARNs allowed to put manual requests on the stack's manual bus; empty = nobody
  *                               (operators then start playbooks with StartExecution, which IAM authorises)
+ * @param restoreWithoutApproval database ARNs whose destructive restores (rename/config cut-over, a restore
+ *                               time other than latest) may run without a person approving; every other
+ *                               database waits at the approval gate for them
  */
 public record DrConfig(
         String protectionTagKey,
@@ -48,7 +51,8 @@ public record DrConfig(
         int maxRollbacksPerHour,
         int cooldownMinutes,
         VpcConfig vpc,
-        List<String> operatorPrincipals) {
+        List<String> operatorPrincipals,
+        List<String> restoreWithoutApproval) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
@@ -63,19 +67,20 @@ public record DrConfig(
         drillTargets = List.copyOf(drillTargets);
         notificationEmails = List.copyOf(notificationEmails);
         operatorPrincipals = operatorPrincipals == null ? List.of() : List.copyOf(operatorPrincipals);
+        restoreWithoutApproval = restoreWithoutApproval == null ? List.of() : List.copyOf(restoreWithoutApproval);
         Map<String, List<String>> copy = new LinkedHashMap<>();
         findingActions.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         findingActions = java.util.Collections.unmodifiableMap(copy);
     }
 
-    /** Without operator principals: nobody may put manual requests on the manual bus. */
+    /** Without operator principals (nobody may put manual requests on the manual bus) and with every destructive restore approved by a person. */
     public DrConfig(String protectionTagKey, List<String> protectedResources, Mode mode, double guardDutyMinSeverity,
                     Map<String, List<String>> findingActions, List<String> notificationEmails, int rtoTargetMinutes, int rpoTargetMinutes,
                     int lambdaRtoTargetMinutes, String drillSchedule, List<Map<String, Object>> drillTargets, int verifyWindowMinutes,
                     int maxRollbacksPerHour, int cooldownMinutes, VpcConfig vpc) {
         this(protectionTagKey, protectedResources, mode, guardDutyMinSeverity, findingActions, notificationEmails, rtoTargetMinutes,
                 rpoTargetMinutes, lambdaRtoTargetMinutes, drillSchedule, drillTargets, verifyWindowMinutes, maxRollbacksPerHour,
-                cooldownMinutes, vpc, List.of());
+                cooldownMinutes, vpc, List.of(), List.of());
     }
 
     /** Global operating mode. */
@@ -117,7 +122,7 @@ public record DrConfig(
     /** The configuration used when nothing is configured: dry-run, nothing in scope. */
     public static DrConfig defaults() {
         return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
-                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null);
+                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of());
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }

@@ -32,13 +32,14 @@ public final class DrConfigLoader {
 
     static final Set<String> FIELDS = Set.of("protectionTagKey", "protectedResources", "mode", "guardDutyMinSeverity",
             "findingActions", "notificationEmails", "operatorPrincipals", "rtoTargetMinutes", "rpoTargetMinutes", "lambdaRtoTargetMinutes",
-            "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc");
+            "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc", "restoreWithoutApproval");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\\d{12})?:.+");
     /** An IAM role or user (aws:PrincipalArn of an assumed-role session is its role's ARN). */
     private static final Pattern OPERATOR = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:(role|user)/[\\w+=,.@/-]{1,512}");
+    private static final Pattern RDS_DATABASE_ARN = Pattern.compile("arn:aws[a-z-]*:rds:[a-z0-9-]+:\\d{12}:(cluster|db):[a-z][a-z0-9-]{0,62}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern SCHEDULE = Pattern.compile("cron\\((\\S+ ){5}\\S+\\)|rate\\(\\d+ (minute|minutes|hour|hours|day|days)\\)");
     private static final Pattern FINDING_PREFIX = Pattern.compile("[A-Za-z0-9:/._!\\-]+");
@@ -143,8 +144,15 @@ public final class DrConfigLoader {
                         + "(arn:aws:iam::123456789012:role/dr-operator), got " + quote(arn));
             }
         }
+        List<String> withoutApproval = stringList(raw, "restoreWithoutApproval", d.restoreWithoutApproval());
+        for (String arn : withoutApproval) {
+            if (!RDS_DATABASE_ARN.matcher(arn).matches()) {
+                throw new DrConfigException(field("restoreWithoutApproval") + " entries must be the ARN of an Aurora cluster or RDS instance"
+                        + " (arn:aws:rds:<region>:<account>:cluster:<id> or ...:db:<id>; no wildcards: each database is named), got " + quote(arn));
+            }
+        }
         return new DrConfig(tagKey, protectedResources, mode, severity, findingActions, emails, rto, rpo, lambdaRto,
-                drill, drillTargets, verify, maxRollbacks, cooldown, vpc, operators);
+                drill, drillTargets, verify, maxRollbacks, cooldown, vpc, operators, withoutApproval);
     }
 
     /** Each drill target names exactly one database; the rest is checked by the restore playbook's own validation. */

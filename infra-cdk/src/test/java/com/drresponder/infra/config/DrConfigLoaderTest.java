@@ -117,6 +117,22 @@ class DrConfigLoaderTest {
     }
 
     @Test
+    void fromMap_should_readDatabases_when_restoreWithoutApprovalNamesThem() {
+        String arn = "arn:aws:rds:eu-west-1:123456789012:cluster:orders-db";
+        assertThat(DrConfigLoader.fromMap(Map.of("restoreWithoutApproval", List.of(arn))).restoreWithoutApproval()).containsExactly(arn);
+        assertThat(DrConfigLoader.fromMap(Map.of()).restoreWithoutApproval()).isEmpty();
+    }
+
+    @Test
+    void fromMap_should_nameEntry_when_restoreWithoutApprovalIsAWildcardOrNotADatabase() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("restoreWithoutApproval", List.of("*"))))
+                .hasMessageStartingWith("drResponder.restoreWithoutApproval entries must be the ARN of an Aurora cluster or RDS instance")
+                .hasMessageEndingWith("got \"*\"");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("restoreWithoutApproval", List.of("arn:aws:lambda:eu-west-1:123456789012:function:x"))))
+                .hasMessageStartingWith("drResponder.restoreWithoutApproval entries must be the ARN");
+    }
+
+    @Test
     void fromMap_should_rejectAwsPrefix_when_tagKeyIsReserved() {
         assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("protectionTagKey", "aws:protected")))
                 .hasMessageStartingWith("drResponder.protectionTagKey must be a tag key");
