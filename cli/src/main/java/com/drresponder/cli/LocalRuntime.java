@@ -106,7 +106,7 @@ final class LocalRuntime implements AutoCloseable {
             settings.put("WafScope", "REGIONAL");
         }
         deployed = ResponderDeployment.deploy(target.dynamo(), target.client(SnsClient.builder()), target.sfn(),
-                emulator::createJavaFunction, root.resolve("statemachines"), emulator.region(), emulator.accountId(),
+                emulator::deployJavaFunction, root.resolve("statemachines"), emulator.region(), emulator.accountId(),
                 environment(), settings);
         target.close();
         target = Target.local(state(ProcessHandle.current().pid()));

@@ -32,6 +32,11 @@ public record RestorePlan(
         String targetInstanceClass) {
 
     public static final String DRILL_TAG_KEY = "dr:drill";
+    /**
+     * On everything the playbook creates, from the create request on (the snapshots carry it in the ASL): the
+     * restore role may create only what carries it (infra-cdk DrResponderStack.PLAYBOOK_TAG_KEY).
+     */
+    public static final String PLAYBOOK_TAG_KEY = "dr:playbook";
 
     /** One instance to create in the restored Aurora cluster, modelled on a source member. */
     public record TargetInstance(String id, String fromSourceId, String instanceClass, String parameterGroup, Integer promotionTier) {}

@@ -117,6 +117,7 @@ public final class RestorePlanner {
      */
     private Map<String, String> targetTags(SourceDatabase source, String incidentId, Instant restoreTime, boolean drill) {
         Map<String, String> tags = new LinkedHashMap<>(source.tags());
+        tags.put(RestorePlan.PLAYBOOK_TAG_KEY, RestoreRequest.PLAYBOOK);
         tags.put("dr:restored-from", source.id());
         tags.put("dr:restore-time", restoreTime.toString());
         if (incidentId != null) {

@@ -50,11 +50,11 @@ final class CredentialPlaybookFixture {
         Map<String, String> env = new LinkedHashMap<>(ledger.environment());
         env.put("DR_MODE", "enforce");
         Map<String, String> subs = new LinkedHashMap<>();
-        subs.put("RecordStepFunctionArn", emulator.createJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
-        subs.put("ResolveTargetsFunctionArn", emulator.createJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", Map.of()));
-        subs.put("CheckRotationFunctionArn", emulator.createJavaFunction("check-rotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest", Map.of()));
-        subs.put("MergeIpSetFunctionArn", emulator.createJavaFunction("merge-ip-set", "com.drresponder.credentials.MergeIpSetHandler::handleRequest", Map.of()));
-        subs.put("VerifyRotationFunctionArn", emulator.createJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", Map.of()));
+        subs.put("RecordStepFunctionArn", emulator.deployJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
+        subs.put("ResolveTargetsFunctionArn", emulator.deployJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", Map.of()));
+        subs.put("CheckRotationFunctionArn", emulator.deployJavaFunction("check-rotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest", Map.of()));
+        subs.put("MergeIpSetFunctionArn", emulator.deployJavaFunction("merge-ip-set", "com.drresponder.credentials.MergeIpSetHandler::handleRequest", Map.of()));
+        subs.put("VerifyRotationFunctionArn", emulator.deployJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", Map.of()));
         subs.put("WafIpSetName", IP_SET_NAME);
         subs.put("WafIpSetId", ipSetId);
         subs.put("WafScope", "REGIONAL");

@@ -78,10 +78,10 @@ class RestorePlaybookIT {
                 .secretString("{\"username\":\"postgres\",\"password\":\"not-a-real-pass\",\"host\":\"orders-db.local\",\"port\":5432,\"dbname\":\"postgres\"}"));
         Map<String, String> env = new HashMap<>(ledger.environment());
         Map<String, String> substitutions = new HashMap<>();
-        substitutions.put("RecordStepFunctionArn", emulator.createJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
+        substitutions.put("RecordStepFunctionArn", emulator.deployJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
         for (String step : List.of("ValidateRestore", "CheckProgress", "VerifyDatabase", "RequestApproval", "ConfigCutover", "DeleteDrillCopy", "RecoveryMetrics")) {
             String handler = "com.drresponder.restore." + (step.equals("RecoveryMetrics") ? "RecoveryMetricsHandler" : step + "Handler") + "::handleRequest";
-            substitutions.put(step + "FunctionArn", emulator.createJavaFunction("restore-" + step, handler, env));
+            substitutions.put(step + "FunctionArn", emulator.deployJavaFunction("restore-" + step, handler, env));
         }
         substitutions.put("RtoTargetMinutes", "60");
         substitutions.put("RpoTargetMinutes", "5");
