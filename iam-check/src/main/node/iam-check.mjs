@@ -13,6 +13,10 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 
 // The operation name moto reports -> the IAM action, where they differ.
 const ACTION_NAMES = { 'lambda:Invoke': 'lambda:InvokeFunction' };
+// The opt-in tag: DrConfig.DEFAULT_TAG_KEY, which the ITs and infra-cdk/dr-config.example.json use.
+const OPT_IN_TAG = 'dr:protected';
+// Access levels that change something: on an opted-in resource, each must be refused on its unprotected twin.
+const CHANGES = new Set(['Write', 'Permissions management', 'Tagging']);
 // Calls that need no permission at all.
 const UNAUTHORISED_ACTIONS = new Set(['sts:GetCallerIdentity']);
 
@@ -248,7 +252,7 @@ async function main() {
   const { principals, stateMachines, statements } = readTemplate(template, a.playbooks);
   const calls = readCalls(a.calls);
 
-  const report = { calls: calls.length, checked: 0, evaluations: 0, allowed: 0, denied: [], problems: [], callers: {}, roles: {} };
+  const report = { calls: calls.length, checked: 0, evaluations: 0, allowed: 0, denied: [], problems: [], twins: 0, twinAllowed: [], callers: {}, roles: {} };
   const cache = new Map();
   const used = new Map(); // role -> Set of "policy#index action"
 
@@ -322,6 +326,21 @@ async function main() {
       for (const sid of allowingStatements(result)) {
         const index = Number(sid.slice(1));
         (used.get(roleId) || used.set(roleId, new Set()).get(roleId)).add(`${index} ${action}`);
+      }
+      // Negative proof: a change to an opted-in resource must be refused on its unprotected twin.
+      if (CHANGES.has(details.accessLevel) && request.tags && request.tags[OPT_IN_TAG] === 'true') {
+        const twinTags = Object.fromEntries(Object.entries(request.tags).filter(([k]) => k !== OPT_IN_TAG));
+        simulation.request.contextVariables = contextOf({ ...request, tags: twinTags }, call, details);
+        const twin = await runSimulation(simulation, {});
+        report.twins += 1;
+        if (twin.resultType === 'error' || twin.overallResult === 'Allowed') {
+          report.twinAllowed.push({
+            call: describe(call), principal: who, role: roleId, action, resource: request.arn, resourceType: request.type,
+            result: twin.resultType === 'error' ? 'error' : twin.overallResult,
+            reason: `the same call on an unprotected twin (no ${OPT_IN_TAG}=true) would be allowed`
+              + (twin.resultType === 'error' ? '' : ` by ${allowingStatements(twin).map((sid) => JSON.stringify(identityPolicies[0].policy.Statement[Number(sid.slice(1))])).join(', ')}`),
+          });
+        }
       }
     }
   }

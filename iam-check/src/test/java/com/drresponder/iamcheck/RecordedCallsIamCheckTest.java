@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The build's IAM proof: every AWS call the emulator ITs made (functions' and cli's, recorded by the emulator
  * with the calling function or state machine) is evaluated against the policies of the role that makes it in
- * AWS, from the synthesized template. Runs after those modules (see pom.xml), so it sees this build's calls.
+ * AWS, from the synthesized template; each change to an opted-in resource is replayed on its unprotected twin (the
+ * same resource without the opt-in tag), which must be refused. Runs after those modules (see pom.xml), so it sees
+ * this build's calls.
  */
 class RecordedCallsIamCheckTest {
 
@@ -34,6 +36,10 @@ class RecordedCallsIamCheckTest {
                 .isEmpty();
         assertThat(report.path("denied")).withFailMessage("calls the synthesized policies do not allow:%n%s", distinct(report.path("denied")))
                 .isEmpty();
+        // AND every change to an opted-in resource is refused on its unprotected twin
+        assertThat(report.path("twins").asInt()).as("changes to opted-in resources replayed on their twins").isPositive();
+        assertThat(report.path("twinAllowed")).withFailMessage("changes the policies would also allow on an unprotected twin:%n%s",
+                distinct(report.path("twinAllowed"))).isEmpty();
     }
 
     /** One line per distinct finding: the call, the role, the resource and the reason. */

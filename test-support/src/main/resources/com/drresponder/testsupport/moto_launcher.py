@@ -460,9 +460,13 @@ def _request_tags(params):
     return tags
 
 
-def _resource_tags(prefix, arn, account, region):
+def _resource_tags(arn, account, region):
     """The resource's tags in moto's state now, or None when it does not exist (yet)."""
     from moto.core.exceptions import ServiceException, _RESTError
+    parts = arn.split(":")
+    prefix = parts[2]
+    if prefix == "lambda" and parts[5:6] != ["function"]:
+        return {}
     try:
         if prefix == "rds":
             from moto.rds.models import rds_backends
@@ -501,10 +505,10 @@ def _resource_tags(prefix, arn, account, region):
     return {}
 
 
-def _resource(prefix, arn, account, region):
+def _resource(arn, account, region):
     """The ARN with its tags now; a Lambda function also with its handler, which names it in the template."""
-    resource = {"arn": arn, "tags": _resource_tags(prefix, arn, account, region)}
-    if prefix == "lambda" and arn.split(":")[5:6] == ["function"] and arn.split(":")[6] in _HANDLERS:
+    resource = {"arn": arn, "tags": _resource_tags(arn, account, region)}
+    if arn.split(":")[2:3] == ["lambda"] and arn.split(":")[5:6] == ["function"] and arn.split(":")[6] in _HANDLERS:
         resource["handler"] = _HANDLERS[arn.split(":")[6]]
     return resource
 
@@ -522,7 +526,7 @@ def _describe_call(response, request):
     except Exception as e:  # recorded, so the check reports a call it cannot evaluate
         record["unparsed"] = "%s: %s" % (type(e).__name__, e)
         params = None
-    record["resources"] = [_resource(prefix, arn, response.current_account, response.region)
+    record["resources"] = [_resource(arn, response.current_account, response.region)
                            for arn in _resource_arns(prefix, params, response.region, response.current_account)]
     record["requestTags"] = _request_tags(params)
     return record
