@@ -57,12 +57,10 @@ class Resolver {
     if (!resource) return `arn:unresolved:${logicalId}`;
     const p = resource.Properties || {};
     switch (resource.Type) {
-      case 'AWS::DynamoDB::Table': {
-        const name = this.local.table;
-        return attribute === 'Ref' ? name : this.arn('dynamodb', `table/${name}`);
-      }
+      case 'AWS::DynamoDB::Table':
+        return this.local.tables.map((name) => (attribute === 'Ref' ? name : this.arn('dynamodb', `table/${name}`)));
       case 'AWS::SNS::Topic':
-        return this.arn('sns', this.local.topic);
+        return this.local.topics.map((name) => this.arn('sns', name));
       case 'AWS::Lambda::Function': {
         const name = this.localFunctionName(resource);
         return attribute === 'Ref' ? name : this.arn('lambda', `function:${name}`);
@@ -107,13 +105,24 @@ class Resolver {
       return this.attribute(id, att);
     }
     if ('Fn::Join' in v) {
+      // A part that resolves to several local names (the ledger under each fixture's name) joins into several ARNs.
       const [sep, parts] = v['Fn::Join'];
-      return this.value(parts).join(sep);
+      let joined = [''];
+      this.value(parts).forEach((part, i) => {
+        const options = [].concat(part);
+        joined = joined.flatMap((head) => options.map((o) => (i === 0 ? `${o}` : `${head}${sep}${o}`)));
+      });
+      return joined.length === 1 ? joined[0] : joined;
     }
     const out = {};
     for (const [k, x] of Object.entries(v)) out[k] = this.value(x);
     return out;
   }
+}
+
+function flatResources(statement) {
+  if (Array.isArray(statement.Resource)) statement.Resource = statement.Resource.flat(Infinity);
+  return statement;
 }
 
 function functionName(resource) {
@@ -248,7 +257,8 @@ function contextOf(request, call, details) {
 async function main() {
   const a = args(process.argv.slice(2));
   const template = JSON.parse(readFileSync(a.template, 'utf8'));
-  const localNames = JSON.parse(a['local-names'] || '{"table":"dr-ledger","topic":"dr-notifications"}');
+  // The ledger table's and topic's local names (ResponderDeployment's, and the ledger fixtures').
+  const localNames = JSON.parse(a['local-names'] || '{"tables":["dr-ledger"],"topics":["dr-notifications"]}');
   const { principals, stateMachines, statements } = readTemplate(template, a.playbooks);
   const calls = readCalls(a.calls);
 
@@ -295,7 +305,7 @@ async function main() {
     const sids = policyStatements.map((s, i) => ({ sid: `S${i}`, origin: s }));
     const identityPolicies = [{
       name: roleId,
-      policy: { Version: '2012-10-17', Statement: sids.map(({ sid, origin }) => ({ ...resolver.value(origin.statement), Sid: sid })) },
+      policy: { Version: '2012-10-17', Statement: sids.map(({ sid, origin }) => flatResources({ ...resolver.value(origin.statement), Sid: sid })) },
     }];
     for (const request of await requestsOf(call, service, name, details)) {
       report.evaluations += 1;
@@ -376,7 +386,8 @@ function explain(result) {
     for (const e of ia.unmatchedStatements || []) {
       const x = e.explain || e;
       if (x.actionMatch) {
-        reasons.push(`${x.identifier}: action matches but ${[!x.resourceMatch && 'resource', x.conditionMatch === false && 'condition'].filter(Boolean).join(' and ') || 'statement'} does not`
+        const failed = [!x.resourceMatch && 'resource', x.conditionMatch === false && 'condition'].filter(Boolean);
+        reasons.push(`${x.identifier}: action matches, ${failed.join(' and ') || 'statement'} not`
           + (x.conditions ? ` (${JSON.stringify(x.conditions)})` : ''));
       }
     }

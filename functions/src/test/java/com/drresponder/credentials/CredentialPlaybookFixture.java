@@ -45,8 +45,9 @@ final class CredentialPlaybookFixture {
         secrets = EmulatorClients.client(SecretsManagerClient.builder(), emulator);
         sfn = EmulatorClients.client(SfnClient.builder(), emulator);
         waf = EmulatorClients.client(Wafv2Client.builder(), emulator);
+        // Tagged as the stack tags its block list: the playbook's role may only change opted-in IP sets.
         ipSetId = waf.createIPSet(r -> r.name(IP_SET_NAME).scope(Scope.REGIONAL).ipAddressVersion(IPAddressVersion.IPV4)
-                .addresses("192.0.2.1/32")).summary().id();
+                .addresses("192.0.2.1/32").tags(t -> t.key("dr:protected").value("true"))).summary().id();
         Map<String, String> env = new LinkedHashMap<>(ledger.environment());
         env.put("DR_MODE", "enforce");
         Map<String, String> subs = new LinkedHashMap<>();
@@ -77,8 +78,12 @@ final class CredentialPlaybookFixture {
         List<Tag> tagList = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         String arn = secrets.createSecret(r -> r.name("db/" + user).secretString(PostgresRotationIT.secretJson(postgres, user, password, null))
                 .tags(tagList)).arn();
-        secrets.rotateSecret(r -> r.secretId(arn).rotationLambdaARN(rotationFunctionArn).rotationRules(x -> x.automaticallyAfterDays(30L))
-                .rotateImmediately(false));
+        // The rotation function's role admits opted-in secrets only (docs/SECURITY.md): AWS would run its testSecret
+        // step for any other secret and be refused, so only opted-in secrets use it.
+        if ("true".equals(tags.get("dr:protected"))) {
+            secrets.rotateSecret(r -> r.secretId(arn).rotationLambdaARN(rotationFunctionArn).rotationRules(x -> x.automaticallyAfterDays(30L))
+                    .rotateImmediately(false));
+        }
         return arn;
     }
 

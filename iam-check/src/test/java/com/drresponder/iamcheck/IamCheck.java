@@ -25,6 +25,13 @@ final class IamCheck {
     static final List<Path> CALL_LOG_DIRS = List.of(
             REPO_ROOT.resolve("functions/target/api-calls"), REPO_ROOT.resolve("cli/target/api-calls"));
 
+    /**
+     * The names the local deployments give the stack's ledger table and topic: ResponderDeployment's (drctl local,
+     * LocalResponder) and functions' LedgerFixture's. A table or topic the ITs use under another name fails the check.
+     */
+    static final String LOCAL_NAMES = "{\"tables\":[\"dr-ledger\",\"drresponder-ledger\"],"
+            + "\"topics\":[\"dr-notifications\",\"drresponder-notifications\"]}";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SCRIPT = MODULE_DIR.resolve("src/main/node/iam-check.mjs");
 
@@ -32,7 +39,7 @@ final class IamCheck {
 
     static JsonNode run(Path template, List<Path> callLogs, Path report) {
         List<String> command = new ArrayList<>(List.of("node", SCRIPT.toString(), "--template", template.toString(),
-                "--playbooks", REPO_ROOT.resolve("statemachines").toString(), "--report", report.toString()));
+                "--playbooks", REPO_ROOT.resolve("statemachines").toString(), "--local-names", LOCAL_NAMES, "--report", report.toString()));
         callLogs.forEach(log -> command.addAll(List.of("--calls", log.toString())));
         try {
             Files.createDirectories(report.getParent());

@@ -610,8 +610,9 @@ public final class DrResponderStack extends Stack {
                 "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", common, null,
                 "DR Responder: resolves the opted-in secrets and principals a finding or request names");
         allow(resolve.role(), List.of("secretsmanager:ListSecrets"), List.of("*"), null, NO_RESOURCE_LEVEL);
-        allow(resolve.role(), List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
-                List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        // Reading a secret's tags decides whether it is opted in (and tells "no such secret" from "not opted in").
+        allow(resolve.role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
+        allow(resolve.role(), List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         allowSecretKeys(resolve.role(), false);
         acknowledgeNoResourceLevel(resolve.role());
 

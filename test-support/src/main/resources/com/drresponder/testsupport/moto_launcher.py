@@ -460,6 +460,21 @@ def _request_tags(params):
     return tags
 
 
+def _tag_map(tags):
+    """moto keeps tags as {key: value}, {key: {Key, Value}}, [{Key, Value}] or nested lists, by service."""
+    out = {}
+    if isinstance(tags, dict):
+        for key, value in tags.items():
+            out.update(_tag_map([value]) if isinstance(value, dict) else {str(key): str(value)})
+    elif isinstance(tags, list):
+        for tag in tags:
+            if isinstance(tag, dict) and "Key" in tag:
+                out[str(tag["Key"])] = str(tag.get("Value", ""))
+            else:
+                out.update(_tag_map(tag))
+    return out
+
+
 def _resource_tags(arn, account, region):
     """The resource's tags in moto's state now, or None when it does not exist (yet)."""
     from moto.core.exceptions import ServiceException, _RESTError
@@ -470,36 +485,35 @@ def _resource_tags(arn, account, region):
     try:
         if prefix == "rds":
             from moto.rds.models import rds_backends
-            return {t["Key"]: t["Value"] for t in rds_backends[account][region].list_tags_for_resource(arn)}
+            return _tag_map(rds_backends[account][region].list_tags_for_resource(arn))
         if prefix == "lambda":
             from moto.awslambda.utils import get_backend
             function = get_backend(account, region).get_function(arn.split(":")[6])
             _HANDLERS.setdefault(function.function_name, function.handler)
-            return dict(function.tags or {})
+            return _tag_map(function.tags)
         if prefix == "secretsmanager":
             from moto.secretsmanager.models import secretsmanager_backends
             backend = secretsmanager_backends[account][region]
             secret_id = arn if arn in backend.secrets else arn.split(":", 6)[6][len("secret:"):]
             if secret_id not in backend.secrets:
                 return None
-            return {t["Key"]: t["Value"] for t in (backend.secrets[secret_id].tags or [])}
+            return _tag_map(backend.secrets[secret_id].tags)
         if prefix == "iam":
             from moto.iam.models import iam_backends
             backend = iam_backends[account]["aws"]
             kind, name = arn.split(":", 5)[5].split("/", 1)
             entity = backend.get_user(name) if kind == "user" else backend.get_role(name)
-            tags = entity.tags.values() if isinstance(entity.tags, dict) else entity.tags
-            return {t["Key"]: t["Value"] for t in tags}
+            return _tag_map(entity.tags)
         if prefix == "wafv2":
             from moto.wafv2.models import wafv2_backends
-            return {t["Key"]: t["Value"] for t in wafv2_backends[account][region].list_tags_for_resource(arn)}
+            return _tag_map(wafv2_backends[account][region].list_tags_for_resource(arn))
         if prefix == "ssm":
             from moto.ssm.models import ssm_backends
             name = "/" + arn.split(":parameter/", 1)[1]
             backend = ssm_backends[account][region]
             if backend.get_parameter(name) is None:
                 return None
-            return dict(backend.list_tags_for_resource("Parameter", name))
+            return _tag_map(backend.list_tags_for_resource("Parameter", name))
     except (ServiceException, _RESTError, KeyError):
         return None
     return {}
