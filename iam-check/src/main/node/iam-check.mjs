@@ -340,12 +340,13 @@ async function main() {
       // Negative proof: a change to an opted-in resource must be refused on its unprotected twin.
       if (CHANGES.has(details.accessLevel) && request.tags && request.tags[OPT_IN_TAG] === 'true') {
         const twinTags = Object.fromEntries(Object.entries(request.tags).filter(([k]) => k !== OPT_IN_TAG));
+        simulation.request.resource.resource = twinArn(request.arn);
         simulation.request.contextVariables = contextOf({ ...request, tags: twinTags }, call, details);
         const twin = await runSimulation(simulation, {});
         report.twins += 1;
         if (twin.resultType === 'error' || twin.overallResult === 'Allowed') {
           report.twinAllowed.push({
-            call: describe(call), principal: who, role: roleId, action, resource: request.arn, resourceType: request.type,
+            call: describe(call), principal: who, role: roleId, action, resource: simulation.request.resource.resource, resourceType: request.type,
             result: twin.resultType === 'error' ? 'error' : twin.overallResult,
             reason: `the same call on an unprotected twin (no ${OPT_IN_TAG}=true) would be allowed`
               + (twin.resultType === 'error' ? '' : ` by ${allowingStatements(twin).map((sid) => JSON.stringify(identityPolicies[0].policy.Statement[Number(sid.slice(1))])).join(', ')}`),
@@ -358,6 +359,27 @@ async function main() {
   mkdirSync(dirname(a.report), { recursive: true });
   writeFileSync(a.report, JSON.stringify(report, null, 2));
 }
+
+/**
+ * The unprotected twin of a resource: another resource of the same type (its name replaced), which the caller
+ * never opted in. cluster:orders-db -> cluster:unprotected-twin, role/app -> role/unprotected-twin,
+ * regional/ipset/<name>/<id> -> regional/ipset/unprotected-twin/<id>.
+ */
+function twinArn(arn) {
+  const parts = arn.split(':');
+  const resource = parts.slice(5).join(':');
+  let twin;
+  if (resource.includes(':')) {
+    const [type, ...rest] = resource.split(':');
+    twin = [type, TWIN_NAME, ...rest.slice(1)].join(':');
+  } else {
+    const path = resource.split('/');
+    path[path.length > 2 ? path.length - 2 : path.length - 1] = TWIN_NAME;
+    twin = path.join('/');
+  }
+  return [...parts.slice(0, 5), twin].join(':');
+}
+const TWIN_NAME = 'unprotected-twin';
 
 function describe(call) {
   return {

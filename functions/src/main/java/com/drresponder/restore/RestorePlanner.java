@@ -48,6 +48,10 @@ public final class RestorePlanner {
         if (targetId.equalsIgnoreCase(source.id())) {
             throw new InvalidRequestException("targetId", "must differ from the source: the restore always goes into a new " + source.kind());
         }
+        if (RestorePlan.TARGET_NAME_MARKERS.stream().noneMatch(targetId::contains)) {
+            throw new InvalidRequestException("targetId", "must contain " + String.join(" or ", RestorePlan.TARGET_NAME_MARKERS)
+                    + " (e.g. " + source.id() + "-restored-1): the restore role may create databases only by such names");
+        }
         if (rds.exists(source.kind(), targetId)) {
             throw new InvalidRequestException("targetId", "a " + source.kind() + " named " + targetId
                     + " already exists; give another targetId (nothing is ever overwritten)");

@@ -420,6 +420,9 @@ public final class DrResponderStack extends Stack {
         return Map.of("StringEquals", Map.of("aws:ResourceTag/" + config.protectionTagKey(), "true"));
     }
 
+    /** What every database the restore playbook creates is named with (functions' RestorePlan.TARGET_NAME_MARKERS). */
+    static final List<String> RESTORE_TARGET_MARKERS = List.of("-restored-", "-drill-");
+
     /** Tag every resource a playbook creates carries from its create request on ({@code dr:playbook=<playbook>}). */
     public static final String PLAYBOOK_TAG_KEY = "dr:playbook";
 
@@ -554,10 +557,16 @@ public final class DrResponderStack extends Stack {
         // databases, drill copies, instances): only snapshot resources here, so that an unprotected source never passes.
         allow(role, List.of("rds:CreateDBClusterSnapshot", "rds:CreateDBSnapshot", "rds:AddTagsToResource"),
                 List.of(arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")), requestTaggedBy(RESTORE), TAG_SCOPED);
-        // The restored database and its instances (new resources: named by the plan, tagged by the playbook).
+        // The restored database and its instances: new resources, tagged by the playbook and named by its plan
+        // (<source>-restored-<stamp>, drills <source>-drill-<stamp>). RDS authorises a restore against the source as well
+        // as the target, both of one resource type: the name pattern is what keeps an unprotected source out.
+        List<String> targets = new ArrayList<>();
+        for (String marker : RESTORE_TARGET_MARKERS) {
+            targets.add(arn("rds", "cluster:*" + marker + "*"));
+            targets.add(arn("rds", "db:*" + marker + "*"));
+        }
         allow(role, List.of("rds:RestoreDBClusterToPointInTime", "rds:RestoreDBInstanceToPointInTime", "rds:CreateDBInstance",
-                        "rds:AddTagsToResource"),
-                List.of(arn("rds", "cluster:*"), arn("rds", "db:*")), requestTaggedBy(RESTORE), TAG_SCOPED);
+                "rds:AddTagsToResource"), targets, requestTaggedBy(RESTORE), TAG_SCOPED);
         // RDS also authorises a restore against the subnet group, parameter groups and option group it copies from
         // the source (and instances against theirs); these are shared configuration, never changed here.
         allow(role, List.of("rds:RestoreDBClusterToPointInTime", "rds:RestoreDBInstanceToPointInTime", "rds:CreateDBInstance"),

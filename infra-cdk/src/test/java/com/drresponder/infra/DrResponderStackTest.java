@@ -412,9 +412,9 @@ class DrResponderStackTest {
                 .map(s -> resourceTypes(s) + " -> " + s.getOrDefault("Condition", "none")).toList();
     }
 
-    /** "cluster db" for arn:...:rds:...:cluster:* and arn:...:rds:...:db:* (the tokens around them elided). */
+    /** "cluster:* db:*" for the statement's RDS resources (the partition/region/account tokens elided). */
     private static String resourceTypes(Map<String, Object> statement) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(":rds:[^\\]]*?:([a-z-]+):\\*").matcher(statement.get("Resource").toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("AccountId}, :([a-z-]+:[^\\],]+)]").matcher(statement.get("Resource").toString());
         List<String> types = new ArrayList<>();
         while (m.find()) {
             types.add(m.group(1));
@@ -425,16 +425,16 @@ class DrResponderStackTest {
     @Test
     void restorePlaybook_should_snapshotOnlyProtectedSources_andOnlyIntoSnapshotsTaggedByThePlaybook_when_synthesized() {
         assertThat(restoreStatementsFor("rds:CreateDBClusterSnapshot")).containsExactlyInAnyOrder(
-                "cluster db -> " + PROTECTED,
-                "cluster-snapshot snapshot -> " + TAGGED_BY_RESTORE);
+                "cluster:* db:* -> " + PROTECTED,
+                "cluster-snapshot:* snapshot:* -> " + TAGGED_BY_RESTORE);
     }
 
     @Test
     void restorePlaybook_should_restoreOnlyProtectedSources_intoDatabasesTaggedByThePlaybook_withTheSourcesInputs_when_synthesized() {
         assertThat(restoreStatementsFor("rds:RestoreDBClusterToPointInTime")).containsExactlyInAnyOrder(
-                "cluster db -> " + PROTECTED,
-                "cluster db -> " + TAGGED_BY_RESTORE,
-                "subgrp cluster-pg pg og -> none");
+                "cluster:* db:* -> " + PROTECTED,
+                "cluster:*-restored-* db:*-restored-* cluster:*-drill-* db:*-drill-* -> " + TAGGED_BY_RESTORE,
+                "subgrp:* cluster-pg:* pg:* og:* -> none");
     }
 
     @Test
