@@ -461,12 +461,12 @@ def _request_tags(params):
 
 
 def _tag_map(tags):
-    """moto keeps tags as {key: value}, {key: {Key, Value}}, [{Key, Value}] or nested lists, by service."""
+    """moto keeps tags as {key: value}, {key: {Key, Value}}, [{Key, Value}], nested lists or (list, next token)."""
     out = {}
     if isinstance(tags, dict):
         for key, value in tags.items():
             out.update(_tag_map([value]) if isinstance(value, dict) else {str(key): str(value)})
-    elif isinstance(tags, list):
+    elif isinstance(tags, (list, tuple)):
         for tag in tags:
             if isinstance(tag, dict) and "Key" in tag:
                 out[str(tag["Key"])] = str(tag.get("Value", ""))
