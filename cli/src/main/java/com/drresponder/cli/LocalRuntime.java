@@ -112,7 +112,7 @@ final class LocalRuntime implements AutoCloseable {
         Map<String, String> environment = new LinkedHashMap<>(environment());
         environment.putAll(ResponderDeployment.localDatabaseEnvironment(database.host() + ":" + database.port()));
         deployed = ResponderDeployment.deploy(target.dynamo(), target.client(SnsClient.builder()), target.sfn(),
-                emulator::createJavaFunction, root.resolve("statemachines"), emulator.region(), emulator.accountId(),
+                emulator::deployJavaFunction, root.resolve("statemachines"), emulator.region(), emulator.accountId(),
                 environment, settings);
         target.close();
         target = Target.local(state(ProcessHandle.current().pid()));

@@ -61,6 +61,10 @@ public final class RestorePlanner {
         if (targetId.equalsIgnoreCase(source.id())) {
             throw new InvalidRequestException("targetId", "must differ from the source: the restore always goes into a new " + source.kind());
         }
+        if (RestorePlan.TARGET_NAME_MARKERS.stream().noneMatch(targetId::contains)) {
+            throw new InvalidRequestException("targetId", "must contain " + String.join(" or ", RestorePlan.TARGET_NAME_MARKERS)
+                    + " (e.g. " + source.id() + "-restored-1): the restore role may create databases only by such names");
+        }
         if (rds.exists(source.kind(), targetId)) {
             throw new InvalidRequestException("targetId", "a " + source.kind() + " named " + targetId
                     + " already exists; give another targetId (nothing is ever overwritten)");
@@ -140,6 +144,7 @@ public final class RestorePlanner {
      */
     private Map<String, String> targetTags(SourceDatabase source, String incidentId, Instant restoreTime, boolean drill) {
         Map<String, String> tags = new LinkedHashMap<>(source.tags());
+        tags.put(RestorePlan.PLAYBOOK_TAG_KEY, RestoreRequest.PLAYBOOK);
         tags.put("dr:restored-from", source.id());
         tags.put("dr:restore-time", restoreTime.toString());
         if (incidentId != null) {

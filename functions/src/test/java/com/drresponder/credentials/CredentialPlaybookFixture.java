@@ -48,16 +48,17 @@ final class CredentialPlaybookFixture {
         secrets = EmulatorClients.client(SecretsManagerClient.builder(), emulator);
         sfn = EmulatorClients.client(SfnClient.builder(), emulator);
         waf = EmulatorClients.client(Wafv2Client.builder(), emulator);
+        // Tagged as the stack tags its block list: the playbook's role may only change opted-in IP sets.
         ipSetId = waf.createIPSet(r -> r.name(IP_SET_NAME).scope(Scope.REGIONAL).ipAddressVersion(IPAddressVersion.IPV4)
-                .addresses("192.0.2.1/32")).summary().id();
+                .addresses("192.0.2.1/32").tags(t -> t.key("dr:protected").value("true"))).summary().id();
         Map<String, String> env = new LinkedHashMap<>(ledger.environment());
         env.put("DR_MODE", "enforce");
         Map<String, String> subs = new LinkedHashMap<>();
-        subs.put("RecordStepFunctionArn", emulator.createJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
-        subs.put("ResolveTargetsFunctionArn", emulator.createJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", env));
-        subs.put("CheckRotationFunctionArn", emulator.createJavaFunction("check-rotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest", Map.of()));
-        subs.put("MergeIpSetFunctionArn", emulator.createJavaFunction("merge-ip-set", "com.drresponder.credentials.MergeIpSetHandler::handleRequest", Map.of()));
-        subs.put("VerifyRotationFunctionArn", emulator.createJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", ResponderDeployment.localDatabaseEnvironment(null)));
+        subs.put("RecordStepFunctionArn", emulator.deployJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
+        subs.put("ResolveTargetsFunctionArn", emulator.deployJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", env));
+        subs.put("CheckRotationFunctionArn", emulator.deployJavaFunction("check-rotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest", Map.of()));
+        subs.put("MergeIpSetFunctionArn", emulator.deployJavaFunction("merge-ip-set", "com.drresponder.credentials.MergeIpSetHandler::handleRequest", Map.of()));
+        subs.put("VerifyRotationFunctionArn", emulator.deployJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", ResponderDeployment.localDatabaseEnvironment(null)));
         subs.put("WafIpSetName", IP_SET_NAME);
         subs.put("WafIpSetId", ipSetId);
         subs.put("WafScope", "REGIONAL");
@@ -82,8 +83,12 @@ final class CredentialPlaybookFixture {
         passwords.add(password);
         String arn = secrets.createSecret(r -> r.name("db/" + user).secretString(PostgresRotationIT.secretJson(postgres, user, password, null))
                 .tags(tagList)).arn();
-        secrets.rotateSecret(r -> r.secretId(arn).rotationLambdaARN(rotationFunctionArn).rotationRules(x -> x.automaticallyAfterDays(30L))
-                .rotateImmediately(false));
+        // The rotation function's role admits opted-in secrets only (docs/SECURITY.md): AWS would run its testSecret
+        // step for any other secret and be refused, so only opted-in secrets use it.
+        if ("true".equals(tags.get("dr:protected"))) {
+            secrets.rotateSecret(r -> r.secretId(arn).rotationLambdaARN(rotationFunctionArn).rotationRules(x -> x.automaticallyAfterDays(30L))
+                    .rotateImmediately(false));
+        }
         return arn;
     }
 

@@ -87,7 +87,9 @@ class CredentialPlaybookIT {
     void iamFinding_should_revokeRoleSessionsBlockIpAndRotateProtectedSecrets_when_roleCredentialsExfiltrated() throws Exception {
         // GIVEN the role of the sample finding, a protected and an unprotected secret it can read
         IamClient iam = EmulatorClients.client(IamClient.builder(), playbook.emulator);
-        iam.createRole(r -> r.roleName(ROLE).assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
+        // Opted in like every resource the responder changes: the playbook's role may revoke sessions of tagged roles only.
+        iam.createRole(r -> r.roleName(ROLE).assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
+                .tags(t -> t.key("dr:protected").value("true")));
         String oldPassword = password();
         String user = user();
         String secret = playbook.databaseSecret(postgres, user, oldPassword, Map.of("dr:protected", "true", "dr:principal", ROLE));
@@ -117,7 +119,7 @@ class CredentialPlaybookIT {
     void iamFinding_should_deactivateAccessKey_when_principalIsIamUser() throws Exception {
         // GIVEN an IAM user whose key the finding names
         IamClient iam = EmulatorClients.client(IamClient.builder(), playbook.emulator);
-        iam.createUser(r -> r.userName("ci-deployer"));
+        iam.createUser(r -> r.userName("ci-deployer").tags(t -> t.key("dr:protected").value("true")));
         String keyId = iam.createAccessKey(r -> r.userName("ci-deployer")).accessKey().accessKeyId();
         String secret = playbook.databaseSecret(postgres, user(), password(), Map.of("dr:protected", "true", "dr:principal", "ci-deployer"));
         ObjectNode input = RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", CredentialPlaybookFixture.newIncidentId(), false);

@@ -20,6 +20,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /**
  * The rotation function end to end: moto's RotateSecret invokes the real handler (in a worker JVM) for all four
@@ -29,6 +30,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class PostgresRotationIT {
     static final String FUNCTION = "secret-rotation";
     static final String HANDLER = "com.drresponder.credentials.PostgresRotationHandler::handleRequest";
+    /** The rotation function's role admits opted-in secrets only (docs/SECURITY.md). */
+    static final Tag OPTED_IN = Tag.builder().key("dr:protected").value("true").build();
     private static PostgresFixture postgres;
 
     private AwsEmulator emulator;
@@ -80,7 +83,7 @@ class PostgresRotationIT {
     void rotateSecret_should_changePasswordSoNewConnectsAndOldFails_when_singleUser() throws Exception {
         // GIVEN a PostgreSQL user and its secret
         postgres.createUser(user, oldPassword, false);
-        secrets.createSecret(r -> r.name("orders/" + user).secretString(secretJson(postgres, user, oldPassword, null)));
+        secrets.createSecret(r -> r.tags(OPTED_IN).name("orders/" + user).secretString(secretJson(postgres, user, oldPassword, null)));
         // WHEN
         rotate("orders/" + user);
         // THEN
@@ -98,7 +101,7 @@ class PostgresRotationIT {
     void rotateSecret_should_rotateAgain_when_previousRotationFinished() {
         // GIVEN one finished rotation
         postgres.createUser(user, oldPassword, false);
-        secrets.createSecret(r -> r.name("orders/" + user).secretString(secretJson(postgres, user, oldPassword, null)));
+        secrets.createSecret(r -> r.tags(OPTED_IN).name("orders/" + user).secretString(secretJson(postgres, user, oldPassword, null)));
         rotate("orders/" + user);
         String first = DatabaseSecret.parse("s", currentValue("orders/" + user)).password();
         // WHEN
@@ -115,7 +118,7 @@ class PostgresRotationIT {
         // GIVEN a rotation left half-way: version A staged AWSPENDING (RotateImmediately=false stages it and only tests)
         postgres.createUser(user, oldPassword, false);
         String secretId = "orders/" + user;
-        secrets.createSecret(r -> r.name(secretId).secretString(secretJson(postgres, user, oldPassword, null)));
+        secrets.createSecret(r -> r.tags(OPTED_IN).name(secretId).secretString(secretJson(postgres, user, oldPassword, null)));
         String tokenA = secrets.rotateSecret(r -> r.secretId(secretId).rotationLambdaARN(functionArn)
                 .rotationRules(x -> x.automaticallyAfterDays(30L)).rotateImmediately(false)).versionId();
         // WHEN a second RotateSecret arrives, then a late step of rotation A
@@ -137,7 +140,7 @@ class PostgresRotationIT {
         postgres.createUser(user, oldPassword, false);
         String secretId = "orders/" + user;
         String malformed = Json.write(Json.object().put("engine", "postgres").put("username", user).put("password", oldPassword));
-        secrets.createSecret(r -> r.name(secretId).secretString(malformed));
+        secrets.createSecret(r -> r.tags(OPTED_IN).name(secretId).secretString(malformed));
         // WHEN
         rotate(secretId);
         // THEN the current value and the database are untouched and the error names the field, not the value
@@ -160,9 +163,9 @@ class PostgresRotationIT {
         String masterPassword = "Master-" + UUID.randomUUID();
         postgres.createUser(master, masterPassword, true);
         postgres.createUser(user, oldPassword, false);
-        String masterArn = secrets.createSecret(r -> r.name("orders/" + master).secretString(secretJson(postgres, master, masterPassword, null))).arn();
+        String masterArn = secrets.createSecret(r -> r.tags(OPTED_IN).name("orders/" + master).secretString(secretJson(postgres, master, masterPassword, null))).arn();
         String secretId = "orders/" + user;
-        secrets.createSecret(r -> r.name(secretId).secretString(secretJson(postgres, user, oldPassword, masterArn)));
+        secrets.createSecret(r -> r.tags(OPTED_IN).name(secretId).secretString(secretJson(postgres, user, oldPassword, masterArn)));
         // WHEN
         rotate(secretId);
         // THEN the secret now names the clone, which logs in; the original user keeps working until the next rotation

@@ -129,6 +129,18 @@ class RestorePlannerTest {
     }
 
     @Test
+    void plan_should_refuse_when_targetIdLacksTheRestoredOrDrillMarker() {
+        assertThatThrownBy(() -> planner.plan(RestoreRequest.parse(request().put("targetId", "orders-copy")), "inc-1"))
+                .hasMessage("targetId: must contain -restored- or -drill- (e.g. orders-db-restored-1): the restore role may create databases only by such names");
+    }
+
+    @Test
+    void plan_should_acceptTargetId_when_itCarriesTheMarker() {
+        assertThat(planner.plan(RestoreRequest.parse(request().put("targetId", "orders-db-restored-manual")), "inc-1").targetId())
+                .isEqualTo("orders-db-restored-manual");
+    }
+
+    @Test
     void name_should_stayValidIdentifier_when_sourceIsLong() {
         String name = RestorePlanner.name("a".repeat(60), "-restored-202611220330");
         assertThat(name).hasSize(63).endsWith("-restored-202611220330");

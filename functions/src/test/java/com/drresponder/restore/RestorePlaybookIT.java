@@ -92,10 +92,10 @@ class RestorePlaybookIT {
         env.put("PROTECTED_RESOURCES", "*");
         env.putAll(ResponderDeployment.localDatabaseEnvironment("localhost:" + postgres.getPort()));
         Map<String, String> substitutions = new HashMap<>();
-        substitutions.put("RecordStepFunctionArn", emulator.createJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
+        substitutions.put("RecordStepFunctionArn", emulator.deployJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
         for (String step : List.of("ValidateRestore", "CheckProgress", "VerifyDatabase", "RequestApproval", "CheckApproval", "ConfigCutover", "DeleteDrillCopy", "RecoveryMetrics")) {
             String handler = "com.drresponder.restore." + (step.equals("CheckApproval") ? "ApprovalDecision" : step) + "Handler::handleRequest";
-            substitutions.put(step + "FunctionArn", emulator.createJavaFunction("restore-" + step, handler, env));
+            substitutions.put(step + "FunctionArn", emulator.deployJavaFunction("restore-" + step, handler, env));
         }
         substitutions.put("RtoTargetMinutes", "60");
         substitutions.put("RpoTargetMinutes", "5");

@@ -83,7 +83,7 @@ public final class LocalResponder {
     /** Deploys a Java function; its substitution key is {@code <logicalName>FunctionArn}. */
     public LocalResponder function(String logicalName, String handler) {
         String name = "dr-" + logicalName.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
-        functionArns.put(logicalName, emulator.createJavaFunction(name, handler, Map.copyOf(environment)));
+        functionArns.put(logicalName, emulator.deployJavaFunction(name, handler, Map.copyOf(environment)));
         return this;
     }
 

@@ -390,6 +390,11 @@ public final class DrResponderStack extends Stack {
             + "region, account and resource type.";
     private static final String NO_RESOURCE_LEVEL = "X-Ray (PutTraceSegments, PutTelemetryRecords), Step Functions log delivery "
             + "(logs:CreateLogDelivery and friends) and cloudwatch:GetMetricData support no resource-level permissions.";
+    private static final String RDS_RESTORE_INPUTS = "RDS authorises a point-in-time restore against the subnet group, DB cluster "
+            + "parameter group, DB parameter group and option group it uses, whose names come from the source database; "
+            + "the playbook never modifies them.";
+    private static final String SECRET_KEYS = "Customer-managed keys of opted-in secrets are not known at deploy time; the "
+            + "kms:ViaService condition limits their use to Secrets Manager calls.";
     private static final String LEDGER_INDEX = "Queries the ledger's own GSIs (byStatus); the wildcard is limited to indexes of this one table.";
     private static final String TOPIC_KEY = "kms:GenerateDataKey* on the notification topic's own key only, needed to publish to the encrypted topic.";
 
@@ -432,9 +437,24 @@ public final class DrResponderStack extends Stack {
         return Map.of("StringEquals", Map.of("aws:ResourceTag/" + config.protectionTagKey(), "true"));
     }
 
-    /** Resources a playbook creates must be tagged protected at creation. */
-    private Map<String, Object> requestTaggedProtected() {
-        return Map.of("StringEquals", Map.of("aws:RequestTag/" + config.protectionTagKey(), "true"));
+    /** What every database the restore playbook creates is named with (functions' RestorePlan.TARGET_NAME_MARKERS). */
+    static final List<String> RESTORE_TARGET_MARKERS = List.of("-restored-", "-drill-");
+
+    /** Tag every resource a playbook creates carries from its create request on ({@code dr:playbook=<playbook>}). */
+    public static final String PLAYBOOK_TAG_KEY = "dr:playbook";
+
+    /** Resources a playbook creates must be tagged with that playbook in the create request. */
+    private static Map<String, Object> requestTaggedBy(String playbook) {
+        return Map.of("StringEquals", Map.of("aws:RequestTag/" + PLAYBOOK_TAG_KEY, playbook));
+    }
+
+    /**
+     * Secrets under a customer-managed key: Secrets Manager decrypts (and, to store a value, encrypts) with the
+     * caller's permission on that key, and only through Secrets Manager.
+     */
+    private void allowSecretKeys(IRole role, boolean write) {
+        allow(role, write ? List.of("kms:Decrypt", "kms:GenerateDataKey") : List.of("kms:Decrypt"), List.of(arn("kms", "key/*")),
+                Map.of("StringEquals", Map.of("kms:ViaService", "secretsmanager." + Aws.REGION + ".amazonaws.com")), SECRET_KEYS);
     }
 
     private void allow(IRole role, List<String> actions, List<String> resources, Map<String, Object> conditions, String wildcardReason) {
@@ -557,11 +577,24 @@ public final class DrResponderStack extends Stack {
                         "rds:RestoreDBInstanceToPointInTime", "rds:ModifyDBCluster", "rds:ModifyDBInstance",
                         "rds:PromoteReadReplica", "rds:PromoteReadReplicaDBCluster"),
                 List.of(arn("rds", "cluster:*"), arn("rds", "db:*")), taggedProtected(), TAG_SCOPED);
-        // Creating the snapshot / restored database / its instances: tagged protected at creation.
-        allow(role, List.of("rds:CreateDBClusterSnapshot", "rds:CreateDBSnapshot", "rds:RestoreDBClusterToPointInTime",
-                        "rds:RestoreDBInstanceToPointInTime", "rds:CreateDBInstance", "rds:AddTagsToResource"),
-                List.of(arn("rds", "cluster:*"), arn("rds", "db:*"), arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")),
-                requestTaggedProtected(), TAG_SCOPED);
+        // What the playbook creates carries dr:playbook=<this playbook> from the request on (snapshots, restored
+        // databases, drill copies, instances): only snapshot resources here, so that an unprotected source never passes.
+        allow(role, List.of("rds:CreateDBClusterSnapshot", "rds:CreateDBSnapshot", "rds:AddTagsToResource"),
+                List.of(arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")), requestTaggedBy(RESTORE), TAG_SCOPED);
+        // The restored database and its instances: new resources, tagged by the playbook and named by its plan
+        // (<source>-restored-<stamp>, drills <source>-drill-<stamp>). RDS authorises a restore against the source as well
+        // as the target, both of one resource type: the name pattern is what keeps an unprotected source out.
+        List<String> targets = new ArrayList<>();
+        for (String marker : RESTORE_TARGET_MARKERS) {
+            targets.add(arn("rds", "cluster:*" + marker + "*"));
+            targets.add(arn("rds", "db:*" + marker + "*"));
+        }
+        allow(role, List.of("rds:RestoreDBClusterToPointInTime", "rds:RestoreDBInstanceToPointInTime", "rds:CreateDBInstance",
+                "rds:AddTagsToResource"), targets, requestTaggedBy(RESTORE), TAG_SCOPED);
+        // RDS also authorises a restore against the subnet group, parameter groups and option group it copies from
+        // the source (and instances against theirs); these are shared configuration, never changed here.
+        allow(role, List.of("rds:RestoreDBClusterToPointInTime", "rds:RestoreDBInstanceToPointInTime", "rds:CreateDBInstance"),
+                List.of(arn("rds", "subgrp:*"), arn("rds", "cluster-pg:*"), arn("rds", "pg:*"), arn("rds", "og:*")), null, RDS_RESTORE_INPUTS);
         // An encrypted source restores with its KMS key: RDS needs a grant on it, and only RDS may use this permission.
         allow(role, List.of("kms:CreateGrant", "kms:DescribeKey"), List.of(arn("kms", "key/*")),
                 Map.of("StringLike", Map.of("kms:ViaService", "rds." + Aws.REGION + ".amazonaws.com")), TAG_SCOPED);
@@ -600,6 +633,7 @@ public final class DrResponderStack extends Stack {
                 .principal(new ServicePrincipal("secretsmanager.amazonaws.com")).sourceAccount(Aws.ACCOUNT_ID).build());
         allow(rotation.role(), List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
                 "secretsmanager:UpdateSecretVersionStage"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        allowSecretKeys(rotation.role(), true);
         allow(rotation.role(), List.of("secretsmanager:GetRandomPassword"), List.of("*"), null, NO_RESOURCE_LEVEL);
         acknowledgeNoResourceLevel(rotation.role());
 
@@ -609,8 +643,10 @@ public final class DrResponderStack extends Stack {
                 "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", common, null,
                 "DR Responder: resolves the opted-in secrets and principals a finding or request names");
         allow(resolve.role(), List.of("secretsmanager:ListSecrets"), List.of("*"), null, NO_RESOURCE_LEVEL);
-        allow(resolve.role(), List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
-                List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        // Reading a secret's tags decides whether it is opted in (and tells "no such secret" from "not opted in").
+        allow(resolve.role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
+        allow(resolve.role(), List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        allowSecretKeys(resolve.role(), false);
         acknowledgeNoResourceLevel(resolve.role());
 
         JavaFunction check = function("check-rotation", "CheckRotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest",
@@ -625,6 +661,7 @@ public final class DrResponderStack extends Stack {
         JavaFunction verify = function("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest",
                 common, null, "DR Responder: proves the new password works and the old one no longer does");
         allow(verify.role(), List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        allowSecretKeys(verify.role(), false);
         acknowledgeNoResourceLevel(verify.role());
         placeInVpc(verify);
     }
@@ -666,6 +703,7 @@ public final class DrResponderStack extends Stack {
         // A verification login (read-only user) need not be dr:protected: the responder never rotates it.
         allow(verify.role(), List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")),
                 Map.of("Null", Map.of("aws:ResourceTag/dr:database", "false")), TAG_SCOPED);
+        allowSecretKeys(verify.role(), false);
         placeInVpc(verify);
         // validation reads the tags of what a request names besides the database (verify secret, cut-over target)
         JavaFunction validate = functions.get("validate-restore");
@@ -679,6 +717,7 @@ public final class DrResponderStack extends Stack {
         JavaFunction cutover = functions.get("config-cutover");
         allow(cutover.role(), List.of("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"),
                 List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        allowSecretKeys(cutover.role(), true);
         allow(cutover.role(), List.of("ssm:GetParameter", "ssm:PutParameter"), List.of(arn("ssm", "parameter/*")), taggedProtected(), TAG_SCOPED);
         // PublishVersion keeps the old configuration (a URL may hold a password) in a version, referenced by number
         allow(cutover.role(), List.of("lambda:GetFunctionConfiguration", "lambda:PublishVersion", "lambda:UpdateFunctionConfiguration"),

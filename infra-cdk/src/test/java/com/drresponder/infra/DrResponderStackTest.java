@@ -415,12 +415,51 @@ class DrResponderStackTest {
         assertThat(rotate.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("aws:ResourceTag/dr:protected", "true")));
     }
 
-    @Test
-    void restorePlaybook_should_actOnlyOnTaggedDatabases_when_synthesized() {
-        List<Map<String, Object>> mutating = statementsOfRole(stack.stateMachines().get("restore-database-to-point-in-time").getRole()).stream()
-                .filter(s -> actions(s).contains("rds:RestoreDBClusterToPointInTime")).toList();
+    private static final Map<String, Object> PROTECTED = Map.of("StringEquals", Map.of("aws:ResourceTag/dr:protected", "true"));
+    private static final Map<String, Object> TAGGED_BY_RESTORE =
+            Map.of("StringEquals", Map.of("aws:RequestTag/dr:playbook", "restore-database-to-point-in-time"));
 
-        assertThat(mutating).hasSize(2).allSatisfy(s -> assertThat(s).containsKey("Condition"));
+    /** The restore role's statements granting {@code action}, each as "resource types -> condition". */
+    private static List<String> restoreStatementsFor(String action) {
+        return statementsOfRole(stack.stateMachines().get("restore-database-to-point-in-time").getRole()).stream()
+                .filter(s -> actions(s).contains(action))
+                .map(s -> resourceTypes(s) + " -> " + s.getOrDefault("Condition", "none")).toList();
+    }
+
+    /** "cluster:* db:*" for the statement's RDS resources (the partition/region/account tokens elided). */
+    private static String resourceTypes(Map<String, Object> statement) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("AccountId}, :([a-z-]+:[^\\],]+)]").matcher(statement.get("Resource").toString());
+        List<String> types = new ArrayList<>();
+        while (m.find()) {
+            types.add(m.group(1));
+        }
+        return String.join(" ", types);
+    }
+
+    @Test
+    void restorePlaybook_should_snapshotOnlyProtectedSources_andOnlyIntoSnapshotsTaggedByThePlaybook_when_synthesized() {
+        assertThat(restoreStatementsFor("rds:CreateDBClusterSnapshot")).containsExactlyInAnyOrder(
+                "cluster:* db:* -> " + PROTECTED,
+                "cluster-snapshot:* snapshot:* -> " + TAGGED_BY_RESTORE);
+    }
+
+    @Test
+    void restorePlaybook_should_restoreOnlyProtectedSources_intoDatabasesTaggedByThePlaybook_withTheSourcesInputs_when_synthesized() {
+        assertThat(restoreStatementsFor("rds:RestoreDBClusterToPointInTime")).containsExactlyInAnyOrder(
+                "cluster:* db:* -> " + PROTECTED,
+                "cluster:*-restored-* db:*-restored-* cluster:*-drill-* db:*-drill-* -> " + TAGGED_BY_RESTORE,
+                "subgrp:* cluster-pg:* pg:* og:* -> none");
+    }
+
+    @Test
+    void secretReaders_should_decryptOnlyThroughSecretsManager_when_synthesized() {
+        for (String fn : List.of("secret-rotation", "resolve-credential-targets", "verify-rotation", "verify-database", "config-cutover")) {
+            Map<String, Object> decrypt = statementsOfRole(stack.functions().get(fn).role()).stream()
+                    .filter(s -> actions(s).contains("kms:Decrypt")).findFirst().orElseThrow();
+
+            assertThat(decrypt.get("Resource").toString()).as(fn).contains(":key/*");
+            assertThat(decrypt.get("Condition").toString()).as(fn).contains("kms:ViaService").contains("secretsmanager.");
+        }
     }
 
     @Test

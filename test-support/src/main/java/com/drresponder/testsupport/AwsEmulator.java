@@ -36,6 +36,13 @@ public final class AwsEmulator implements AutoCloseable {
     public static final String ACCOUNT_ID = "123456789012";
     public static final String ACCESS_KEY = "testing";
     public static final String SECRET_KEY = "testing";
+    /**
+     * Prefix of the access key id each Lambda worker signs with ({@code drr-function.<function name>}), so the
+     * API call log names the calling function; the Step Functions engine signs with {@code drr-state-machine.<name>}.
+     */
+    public static final String FUNCTION_ACCESS_KEY_PREFIX = "drr-function.";
+    /** Directory under the harness log dir ({@code target/}) where each emulator writes its API call log. */
+    public static final String API_CALL_LOG_DIR = "api-calls";
     /** Role every {@link #createJavaFunction} function gets (moto insists the role exists). */
     public static final String LAMBDA_ROLE_NAME = "drresponder-local-lambda-role";
 
@@ -48,22 +55,25 @@ public final class AwsEmulator implements AutoCloseable {
     private final LambdaHost lambdaHost;
     private final MotoServer moto;
     private final Path sfnMockConfig;
+    private final Path apiCallLog;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).proxy(HttpClient.Builder.NO_PROXY).build();
     private final Thread shutdownHook;
     private volatile boolean closed;
 
-    private AwsEmulator(LambdaHost lambdaHost, MotoServer moto, Path sfnMockConfig) {
+    private AwsEmulator(LambdaHost lambdaHost, MotoServer moto, Path sfnMockConfig, Path apiCallLog) {
         this.lambdaHost = lambdaHost;
         this.moto = moto;
         this.sfnMockConfig = sfnMockConfig;
+        this.apiCallLog = apiCallLog;
         this.shutdownHook = new Thread(this::closeQuietlyAtExit, "aws-emulator-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
      * Starts a Lambda host and a moto server (logs under {@code target/}: {@code moto-logs/moto.log},
-     * {@code lambda-logs/<function>.log}; {@code -Ddrresponder.harness.logDir} moves them).
+     * {@code lambda-logs/<function>.log}, {@code api-calls/<start>-<pid>.jsonl}; {@code -Ddrresponder.harness.logDir}
+     * moves them). The API call log is what the build's IAM check (iam-check/) evaluates.
      */
     public static AwsEmulator start() {
         Path base = Path.of(System.getProperty("drresponder.harness.logDir", "target"));
@@ -71,11 +81,14 @@ public final class AwsEmulator implements AutoCloseable {
         try {
             Path mockConfig = Files.createTempFile("drr-sfn-mock-config-", ".json");
             mockConfig.toFile().deleteOnExit();
+            Path apiCallLog = Files.createDirectories(base.resolve(API_CALL_LOG_DIR)).toAbsolutePath()
+                    .resolve(System.currentTimeMillis() + "-" + ProcessHandle.current().pid() + ".jsonl");
             MotoServer moto = MotoServer.start(base.resolve("moto-logs"), Map.of(
                     "DRR_LAMBDA_HOST_PORT", Integer.toString(host.port()),
-                    "SFN_MOCK_CONFIG", mockConfig.toAbsolutePath().toString()));
+                    "SFN_MOCK_CONFIG", mockConfig.toAbsolutePath().toString(),
+                    "DRR_API_CALL_LOG", apiCallLog.toString()));
             host.awsEndpoint(moto.endpoint());
-            AwsEmulator emulator = new AwsEmulator(host, moto, mockConfig);
+            AwsEmulator emulator = new AwsEmulator(host, moto, mockConfig, apiCallLog);
             emulator.reset();
             return emulator;
         } catch (IOException | RuntimeException e) {
@@ -112,6 +125,15 @@ public final class AwsEmulator implements AutoCloseable {
     /** How long moto took from process start to listening. */
     public Duration motoStartupTime() {
         return moto.startupTime();
+    }
+
+    /**
+     * JSON lines, one per AWS API request served: {@code principal} ({@code type} function / state-machine /
+     * caller, {@code name}), {@code service} (IAM prefix), {@code action}, {@code resources} ({@code arn},
+     * {@code tags} at request time, null if it did not exist), {@code requestTags}. No parameter values.
+     */
+    public Path apiCallLog() {
+        return apiCallLog;
     }
 
     /** The moto server's output. */
@@ -217,6 +239,23 @@ public final class AwsEmulator implements AutoCloseable {
         String response = post("/2015-03-31/functions", body.toString(),
                 Map.of("Content-Type", "application/json", "Authorization", authorization("lambda")));
         return readJson(response).path("FunctionArn").asText();
+    }
+
+    /** The alias the stack's callers (rules, state machines, Secrets Manager) invoke, never the bare function. */
+    public static final String LIVE_ALIAS = "live";
+
+    /**
+     * A responder function as the stack deploys it: {@link #createJavaFunction(String, String, Map)}, a published
+     * version and the {@value #LIVE_ALIAS} alias on it. Returns the alias ARN, so that the local playbooks invoke
+     * exactly what they invoke in AWS (and what the roles grant).
+     */
+    public String deployJavaFunction(String name, String handler, Map<String, String> environment) {
+        createJavaFunction(name, handler, environment);
+        Map<String, String> headers = Map.of("Content-Type", "application/json", "Authorization", authorization("lambda"));
+        String path = "/2015-03-31/functions/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        String version = readJson(post(path + "/versions", "{}", headers)).path("Version").asText();
+        ObjectNode alias = JSON.createObjectNode().put("Name", LIVE_ALIAS).put("FunctionVersion", version);
+        return readJson(post(path + "/aliases", alias.toString(), headers)).path("AliasArn").asText();
     }
 
     private String ensureLambdaRole() {

@@ -441,7 +441,8 @@ public final class LambdaHost implements AutoCloseable {
             Map<String, String> env = new LinkedHashMap<>(request.environment());
             env.put("AWS_REGION", region);
             env.put("AWS_DEFAULT_REGION", region);
-            env.put("AWS_ACCESS_KEY_ID", AwsEmulator.ACCESS_KEY);
+            // Names the function in the emulator's API call log, as its execution role would in CloudTrail.
+            env.put("AWS_ACCESS_KEY_ID", AwsEmulator.FUNCTION_ACCESS_KEY_PREFIX + functionName);
             env.put("AWS_SECRET_ACCESS_KEY", AwsEmulator.SECRET_KEY);
             if (awsEndpoint != null) {
                 env.put("AWS_ENDPOINT_URL", awsEndpoint.toString());

@@ -18,6 +18,7 @@ Usage: python3 moto_launcher.py <port>
 import copy
 import json
 import os
+import re
 import sys
 import threading
 import urllib.error
@@ -330,6 +331,295 @@ def _install_request_log():
 
 
 _install_request_log()
+
+
+
+# ---- API call log for the offline IAM check ---------------------------------------------------
+# Every request moto serves becomes one JSON line in $DRR_API_CALL_LOG: who called (principal), which
+# action, the resource ARNs it authorises against with their tags at that moment, and the request's
+# tags. Parameter values themselves are never written (they may hold secrets); only identifiers are.
+API_CALL_LOG = os.environ.get("DRR_API_CALL_LOG")
+API_CALL_LOG_LOCK = threading.Lock()
+# Access key ids that name the caller (docs/CONTRACTS.md): the Java host signs each function's calls
+# with "drr-function.<name>", the Step Functions engine each state machine's with "drr-state-machine.<name>".
+FUNCTION_KEY_PREFIX = "drr-function."
+STATE_MACHINE_KEY_PREFIX = "drr-state-machine."
+_caller = threading.local()
+_CREDENTIAL = re.compile(r"Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/")
+
+# Request parameters that name a resource, per IAM service prefix: parameter -> ARN resource part
+# ("{}" is the value). A value that already is an ARN is taken as it is, whatever its parameter.
+_IDENTIFIER_PARAMETERS = {
+    "rds": {
+        # A rename (NewDB...Identifier) is authorised against the database as it is named now, so it is not listed.
+        "DBClusterIdentifier": "cluster:{}", "SourceDBClusterIdentifier": "cluster:{}",
+        "DBInstanceIdentifier": "db:{}", "SourceDBInstanceIdentifier": "db:{}", "TargetDBInstanceIdentifier": "db:{}",
+        "DBClusterSnapshotIdentifier": "cluster-snapshot:{}",
+        "DBSnapshotIdentifier": "snapshot:{}", "DBSubnetGroupName": "subgrp:{}",
+        "DBClusterParameterGroupName": "cluster-pg:{}", "DBParameterGroupName": "pg:{}", "OptionGroupName": "og:{}",
+    },
+    "lambda": {"FunctionName": "function:{}"},
+    "dynamodb": {"TableName": "table/{}"},
+    "secretsmanager": {"SecretId": "secret:{}"},
+    "iam": {"UserName": "user/{}", "RoleName": "role/{}"},
+    "ssm": {"Name": "parameter/{}"},
+    "cloudwatch": {"AlarmName": "alarm:{}", "AlarmNames": "alarm:{}"},
+    "kms": {"KeyId": "key/{}"},
+    "events": {"EventBusName": "event-bus/{}"},
+}
+_IAM_PREFIX = {"monitoring": "cloudwatch", "email": "ses"}  # SigV4 signing name -> IAM service prefix
+
+
+_HANDLERS = {}  # function name -> handler, kept across resets: a worker may still call after its test ended
+
+
+def _principal_of(access_key, account, region):
+    if access_key.startswith(FUNCTION_KEY_PREFIX):
+        # The handler names the function in the template too (local function names differ from the stack's).
+        name = access_key[len(FUNCTION_KEY_PREFIX):]
+        if name not in _HANDLERS:
+            from moto.awslambda.utils import get_backend
+            _HANDLERS[name] = get_backend(account, region).get_function(name).handler
+        return {"type": "function", "name": name, "handler": _HANDLERS[name]}
+    if access_key.startswith(STATE_MACHINE_KEY_PREFIX):
+        return {"type": "state-machine", "name": access_key[len(STATE_MACHINE_KEY_PREFIX):]}
+    return {"type": "caller", "name": access_key}
+
+
+def _parsed_parameters(response, request):
+    from moto.core.parse import PROTOCOL_PARSERS
+    from moto.core.request import determine_request_protocol, normalize_request
+    from moto.core.utils import get_service_model
+
+    normalized = normalize_request(request)
+    model = get_service_model(response.boto3_service_name)
+    operation = model.operation_model(response._get_action())
+    protocol = determine_request_protocol(model, normalized.content_type)
+    parser = PROTOCOL_PARSERS[protocol](operation, map_type=dict)
+    return parser.parse({
+        "method": normalized.method, "values": normalized.values, "headers": normalized.headers,
+        "body": normalized.data, "url_path": normalized.path,
+        "url_params": response.uri_match.groupdict() if response.uri_match else {},
+    })
+
+
+def _strings(value):
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _walk(params):
+    """Every (member name, value) pair in the parsed request, nested structures included."""
+    if isinstance(params, dict):
+        for key, value in params.items():
+            yield key, value
+            yield from _walk(value)
+    elif isinstance(params, list):
+        for item in params:
+            yield from _walk(item)
+
+
+def _resource_arns(prefix, params, region, account):
+    arns = []
+    identifiers = _IDENTIFIER_PARAMETERS.get(prefix, {})
+    for key, value in _walk(params):
+        for text in _strings(value):
+            if text.startswith("arn:"):
+                arn = text
+            elif key in identifiers:
+                resource = identifiers[key].format(text.lstrip("/") if prefix == "ssm" else text)
+                scope = "" if prefix == "iam" else region
+                arn = "arn:aws:%s:%s:%s:%s" % (prefix, scope, account, resource)
+            else:
+                continue
+            if arn not in arns:
+                arns.append(arn)
+    if prefix == "wafv2" and isinstance(params, dict) and params.get("Name") and params.get("Id"):
+        scope = "global" if params.get("Scope") == "CLOUDFRONT" else "regional"
+        arns.append("arn:aws:wafv2:%s:%s:%s/ipset/%s/%s" % (region, account, scope, params["Name"], params["Id"]))
+    return arns
+
+
+def _request_tags(params):
+    """Tags the request sets: RDS/Secrets Manager/WAF lists of {Key, Value}, Lambda/SQS maps, Step Functions {key, value}."""
+    tags = {}
+    if not isinstance(params, dict):
+        return tags
+    value = params.get("Tags") or params.get("tags")
+    if isinstance(value, dict):
+        tags.update({str(k): str(v) for k, v in value.items()})
+    elif isinstance(value, list):
+        for tag in value:
+            if isinstance(tag, dict):
+                key = tag.get("Key", tag.get("key"))
+                if key is not None:
+                    tags[str(key)] = str(tag.get("Value", tag.get("value", "")))
+    return tags
+
+
+def _tag_map(tags):
+    """moto keeps tags as {key: value}, {key: {Key, Value}}, [{Key, Value}], nested lists or (list, next token)."""
+    out = {}
+    if isinstance(tags, dict):
+        for key, value in tags.items():
+            out.update(_tag_map([value]) if isinstance(value, dict) else {str(key): str(value)})
+    elif isinstance(tags, (list, tuple)):
+        for tag in tags:
+            if isinstance(tag, dict) and "Key" in tag:
+                out[str(tag["Key"])] = str(tag.get("Value", ""))
+            else:
+                out.update(_tag_map(tag))
+    return out
+
+
+def _resource_tags(arn, account, region):
+    """The resource's tags in moto's state now, or None when it does not exist (yet)."""
+    from moto.core.exceptions import ServiceException, _RESTError
+    parts = arn.split(":")
+    prefix = parts[2]
+    if prefix == "lambda" and parts[5:6] != ["function"]:
+        return {}
+    try:
+        if prefix == "rds":
+            from moto.rds.models import rds_backends
+            return _tag_map(rds_backends[account][region].list_tags_for_resource(arn))
+        if prefix == "lambda":
+            from moto.awslambda.utils import get_backend
+            function = get_backend(account, region).get_function(arn.split(":")[6])
+            _HANDLERS.setdefault(function.function_name, function.handler)
+            return _tag_map(function.tags)
+        if prefix == "secretsmanager":
+            from moto.secretsmanager.models import secretsmanager_backends
+            backend = secretsmanager_backends[account][region]
+            secret_id = arn if arn in backend.secrets else arn.split(":", 6)[6][len("secret:"):]
+            if secret_id not in backend.secrets:
+                return None
+            return _tag_map(backend.secrets[secret_id].tags)
+        if prefix == "iam":
+            from moto.iam.models import iam_backends
+            backend = iam_backends[account]["aws"]
+            kind, name = arn.split(":", 5)[5].split("/", 1)
+            entity = backend.get_user(name) if kind == "user" else backend.get_role(name)
+            return _tag_map(entity.tags)
+        if prefix == "wafv2":
+            from moto.wafv2.models import wafv2_backends
+            return _tag_map(wafv2_backends[account][region].list_tags_for_resource(arn))
+        if prefix == "ssm":
+            from moto.ssm.models import ssm_backends
+            name = "/" + arn.split(":parameter/", 1)[1]
+            backend = ssm_backends[account][region]
+            if backend.get_parameter(name) is None:
+                return None
+            return _tag_map(backend.list_tags_for_resource("Parameter", name))
+    except (ServiceException, _RESTError, KeyError):
+        return None
+    return {}
+
+
+def _resource(arn, account, region):
+    """The ARN with its tags now; a Lambda function also with its handler, which names it in the template."""
+    resource = {"arn": arn, "tags": _resource_tags(arn, account, region)}
+    if arn.split(":")[2:3] == ["lambda"] and arn.split(":")[5:6] == ["function"] and arn.split(":")[6] in _HANDLERS:
+        resource["handler"] = _HANDLERS[arn.split(":")[6]]
+    return resource
+
+
+def _describe_call(response, request):
+    match = _CREDENTIAL.search(response.headers.get("Authorization", "") or "")
+    if not match:
+        return None
+    access_key, signing_name = match.group(1), match.group(2)
+    prefix = _IAM_PREFIX.get(signing_name, signing_name)
+    record = {"principal": _principal_of(access_key, response.current_account, response.region), "service": prefix, "action": response._get_action(),
+              "region": response.region, "account": response.current_account}
+    try:
+        params = _parsed_parameters(response, request)
+    except Exception as e:  # recorded, so the check reports a call it cannot evaluate
+        record["unparsed"] = "%s: %s" % (type(e).__name__, e)
+        params = None
+    record["resources"] = [_resource(arn, response.current_account, response.region)
+                           for arn in _resource_arns(prefix, params, response.region, response.current_account)]
+    record["requestTags"] = _request_tags(params)
+    return record
+
+
+def _append_api_call(record):
+    line = json.dumps(record, sort_keys=True)
+    with API_CALL_LOG_LOCK:
+        with open(API_CALL_LOG, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+
+def _install_api_call_log():
+    if not API_CALL_LOG:
+        return
+    from moto.core.responses import BaseResponse
+
+    original_setup = BaseResponse.setup_class
+    original_call = BaseResponse.call_action
+
+    def setup_class(self, request, full_url, headers, *args, **kwargs):
+        self._drr_request = request
+        return original_setup(self, request, full_url, headers, *args, **kwargs)
+
+    def call_action(self):
+        request = getattr(self, "_drr_request", None)
+        if request is not None:
+            try:
+                record = _describe_call(self, request)
+            except Exception as e:  # the check fails on this record: a call it could not describe is not proven
+                import traceback
+                record = {"logError": "%s: %s" % (type(e).__name__, e), "path": getattr(self, "path", None),
+                          "trace": traceback.format_exc(limit=-2)}
+            if record is not None:
+                _append_api_call(record)
+        return original_call(self)
+
+    BaseResponse.setup_class = setup_class
+    BaseResponse.call_action = call_action
+
+
+def _install_state_machine_credentials():
+    """The Step Functions engine signs every service integration call (aws-sdk tasks, lambda:invoke) with
+    "ak"; sign them with a key naming the state machine, as its role would in AWS."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils  # noqa: F401 (patched below)
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk  # noqa: F401
+    from moto.stepfunctions.parser.asl.utils import boto_client as boto_client_module
+    import boto3
+
+    original_client_for = boto_client_module.boto_client_for
+
+    def boto_client_for(region, service, state_credentials=None):
+        client = original_client_for(region=region, service=service, state_credentials=state_credentials)
+        name = getattr(_caller, "state_machine", None)
+        if name is None:
+            return client
+        session = boto3.session.Session(aws_access_key_id=STATE_MACHINE_KEY_PREFIX + name, aws_secret_access_key="sk")
+        return session.client(service, region_name=region, endpoint_url=client.meta.endpoint_url, config=client.meta.config)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "boto_client_for", None) is original_client_for:
+            module.boto_client_for = boto_client_for
+
+    original_eval = state_task_service.StateTaskService._eval_execution
+
+    def _eval_execution(self, env):
+        previous = getattr(_caller, "state_machine", None)
+        _caller.state_machine = env.states.context_object.context_object_data["StateMachine"]["Name"]
+        try:
+            return original_eval(self, env)
+        finally:
+            _caller.state_machine = previous
+
+    state_task_service.StateTaskService._eval_execution = _eval_execution
+
+
+_install_api_call_log()
+_install_state_machine_credentials()
 
 
 def _install_sdk_error_names():
