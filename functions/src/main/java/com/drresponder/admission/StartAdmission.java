@@ -1,10 +1,12 @@
 package com.drresponder.admission;
 
+
 import com.drresponder.common.Json;
 import com.drresponder.incident.Incident;
 import com.drresponder.incident.IncidentStatus;
 import com.drresponder.incident.TimelineEntry;
 import com.drresponder.ledger.Ledger;
+import com.drresponder.notify.SecretRedactor;
 import com.drresponder.playbook.InvalidRequestException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
@@ -94,19 +96,24 @@ public final class StartAdmission {
         return incident;
     }
 
-    /** Same JSON, ignoring field order and number spelling (8 and 8.0): Step Functions may re-serialise the input. */
-    private static boolean sameInput(String stored, JsonNode request) {
+    /**
+     * Same JSON, ignoring field order and number spelling (8 and 8.0): Step Functions may re-serialise the input.
+     * The ledger stores the input redacted ({@link SecretRedactor}), so the request is compared redacted too.
+     */
+    static boolean sameInput(String stored, JsonNode request) {
         if (stored == null) {
             return false;
         }
         JsonNode admitted;
+        JsonNode started;
         try {
             admitted = Json.MAPPER.readTree(stored);
+            started = Json.MAPPER.readTree(SecretRedactor.redact(request.toString()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return false;
         }
         return admitted.equals((a, b) -> a.isNumber() && b.isNumber() ? Double.compare(a.doubleValue(), b.doubleValue()) : a.equals(b) ? 0 : 1,
-                request);
+                started);
     }
 
     private void lock(String lockKey, String incidentId, Instant now) {

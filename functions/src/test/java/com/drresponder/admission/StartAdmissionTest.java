@@ -65,6 +65,18 @@ class StartAdmissionTest {
     }
 
     @Test
+    void sameInput_should_matchRouterStoredInput_when_ledgerRedactedCredentialShapedText() {
+        // GIVEN a routed request whose reason looks like a credential: the ledger stores it redacted
+        ObjectNode request = rollback("routed-1").put("reason", "on-call says password=hunter2 leaked in a ticket");
+        String stored = com.drresponder.notify.SecretRedactor.redact(request.toString());
+
+        // WHEN / THEN the execution the router started is still recognised, and a different request is not
+        assertThat(stored).doesNotContain("hunter2");
+        assertThat(StartAdmission.sameInput(stored, request)).isTrue();
+        assertThat(StartAdmission.sameInput(stored, rollback("routed-1").put("reason", "something else"))).isFalse();
+    }
+
+    @Test
     void admit_should_rejectAndChangeNothing_when_callerSuppliesAnotherLockKey() {
         // GIVEN a start that names a made-up lock key, to dodge the lock of the real alias
         ObjectNode attack = rollback("manual-2").put("lockKey", "arn:aws:lambda:us-east-1:123456789012:function:checkout-api:other");
