@@ -229,7 +229,7 @@ class RestorePlaybookIT {
         // WHEN it is started directly
         DescribeExecutionResponse run = runToEnd(input);
         // THEN it is rejected by name, and nothing in the estate was touched
-        assertRejectedWithoutChanges(run, input, "verify.jdbcUrlOverride: is not a known field");
+        assertRefusedAtAdmission(run, input, "verify.jdbcUrlOverride: is not a known field");
     }
 
     @Test
@@ -249,7 +249,7 @@ class RestorePlaybookIT {
         ((ObjectNode) input.get("verify")).putArray("customSql").add("SELECT 1; DROP TABLE orders");
         emulator.clearRequests();
         DescribeExecutionResponse run = runToEnd(input);
-        assertRejectedWithoutChanges(run, input, "verify.customSql: each entry must be exactly one SQL statement, got 2");
+        assertRefusedAtAdmission(run, input, "verify.customSql: each entry must be exactly one SQL statement, got 2");
         assertThat(ordersRows()).isEqualTo(25);
     }
 
@@ -265,7 +265,7 @@ class RestorePlaybookIT {
         emulator.clearRequests();
         DescribeExecutionResponse run = runToEnd(input);
         assertRejectedWithoutChanges(run, input, "cutoverConfig.parameterName: arn:aws:ssm:");
-        assertThat(timeline(input)).anyMatch(e -> e.detail().contains("does not belong to billing-db"));
+        assertThat(timeline(input)).anyMatch(e -> e.detail() != null && e.detail().contains("does not belong to billing-db"));
         assertThat(ssm.getParameter(r -> r.name("/payments/database-url")).parameter().value()).contains("payments-db.local");
     }
 
@@ -302,6 +302,15 @@ class RestorePlaybookIT {
         assertThat(ledgerStore().acquireLock(ledgerStore().incident(input.get("incidentId").asText()).orElseThrow().resource(), "inc-next",
                 Instant.now(), Instant.now().plusSeconds(60)).acquired()).as("lock released").isTrue();
         assertThat(ledgerStore().approvalToken(input.get("incidentId").asText())).isEmpty();
+    }
+
+    /** The first step's schema check refuses the request before any incident exists: no timeline, no change. */
+    void assertRefusedAtAdmission(DescribeExecutionResponse run, ObjectNode input, String reason) {
+        assertStatus(run, ExecutionStatus.FAILED);
+        assertThat(run.error()).isEqualTo("RequestRejected");
+        assertThat(run.cause()).contains(reason);
+        assertThat(ledgerStore().incident(input.get("incidentId").asText())).as("no incident opened").isEmpty();
+        assertThat(MutatingCalls.of(emulator.requests())).as("calls that change the estate").isEmpty();
     }
 
     void assertRejectedWithoutChanges(DescribeExecutionResponse run, ObjectNode input, String reason) {
