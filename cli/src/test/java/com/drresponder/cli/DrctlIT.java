@@ -161,7 +161,7 @@ class DrctlIT {
         input.putObject("verify").put("secretId", LocalRuntime.VERIFY_SECRET);
         var sfn = runtime.target.sfn();
         String executionArn = sfn.startExecution(b -> b.stateMachineArn(runtime.deployed.stateMachineArns().get("restore-database-to-point-in-time"))
-                .input(input.toString())).executionArn();
+                .name(incident).input(input.toString())).executionArn(); // a direct start is named after its incident
         Instant deadline = Instant.now().plusSeconds(120);
         while (runtime.target.ledger().approvalToken(incident).isEmpty() && Instant.now().isBefore(deadline)) {
             Thread.sleep(250);
