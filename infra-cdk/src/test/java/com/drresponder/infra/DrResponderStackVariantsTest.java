@@ -60,7 +60,7 @@ class DrResponderStackVariantsTest {
 
     @Test
     void stack_should_stillDeployCoreResources_when_nothingElseHasLanded() {
-        bare.resourceCountIs("AWS::Lambda::Function", 17);
+        bare.resourceCountIs("AWS::Lambda::Function", 18); // the functions do not depend on which playbooks have landed
         bare.resourceCountIs("AWS::DynamoDB::Table", 1);
         bare.resourceCountIs("AWS::SNS::Topic", 1);
         bare.resourceCountIs("AWS::SQS::Queue", 1);
@@ -99,7 +99,7 @@ class DrResponderStackVariantsTest {
     void stack_should_loadEveryRepositoryRule_when_synthesizedFromRepository() {
         List<EventRuleDefinition> rules = EventRuleDefinition.loadAll(TestStacks.REPO_ROOT.resolve("events/rules"));
         for (EventRuleDefinition rule : rules) {
-            repo.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(rule.pattern())));
+            repo.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(TestStacks.deployedPattern(rule))));
         }
         long patternRules = repo.findResources("AWS::Events::Rule").values().stream()
                 .filter(r -> String.valueOf(r).contains("EventPattern")).count();

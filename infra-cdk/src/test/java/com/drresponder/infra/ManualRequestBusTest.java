@@ -25,8 +25,8 @@ class ManualRequestBusTest {
     @BeforeAll
     static void synth() {
         withOperators = Template.fromStack(TestStacks.stack(TestStacks.app(),
-                DrConfigLoader.fromMap(Map.of("operatorPrincipals", OPERATORS)), TestStacks.fixtureLayout()));
-        withoutOperators = Template.fromStack(TestStacks.stack(TestStacks.app(), DrConfigLoader.fromMap(Map.of()), TestStacks.fixtureLayout()));
+                DrConfigLoader.fromMap(Map.of("operatorPrincipals", OPERATORS)), TestStacks.repositoryLayout()));
+        withoutOperators = Template.fromStack(TestStacks.stack(TestStacks.app(), DrConfigLoader.fromMap(Map.of()), TestStacks.repositoryLayout()));
     }
 
     @Test

@@ -7,7 +7,7 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.StackProps;
 
-/** Builds stacks for tests from the fixtures under src/test/resources/fixtures (or the real repository). */
+/** Builds stacks for tests from the repository's real playbooks (statemachines/) and rules (events/rules/). */
 final class TestStacks {
     static final Path MODULE_DIR = Path.of("").toAbsolutePath();
     static final Path FIXTURES = MODULE_DIR.resolve("src/test/resources/fixtures");
@@ -21,12 +21,7 @@ final class TestStacks {
         return Files.isRegularFile(real) ? real : FIXTURES.resolve("functions-lambda.zip");
     }
 
-    /** Fixture playbooks (all four) and fixture rules (all five). */
-    static ProjectLayout fixtureLayout() {
-        return new ProjectLayout(MODULE_DIR, FIXTURES.resolve("statemachines"), FIXTURES.resolve("events/rules"), functionsZip());
-    }
-
-    /** Whatever the repository holds right now: statemachines/ and events/rules/ at the root. */
+    /** The real statemachines/ and events/rules/ at the repository root: what `cdk deploy` ships. */
     static ProjectLayout repositoryLayout() {
         return ProjectLayout.ofRepository(REPO_ROOT).withFunctionsZip(functionsZip());
     }
@@ -34,6 +29,15 @@ final class TestStacks {
     /** No playbooks and no rules yet. */
     static ProjectLayout emptyLayout(Path emptyDir) {
         return new ProjectLayout(MODULE_DIR, emptyDir.resolve("statemachines"), emptyDir.resolve("rules"), functionsZip());
+    }
+
+    /** A rule file's pattern as deployed: the file's own, the manual rule's pinned to the deployment's account. */
+    static java.util.Map<String, Object> deployedPattern(EventRuleDefinition rule) {
+        java.util.Map<String, Object> pattern = new java.util.LinkedHashMap<>(rule.pattern());
+        if (ManualRequestBus.RULE.equals(rule.name())) {
+            pattern.put("account", java.util.List.of(java.util.Map.of("Ref", "AWS::AccountId")));
+        }
+        return pattern;
     }
 
     static App app() {
