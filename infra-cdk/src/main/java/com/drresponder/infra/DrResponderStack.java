@@ -396,6 +396,8 @@ public final class DrResponderStack extends Stack {
     private static final String SECRET_KEYS = "Customer-managed keys of opted-in secrets are not known at deploy time; the "
             + "kms:ViaService condition limits their use to Secrets Manager calls.";
     private static final String LEDGER_INDEX = "Queries the ledger's own GSIs (byStatus); the wildcard is limited to indexes of this one table.";
+    private static final String FINAL_SNAPSHOT = "rds:DeleteDBCluster names a cluster-snapshot resource type for the final "
+            + "snapshot; the cluster itself must carry dr:drill=true, and the action deletes no snapshot.";
     private static final String TOPIC_KEY = "kms:GenerateDataKey* on the notification topic's own key only, needed to publish to the encrypted topic.";
 
     private final Map<String, Acknowledgements> acknowledgements = new LinkedHashMap<>();
@@ -727,6 +729,10 @@ public final class DrResponderStack extends Stack {
         // The only deletion anywhere in the stack: resources the drill created, tagged dr:drill=true at creation.
         allow(delete.role(), List.of("rds:DeleteDBCluster", "rds:DeleteDBInstance"), databases,
                 Map.of("StringEquals", Map.of("aws:ResourceTag/dr:drill", "true")), TAG_SCOPED);
+        // IAM authorises DeleteDBCluster against the cluster AND a cluster-snapshot (both required resource types), even
+        // with SkipFinalSnapshot. Safe unconditioned: the cluster statement above still requires dr:drill=true, and
+        // this action cannot delete snapshots (that is DeleteDBClusterSnapshot, granted nowhere).
+        allow(delete.role(), List.of("rds:DeleteDBCluster"), List.of(arn("rds", "cluster-snapshot:*")), null, FINAL_SNAPSHOT);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -416,6 +416,18 @@ class DrResponderStackTest {
             Map.of("StringEquals", Map.of("aws:RequestTag/dr:playbook", "restore-database-to-point-in-time"));
 
     /** The restore role's statements granting {@code action}, each as "resource types -> condition". */
+    @Test
+    void deleteDrillCopy_should_deleteOnlyDrillTaggedDatabases_andMayNameTheFinalSnapshotResource_when_synthesized() {
+        List<String> deletes = statementsOfRole(stack.functions().get("delete-drill-copy").role()).stream()
+                .filter(s -> actions(s).contains("rds:DeleteDBCluster"))
+                .map(s -> resourceTypes(s) + " -> " + s.getOrDefault("Condition", "none")).toList();
+        assertThat(deletes).containsExactlyInAnyOrder(
+                "cluster:* db:* -> {StringEquals={aws:ResourceTag/dr:drill=true}}",
+                "cluster-snapshot:* -> none");
+        assertThat(statementsOfRole(stack.functions().get("delete-drill-copy").role()))
+                .noneMatch(s -> actions(s).stream().anyMatch(a -> a.contains("Snapshot")));
+    }
+
     private static List<String> restoreStatementsFor(String action) {
         return statementsOfRole(stack.stateMachines().get("restore-database-to-point-in-time").getRole()).stream()
                 .filter(s -> actions(s).contains(action))
