@@ -163,6 +163,7 @@ public final class AwsEmulator implements AutoCloseable {
             throw new IllegalStateException("moto did not take the harness configuration: " + config);
         }
         clearStepFunctionsMockConfig();
+        clearFaults();
         lambdaHost.stopAll();
         lambdaHost.clearEnvironmentOverrides();
     }
@@ -272,8 +273,68 @@ public final class AwsEmulator implements AutoCloseable {
         return roleArn;
     }
 
-    /** One AWS API request served by the emulator: the service (SigV4 scope), the action, and the client kind. */
-    public record ApiRequest(String service, String action, String client) {}
+    /**
+     * One AWS API request served by the emulator: the service (SigV4 scope), the action, the client kind, and
+     * the error code a {@link Fault} answered it with ({@code null} if moto served it).
+     */
+    public record ApiRequest(String service, String action, String client, String fault) {}
+
+    /**
+     * An AWS failure the emulator injects (moto never fails on its own): the next {@link #times(int)} requests of
+     * {@code action} on {@code service} (IAM prefix or SigV4 name: "rds", "secretsmanager", "cloudwatch", "lambda")
+     * get an AWS error in the request's protocol, from any caller (functions and state machines' aws-sdk tasks).
+     * A {@link #lostResponse} fault lets the call take effect first, as when AWS did the work and the response was
+     * lost; the SDK's own retry then meets the result (AlreadyExists, a rotation in progress).
+     */
+    public record Fault(String service, String action, int status, String code, String message,
+                        boolean lostResponse, String matching, int times) {
+        public static Fault error(String service, String action, int status, String code) {
+            return new Fault(service, action, status, code, null, false, null, 1);
+        }
+
+        public static Fault lostResponse(String service, String action) {
+            return new Fault(service, action, 500, "InternalFailure", "The response was lost", true, null, 1);
+        }
+
+        /** Only requests whose path or body contains {@code text} (a resource name, say). */
+        public Fault matching(String text) {
+            return new Fault(service, action, status, code, message, lostResponse, text, times);
+        }
+
+        public Fault times(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("times must be >= 1; use always()");
+            }
+            return new Fault(service, action, status, code, message, lostResponse, matching, n);
+        }
+
+        /** Every matching request until {@link #clearFaults()} or {@link #reset()}. */
+        public Fault always() {
+            return new Fault(service, action, status, code, message, lostResponse, matching, -1);
+        }
+
+        public Fault message(String text) {
+            return new Fault(service, action, status, code, text, lostResponse, matching, times);
+        }
+    }
+
+    public void injectFault(Fault fault) {
+        ObjectNode body = JSON.createObjectNode().put("service", fault.service()).put("action", fault.action())
+                .put("status", fault.status()).put("code", fault.code()).put("lostResponse", fault.lostResponse())
+                .put("times", fault.times());
+        if (fault.message() != null) {
+            body.put("message", fault.message());
+        }
+        if (fault.matching() != null) {
+            body.put("matching", fault.matching());
+        }
+        post("/drr/faults", body.toString(), Map.of("Content-Type", "application/json"));
+    }
+
+    /** Removes every injected fault, spent or not. */
+    public void clearFaults() {
+        post("/drr/faults/clear", "", Map.of());
+    }
 
     /**
      * The AWS API requests the emulator served since {@link #clearRequests()}, oldest first: from the
@@ -283,7 +344,8 @@ public final class AwsEmulator implements AutoCloseable {
     public java.util.List<ApiRequest> requests() {
         JsonNode list = readJson(post("/drr/requests", "", Map.of()));
         java.util.List<ApiRequest> requests = new java.util.ArrayList<>();
-        list.forEach(r -> requests.add(new ApiRequest(r.path("service").asText(), r.path("action").asText(), r.path("client").asText())));
+        list.forEach(r -> requests.add(new ApiRequest(r.path("service").asText(), r.path("action").asText(), r.path("client").asText(),
+                r.path("fault").isTextual() ? r.path("fault").asText() : null)));
         return requests;
     }
 

@@ -310,6 +310,8 @@ def _install_request_log():
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
+        if path in ("/drr/faults", "/drr/faults/clear"):
+            return _configure_faults(environ, start_response, path)
         if path in ("/drr/requests", "/drr/requests/clear"):
             with REQUEST_LOG_LOCK:
                 if path.endswith("/clear"):
@@ -323,14 +325,92 @@ def _install_request_log():
             environ["wsgi.input"] = _io.BytesIO(body)
             agent = environ.get("HTTP_USER_AGENT", "")
             client = "test" if "drr-test" in agent else "java-sdk" if "aws-sdk-java" in agent else ("boto3" if "Boto3" in agent or "Botocore" in agent else "other")
+            service, action = _service(environ), _action(environ, body)
+            fault = _take_fault(service, action, path.encode() + b" " + body)
             with REQUEST_LOG_LOCK:
-                REQUEST_LOG.append({"service": _service(environ), "action": _action(environ, body), "client": client})
+                REQUEST_LOG.append({"service": service, "action": action, "client": client,
+                                    "fault": fault["code"] if fault else None})
+            if fault:
+                return _serve_fault(fault, environ, start_response, lambda: original_call(self, environ, _discarding_start_response))
         return original_call(self, environ, start_response)
 
     werkzeug_app.DomainDispatcherApplication.__call__ = __call__
 
 
 _install_request_log()
+
+
+# ---- Fault injection ---------------------------------------------------------------------------
+# AWS fails calls (throttling, 5xx, lost responses); moto never does. Tests add faults with POST /drr/faults
+# ({"service", "action", "status", "code", "message", "lostResponse", "matching", "times"}; times < 0 = until
+# cleared) and remove them with POST /drr/faults/clear. A fault answers the next matching request with an AWS
+# error in the request's protocol; a lost-response fault first lets moto perform the call, then answers with the
+# error, as when AWS did the work and the response never arrived. The request log names the injected code.
+FAULTS = []
+FAULTS_LOCK = threading.Lock()
+_SIGNING_NAMES = {"cloudwatch": "monitoring", "ses": "email", "sfn": "states"}  # IAM prefix -> SigV4 name
+
+
+def _configure_faults(environ, start_response, path):
+    import json as _json
+    with FAULTS_LOCK:
+        if path.endswith("/clear"):
+            FAULTS.clear()
+        else:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            fault = _json.loads(environ["wsgi.input"].read(length) or b"{}")
+            for key in ("service", "action", "status", "code"):
+                if key not in fault:
+                    payload = ("fault needs " + key).encode()
+                    start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", str(len(payload)))])
+                    return [payload]
+            fault["service"] = _SIGNING_NAMES.get(fault["service"], fault["service"])
+            FAULTS.append(fault)
+        payload = _json.dumps(FAULTS).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
+def _discarding_start_response(status, headers, exc_info=None):
+    return lambda data: None
+
+
+def _take_fault(service, action, request_text):
+    with FAULTS_LOCK:
+        for fault in FAULTS:
+            if fault["service"] != service or fault["action"] != action:
+                continue
+            if fault.get("matching") and fault["matching"].encode() not in request_text:
+                continue
+            times = fault.get("times", 1)
+            if times > 0:
+                fault["times"] = times - 1
+                if fault["times"] == 0:
+                    FAULTS.remove(fault)
+            return dict(fault)
+    return None
+
+
+def _serve_fault(fault, environ, start_response, perform):
+    import json as _json
+    from xml.sax.saxutils import escape as _escape
+    if fault.get("lostResponse"):
+        for _ in perform():  # moto does the work; its answer is dropped
+            pass
+    code, message = fault["code"], fault.get("message") or "Injected by the test harness"
+    status = "%d %s" % (fault["status"], "Error")
+    content_type = environ.get("CONTENT_TYPE", "")
+    sender = "Sender" if fault["status"] < 500 else "Receiver"
+    if content_type.startswith("application/x-www-form-urlencoded"):  # query protocol (RDS, SNS, IAM, ...)
+        payload = ("<ErrorResponse><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error>"
+                   "<RequestId>drr-fault</RequestId></ErrorResponse>" % (sender, _escape(code), _escape(message))).encode()
+        headers = [("Content-Type", "text/xml")]
+    else:  # JSON 1.0/1.1 and REST-JSON (Lambda)
+        payload = _json.dumps({"__type": code, "message": message, "Message": message}).encode()
+        headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code),
+                   ("x-amzn-query-error", "%s;%s" % (code, sender))]
+    start_response(status, headers + [("x-amzn-RequestId", "drr-fault"), ("Content-Length", str(len(payload)))])
+    return [payload]
 
 
 
