@@ -38,12 +38,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs the real Java Lambda handlers for the local emulator, the way AWS Lambda does: one worker JVM
- * per function (its own process, its own environment variables, initialised once, one invocation at a
- * time), fed through a small copy of the Lambda Runtime API.
+ * Runs the real Java Lambda handlers for the local emulator, the way AWS Lambda does: a pool of worker JVMs
+ * per function (each its own process with its own environment variables, initialised once, one invocation at a
+ * time), fed through a small copy of the Lambda Runtime API. Concurrent invocations of a function run on
+ * concurrent workers, cold-starting a new one when every warm one is busy, up to the function's reserved
+ * concurrency (as the stack sets it) and at most {@link #maxConcurrency(int)} per function (a cap for the
+ * machine running the tests; Lambda's is the account's). An invocation beyond the limit waits for a worker
+ * (Lambda would throttle a synchronous invoke and queue an asynchronous one).
  *
  * <p>moto forwards every Lambda invoke to {@code POST /invoke/<function>} (see {@code moto_launcher.py});
  * the host hands the payload to the function's {@link LambdaWorker}, which polls
@@ -68,6 +71,8 @@ public final class LambdaHost implements AutoCloseable {
     private static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration QUEUE_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /** Workers per function when nothing else limits it: enough for Map states and storms on a 2-core machine. */
+    static final int DEFAULT_MAX_CONCURRENCY = 4;
 
     private final HttpServer server;
     private final ExecutorService httpExecutor;
@@ -86,6 +91,7 @@ public final class LambdaHost implements AutoCloseable {
     private volatile URI awsEndpoint;
     private volatile String region = AwsEmulator.REGION;
     private volatile Duration initTimeout = DEFAULT_INIT_TIMEOUT;
+    private volatile int maxConcurrency = Integer.getInteger("drresponder.lambda.maxConcurrency", DEFAULT_MAX_CONCURRENCY);
     private volatile boolean closed;
 
     private LambdaHost(Path logDir) throws IOException {
@@ -159,6 +165,18 @@ public final class LambdaHost implements AutoCloseable {
     }
 
     /**
+     * Most workers one function may run at once (default {@value #DEFAULT_MAX_CONCURRENCY}, or the system property
+     * {@code drresponder.lambda.maxConcurrency}); a function's reserved concurrency lowers it further.
+     */
+    public LambdaHost maxConcurrency(int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("maxConcurrency must be >= 1");
+        }
+        this.maxConcurrency = workers;
+        return this;
+    }
+
+    /**
      * Environment variables that win over the function's own (and over the ones the host sets) for the
      * next worker of {@code functionName}; a running worker with other settings is replaced on its next invoke.
      */
@@ -200,9 +218,10 @@ public final class LambdaHost implements AutoCloseable {
     public List<ProcessHandle> workerProcesses() {
         List<ProcessHandle> handles = new ArrayList<>();
         for (FunctionSlot slot : slots.values()) {
-            Worker w = slot.worker;
-            if (w != null && w.process.isAlive()) {
-                handles.add(w.process.toHandle());
+            for (Worker w : slot.workers.values()) {
+                if (w.process.isAlive()) {
+                    handles.add(w.process.toHandle());
+                }
             }
         }
         return handles;
@@ -220,16 +239,24 @@ public final class LambdaHost implements AutoCloseable {
         return slots.computeIfAbsent(request.functionName(), FunctionSlot::new).invoke(request);
     }
 
-    /** What the host needs to run one invocation; moto sends these fields as JSON. */
+    /**
+     * What the host needs to run one invocation; moto sends these fields as JSON. {@code reservedConcurrency} is
+     * the function's (null: none).
+     */
     public record InvocationRequest(String functionName, String functionArn, String version, String handler,
                                     Map<String, String> environment, int timeoutSeconds, int memorySize,
-                                    String payload) {
+                                    String payload, Integer reservedConcurrency) {
         public InvocationRequest {
             Objects.requireNonNull(functionName, "functionName");
             Objects.requireNonNull(handler, "handler");
             environment = environment == null ? Map.of() : Map.copyOf(environment);
             version = version == null ? "$LATEST" : version;
             payload = payload == null ? "{}" : payload;
+        }
+
+        public InvocationRequest(String functionName, String functionArn, String version, String handler,
+                                 Map<String, String> environment, int timeoutSeconds, int memorySize, String payload) {
+            this(functionName, functionArn, version, handler, environment, timeoutSeconds, memorySize, payload, null);
         }
     }
 
@@ -238,7 +265,7 @@ public final class LambdaHost implements AutoCloseable {
         List<Throwable> failures = new ArrayList<>();
         for (FunctionSlot slot : slots.values()) {
             try {
-                slot.stopWorker("stopped by the harness");
+                slot.stopWorkers("stopped by the harness");
             } catch (RuntimeException e) {
                 failures.add(e);
             }
@@ -303,7 +330,8 @@ public final class LambdaHost implements AutoCloseable {
                 env,
                 body.path("timeout").asInt(3),
                 body.path("memorySize").asInt(128),
-                body.path("payload").isNull() ? "{}" : body.path("payload").asText());
+                body.path("payload").isNull() ? "{}" : body.path("payload").asText(),
+                body.path("reservedConcurrency").isInt() ? body.path("reservedConcurrency").asInt() : null);
     }
 
     /** {@code /runtime/<fn>/next}, {@code /runtime/<fn>/<id>/response|error}, {@code /runtime/<fn>/init/error}. */
@@ -313,8 +341,8 @@ public final class LambdaHost implements AutoCloseable {
             String functionName = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
             long workerId = Long.parseLong(queryParam(exchange, "worker"));
             FunctionSlot slot = slots.get(functionName);
-            Worker worker = slot == null ? null : slot.worker;
-            if (worker == null || worker.id != workerId) {
+            Worker worker = slot == null ? null : slot.workers.get(workerId);
+            if (worker == null) {
                 respond(exchange, 410, "worker is stale".getBytes(StandardCharsets.UTF_8), Map.of());
                 return;
             }
@@ -385,43 +413,29 @@ public final class LambdaHost implements AutoCloseable {
         }
     }
 
-    /** All invocations of one function; serialised like a function with one concurrent execution. */
+    /** All invocations of one function: a pool of workers, warm ones reused most-recent first. */
     private final class FunctionSlot {
         final String functionName;
-        final ReentrantLock lock = new ReentrantLock(true);
-        volatile Worker worker;
+        final Map<Long, Worker> workers = new ConcurrentHashMap<>();
+        private final java.util.Deque<Worker> idle = new java.util.ArrayDeque<>();
+        private int busy;
 
         FunctionSlot(String functionName) {
             this.functionName = functionName;
         }
 
         InvocationResult invoke(InvocationRequest request) {
-            boolean locked;
+            WorkerConfig config = configFor(request);
+            Worker w = acquire(config, request);
+            boolean reusable = false;
             try {
-                locked = lock.tryLock(QUEUE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for " + functionName, e);
-            }
-            if (!locked) {
-                throw new IllegalStateException("Function " + functionName + " was busy for " + QUEUE_TIMEOUT
-                        + " (one invocation at a time per function)");
-            }
-            try {
-                WorkerConfig config = configFor(request);
-                Worker w = worker;
-                if (w == null || !w.process.isAlive() || !w.config.equals(config)) {
-                    if (w != null) {
-                        w.destroy("replaced: " + (w.process.isAlive() ? "configuration changed" : "worker exited"));
-                    }
-                    w = spawn(config, request);
-                    worker = w;
-                }
                 Invocation invocation = new Invocation(request);
                 w.submit(invocation);
                 Duration limit = initTimeout.plusSeconds(request.timeoutSeconds()).plusSeconds(30);
                 try {
-                    return invocation.result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+                    InvocationResult result = invocation.result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+                    reusable = w.process.isAlive();
+                    return result;
                 } catch (TimeoutException e) {
                     w.destroy("no answer in " + limit);
                     throw new IllegalStateException("Invocation of " + functionName + " got no answer within "
@@ -433,7 +447,57 @@ public final class LambdaHost implements AutoCloseable {
                     throw new IllegalStateException("Interrupted while invoking " + functionName, e);
                 }
             } finally {
-                lock.unlock();
+                release(w, reusable);
+            }
+        }
+
+        /** A warm worker with this configuration, or a new one while under the limit; else waits for one. */
+        private synchronized Worker acquire(WorkerConfig config, InvocationRequest request) {
+            int limit = request.reservedConcurrency() == null ? maxConcurrency
+                    : Math.max(1, Math.min(request.reservedConcurrency(), maxConcurrency));
+            long deadline = System.nanoTime() + QUEUE_TIMEOUT.toNanos();
+            while (true) {
+                while (!idle.isEmpty()) {
+                    Worker w = idle.pop();
+                    if (w.process.isAlive() && w.config.equals(config)) {
+                        busy++;
+                        return w;
+                    }
+                    retire(w, w.process.isAlive() ? "replaced: configuration changed" : "replaced: worker exited");
+                }
+                if (busy < limit) {
+                    Worker w = spawn(config, request);
+                    workers.put(w.id, w);
+                    busy++;
+                    return w;
+                }
+                long waitMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (waitMs <= 0) {
+                    throw new IllegalStateException("Function " + functionName + " had " + busy + " busy workers (limit "
+                            + limit + ") for " + QUEUE_TIMEOUT);
+                }
+                try {
+                    wait(waitMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for " + functionName, e);
+                }
+            }
+        }
+
+        private synchronized void release(Worker w, boolean reusable) {
+            busy--;
+            if (reusable && workers.containsKey(w.id)) {
+                idle.push(w);
+            } else {
+                retire(w, "not reusable after its invocation");
+            }
+            notifyAll();
+        }
+
+        private void retire(Worker w, String reason) {
+            if (workers.remove(w.id) != null && w.process.isAlive()) {
+                w.destroy(reason);
             }
         }
 
@@ -497,10 +561,14 @@ public final class LambdaHost implements AutoCloseable {
             }
         }
 
-        void stopWorker(String reason) {
-            Worker w = worker;
-            worker = null;
-            if (w != null) {
+        void stopWorkers(String reason) {
+            List<Worker> all;
+            synchronized (this) {
+                all = List.copyOf(workers.values());
+                workers.clear();
+                idle.clear();
+            }
+            for (Worker w : all) {
                 w.destroy(reason);
             }
         }

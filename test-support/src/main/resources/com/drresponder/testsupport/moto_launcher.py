@@ -64,6 +64,8 @@ def _forward(fn, qualifier, body):
         "timeout": int(fn.timeout or 3),
         "memorySize": int(fn.memory_size or 128),
         "payload": body if body else "{}",
+        # The host runs up to this many workers of the function at once (PutFunctionConcurrency).
+        "reservedConcurrency": int(fn.reserved_concurrency) if getattr(fn, "reserved_concurrency", None) not in (None, "") else None,
     }
     data = json.dumps(request).encode("utf-8")
     url = "http://127.0.0.1:%s/invoke/%s" % (HOST_PORT, urllib.request.quote(fn.function_name, safe=""))

@@ -183,4 +183,26 @@ class AwsEmulatorIT {
             assertThat(lambda.listFunctions().functions()).isEmpty();
         }
     }
+
+    @Test
+    void reservedConcurrency_should_reachTheHost_throughMoto(AwsEmulator emulator) throws Exception {
+        emulator.createJavaFunction("slow-reserved", SlowHandler.class.getName(), Map.of());
+        emulator.createJavaFunction("slow-free", SlowHandler.class.getName(), Map.of());
+        try (LambdaClient lambda = Sdk.client(LambdaClient.builder(), emulator)) {
+            lambda.putFunctionConcurrency(r -> r.functionName("slow-reserved").reservedConcurrentExecutions(1));
+            for (String fn : java.util.List.of("slow-reserved", "slow-free")) {
+                // a thread per call: the common pool may have a single thread on a small machine
+                try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                    java.util.List<java.util.concurrent.Future<InvokeResponse>> calls = java.util.stream.IntStream.range(0, 2)
+                            .mapToObj(i -> threads.submit(() -> lambda.invoke(r -> r.functionName(fn)
+                                    .payload(SdkBytes.fromUtf8String("1000"))))).toList();
+                    for (var call : calls) {
+                        assertThat(call.get().functionError()).isNull();
+                    }
+                }
+            }
+        }
+        assertThat(emulator.lambdaHost().coldStarts("slow-reserved")).hasSize(1);
+        assertThat(emulator.lambdaHost().coldStarts("slow-free")).hasSize(2);
+    }
 }

@@ -2,12 +2,17 @@ package com.drresponder.testsupport;
 
 import com.drresponder.testsupport.fixtures.EchoHandler;
 import com.drresponder.testsupport.fixtures.MoreHandlers;
+import com.drresponder.testsupport.fixtures.SlowHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,5 +74,38 @@ class LambdaHostIT {
         assertThat(afterOverride.payloadAsString()).contains("\"greeting\":\"overridden\"");
         assertThat(host.coldStarts("restart")).hasSize(3)
                 .allSatisfy(c -> assertThat(c.firstResponse()).isGreaterThanOrEqualTo(c.initDuration()));
+    }
+    private static List<LambdaHost.InvocationResult> invokeConcurrently(int n, Integer reserved, String fn) {
+        // a thread per call: the common pool may have a single thread on a small machine
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<CompletableFuture<LambdaHost.InvocationResult>> calls = IntStream.range(0, n)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> host.invoke(new LambdaHost.InvocationRequest(fn, null, null,
+                            SlowHandler.class.getName(), Map.of(), 30, 256, "1500", reserved)), threads)).toList();
+            return calls.stream().map(CompletableFuture::join).toList();
+        }
+    }
+
+    @Test
+    void concurrentInvocations_should_runOnConcurrentWorkers_upToTheLimit() {
+        // warm one worker first: the burst then reuses it and cold-starts only what it lacks
+        host.invoke(new LambdaHost.InvocationRequest("parallel", null, null, SlowHandler.class.getName(), Map.of(), 30, 256, "1", null));
+        long start = System.nanoTime();
+        List<LambdaHost.InvocationResult> results = invokeConcurrently(3, null, "parallel");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(results).allSatisfy(r -> assertThat(r.payloadAsString()).isEqualTo("\"slept 1500\""));
+        assertThat(host.coldStarts("parallel")).hasSize(3); // the warm one and two more, not one per call
+        assertThat(took).as("three 1.5 s invocations in parallel, not 4.5 s in a row").isLessThan(Duration.ofMillis(4500));
+    }
+
+    @Test
+    void reservedConcurrency_should_capTheWorkers_andQueueTheRest() {
+        long start = System.nanoTime();
+        List<LambdaHost.InvocationResult> results = invokeConcurrently(2, 1, "reserved-one");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(results).allSatisfy(r -> assertThat(r.functionError()).isNull());
+        assertThat(host.coldStarts("reserved-one")).hasSize(1);
+        assertThat(took).as("one worker: the second call waits for the first").isGreaterThanOrEqualTo(Duration.ofMillis(3000));
     }
 }
