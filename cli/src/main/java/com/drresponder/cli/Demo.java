@@ -19,10 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
-import software.amazon.awssdk.services.lambda.model.InvokeResponse;
-import software.amazon.event.ruler.GenericMachine;
+import com.drresponder.cli.EventSender.Routed;
 
 /**
  * {@code drctl local demo}: replays the sample events that the stack's rules match (decided by event-ruler,
@@ -31,9 +29,6 @@ import software.amazon.event.ruler.GenericMachine;
  * the part of the recovering service: once the alias has moved, the error alarm goes back to OK.
  */
 final class Demo {
-    /** One replayed event and what the router made of it. */
-    record Routed(String file, Instant time, List<String> rules, String outcome, String incidentId, String playbook, String reason) {}
-
     private final Drctl cli;
     private final LocalRuntime runtime;
     private final Duration followTimeout;
@@ -46,7 +41,7 @@ final class Demo {
 
     int run() throws Exception {
         Path root = runtime.root;
-        GenericMachine<String> rules = rules(root.resolve("events").resolve("rules"));
+        EventSender sender = new EventSender(runtime.target, root);
         List<JsonNode> events = new ArrayList<>();
         // identity: the demo edits some events (demoOnlyDrillOverrides) after this map is filled
         Map<JsonNode, String> files = new java.util.IdentityHashMap<>();
@@ -57,7 +52,7 @@ final class Demo {
             }
             String text = Files.readString(file);
             JsonNode event = Json.MAPPER.readTree(text);
-            if (!event.has("detail-type") || rules.rulesForJSONEvent(text).isEmpty()) {
+            if (!event.has("detail-type") || sender.matchingRules(event).isEmpty()) {
                 unmatched++;
                 continue;
             }
@@ -95,8 +90,7 @@ final class Demo {
                 out.printf("  (demo only: %s's verify block gets secretId %s and pollSeconds 1; the local deployment sends its"
                         + " connections to the embedded PostgreSQL: moto's cluster endpoints are no databases)%n", files.get(event), LocalRuntime.VERIFY_SECRET);
             }
-            String text2 = event.toString();
-            Routed r = route(files.get(event), event, rules.rulesForJSONEvent(text2));
+            Routed r = sender.send(files.get(event), event);
             routed.add(r);
             if (text) {
                 out.printf("  %s  %-52s -> %-9s %s%n", event.path("time").asText(), r.file(), r.outcome(),
@@ -178,18 +172,6 @@ final class Demo {
         return ok;
     }
 
-    private Routed route(String file, JsonNode event, List<String> matched) {
-        InvokeResponse response = runtime.target.lambda().invoke(b -> b.functionName(runtime.target.routerFunction())
-                .payload(SdkBytes.fromUtf8String(event.toString())));
-        JsonNode body = ManualRequest.parse(response.payload().asUtf8String());
-        Instant time = Instant.parse(event.path("time").asText());
-        if (response.functionError() != null) {
-            return new Routed(file, time, matched, "REJECTED", null, null, body.path("errorMessage").asText(body.toString()));
-        }
-        return new Routed(file, time, matched, body.path("outcome").asText(), Json.text(body, "incidentId"), Json.text(body, "playbook"),
-                Json.text(body, "reason"));
-    }
-
     private void summary(List<Routed> routed, Map<String, Follower.Result> results) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"INCIDENT", "PLAYBOOK", "RESOURCE", "OUTCOME", "TIME TO MITIGATE", "DURATION"});
@@ -230,15 +212,6 @@ final class Demo {
         } else {
             Views.table(cli.out, rows);
         }
-    }
-
-    static GenericMachine<String> rules(Path dir) throws Exception {
-        GenericMachine<String> machine = new GenericMachine<>();
-        for (Path rule : jsonFiles(dir)) {
-            String name = rule.getFileName().toString().replace(".json", "");
-            machine.addRule(name, Files.readString(rule));
-        }
-        return machine;
     }
 
     static List<Path> jsonFiles(Path dir) {

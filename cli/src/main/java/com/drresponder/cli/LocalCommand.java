@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "local", description = "Run the whole responder locally: emulator + Java Lambda host + the stack's resources.",
-        subcommands = {LocalCommand.Up.class, LocalCommand.Down.class, LocalCommand.Demo.class})
+        subcommands = {LocalCommand.Up.class, LocalCommand.Down.class, LocalCommand.Demo.class, SendCommand.class})
 final class LocalCommand {
     @ParentCommand Drctl cli;
 

@@ -214,6 +214,41 @@ class DrctlIT {
         assertThat(r.err()).contains("no incident no-such-incident");
     }
 
+    @Test
+    void localSend_should_routeAsEventBridgeWould_andFollowWhatItStarted() {
+        String samples = Paths.root().resolve("events").resolve("samples").resolve("cloudwatch").toString();
+
+        Cli.Run r = Cli.run(stateFile, "local", "send", samples + "/lambda-errors-ok.json", samples + "/unprotected-function-alarm.json",
+                samples + "/lambda-errors-alarm.json", "--now", "--follow", "--timeout", "120", "-o", "json");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode sent = r.json();
+        // the OK transition matches no rule: EventBridge would not deliver it, so the router never sees it
+        assertThat(sent.get(0).path("outcome").asText()).isEqualTo("NOT_DELIVERED");
+        assertThat(sent.get(0).path("rules")).isEmpty();
+        // delivered, then refused by the router: the function is not opted in
+        assertThat(sent.get(1).path("rules").toString()).contains("lambda-alarms");
+        assertThat(sent.get(1).path("outcome").asText()).isNotIn("STARTED", "NOT_DELIVERED");
+        assertThat(sent.get(2).path("outcome").asText()).isEqualTo("STARTED");
+        assertThat(sent.get(2).path("playbook").asText()).isEqualTo("rollback-lambda-alias");
+        assertThat(sent.get(2).path("execution").asText()).isEqualTo("SUCCEEDED");
+        assertThat(runtime.aliasVersion()).isEqualTo("6");
+    }
+
+    @Test
+    void localSend_should_exit2_andSendNothing_when_aFileIsNoEvent() throws Exception {
+        Path notAnEvent = dir.resolve("not-an-event.json");
+        java.nio.file.Files.writeString(notAnEvent, "{\"alarmName\": \"checkout-api-live-errors\"}");
+        String alarm = Paths.root().resolve("events/samples/cloudwatch/lambda-errors-alarm.json").toString();
+
+        Cli.Run r = Cli.run(stateFile, "local", "send", alarm, notAnEvent.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("not-an-event.json: not an EventBridge event: no \"source\"");
+        assertThat(drctl("incidents", "-o", "json").json().findValuesAsText("id")).isEmpty();
+        assertThat(runtime.aliasVersion()).isEqualTo("7");
+    }
+
     static long waits(LocalRuntime runtime) {
         return runtime.sfn().listExecutions(b -> b.stateMachineArn(runtime.deployed.stateMachineArns().get("rollback-lambda-alias")))
                 .executions().stream().mapToLong(e -> runtime.sfn().getExecutionHistory(b -> b.executionArn(e.executionArn())).events()
