@@ -77,12 +77,17 @@ public final class DynamoDbLedger implements Ledger {
     }
 
     @Override
-    public void recordExecution(String incidentId, String executionArn, IncidentStatus status, Instant at) {
-        dynamo.updateItem(b -> b.tableName(table).key(incidentKey(incidentId))
-                .conditionExpression("attribute_exists(pk)")
-                .updateExpression("SET executionArn = :e, #s = :s, updatedAt = :u")
-                .expressionAttributeNames(Map.of("#s", "status"))
-                .expressionAttributeValues(Map.of(":e", s(executionArn), ":s", s(status.name()), ":u", s(at.toString()))));
+    public boolean recordExecution(String incidentId, String executionArn, IncidentStatus status, Instant at) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(incidentKey(incidentId))
+                    .conditionExpression("attribute_exists(pk) AND attribute_not_exists(executionArn)")
+                    .updateExpression("SET executionArn = :e, #s = :s, updatedAt = :u")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":e", s(executionArn), ":s", s(status.name()), ":u", s(at.toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     @Override

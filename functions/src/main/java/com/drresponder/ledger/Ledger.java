@@ -15,8 +15,12 @@ public interface Ledger {
 
     Optional<Incident> incident(String id);
 
-    /** Records the started execution and moves the incident to {@code status}. */
-    void recordExecution(String incidentId, String executionArn, IncidentStatus status, Instant at);
+    /**
+     * Records the started execution and moves the incident to {@code status}, once: false if an execution is already
+     * recorded (a concurrent delivery of the same event started it; StartExecution with the same name and input
+     * returns the running execution), which then changes nothing.
+     */
+    boolean recordExecution(String incidentId, String executionArn, IncidentStatus status, Instant at);
 
     void updateStatus(String incidentId, IncidentStatus status, Instant at);
 

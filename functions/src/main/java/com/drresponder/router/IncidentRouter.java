@@ -117,7 +117,10 @@ public final class IncidentRouter {
             throw e;
         }
         Instant at = clock.instant();
-        ledger.recordExecution(incidentId, executionArn, IncidentStatus.INVESTIGATING, at);
+        if (!ledger.recordExecution(incidentId, executionArn, IncidentStatus.INVESTIGATING, at)) {
+            // a concurrent delivery of the same event got there first; StartExecution returned its execution
+            return result(RouterResult.Outcome.DUPLICATE, incidentId, d, executionArn, "already started");
+        }
         ledger.append(incidentId, TimelineEntry.of(at, ACTOR, "Start playbook " + d.playbook(), "started", executionArn));
         notifier.send(notification(d, incidentId, IncidentStatus.INVESTIGATING,
                 "Playbook " + d.playbook() + " started on " + d.resource().displayName() + ".",

@@ -31,8 +31,13 @@ public final class InMemoryLedger implements Ledger {
     }
 
     @Override
-    public synchronized void recordExecution(String incidentId, String executionArn, IncidentStatus status, Instant at) {
-        incidents.computeIfPresent(incidentId, (k, i) -> i.withExecution(executionArn, status, at));
+    public synchronized boolean recordExecution(String incidentId, String executionArn, IncidentStatus status, Instant at) {
+        Incident existing = incidents.get(incidentId);
+        if (existing == null || existing.executionArn() != null) {
+            return false;
+        }
+        incidents.put(incidentId, existing.withExecution(executionArn, status, at));
+        return true;
     }
 
     @Override

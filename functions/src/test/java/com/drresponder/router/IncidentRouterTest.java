@@ -104,6 +104,32 @@ class IncidentRouterTest {
     }
 
     @Test
+    void route_should_reportDuplicate_andNotifyOnce_when_aConcurrentDeliveryRecordedTheExecutionFirst() {
+        // GIVEN a concurrent delivery of the same event that records its execution while this one is starting
+        // (both pass the lock, StartExecution with the same name and input returns the one running execution)
+        String event = alarm("e1", "checkout-api", "live", "ALARM", "2026-11-22T03:00:00.000+0000");
+        RouterFakes.Starter racing = new RouterFakes.Starter() {
+            @Override
+            public String start(String stateMachineArn, String executionName, String input) {
+                String arn = super.start(stateMachineArn, executionName, input);
+                ledger.recordExecution(executionName, arn, IncidentStatus.INVESTIGATING, Instant.parse("2026-11-22T03:00:05Z"));
+                return arn;
+            }
+        };
+        IncidentRouter router = new IncidentRouter(Settings.from(env), TestEvents.DEPLOYMENT, tags, topology, ledger, notifications, racing,
+                Clock.fixed(Instant.parse("2026-11-22T03:00:05Z"), ZoneOffset.UTC));
+
+        // WHEN this delivery finishes second
+        RouterResult result = router.route(event);
+
+        // THEN it says DUPLICATE, and neither the timeline nor the people hear of a second start
+        assertThat(result.outcome()).isEqualTo(Outcome.DUPLICATE);
+        assertThat(result.executionArn()).isEqualTo(ledger.incident(result.incidentId()).orElseThrow().executionArn());
+        assertThat(ledger.timeline(result.incidentId())).extracting(TimelineEntry::action).containsExactly("Incident opened");
+        assertThat(notifications.sent).isEmpty();
+    }
+
+    @Test
     void route_should_joinRunningIncident_when_resourceIsLocked() {
         // GIVEN a rollback running on checkout-api:live
         IncidentRouter router = router();

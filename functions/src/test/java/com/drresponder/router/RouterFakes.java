@@ -35,7 +35,7 @@ final class RouterFakes {
         }
     }
 
-    static final class Starter implements PlaybookStarter {
+    static class Starter implements PlaybookStarter {
         record Call(String stateMachineArn, String name, String input) {}
 
         final List<Call> calls = new ArrayList<>();

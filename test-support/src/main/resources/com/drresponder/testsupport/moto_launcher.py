@@ -267,6 +267,7 @@ _install_alias_revision_checks()
 
 REQUEST_LOG = []
 REQUEST_LOG_LOCK = threading.Lock()
+ATOMIC_LOCKS = {"dynamodb": threading.Lock(), "states": threading.Lock()}
 
 
 def _install_request_log():
@@ -334,6 +335,11 @@ def _install_request_log():
                                     "fault": fault["code"] if fault else None})
             if fault:
                 return _serve_fault(fault, environ, start_response, lambda: original_call(self, environ, _discarding_start_response))
+            if service == "dynamodb" or (service == "states" and action == "StartExecution"):
+                # AWS applies a conditional write (and a named StartExecution) atomically; moto checks and writes in
+                # separate steps, so concurrent callers (the Lambda host runs several workers) could both pass.
+                with ATOMIC_LOCKS[service]:
+                    return list(original_call(self, environ, start_response))
         return original_call(self, environ, start_response)
 
     werkzeug_app.DomainDispatcherApplication.__call__ = __call__
