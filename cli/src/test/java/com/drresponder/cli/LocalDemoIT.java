@@ -39,7 +39,7 @@ class LocalDemoIT {
         assertThat(summary).contains("[ok]   orders-db/master: password rotated; the old password no longer logs in; the new one (AWSCURRENT) logs in")
                 .contains("[ok]   drill: temporary copy deleted (no cluster but orders-db left); orders-db untouched");
         assertThat(r.out()).contains("Verify").contains("Drill cleaned up").doesNotContainPattern("demo-[0-9a-f]{36}");
-        assertThat(took).isLessThan(Duration.ofMinutes(2));
+        // a figure, not a pass mark: timing belongs to docs/BENCHMARKS.md, and shared CI machines vary
         System.out.println("drctl local demo took " + took.toMillis() + " ms");
     }
 }
