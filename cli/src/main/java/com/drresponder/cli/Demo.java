@@ -1,5 +1,6 @@
 package com.drresponder.cli;
 
+import com.drresponder.cli.EventSender.Routed;
 import com.drresponder.common.Json;
 import com.drresponder.incident.Incident;
 import com.drresponder.incident.TimelineEntry;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
-import com.drresponder.cli.EventSender.Routed;
 
 /**
  * {@code drctl local demo}: replays the sample events that the stack's rules match (decided by event-ruler,

@@ -329,7 +329,7 @@ def _install_request_log():
             agent = environ.get("HTTP_USER_AGENT", "")
             client = "test" if "drr-test" in agent else "java-sdk" if "aws-sdk-java" in agent else ("boto3" if "Boto3" in agent or "Botocore" in agent else "other")
             service, action = _service(environ), _action(environ, body)
-            fault = _take_fault(service, action, path.encode() + b" " + body)
+            fault = _take_fault(service, action, path.encode() + b" " + body) if FAULTS else None
             with REQUEST_LOG_LOCK:
                 REQUEST_LOG.append({"service": service, "action": action, "client": client,
                                     "fault": fault["code"] if fault else None})
@@ -356,7 +356,7 @@ _install_request_log()
 # error, as when AWS did the work and the response never arrived. The request log names the injected code.
 FAULTS = []
 FAULTS_LOCK = threading.Lock()
-_SIGNING_NAMES = {"cloudwatch": "monitoring", "ses": "email", "sfn": "states"}  # IAM prefix -> SigV4 name
+_SDK_NAMES = {"sfn": "states"}  # SDK client name -> SigV4 name, where they differ and the IAM prefix does not
 
 
 def _configure_faults(environ, start_response, path):
@@ -372,7 +372,9 @@ def _configure_faults(environ, start_response, path):
                     payload = ("fault needs " + key).encode()
                     start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", str(len(payload)))])
                     return [payload]
-            fault["service"] = _SIGNING_NAMES.get(fault["service"], fault["service"])
+            signing_names = {prefix: name for name, prefix in _IAM_PREFIX.items()}  # the one SigV4 <-> IAM table
+            signing_names.update(_SDK_NAMES)
+            fault["service"] = signing_names.get(fault["service"], fault["service"])
             FAULTS.append(fault)
         payload = _json.dumps(FAULTS).encode()
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
