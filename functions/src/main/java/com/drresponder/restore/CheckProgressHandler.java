@@ -15,10 +15,20 @@ import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
 
 /**
- * The restore playbook's poll step (one call per Wait loop turn): is a snapshot, or a cluster with all its
- * instances, or an instance, {@code available} yet? Input {@code {"check": "snapshot"|"database", "kind":
- * "cluster"|"instance", "id"}}; output {@code {"ready", "status", "endpoint", "port"}}. A resource still
- * being created or renamed is "not ready", never an error; a terminal failure state is an error.
+ * The restore playbook's poll step (one call per Wait loop turn). Input {@code {"check", "kind", "id", "since",
+ * "seconds", ...}}; {@code since}/{@code seconds} are the phase's deadline ({@link PhaseDeadline}). Checks:
+ * <ul>
+ *   <li>{@code snapshot}, {@code database} (a cluster with all its instances), {@code renamed} (the restored copy
+ *       under its new name): {@code available} yet? Output {@code {"ready", "status", "endpoint", "port"}}.</li>
+ *   <li>{@code source-renamed}: the source answers under {@code id} (its {@code -old-} name) and is no longer
+ *       renaming, in any state it may have had before ({@code sourceStatus}): a restore is started because the
+ *       source is unwell. A terminal state it did not have before is an error.</li>
+ *   <li>{@code locate-source} (after a failed rename call): did the rename happen anyway? {@code {"renamed"}}:
+ *       the source answers at {@code id} (the {@code -old-} name) or is renaming at {@code sourceId}.</li>
+ *   <li>{@code undo-cutover}: the next step of the compensation ({@link CutoverUndo}), from what answers at
+ *       {@code sourceId}, {@code targetId} and {@code oldId}.</li>
+ * </ul>
+ * A resource still being created or renamed is "not ready", never an error; a terminal failure state is an error.
  */
 public final class CheckProgressHandler extends JsonStepHandler {
     private static final Set<String> TERMINAL = Set.of("failed", "error", "incompatible-restore", "incompatible-parameters",
@@ -40,21 +50,63 @@ public final class CheckProgressHandler extends JsonStepHandler {
         String check = required(event, "check");
         String kind = required(event, "kind");
         String id = required(event, "id");
+        boolean pastDeadline = PhaseDeadline.passed(PhaseDeadline.from(event), clock.instant());
+        if ("undo-cutover".equals(check)) {
+            return undoCutover(event, kind, id, pastDeadline);
+        }
+        if ("locate-source".equals(check)) {
+            CutoverUndo.Named atSource = named(kind, required(event, "sourceId"));
+            boolean renamed = named(kind, id) != null || atSource != null && "renaming".equals(atSource.status());
+            return Json.object().put("renamed", renamed).put("id", id);
+        }
         ObjectNode result = switch (check) {
             case "snapshot" -> SourceDatabase.CLUSTER.equals(kind) ? clusterSnapshot(id) : instanceSnapshot(id);
             case "database" -> SourceDatabase.CLUSTER.equals(kind) ? cluster(id, true) : instance(id);
             // a rename does not touch a cluster's instances: only the cluster under its new name matters
-            case "renamed" -> SourceDatabase.CLUSTER.equals(kind) ? cluster(id, false) : instance(id);
-            default -> throw new IllegalArgumentException("check must be snapshot, database or renamed, got " + check);
+            case "renamed", "source-renamed" -> SourceDatabase.CLUSTER.equals(kind) ? cluster(id, false) : instance(id);
+            default -> throw new IllegalArgumentException("check must be snapshot, database, renamed, source-renamed, locate-source or undo-cutover, got " + check);
         };
-        // the deadline is judged here, not in a Choice on $$.State.EnteredTime: one clock, testable
-        String deadline = Json.text(event, "deadline");
-        result.put("pastDeadline", deadline != null && clock.instant().isAfter(java.time.Instant.parse(deadline)));
+        result.put("pastDeadline", pastDeadline);
         String status = result.path("status").asText();
+        if ("source-renamed".equals(check)) {
+            String before = required(event, "sourceStatus");
+            result.put("ready", !"not-found".equals(status) && !CutoverUndo.IN_FLIGHT.contains(status));
+            if (TERMINAL.contains(status) && !status.equals(before)) {
+                throw new RestoreStepFailedException("source " + id + " became " + status + " during the cut-over (it was " + before + ")");
+            }
+            return result.put("id", id);
+        }
         if (TERMINAL.contains(status)) {
             throw new RestoreStepFailedException(kind + " " + check + " " + id + " is " + status + ": RDS will not finish it");
         }
         return result.put("id", id);
+    }
+
+    private ObjectNode undoCutover(JsonNode event, String kind, String oldId, boolean pastDeadline) {
+        String sourceId = required(event, "sourceId");
+        String targetId = required(event, "targetId");
+        return CutoverUndo.next(required(event, "incidentId"), sourceId, named(kind, sourceId), targetId, named(kind, targetId),
+                oldId, named(kind, oldId), pastDeadline).toJson();
+    }
+
+    /** What answers under an identifier, with its tags (they tell the restored copy from the source); null if nothing. */
+    private CutoverUndo.Named named(String kind, String id) {
+        try {
+            if (SourceDatabase.CLUSTER.equals(kind)) {
+                return rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters().stream().findFirst()
+                        .map(c -> new CutoverUndo.Named(id, c.status(), tags(c.tagList()))).orElse(null);
+            }
+            return rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().stream().findFirst()
+                    .map(i -> new CutoverUndo.Named(id, i.dbInstanceStatus(), tags(i.tagList()))).orElse(null);
+        } catch (DbClusterNotFoundException | DbInstanceNotFoundException e) {
+            return null;
+        }
+    }
+
+    private static java.util.Map<String, String> tags(List<software.amazon.awssdk.services.rds.model.Tag> tags) {
+        java.util.Map<String, String> map = new java.util.HashMap<>();
+        tags.forEach(t -> map.put(t.key(), t.value()));
+        return map;
     }
 
     private ObjectNode clusterSnapshot(String id) {

@@ -35,8 +35,7 @@ public final class DeleteDrillCopyHandler extends JsonStepHandler {
         String kind = required(event, "kind");
         String id = required(event, "id");
         ObjectNode result = SourceDatabase.CLUSTER.equals(kind) ? deleteCluster(id) : deleteInstance(id);
-        String deadline = Json.text(event, "deadline");
-        return result.put("pastDeadline", deadline != null && java.time.Instant.now().isAfter(java.time.Instant.parse(deadline)));
+        return result.put("pastDeadline", PhaseDeadline.passed(PhaseDeadline.from(event), java.time.Instant.now()));
     }
 
     private ObjectNode deleteCluster(String id) {

@@ -21,7 +21,7 @@ public record RestorePlan(
         String snapshotId,
         String finalSnapshotId,
         String oldId,
-        Instant deadline,
+        long phaseSeconds,
         int pollSeconds,
         boolean drill,
         String cutover,
@@ -43,6 +43,14 @@ public record RestorePlan(
      */
     public static final java.util.List<String> TARGET_NAME_MARKERS = java.util.List.of("-restored-", "-drill-");
 
+    /** Source states RDS takes a manual snapshot in; in any other (failed, storage-full, incompatible-*) it refuses. */
+    public static final java.util.Set<String> SNAPSHOTTABLE = java.util.Set.of("available", "storage-optimization");
+    /**
+     * The compensation of a cut-over always gets at least this long (even with a short {@code timeoutMinutes}):
+     * giving up leaves production without its database and pages a person.
+     */
+    public static final long MIN_UNDO_SECONDS = 600;
+
     /** One instance to create in the restored Aurora cluster, modelled on a source member. */
     public record TargetInstance(String id, String fromSourceId, String instanceClass, String parameterGroup, Integer promotionTier) {}
 
@@ -63,7 +71,12 @@ public record RestorePlan(
         plan.put("snapshotId", snapshotId);
         plan.put("finalSnapshotId", finalSnapshotId);
         plan.put("oldId", oldId);
-        plan.put("deadline", deadline.toString());
+        plan.put("sourceStatus", source.status());
+        plan.put("snapshotFirst", snapshotFirst());
+        plan.put("snapshotSkipped", snapshotFirst() ? "" : snapshotSkipped());
+        // each waited phase's allowance, armed when the phase starts (PhaseDeadline): an approval wait costs none of them
+        plan.putObject("phaseSeconds").put("snapshot", phaseSeconds).put("restore", phaseSeconds).put("cutover", phaseSeconds)
+                .put("deletion", phaseSeconds).put("undo", Math.max(phaseSeconds, MIN_UNDO_SECONDS));
         plan.put("pollSeconds", pollSeconds);
         plan.put("drill", drill);
         plan.put("cutover", cutover);
@@ -85,13 +98,25 @@ public record RestorePlan(
         return plan;
     }
 
+    /**
+     * The source's current state is kept in a snapshot before anything else when RDS can take one; a drill never
+     * takes one (it changes nothing, and a single-AZ instance would suspend I/O for it).
+     */
+    public boolean snapshotFirst() {
+        return !drill && SNAPSHOTTABLE.contains(source.status());
+    }
+
+    private String snapshotSkipped() {
+        return drill ? "a drill takes no snapshot" : source.id() + " is " + source.status() + ": RDS snapshots only " + SNAPSHOTTABLE;
+    }
+
     /** One line for people: what will be restored to what, and how. */
     public String summary() {
         String instances = cluster() ? ", instances " + targetInstances.stream()
                 .map(i -> i.id() + " (" + i.instanceClass() + ")").toList() : " (" + targetInstanceClass + ")";
         return (drill ? "Drill: restore " : "Restore ") + source.kind() + " " + source.id() + " to " + restoreTime
                 + " (requested " + restoreTimeRequested + ") into new " + source.kind() + " " + targetId + instances
-                + "; snapshot " + snapshotId + " first; cut-over: " + cutover + (approval ? " after approval" : "")
+                + (snapshotFirst() ? "; snapshot " + snapshotId + " first" : "; no snapshot first (" + snapshotSkipped() + ")") + "; cut-over: " + cutover + (approval ? " after approval" : "")
                 + "; copies " + copied();
     }
 

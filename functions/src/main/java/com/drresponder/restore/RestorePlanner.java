@@ -78,8 +78,7 @@ public final class RestorePlanner {
         }
         return new RestorePlan(source, targetId, restoreTime, request.restoreTime(),
                 name(source.id(), "-pre-restore-" + stamp), name(source.id(), "-final-" + stamp), name(source.id(), "-old-" + stamp),
-                // whole seconds: Step Functions compares it as an RFC 3339 timestamp
-                now.plus(Duration.ofMinutes(request.timeoutMinutes())).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), request.pollSeconds(), request.drill(), request.cutover(),
+                Duration.ofMinutes(request.timeoutMinutes()).toSeconds(), request.pollSeconds(), request.drill(), request.cutover(),
                 request.approval() || approvalRequired(request, source), targetTags(source, incidentId, restoreTime, request.drill()),
                 !request.drill() && source.deletionProtection(), instances,
                 request.instanceClass() != null ? request.instanceClass() : source.instanceClass());

@@ -13,6 +13,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *                    notification's headline
  * @param announce    JSON {@code notify}: when present, people are told (what happened / was done / is next)
  * @param releaseLock free the resource lock: the playbook is finished with the resource
+ * @param holdLock    keep the resource locked for an operator (the playbook could not leave it in a safe state):
+ *                    the lock is extended by {@link TimelineRecorder#HELD_LOCK}, and nothing that finishes the
+ *                    execution may release it; never together with {@code releaseLock}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record StepRecord(
@@ -25,7 +28,14 @@ public record StepRecord(
         String status,
         Open open,
         @JsonProperty("notify") Notify announce,
-        Boolean releaseLock) {
+        Boolean releaseLock,
+        Boolean holdLock) {
+
+    /** A step that holds no lock. */
+    public StepRecord(String incidentId, String actor, String action, String outcome, String detail, String undo, String status,
+                      Open open, Notify announce, Boolean releaseLock) {
+        this(incidentId, actor, action, outcome, detail, undo, status, open, announce, releaseLock, null);
+    }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     /** {@code execution}: {@code $$.Execution.Name}; {@code request}: {@code $$.Execution.Input}, as the caller sent it. */

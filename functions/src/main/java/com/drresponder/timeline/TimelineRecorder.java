@@ -19,6 +19,8 @@ import java.util.List;
  * every playbook.
  */
 public final class TimelineRecorder {
+    /** How long a held lock ({@code holdLock}) lasts: an operator releases it once the resource is safe again. */
+    public static final java.time.Duration HELD_LOCK = java.time.Duration.ofDays(30);
     private final Ledger ledger;
     private final Notifier notifier;
     private final Clock clock;
@@ -42,6 +44,10 @@ public final class TimelineRecorder {
         require(step.action(), "action");
         require(step.outcome(), "outcome");
         IncidentStatus status = step.status() == null ? null : status(step.status());
+        boolean hold = Boolean.TRUE.equals(step.holdLock());
+        if (hold && Boolean.TRUE.equals(step.releaseLock())) {
+            throw new InvalidRequestException("holdLock", "a step either holds the lock for an operator or releases it, not both");
+        }
         Instant now = clock.instant();
         if (step.open() != null) {
             require(step.open().playbook(), "open.playbook");
@@ -61,6 +67,9 @@ public final class TimelineRecorder {
             notifier.send(new Notification(incident.id(), status == null ? incident.status() : status, incident.severity(),
                     incident.playbook(), incident.resource(), step.announce().whatHappened(), step.announce().whatWasDone(),
                     step.announce().whatIsNext(), incident.executionArn() == null ? List.of() : List.of(incident.executionArn())));
+        }
+        if (hold) {
+            ledger.acquireLock(incident.resource(), incident.id(), now, now.plus(HELD_LOCK));
         }
         boolean released = Boolean.TRUE.equals(step.releaseLock()) && ledger.releaseLock(incident.resource(), incident.id());
         return new Result(incident.id(), now.toString(), released);

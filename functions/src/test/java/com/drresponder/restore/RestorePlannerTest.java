@@ -111,6 +111,51 @@ class RestorePlannerTest {
     }
 
     @Test
+    void plan_should_snapshotFirst_when_sourceCanBeSnapshotted() {
+        ObjectNode state = planner.plan(RestoreRequest.parse(request()), "inc-1").toStateJson();
+        assertThat(state.get("snapshotFirst").asBoolean()).isTrue();
+        assertThat(state.get("sourceStatus").asText()).isEqualTo("available");
+        assertThat(state.get("summary").asText()).contains("snapshot orders-db-pre-restore-202611220330 first");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void plan_should_skipSnapshot_and_nameSourceState_when_sourceCannotBeSnapshotted() {
+        // GIVEN a source RDS will not snapshot (the state that usually starts a restore)
+        DBCluster full = rds.describeDBClusters((Consumer<DescribeDbClustersRequest.Builder>) r -> r.dbClusterIdentifier("orders-db"))
+                .dbClusters().get(0).toBuilder().status("storage-full").build();
+        when(rds.describeDBClusters(any(Consumer.class))).thenAnswer(inv -> {
+            DescribeDbClustersRequest.Builder b = DescribeDbClustersRequest.builder();
+            ((Consumer<DescribeDbClustersRequest.Builder>) inv.getArgument(0)).accept(b);
+            if ("orders-db".equals(b.build().dbClusterIdentifier())) {
+                return DescribeDbClustersResponse.builder().dbClusters(full).build();
+            }
+            throw DbClusterNotFoundException.builder().message("not found").build();
+        });
+        // WHEN planned
+        ObjectNode state = planner.plan(RestoreRequest.parse(request()), "inc-1").toStateJson();
+        // THEN the restore goes on without it, and says why
+        assertThat(state.get("snapshotFirst").asBoolean()).isFalse();
+        assertThat(state.get("snapshotSkipped").asText()).isEqualTo("orders-db is storage-full: RDS snapshots only " + RestorePlan.SNAPSHOTTABLE);
+        assertThat(state.get("sourceStatus").asText()).isEqualTo("storage-full");
+    }
+
+    @Test
+    void plan_should_takeNoSnapshot_when_drill() {
+        ObjectNode state = planner.plan(RestoreRequest.parse(Json.object().put("clusterId", "orders-db").put("mode", "drill")), "inc-1").toStateJson();
+        assertThat(state.get("snapshotFirst").asBoolean()).isFalse();
+        assertThat(state.get("snapshotSkipped").asText()).isEqualTo("a drill takes no snapshot");
+    }
+
+    @Test
+    void plan_should_giveEachPhaseItsOwnAllowance_and_theUndoAtLeastTenMinutes() {
+        ObjectNode seconds = (ObjectNode) planner.plan(RestoreRequest.parse(request().put("timeoutMinutes", 2)), "inc-1").toStateJson().get("phaseSeconds");
+        assertThat(seconds.toString()).isEqualTo("{\"snapshot\":120,\"restore\":120,\"cutover\":120,\"deletion\":120,\"undo\":600}");
+        ObjectNode longer = (ObjectNode) planner.plan(RestoreRequest.parse(request().put("timeoutMinutes", 30)), "inc-1").toStateJson().get("phaseSeconds");
+        assertThat(longer.get("undo").asLong()).isEqualTo(1800);
+    }
+
+    @Test
     void plan_should_nameTheWindow_when_restoreTimeOutsideIt() {
         assertThatThrownBy(() -> planner.plan(RestoreRequest.parse(request().put("restoreTime", "2026-11-01T00:00:00Z")), "inc-1"))
                 .isInstanceOf(InvalidRequestException.class)

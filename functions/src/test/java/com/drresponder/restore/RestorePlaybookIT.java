@@ -213,8 +213,102 @@ class RestorePlaybookIT {
         String arn = sfn.startExecution(r -> r.stateMachineArn(stateMachineArn + "#NeverReady").name(input.get("incidentId").asText()).input(input.toString())).executionArn();
         DescribeExecutionResponse run = await(arn);
         assertStatus(run, ExecutionStatus.FAILED);
-        assertThat(timeline(input)).anyMatch(e -> e.outcome().equals("timed out") && e.detail().contains("phase snapshot"));
+        assertThat(timeline(input)).anyMatch(e -> e.outcome().equals("timed out") && e.detail().contains("Phase snapshot ran out of its 0 s"));
         assertThat(rds.describeDBInstances().dbInstances()).hasSize(1);
+    }
+
+    // ---- the cut-over saga (issue 14): once the source is renamed away, every failure gives it its name back
+
+    @Test
+    void renameCutover_should_renameSourceBack_and_failAsUndone_when_secondRenameFails() throws Exception {
+        // GIVEN a rename restore whose second rename (the copy taking the source's name) RDS refuses, every time
+        createCluster("orders-db");
+        ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename").put("targetId", "orders-db-restored-t1");
+        emulator.injectFault(AwsEmulator.Fault.error("rds", "ModifyDBCluster", 400, "InvalidDBClusterStateFault")
+                .matching("DBClusterIdentifier=orders-db-restored-t1").always());
+        String executionArn = start(input);
+        awaitApprovalToken(input, APPROVAL_WAIT);
+        emulator.clearRequests();
+        // WHEN the cut-over is approved
+        DescribeExecutionResponse run = approveAndAwait(executionArn, input);
+        // (the playbook's calls, taken before this test's own reads below)
+        List<String> calls = emulator.requests().stream().map(r -> r.service() + ":" + r.action()).toList();
+        // THEN the source is renamed back and answers at its name, the copy keeps its own, the run fails as CutoverUndone
+        assertStatus(run, ExecutionStatus.FAILED);
+        assertThat(run.error()).isEqualTo("CutoverUndone");
+        assertSourceAtItsName("orders-db", "orders-db-restored-t1");
+        assertUndoneOnTimeline(input, "InvalidDBClusterStateFault");
+        // the lock was released only after the source answered at its name again
+        assertThat(calls.lastIndexOf("rds:ModifyDBCluster")).as("rename back").isPositive()
+                .isLessThan(calls.lastIndexOf("rds:DescribeDBClusters"));
+        assertThat(calls.lastIndexOf("rds:DescribeDBClusters")).as("source seen at its name before the lock went")
+                .isLessThan(calls.lastIndexOf("dynamodb:DeleteItem"));
+        assertLockFree(input);
+    }
+
+    @Test
+    void renameCutover_should_renameSourceBack_when_renamedSourceTurnsTerminal() throws Exception {
+        // GIVEN the rename check reports what CheckProgressHandler throws when the renamed source turns storage-full
+        // (moto has no storage-full; CheckProgressHandlerTest proves the handler's side)
+        createInstance("billing-db");
+        emulator.setStepFunctionsMockConfig("""
+                {"StateMachines": {"restore-database-to-point-in-time": {"TestCases": {"SourceTerminal": {"Check rename": "Terminal"}}}},
+                 "MockedResponses": {"Terminal": {"0": {"Throw": {"Error": "com.drresponder.restore.RestoreStepFailedException",
+                   "Cause": "source billing-db-old-x became storage-full during the cut-over (it was available)"}}}}}""");
+        ObjectNode input = input("instanceId", "billing-db").put("cutover", "rename").put("targetId", "billing-db-restored-t3");
+        // WHEN the cut-over is approved
+        DescribeExecutionResponse run = approveAndAwait(startMocked(input, "SourceTerminal"), input);
+        // THEN the source is renamed back and answers at its name
+        assertStatus(run, ExecutionStatus.FAILED);
+        assertThat(run.error()).isEqualTo("CutoverUndone");
+        assertThat(rds.describeDBInstances().dbInstances()).extracting(i -> i.dbInstanceIdentifier())
+                .containsExactlyInAnyOrder("billing-db", "billing-db-restored-t3");
+        assertThat(rds.describeDBInstances(r -> r.dbInstanceIdentifier("billing-db")).dbInstances().get(0).tagList())
+                .noneMatch(t -> t.key().equals("dr:restored-from"));
+        assertUndoneOnTimeline(input, "became storage-full");
+        assertLockFree(input);
+    }
+
+    @Test
+    void renameCutover_should_renameSourceBack_when_cutoverDeadlinePasses() throws Exception {
+        // GIVEN a source rename that never settles within the cut-over's deadline
+        createCluster("orders-db");
+        emulator.setStepFunctionsMockConfig("""
+                {"StateMachines": {"restore-database-to-point-in-time": {"TestCases": {"RenameStuck": {"Check rename": "Stuck"}}}},
+                 "MockedResponses": {"Stuck": {"0": {"Return": {"Payload": {"ready": false, "status": "renaming", "pastDeadline": true}}}}}}""");
+        ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename").put("targetId", "orders-db-restored-t4");
+        // WHEN the cut-over is approved
+        DescribeExecutionResponse run = approveAndAwait(startMocked(input, "RenameStuck"), input);
+        // THEN the deadline is the recorded cause and the source answers at its name again
+        assertStatus(run, ExecutionStatus.FAILED);
+        assertThat(run.error()).isEqualTo("CutoverUndone");
+        assertSourceAtItsName("orders-db", "orders-db-restored-t4");
+        assertUndoneOnTimeline(input, "CutoverDeadlinePassed");
+        assertLockFree(input);
+    }
+
+    void assertSourceAtItsName(String sourceId, String copyId) {
+        assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier).containsExactlyInAnyOrder(sourceId, copyId);
+        assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier(sourceId)).dbClusters().get(0).tagList())
+                .as("the source, not the copy, answers at " + sourceId).noneMatch(t -> t.key().equals("dr:restored-from"));
+    }
+
+    void assertUndoneOnTimeline(ObjectNode input, String cause) {
+        List<TimelineEntry> timeline = timeline(input);
+        assertThat(timeline).extracting(e -> e.action() + "/" + e.outcome())
+                .containsSubsequence("Cut-over: rename/started", "Undo cut-over/started", "Undo cut-over/CutoverUndone");
+        assertThat(timeline).anyMatch(e -> e.outcome().equals("CutoverUndone") && e.detail().contains(cause));
+        assertThat(ledgerStore().incident(input.get("incidentId").asText()).orElseThrow().status().name()).isEqualTo("FAILED");
+    }
+
+    void assertLockFree(ObjectNode input) {
+        assertThat(ledgerStore().acquireLock(ledgerStore().incident(input.get("incidentId").asText()).orElseThrow().resource(), "inc-next",
+                Instant.now(), Instant.now().plusSeconds(60)).acquired()).as("lock released").isTrue();
+    }
+
+    String startMocked(ObjectNode input, String testCase) {
+        return sfn.startExecution(r -> r.stateMachineArn(stateMachineArn + "#" + testCase).name(input.get("incidentId").asText())
+                .input(input.toString())).executionArn();
     }
 
     // ---- attacks (issue 10): each sends what an attacker would and proves the refusal changed nothing

@@ -1,0 +1,106 @@
+package com.drresponder.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import com.drresponder.common.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBCluster;
+import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
+import software.amazon.awssdk.services.rds.model.DescribeDbClustersRequest;
+import software.amazon.awssdk.services.rds.model.DescribeDbClustersResponse;
+
+/** The poll step's cut-over checks and phase deadlines; Mockito only for the RDS client. */
+class CheckProgressHandlerTest {
+    static final Instant NOW = Instant.parse("2026-11-22T04:00:00Z");
+    final RdsClient rds = mock(RdsClient.class);
+    final Map<String, DBCluster> clusters = new HashMap<>();
+    final CheckProgressHandler handler = new CheckProgressHandler(rds, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void rdsAnswersFromTheMap() {
+        when(rds.describeDBClusters(any(Consumer.class))).thenAnswer(inv -> {
+            DescribeDbClustersRequest.Builder b = DescribeDbClustersRequest.builder();
+            ((Consumer<DescribeDbClustersRequest.Builder>) inv.getArgument(0)).accept(b);
+            DBCluster found = clusters.get(b.build().dbClusterIdentifier());
+            if (found == null) {
+                throw DbClusterNotFoundException.builder().message("not found").build();
+            }
+            return DescribeDbClustersResponse.builder().dbClusters(found).build();
+        });
+    }
+
+    void cluster(String id, String status) {
+        clusters.put(id, DBCluster.builder().dbClusterIdentifier(id).status(status).endpoint(id + ".local").port(5432).build());
+    }
+
+    static ObjectNode sourceRenamed(String statusBefore) {
+        return Json.object().put("check", "source-renamed").put("kind", "cluster").put("id", "orders-db-old-1").put("sourceStatus", statusBefore);
+    }
+
+    @Test
+    void sourceRenamed_should_beReady_when_sourceSettledUnderOldName_inTheStateItHadBefore() {
+        cluster("orders-db-old-1", "storage-full");
+        JsonNode out = (JsonNode) handler.handle(sourceRenamed("storage-full"));
+        assertThat(out.get("ready").asBoolean()).isTrue();
+        assertThat(out.get("status").asText()).isEqualTo("storage-full");
+    }
+
+    @Test
+    void sourceRenamed_should_notBeReady_when_stillRenamingOrNotFound() {
+        assertThat(((JsonNode) handler.handle(sourceRenamed("available"))).get("ready").asBoolean()).isFalse();
+        cluster("orders-db-old-1", "renaming");
+        assertThat(((JsonNode) handler.handle(sourceRenamed("available"))).get("ready").asBoolean()).isFalse();
+    }
+
+    @Test
+    void sourceRenamed_should_fail_when_sourceTurnsTerminalDuringCutover() {
+        cluster("orders-db-old-1", "storage-full");
+        assertThatThrownBy(() -> handler.handle(sourceRenamed("available"))).isInstanceOf(RestoreStepFailedException.class)
+                .hasMessage("source orders-db-old-1 became storage-full during the cut-over (it was available)");
+    }
+
+    @Test
+    void locateSource_should_tellWhetherTheRenameHappened() {
+        ObjectNode event = Json.object().put("check", "locate-source").put("kind", "cluster").put("id", "orders-db-old-1").put("sourceId", "orders-db");
+        cluster("orders-db", "available");
+        assertThat(((JsonNode) handler.handle(event)).get("renamed").asBoolean()).as("still at its name").isFalse();
+        cluster("orders-db", "renaming");
+        assertThat(((JsonNode) handler.handle(event)).get("renamed").asBoolean()).as("on its way").isTrue();
+        clusters.remove("orders-db");
+        cluster("orders-db-old-1", "available");
+        assertThat(((JsonNode) handler.handle(event)).get("renamed").asBoolean()).as("moved").isTrue();
+    }
+
+    @Test
+    void pastDeadline_should_countFromThePhaseStart_not_fromValidation() {
+        cluster("orders-db-restored-1", "creating");
+        ObjectNode event = Json.object().put("check", "database").put("kind", "cluster").put("id", "orders-db-restored-1").put("seconds", 600);
+        assertThat(((JsonNode) handler.handle(event.put("since", NOW.minusSeconds(599).toString()))).get("pastDeadline").asBoolean()).isFalse();
+        assertThat(((JsonNode) handler.handle(event.put("since", NOW.minusSeconds(601).toString()))).get("pastDeadline").asBoolean()).isTrue();
+    }
+
+    @Test
+    void undoCutover_should_decideFromWhatAnswersAtEachName() {
+        clusters.put("orders-db", DBCluster.builder().dbClusterIdentifier("orders-db").status("available")
+                .tagList(t -> t.key("dr:incident").value("inc-1")).build());
+        cluster("orders-db-old-1", "available");
+        ObjectNode event = Json.object().put("check", "undo-cutover").put("kind", "cluster").put("id", "orders-db-old-1").put("sourceId", "orders-db")
+                .put("targetId", "orders-db-restored-1").put("incidentId", "inc-1").put("since", NOW.toString()).put("seconds", 600);
+        assertThat(((JsonNode) handler.handle(event)).get("action").asText()).isEqualTo("rename-restored-back");
+    }
+}

@@ -1,0 +1,52 @@
+package com.drresponder.timeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.drresponder.common.Json;
+import com.drresponder.incident.Incident;
+import com.drresponder.incident.IncidentStatus;
+import com.drresponder.incident.Severity;
+import com.drresponder.ledger.InMemoryLedger;
+import com.drresponder.playbook.InvalidRequestException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code holdLock}: a playbook that could not leave its resource safe keeps it locked for an operator. */
+class HeldLockTest {
+    static final Instant NOW = Instant.parse("2026-11-22T04:00:00Z");
+    static final String RESOURCE = "arn:aws:rds:us-east-1:123456789012:cluster:orders-db";
+    final InMemoryLedger ledger = new InMemoryLedger();
+    final TimelineRecorder recorder = new TimelineRecorder(ledger, n -> { }, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @BeforeEach
+    void lockedIncident() {
+        ledger.openIncident(new Incident("inc-1", "restore-database-to-point-in-time", RESOURCE, "manual", Severity.P1,
+                IncidentStatus.IDENTIFIED, null, "Restore orders-db", "{}", NOW, NOW));
+        ledger.acquireLock(RESOURCE, "inc-1", NOW, NOW.plusSeconds(7200));
+    }
+
+    @Test
+    void holdLock_should_keepTheLockPastItsTtl_when_recorded() throws Exception {
+        // GIVEN the state machine's payload as the ASL sends it
+        StepRecord step = Json.MAPPER.readValue("""
+                {"incidentId": "inc-1", "action": "Undo cut-over", "outcome": "CutoverUndoFailed", "status": "ESCALATED", "holdLock": true}""",
+                StepRecord.class);
+        // WHEN recorded
+        TimelineRecorder.Result result = recorder.record(step);
+        // THEN the lock is not released and outlives its usual lifetime: nobody else acts on the resource meanwhile
+        assertThat(result.lockReleased()).isFalse();
+        assertThat(ledger.acquireLock(RESOURCE, "inc-2", NOW.plusSeconds(7201), NOW.plusSeconds(9000)).acquired()).isFalse();
+        assertThat(ledger.acquireLock(RESOURCE, "inc-2", NOW.plus(TimelineRecorder.HELD_LOCK).minusSeconds(1), NOW.plusSeconds(9000)).acquired()).isFalse();
+    }
+
+    @Test
+    void holdLock_should_beRefused_when_askedTogetherWithReleaseLock() {
+        StepRecord both = new StepRecord("inc-1", null, "Undo cut-over", "CutoverUndoFailed", null, null, null, null, null, true, true);
+        assertThatThrownBy(() -> recorder.record(both)).isInstanceOf(InvalidRequestException.class).hasMessageContaining("holdLock");
+        assertThat(ledger.lockHolder(RESOURCE)).contains("inc-1");
+    }
+}
