@@ -10,9 +10,9 @@ import java.io.OutputStream;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * check-rotation: polled by the credential playbook's wait loop after RotateSecret. Input
- * {@code {secretId, versionId, attempt}}; output {@link RotationProgress.Status}. Environment:
- * {@code ROTATION_MAX_CHECKS} (default 60; the state machine waits 5 s between checks).
+ * check-rotation: decides each step of one secret's rotation in the credential playbook (before RotateSecret,
+ * after it, after each wait). Input: the rotation Map's item; output {@link RotationProgress.Status}. Environment:
+ * {@code ROTATION_MAX_CHECKS} (default 60; the state machine waits 5 s between checks). Reads only.
  */
 public final class CheckRotationHandler implements RequestStreamHandler {
     private final RotationProgress progress;

@@ -30,9 +30,18 @@ public record CredentialTargets(
                     || containment.blockCidrs() != null && !containment.blockCidrs().isEmpty());
     }
 
-    /** A secret to rotate: {@code kind} "function" (its rotation Lambda) or "managed" (RDS rotates it). */
+    /**
+     * A secret to rotate: {@code kind} "function" (its rotation Lambda) or "managed" (RDS rotates it); one
+     * {@link RotationTokens ClientRequestToken} per pass (two for alternating users, so both users' passwords
+     * change); {@code startVersions}: the versions that must no longer log in afterwards.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Target(String secretId, String name, String kind, String rotationFunctionArn) {}
+    public record Target(String secretId, String name, String kind, String rotationFunctionArn, List<String> tokens,
+                         StartVersions startVersions) {}
+
+    /** Version ids (never values) staged AWSCURRENT and AWSPREVIOUS when the incident started; either may be null. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StartVersions(String current, String previous) {}
 
     public record Skipped(String secret, String reason) {}
 

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * After the rotations: for each rotated PostgreSQL secret, the new password logs in and (single-user) the
- * previous one no longer does. Other secrets count as rotated once Secrets Manager says so. Never reads a
- * password into a message.
+ * After the rotations, proves the leaked credentials are dead: for each rotated PostgreSQL secret, every version
+ * that was AWSCURRENT or AWSPREVIOUS when the incident started (both users, for alternating users) is refused by
+ * the database, and the new AWSCURRENT logs in. Says which versions were killed. A secret that was not rotated,
+ * or any check that fails or cannot be made, fails the verification. Never reads a password into a message.
  */
 public final class RotationVerifier {
     private final SecretStore store;
@@ -19,46 +20,76 @@ public final class RotationVerifier {
         this.database = database;
     }
 
-    public record Verification(boolean ok, List<String> verified, List<String> failed, List<String> skipped, String summary) {}
+    public record Verification(boolean ok, List<String> verified, List<String> failed, String summary) {}
 
     public Verification verify(JsonNode rotations) {
         List<String> verified = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
         for (JsonNode r : rotations) {
             String name = r.path("name").asText();
-            String outcome = r.path("outcome").asText();
-            switch (outcome) {
-                case "rotated" -> check(r.path("secretId").asText(), name).ifPresentOrElse(failed::add, () -> verified.add(name));
-                case "skipped" -> skipped.add(name + " (" + r.path("reason").asText() + ")");
-                default -> failed.add(name + ": " + outcome + (r.hasNonNull("error") ? " (" + r.path("error").asText() + ")" : ""));
+            switch (r.path("outcome").asText()) {
+                case "rotated" -> {
+                    List<String> problems = new ArrayList<>();
+                    String killed = check(r, name, problems);
+                    if (problems.isEmpty()) {
+                        verified.add(name + killed);
+                    } else {
+                        failed.addAll(problems);
+                    }
+                }
+                case "escalated" -> failed.add(r.path("reason").asText(name + ": escalated"));
+                default -> failed.add(name + ": " + r.path("outcome").asText() + (r.hasNonNull("error") ? " (" + r.path("error").asText() + ")" : ""));
             }
         }
-        String summary = "Rotated and verified: " + (verified.isEmpty() ? "none" : String.join(", ", verified)) + "."
-                + (skipped.isEmpty() ? "" : " Skipped: " + String.join(", ", skipped) + ".")
-                + (failed.isEmpty() ? "" : " Failed: " + String.join("; ", failed) + ".");
-        return new Verification(failed.isEmpty(), verified, failed, skipped, summary);
+        String summary = "Rotated and verified: " + (verified.isEmpty() ? "none" : String.join("; ", verified)) + "."
+                + (failed.isEmpty() ? "" : " Not done: " + String.join("; ", failed) + ".");
+        return new Verification(failed.isEmpty(), verified, failed, summary);
     }
 
-    /** A failure reason, or empty when the secret checks out. */
-    private Optional<String> check(String secretId, String name) {
-        Optional<DatabaseSecret> current = postgres(secretId, SecretStore.CURRENT);
-        if (current.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!database.canLogIn(current.get())) {
-            return Optional.of(name + ": the new password does not log in as " + current.get().username());
-        }
-        Optional<DatabaseSecret> previous = postgres(secretId, SecretStore.PREVIOUS);
-        if (previous.isPresent() && previous.get().username().equals(current.get().username()) && database.canLogIn(previous.get())) {
-            return Optional.of(name + ": the previous password of " + current.get().username() + " still logs in");
-        }
-        return Optional.empty();
-    }
-
-    private Optional<DatabaseSecret> postgres(String secretId, String stage) {
+    /** Adds each failure to {@code problems}; returns what was killed, for the summary. */
+    private String check(JsonNode rotation, String name, List<String> problems) {
+        String secretId = rotation.path("secretId").asText();
         try {
-            return store.value(secretId, null, stage).map(v -> DatabaseSecret.parse(secretId, v));
+            Optional<DatabaseSecret> current = postgres(secretId, null, SecretStore.CURRENT);
+            if (current.isEmpty()) {
+                return "managed".equals(rotation.path("kind").asText())
+                        ? " (RDS-managed: RDS set the new password; not verified by a login)"
+                        : " (not a PostgreSQL credential: AWSCURRENT is the new version; no login to check)";
+            }
+            if (!database.canLogIn(current.get())) {
+                problems.add(name + ": the new AWSCURRENT does not log in as " + current.get().username());
+            }
+            List<String> killed = new ArrayList<>();
+            JsonNode start = rotation.path("startVersions");
+            for (String stage : new String[] {"current", "previous"}) {
+                String versionId = start.path(stage).asText(null);
+                if (versionId == null) {
+                    continue;
+                }
+                String label = (stage.equals("current") ? SecretStore.CURRENT : SecretStore.PREVIOUS) + " " + versionId;
+                Optional<String> value = store.value(secretId, versionId, null);
+                if (value.isEmpty()) {
+                    problems.add(name + ": cannot check " + label + " (the version is no longer stored)");
+                    continue;
+                }
+                DatabaseSecret old = DatabaseSecret.parse(secretId, value.get());
+                if (database.canLogIn(old)) {
+                    problems.add(name + ": " + label + " (as of the incident start) still logs in as " + old.username());
+                } else {
+                    killed.add(label + " (user " + old.username() + ")");
+                }
+            }
+            return " (killed " + (killed.isEmpty() ? "nothing: no earlier version" : String.join(", ", killed))
+                    + "; new AWSCURRENT logs in as " + current.get().username() + ")";
+        } catch (RotationRefusedException e) {
+            problems.add(name + ": " + e.getMessage()); // messages name hosts, users and fields, never values
+            return "";
+        }
+    }
+
+    private Optional<DatabaseSecret> postgres(String secretId, String versionId, String stage) {
+        try {
+            return store.value(secretId, versionId, stage).map(v -> DatabaseSecret.parse(secretId, v));
         } catch (MalformedSecretException e) {
             return Optional.empty(); // not a PostgreSQL secret (API key, JWT signing key...): nothing to log in with
         }

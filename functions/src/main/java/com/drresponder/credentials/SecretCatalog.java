@@ -20,4 +20,12 @@ public interface SecretCatalog {
 
     /** The {@code host} field of the secret's current value, when it is a JSON database secret. Reads no other field. */
     Optional<String> host(String secretId);
+
+    /**
+     * The credential versions live when the incident starts (AWSCURRENT and AWSPREVIOUS version ids; either may be
+     * null) and whether the secret uses alternating users ({@code masterarn} in its current value). Reads no password.
+     */
+    record StartState(String currentVersionId, String previousVersionId, boolean alternatingUsers) {}
+
+    StartState startState(String secretArn);
 }

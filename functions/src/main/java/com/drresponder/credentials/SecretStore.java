@@ -10,8 +10,8 @@ public interface SecretStore {
     String PENDING = "AWSPENDING";
     String PREVIOUS = "AWSPREVIOUS";
 
-    /** Rotation facts of a secret: whether rotation is on, and each version's stages. */
-    record Description(String arn, String name, boolean rotationEnabled, Map<String, List<String>> versionStages) {
+    /** Rotation facts of a secret: whether rotation is on, each version's stages, whether it is scheduled for deletion. */
+    record Description(String arn, String name, boolean rotationEnabled, Map<String, List<String>> versionStages, boolean deletionScheduled) {
         public Optional<String> versionWithStage(String stage) {
             return versionStages.entrySet().stream().filter(e -> e.getValue().contains(stage)).map(Map.Entry::getKey).findFirst();
         }

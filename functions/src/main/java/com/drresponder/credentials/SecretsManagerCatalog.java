@@ -52,6 +52,25 @@ public final class SecretsManagerCatalog implements SecretCatalog {
         }
     }
 
+    @Override
+    public StartState startState(String secretArn) {
+        DescribeSecretResponse d = client.describeSecret(r -> r.secretId(secretArn));
+        Map<String, List<String>> stages = d.versionIdsToStages() == null ? Map.of() : d.versionIdsToStages();
+        boolean alternating = false;
+        String value = client.getSecretValue(r -> r.secretId(secretArn).versionStage(SecretStore.CURRENT)).secretString();
+        try {
+            JsonNode node = value == null ? null : Json.MAPPER.readTree(value);
+            alternating = Json.text(node, "masterarn") != null;
+        } catch (JsonProcessingException e) {
+            // not a database secret: one pass; the parser's message would quote the value, so it is not kept
+        }
+        return new StartState(withStage(stages, SecretStore.CURRENT), withStage(stages, SecretStore.PREVIOUS), alternating);
+    }
+
+    private static String withStage(Map<String, List<String>> stages, String stage) {
+        return stages.entrySet().stream().filter(e -> e.getValue().contains(stage)).map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
     private static SecretInfo info(SecretListEntry s) {
         return new SecretInfo(s.arn(), s.name(), tags(s.tags()), s.owningService(), s.rotationLambdaARN());
     }

@@ -21,7 +21,7 @@ public final class SecretsManagerSecretStore implements SecretStore {
     public Description describe(String secretId) {
         DescribeSecretResponse d = client.describeSecret(r -> r.secretId(secretId));
         Map<String, List<String>> stages = d.versionIdsToStages() == null ? Map.of() : d.versionIdsToStages();
-        return new Description(d.arn(), d.name(), Boolean.TRUE.equals(d.rotationEnabled()), stages);
+        return new Description(d.arn(), d.name(), Boolean.TRUE.equals(d.rotationEnabled()), stages, d.deletedDate() != null);
     }
 
     @Override

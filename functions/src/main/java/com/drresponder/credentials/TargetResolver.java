@@ -72,6 +72,10 @@ public final class TargetResolver {
         } else {
             throw new InvalidRequestException("secretIds", "give secretIds (a list), tag (key=value), or a routed GuardDuty finding");
         }
+        String incidentId = Json.text(input, "incidentId");
+        if (incidentId == null) {
+            throw new InvalidRequestException("incidentId", "is required (the router and the first step always set it)");
+        }
         List<CredentialTargets.Target> targets = new ArrayList<>();
         for (SecretCatalog.SecretInfo s : candidates.values()) {
             if (!"true".equals(s.tags().get(protectionTagKey))) {
@@ -79,11 +83,11 @@ public final class TargetResolver {
             } else if (!allowList.contains("*") && !allowList.contains(s.arn())) {
                 skipped.add(new CredentialTargets.Skipped(s.name(), "not in the allow-list (PROTECTED_RESOURCES)"));
             } else if (s.managedByRds()) {
-                targets.add(new CredentialTargets.Target(s.arn(), s.name(), "managed", null));
+                targets.add(target(incidentId, s, "managed", null));
             } else if (s.rotationLambdaArn() == null || s.rotationLambdaArn().isBlank()) {
                 skipped.add(new CredentialTargets.Skipped(s.name(), "no rotation function configured"));
             } else {
-                targets.add(new CredentialTargets.Target(s.arn(), s.name(), "function", s.rotationLambdaArn()));
+                targets.add(target(incidentId, s, "function", s.rotationLambdaArn()));
             }
         }
         List<String> notes = new ArrayList<>();
@@ -94,6 +98,17 @@ public final class TargetResolver {
         return new CredentialTargets(lockKey, severity != null && SEVERITIES.contains(severity) ? severity : "P2", summary,
                 List.copyOf(targets), List.copyOf(skipped), containment,
                 containment == null ? "none" : containment.summary(), List.copyOf(notes), plan(targets, skipped, containment, notes));
+    }
+
+    /**
+     * Records the versions live now (they must be dead afterwards) and plans one rotation per user: alternating
+     * users rotate twice, so the user that is AWSPREVIOUS now gets a new password too.
+     */
+    private CredentialTargets.Target target(String incidentId, SecretCatalog.SecretInfo s, String kind, String rotationFunctionArn) {
+        SecretCatalog.StartState start = catalog.startState(s.arn());
+        int passes = start.alternatingUsers() ? 2 : 1;
+        return new CredentialTargets.Target(s.arn(), s.name(), kind, rotationFunctionArn, RotationTokens.forIncident(incidentId, s.arn(), passes),
+                new CredentialTargets.StartVersions(start.currentVersionId(), start.previousVersionId()));
     }
 
     private List<SecretCatalog.SecretInfo> databaseSecrets(String clusterId, String instanceId) {

@@ -86,10 +86,15 @@ final class CredentialPlaybookFixture {
         // The rotation function's role admits opted-in secrets only (docs/SECURITY.md): AWS would run its testSecret
         // step for any other secret and be refused, so only opted-in secrets use it.
         if ("true".equals(tags.get("dr:protected"))) {
-            secrets.rotateSecret(r -> r.secretId(arn).rotationLambdaARN(rotationFunctionArn).rotationRules(x -> x.automaticallyAfterDays(30L))
-                    .rotateImmediately(false));
+            configureRotation(arn);
         }
         return arn;
+    }
+
+    /** Turns rotation on without rotating (RotateImmediately=false: AWS only tests the function, nothing stays staged). */
+    void configureRotation(String arn) {
+        secrets.rotateSecret(r -> r.secretId(arn).rotationLambdaARN(rotationFunctionArn).rotationRules(x -> x.automaticallyAfterDays(30L))
+                .rotateImmediately(false));
     }
 
     String currentPassword(String secretId) {

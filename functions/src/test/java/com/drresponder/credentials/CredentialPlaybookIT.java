@@ -215,4 +215,62 @@ class CredentialPlaybookIT {
         assertThat(playbook.ledger.notifications()).anySatisfy(n -> assertThat(n)
                 .contains("Escalated").contains("Nothing was rotated or contained").contains("db/does-not-exist (no such secret)"));
     }
+
+    @Test
+    void manualRequest_should_killBothUsersLeakedPasswords_when_secretUsesAlternatingUsers() throws Exception {
+        // GIVEN alternating users: app (AWSCURRENT) and app_clone (AWSPREVIOUS), both passwords leaked, and the master secret
+        String app = user();
+        String clone = app + RotationSteps.CLONE_SUFFIX;
+        String leakedApp = password();
+        String leakedClone = password();
+        String master = "m_" + app;
+        String masterPassword = password();
+        postgres.createUser(master, masterPassword, true);
+        postgres.createUser(app, leakedApp, false);
+        postgres.createUser(clone, leakedClone, false);
+        String masterArn = playbook.secrets.createSecret(r -> r.name("db/" + master).secretString(PostgresRotationIT.secretJson(postgres, master, masterPassword, null))
+                .tags(PostgresRotationIT.OPTED_IN)).arn();
+        String secret = playbook.secrets.createSecret(r -> r.name("db/" + app).secretString(PostgresRotationIT.secretJson(postgres, clone, leakedClone, masterArn))
+                .tags(PostgresRotationIT.OPTED_IN)).arn();
+        playbook.secrets.putSecretValue(r -> r.secretId(secret).secretString(PostgresRotationIT.secretJson(postgres, app, leakedApp, masterArn)));
+        playbook.configureRotation(secret);
+        String incident = CredentialPlaybookFixture.newIncidentId();
+        String input = CredentialPlaybookFixture.manualInput(incident, Map.of("secretIds", List.of("db/" + app), "reason", "both users leaked"));
+        // WHEN
+        DescribeExecutionResponse execution = playbook.run(input, TIMEOUT);
+        // THEN neither leaked password logs in, the new AWSCURRENT does, and the incident names the killed versions
+        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(postgres.canLogIn(app, leakedApp)).isFalse();
+        assertThat(postgres.canLogIn(clone, leakedClone)).isFalse();
+        DatabaseSecret current = DatabaseSecret.parse(secret, playbook.secrets.getSecretValue(r -> r.secretId(secret).versionStage("AWSCURRENT")).secretString());
+        assertThat(postgres.canLogIn(current.username(), current.password())).isTrue();
+        assertThat(playbook.ledger.notifications()).anySatisfy(n -> assertThat(n).contains("Resolved")
+                .contains("killed AWSCURRENT").contains("(user " + app + ")").contains("AWSPREVIOUS").contains("(user " + clone + ")"));
+        passwordsSeen.add(masterPassword);
+        assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
+    }
+
+    @Test
+    void manualRequest_should_notStartASecondRotation_when_rotateSecretResponseIsLost() throws Exception {
+        // GIVEN RotateSecret's response is lost once (the rotation runs, the state machine sees a 500)
+        String user = user();
+        String oldPassword = password();
+        String secret = playbook.databaseSecret(postgres, user, oldPassword, Map.of("dr:protected", "true"));
+        playbook.emulator.injectFault(AwsEmulator.Fault.lostResponse("secretsmanager", "RotateSecret").times(1));
+        int before = playbook.emulator.requests().size(); // the request log spans the whole test JVM
+        String input = CredentialPlaybookFixture.manualInput(CredentialPlaybookFixture.newIncidentId(),
+                Map.of("secretIds", List.of("db/" + user), "reason", "leaked"));
+        // WHEN
+        DescribeExecutionResponse execution = playbook.run(input, TIMEOUT);
+        // THEN the check recognised the rotation by its token: one RotateSecret, one new password, verified
+        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        List<AwsEmulator.ApiRequest> all = playbook.emulator.requests();
+        List<AwsEmulator.ApiRequest> rotations = all.subList(before, all.size()).stream()
+                .filter(r -> r.action().equals("RotateSecret") && !r.client().equals("test")).toList();
+        assertThat(rotations).hasSize(1).allSatisfy(r -> assertThat(r.fault()).isNotNull());
+        String previous = playbook.secrets.getSecretValue(r -> r.secretId(secret).versionStage("AWSPREVIOUS")).secretString();
+        assertThat(DatabaseSecret.parse(secret, previous).password()).isEqualTo(oldPassword);
+        assertThat(postgres.canLogIn(user, oldPassword)).isFalse();
+        assertThat(postgres.canLogIn(user, playbook.currentPassword(secret))).isTrue();
+    }
 }

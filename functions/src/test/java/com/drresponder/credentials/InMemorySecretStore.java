@@ -28,6 +28,12 @@ final class InMemorySecretStore implements SecretStore {
         secrets.get(secretId).put(token, new Version(null, new ArrayList<>(List.of(PENDING))));
     }
 
+    private final java.util.Set<String> deletionScheduled = new java.util.HashSet<>();
+
+    void scheduleDeletion(String secretId) {
+        deletionScheduled.add(secretId);
+    }
+
     void disableRotation(String secretId) {
         rotationEnabled.put(secretId, false);
     }
@@ -45,7 +51,7 @@ final class InMemorySecretStore implements SecretStore {
     @Override
     public Description describe(String secretId) {
         return new Description("arn:aws:secretsmanager:us-east-1:123456789012:secret:" + secretId, secretId,
-                rotationEnabled.get(secretId), stages(secretId));
+                rotationEnabled.get(secretId), stages(secretId), deletionScheduled.contains(secretId));
     }
 
     @Override

@@ -115,12 +115,13 @@ class PostgresRotationIT {
 
     @Test
     void rotateSecret_should_finishNewestAndRefuseStaleSteps_when_secondRotationStartsMidRotation() throws Exception {
-        // GIVEN a rotation left half-way: version A staged AWSPENDING (RotateImmediately=false stages it and only tests)
+        // GIVEN a rotation left half-way: its createSecret step staged version A AWSPENDING, then the rotation stopped
         postgres.createUser(user, oldPassword, false);
         String secretId = "orders/" + user;
         secrets.createSecret(r -> r.tags(OPTED_IN).name(secretId).secretString(secretJson(postgres, user, oldPassword, null)));
-        String tokenA = secrets.rotateSecret(r -> r.secretId(secretId).rotationLambdaARN(functionArn)
-                .rotationRules(x -> x.automaticallyAfterDays(30L)).rotateImmediately(false)).versionId();
+        String tokenA = UUID.randomUUID().toString();
+        secrets.putSecretValue(r -> r.secretId(secretId).clientRequestToken(tokenA).versionStages("AWSPENDING")
+                .secretString(secretJson(postgres, user, "Pending-" + UUID.randomUUID(), null)));
         // WHEN a second RotateSecret arrives, then a late step of rotation A
         rotate(secretId);
         LambdaClient lambda = EmulatorClients.client(LambdaClient.builder(), emulator);

@@ -50,6 +50,13 @@ class TargetResolverTest {
         public Optional<String> host(String secretId) {
             return Optional.ofNullable(hosts.get(secretId));
         }
+
+        final Map<String, StartState> startStates = new LinkedHashMap<>();
+
+        @Override
+        public StartState startState(String secretArn) {
+            return startStates.getOrDefault(secretArn, new StartState("v-current", null, false));
+        }
     }
 
     private static final String FN = "arn:aws:lambda:us-east-1:123456789012:function:secret-rotation";
@@ -120,16 +127,39 @@ class TargetResolverTest {
         // GIVEN
         catalog.secrets.add(new SecretCatalog.SecretInfo("arn:rds-managed", "rds!cluster-1", Map.of("dr:protected", "true"), "rds", null));
         catalog.add("no-rotation", Map.of("dr:protected", "true"), null, null);
-        JsonNode input = Json.object().put("reason", "leak").set("secretIds", Json.MAPPER.valueToTree(List.of("rds!cluster-1", "no-rotation", "missing")));
+        JsonNode input = Json.object().put("incidentId", "inc-9").put("reason", "leak")
+                .set("secretIds", Json.MAPPER.valueToTree(List.of("rds!cluster-1", "no-rotation", "missing")));
         // WHEN
         CredentialTargets t = resolver.resolve(input);
         // THEN
-        assertThat(t.secrets()).containsExactly(new CredentialTargets.Target("arn:rds-managed", "rds!cluster-1", "managed", null));
+        assertThat(t.secrets()).containsExactly(new CredentialTargets.Target("arn:rds-managed", "rds!cluster-1", "managed", null,
+                RotationTokens.forIncident("inc-9", "arn:rds-managed", 1), new CredentialTargets.StartVersions("v-current", null)));
         assertThat(t.skipped()).extracting(CredentialTargets.Skipped::reason).containsExactlyInAnyOrder("no such secret", "no rotation function configured");
         assertThat(t.containment()).isNull();
         assertThat(t.containmentSummary()).isEqualTo("none");
         assertThat(t.lockKey()).isEqualTo("credentials:secrets:rds!cluster-1,no-rotation,missing");
         assertThat(t.severity()).isEqualTo("P2");
+    }
+
+    @Test
+    void resolve_should_planTwoPassesAndRecordLiveVersions_when_secretUsesAlternatingUsers() {
+        // GIVEN an alternating-users secret (masterarn) whose previous user is the clone, and a single-user one
+        catalog.add("orders/app", Map.of("dr:protected", "true"), FN, null);
+        catalog.add("orders/single", Map.of("dr:protected", "true"), FN, null);
+        String arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/app";
+        catalog.startStates.put(arn, new SecretCatalog.StartState("v2", "v1", true));
+        JsonNode input = Json.object().put("incidentId", "inc-7").put("reason", "leak")
+                .set("secretIds", Json.MAPPER.valueToTree(List.of("orders/app", "orders/single")));
+        // WHEN
+        CredentialTargets t = resolver.resolve(input);
+        CredentialTargets again = resolver.resolve(input);
+        // THEN both users get a new password (two tokens), the live versions are recorded, and a re-run names the same rotations
+        CredentialTargets.Target app = t.secrets().get(0);
+        assertThat(app.tokens()).hasSize(2).doesNotHaveDuplicates().allSatisfy(token -> assertThat(token).hasSizeBetween(32, 64));
+        assertThat(app.startVersions()).isEqualTo(new CredentialTargets.StartVersions("v2", "v1"));
+        assertThat(t.secrets().get(1).tokens()).hasSize(1).doesNotContainAnyElementsOf(app.tokens());
+        assertThat(again.secrets()).isEqualTo(t.secrets());
+        assertThat(RotationTokens.forIncident("inc-8", arn, 2)).doesNotContainAnyElementsOf(app.tokens());
     }
 
     @Test

@@ -124,6 +124,31 @@ def _install_lambda_payload_fix():
 _install_lambda_payload_fix()
 
 
+def _install_rotate_test_only_fix():
+    # RotateSecret with RotateImmediately=false only tests the rotation function: AWS stages an AWSPENDING
+    # version for the testSecret step and removes it afterwards. moto leaves it staged, which every later
+    # reader (the credential playbook included) rightly takes for a rotation still in flight.
+    from moto.secretsmanager.models import SecretsManagerBackend
+    original = SecretsManagerBackend.rotate_secret
+
+    def rotate_secret(self, secret_id, client_request_token=None, rotation_lambda_arn=None,
+                      rotation_rules=None, rotate_immediately=True):
+        before = set(self.secrets[secret_id].versions) if secret_id in self.secrets else set()
+        result = original(self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules,
+                          rotate_immediately)
+        if not rotate_immediately:
+            versions = self.secrets[secret_id].versions
+            for version_id in set(versions) - before:
+                if versions[version_id].get("version_stages") == ["AWSPENDING"]:
+                    del versions[version_id]
+        return result
+
+    SecretsManagerBackend.rotate_secret = rotate_secret
+
+
+_install_rotate_test_only_fix()
+
+
 # ---- Step Functions mock test cases ---------------------------------------------------------
 def _install_sfn_mocking():
     from moto.stepfunctions.parser import models as sfn_models
