@@ -10,4 +10,9 @@ public enum IncidentStatus {
     public boolean isOpen() {
         return this == OPENED || this == INVESTIGATING || this == IDENTIFIED || this == MITIGATED || this == MONITORING;
     }
+
+    /** The incident is over: no status update, late trigger or retried start moves it back. */
+    public boolean isTerminal() {
+        return this == RESOLVED || this == ESCALATED || this == FAILED;
+    }
 }

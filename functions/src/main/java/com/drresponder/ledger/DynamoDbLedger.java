@@ -91,12 +91,34 @@ public final class DynamoDbLedger implements Ledger {
     }
 
     @Override
-    public void updateStatus(String incidentId, IncidentStatus status, Instant at) {
-        dynamo.updateItem(b -> b.tableName(table).key(incidentKey(incidentId))
-                .conditionExpression("attribute_exists(pk)")
-                .updateExpression("SET #s = :s, updatedAt = :u")
-                .expressionAttributeNames(Map.of("#s", "status"))
-                .expressionAttributeValues(Map.of(":s", s(status.name()), ":u", s(at.toString()))));
+    public boolean updateStatus(String incidentId, IncidentStatus status, Instant at) {
+        return updateUnlessTerminal(incidentId, "SET #s = :s, updatedAt = :u", Map.of(":s", s(status.name()), ":u", s(at.toString())));
+    }
+
+    /** The update, unless the incident is terminal (false); a missing incident is an error, as before. */
+    private boolean updateUnlessTerminal(String incidentId, String update, Map<String, AttributeValue> values) {
+        Map<String, AttributeValue> all = new HashMap<>(values);
+        List<String> terminal = new ArrayList<>();
+        for (IncidentStatus t : IncidentStatus.values()) {
+            if (t.isTerminal()) {
+                all.put(":t" + t.ordinal(), s(t.name()));
+                terminal.add(":t" + t.ordinal());
+            }
+        }
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(incidentKey(incidentId))
+                    .conditionExpression("attribute_exists(pk) AND NOT #s IN (" + String.join(", ", terminal) + ")")
+                    .updateExpression(update)
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(all)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            if (e.item() == null || e.item().isEmpty()) {
+                throw e; // no such incident
+            }
+            return false;
+        }
     }
 
     @Override
@@ -145,29 +167,76 @@ public final class DynamoDbLedger implements Ledger {
     @Override
     public LockResult acquireLock(String resource, String incidentId, Instant now, Instant expiresAt) {
         try {
-            dynamo.putItem(b -> b.tableName(table)
+            Map<String, AttributeValue> old = dynamo.putItem(b -> b.tableName(table)
                     .item(Map.of("pk", s(LOCK_PREFIX + resource), "sk", s("LOCK"), "incidentId", s(incidentId),
                             "expiresAt", n(expiresAt.getEpochSecond()), "acquiredAt", s(now.toString())))
-                    .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now OR incidentId = :me")
+                    // a lock held for an operator has no expiresAt: it never counts as expired
+                    .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now OR (incidentId = :me AND attribute_not_exists(heldAt))")
                     .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()), ":me", s(incidentId)))
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return LockResult.granted(incidentId);
+                    .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+            boolean mineAlready = old != null && incidentId.equals(str(old, "incidentId"));
+            return mineAlready ? LockResult.alreadyHeld(incidentId) : LockResult.granted(incidentId);
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> held = e.item();
-            return LockResult.heldBy(held == null ? "unknown" : str(held, "incidentId"));
+            String holder = held == null ? "unknown" : str(held, "incidentId");
+            return incidentId.equals(holder) ? LockResult.alreadyHeld(incidentId) : LockResult.heldBy(holder);
+        }
+    }
+
+    @Override
+    public boolean renewLock(String resource, String incidentId, Instant now, Instant expiresAt) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(lockKey(resource))
+                    .conditionExpression("incidentId = :me AND expiresAt < :e")
+                    .updateExpression("SET expiresAt = :e, renewedAt = :now")
+                    .expressionAttributeValues(Map.of(":me", s(incidentId), ":e", n(expiresAt.getEpochSecond()), ":now", s(now.toString())))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            // still ours when it already lasts longer or is held for an operator
+            return e.item() != null && incidentId.equals(str(e.item(), "incidentId"));
+        }
+    }
+
+    @Override
+    public boolean holdLock(String resource, String incidentId, Instant at) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(lockKey(resource))
+                    .conditionExpression("incidentId = :me")
+                    .updateExpression("SET heldAt = :at REMOVE expiresAt")
+                    .expressionAttributeValues(Map.of(":me", s(incidentId), ":at", s(at.toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
         }
     }
 
     @Override
     public boolean releaseLock(String resource, String incidentId) {
         try {
-            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(LOCK_PREFIX + resource), "sk", s("LOCK")))
-                    .conditionExpression("incidentId = :me")
+            dynamo.deleteItem(b -> b.tableName(table).key(lockKey(resource))
+                    .conditionExpression("incidentId = :me AND attribute_not_exists(heldAt)")
                     .expressionAttributeValues(Map.of(":me", s(incidentId))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    @Override
+    public Optional<LockState> lock(String resource) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(lockKey(resource))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        AttributeValue expires = item.get("expiresAt");
+        return Optional.of(new LockState(str(item, "incidentId"), expires == null ? null : Instant.ofEpochSecond(Long.parseLong(expires.n())),
+                item.containsKey("heldAt")));
+    }
+
+    private static Map<String, AttributeValue> lockKey(String resource) {
+        return Map.of("pk", s(LOCK_PREFIX + resource), "sk", s("LOCK"));
     }
 
     @Override

@@ -22,7 +22,8 @@ public interface Ledger {
      */
     boolean recordExecution(String incidentId, String executionArn, IncidentStatus status, Instant at);
 
-    void updateStatus(String incidentId, IncidentStatus status, Instant at);
+    /** Moves the incident to {@code status}; false (nothing written) when it is terminal already. */
+    boolean updateStatus(String incidentId, IncidentStatus status, Instant at);
 
     void append(String incidentId, TimelineEntry entry);
 
@@ -38,8 +39,27 @@ public interface Ledger {
      */
     LockResult acquireLock(String resource, String incidentId, Instant now, Instant expiresAt);
 
-    /** Releases the lock only if {@code incidentId} holds it; returns whether it did. */
+    /**
+     * Heartbeat of a lease: moves the lock's expiry to {@code expiresAt} if {@code incidentId} holds it (never
+     * shortens it, never takes a free lock). Returns whether the incident still holds the lock (a lock held for
+     * an operator counts as held).
+     */
+    boolean renewLock(String resource, String incidentId, Instant now, Instant expiresAt);
+
+    /**
+     * Keeps the lock for an operator: it no longer expires, and neither the playbook's end nor the finaliser
+     * releases it (a person must, see docs/CONTRACTS.md). False when {@code incidentId} does not hold it.
+     */
+    boolean holdLock(String resource, String incidentId, Instant at);
+
+    /** Releases the lock only if {@code incidentId} holds it and it is not held for an operator; returns whether it did. */
     boolean releaseLock(String resource, String incidentId);
+
+    /** The lock on a resource, if any (expired or not). */
+    Optional<LockState> lock(String resource);
+
+    /** A lock as stored: {@code expiresAt} is null when it is held for an operator. */
+    record LockState(String incidentId, Instant expiresAt, boolean heldForOperator) {}
 
     /**
      * Keeps the task token an approval step waits on. A token lets whoever holds it resume the playbook, so
@@ -64,14 +84,21 @@ public interface Ledger {
 
     java.util.Set<String> badVersions(String functionArn);
 
-    /** Outcome of {@link #acquireLock}: acquired, or held by {@code holder}. */
-    record LockResult(boolean acquired, String holder) {
+    /**
+     * Outcome of {@link #acquireLock}: acquired, or held by {@code holder}. {@code taken}: this call took a free
+     * (or expired) lock, as opposed to finding it held by the same incident already.
+     */
+    record LockResult(boolean acquired, String holder, boolean taken) {
         public static LockResult granted(String incidentId) {
-            return new LockResult(true, incidentId);
+            return new LockResult(true, incidentId, true);
+        }
+
+        public static LockResult alreadyHeld(String incidentId) {
+            return new LockResult(true, incidentId, false);
         }
 
         public static LockResult heldBy(String holder) {
-            return new LockResult(false, holder);
+            return new LockResult(false, holder, false);
         }
     }
 }

@@ -18,6 +18,7 @@ public final class InMemoryLedger implements Ledger {
     private final Map<String, List<TimelineEntry>> timelines = new ConcurrentHashMap<>();
     private final Map<String, Lock> locks = new ConcurrentHashMap<>();
 
+    /** {@code expiresAt} null: held for an operator. */
     private record Lock(String incidentId, Instant expiresAt) {}
 
     @Override
@@ -41,8 +42,16 @@ public final class InMemoryLedger implements Ledger {
     }
 
     @Override
-    public synchronized void updateStatus(String incidentId, IncidentStatus status, Instant at) {
-        incidents.computeIfPresent(incidentId, (k, i) -> i.withStatus(status, at));
+    public synchronized boolean updateStatus(String incidentId, IncidentStatus status, Instant at) {
+        Incident existing = incidents.get(incidentId);
+        if (existing == null) {
+            throw new IllegalStateException("no incident " + incidentId);
+        }
+        if (existing.status().isTerminal()) {
+            return false;
+        }
+        incidents.put(incidentId, existing.withStatus(status, at));
+        return true;
     }
 
     @Override
@@ -63,7 +72,13 @@ public final class InMemoryLedger implements Ledger {
     @Override
     public synchronized LockResult acquireLock(String resource, String incidentId, Instant now, Instant expiresAt) {
         Lock held = locks.get(resource);
-        if (held != null && held.expiresAt().isAfter(now) && !held.incidentId().equals(incidentId)) {
+        if (held != null && held.incidentId().equals(incidentId)) {
+            if (held.expiresAt() != null) {
+                locks.put(resource, new Lock(incidentId, expiresAt));
+            }
+            return LockResult.alreadyHeld(incidentId);
+        }
+        if (held != null && (held.expiresAt() == null || held.expiresAt().isAfter(now))) {
             return LockResult.heldBy(held.incidentId());
         }
         locks.put(resource, new Lock(incidentId, expiresAt));
@@ -71,13 +86,40 @@ public final class InMemoryLedger implements Ledger {
     }
 
     @Override
-    public synchronized boolean releaseLock(String resource, String incidentId) {
+    public synchronized boolean renewLock(String resource, String incidentId, Instant now, Instant expiresAt) {
         Lock held = locks.get(resource);
         if (held == null || !held.incidentId().equals(incidentId)) {
             return false;
         }
+        if (held.expiresAt() != null && held.expiresAt().isBefore(expiresAt)) {
+            locks.put(resource, new Lock(incidentId, expiresAt));
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized boolean holdLock(String resource, String incidentId, Instant at) {
+        Lock held = locks.get(resource);
+        if (held == null || !held.incidentId().equals(incidentId)) {
+            return false;
+        }
+        locks.put(resource, new Lock(incidentId, null));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean releaseLock(String resource, String incidentId) {
+        Lock held = locks.get(resource);
+        if (held == null || !held.incidentId().equals(incidentId) || held.expiresAt() == null) {
+            return false;
+        }
         locks.remove(resource);
         return true;
+    }
+
+    @Override
+    public synchronized Optional<LockState> lock(String resource) {
+        return Optional.ofNullable(locks.get(resource)).map(l -> new LockState(l.incidentId(), l.expiresAt(), l.expiresAt() == null));
     }
 
     private final List<AliasChange> aliasChanges = new ArrayList<>();
