@@ -106,7 +106,7 @@ class RollbackFaultsIT {
         JsonNode routed = route();
         DescribeExecutionResponse execution = estate.responder.awaitExecution(routed.get("executionArn").asText(), Duration.ofSeconds(90));
 
-        // THEN it escalates at once: no retry can fix a missing grant; action and role are named for whoever fixes it
+        // THEN it escalates (a retry cannot fix a missing grant), naming action and role for whoever fixes it
         assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(execution.error()).as(history(execution.executionArn())).isEqualTo("AccessDenied");
         String incidentId = routed.get("incidentId").asText();
