@@ -31,11 +31,11 @@ public final class RollbackEstate {
         LocalResponder r = LocalResponder.create(emulator).env("ROLLBACK_STATE_MACHINE_ARN", stateMachineArn).env("VERIFY_POLL_SECONDS", "1");
         env.forEach(r::env);
         this.responder = r
-                .function("RecordStep", "com.drresponder.timeline.RecordStepHandler::handleRequest")
-                .function("PlanRollback", "com.drresponder.rollback.PlanRollbackHandler::handleRequest")
-                .function("RecordRollback", "com.drresponder.rollback.RecordRollbackHandler::handleRequest")
-                .function("CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler::handleRequest")
-                .function("IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest");
+                .function("RecordStep")
+                .function("PlanRollback")
+                .function("RecordRollback")
+                .function("CheckAlarm")
+                .function("IncidentRouter");
         responder.playbook("rollback-lambda-alias", Map.of());
         this.lambda = EmulatorClients.of(emulator, LambdaClient.builder());
         this.cloudWatch = EmulatorClients.of(emulator, CloudWatchClient.builder());
