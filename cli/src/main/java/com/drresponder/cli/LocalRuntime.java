@@ -67,36 +67,40 @@ final class LocalRuntime implements AutoCloseable {
         return new LocalRuntime(emulator, false, root);
     }
 
-    /** Local configuration: enforce mode, any tagged resource protected, a short verify loop. */
+    /**
+     * Local configuration, one value for each of the catalog's variables: enforce mode, any tagged resource
+     * protected, a short verify loop; the rest as the functions' own defaults.
+     */
     static Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("DR_MODE", "enforce");
         env.put("PROTECTION_TAG_KEY", "dr:protected");
         env.put("PROTECTED_RESOURCES", "*");
+        env.put("DR_PARTITION", "aws");
+        env.put("GUARDDUTY_MIN_SEVERITY", "7.0");
+        env.put("FINDING_ACTIONS", "{}");
+        env.put("RTO_TARGET_MINUTES", "60");
+        env.put("RPO_TARGET_MINUTES", "5");
+        env.put("LAMBDA_RTO_TARGET_MINUTES", "15");
         env.put("VERIFY_WINDOW_SECONDS", "45");
         env.put("VERIFY_POLL_SECONDS", "1");
-        env.put("POWERTOOLS_SERVICE_NAME", "dr-responder");
-        env.put("POWERTOOLS_METRICS_NAMESPACE", "DrResponder");
+        env.put("MAX_ROLLBACKS_PER_HOUR", "3");
+        env.put("ROLLBACK_COOLDOWN_MINUTES", "30");
+        env.put("RESTORE_WITHOUT_APPROVAL", "");
         return env;
     }
 
-    static Map<String, String> settings() {
+    /** The restore playbook's targets (its ASL's RtoTargetMinutes/RpoTargetMinutes), as the stack's defaults. */
+    static Map<String, String> parameters() {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("DrMode", "enforce");
-        s.put("ProtectionTagKey", "dr:protected");
-        s.put("VerifyWindowMinutes", "1");
-        s.put("VerifyWindowSeconds", "45");
-        s.put("MaxRollbacksPerHour", "3");
-        s.put("CooldownMinutes", "10");
         s.put("RtoTargetMinutes", "60");
         s.put("RpoTargetMinutes", "5");
-        s.put("LambdaRtoTargetMinutes", "15");
         return s;
     }
 
     LocalRuntime deploy(PrintStream log) {
         long t0 = System.nanoTime();
-        Map<String, String> settings = new java.util.HashMap<>(settings());
+        Map<String, String> settings = new java.util.HashMap<>(parameters());
         // The stack's WAF block list, which the credential playbook adds hostile IPs to.
         try (var waf = target.client(software.amazon.awssdk.services.wafv2.Wafv2Client.builder())) {
             var ipSet = waf.createIPSet(b -> b.name("dr-responder-blocklist").scope("REGIONAL").ipAddressVersion("IPV4")
@@ -112,14 +116,13 @@ final class LocalRuntime implements AutoCloseable {
         Map<String, String> environment = new LinkedHashMap<>(environment());
         environment.putAll(ResponderDeployment.localDatabaseEnvironment(database.host() + ":" + database.port()));
         deployed = ResponderDeployment.deploy(target.dynamo(), target.client(SnsClient.builder()), target.sfn(),
-                emulator::deployJavaFunction, root.resolve("statemachines"), emulator.region(), emulator.accountId(),
+                emulator::deployJavaFunction, root.resolve("statemachines"), emulator.accountId(),
                 environment, settings);
         target.close();
         target = Target.local(state(ProcessHandle.current().pid()));
         log.printf("deployed: ledger %s, topic %s, %d functions, playbooks %s (%d ms)%n", deployed.table(),
                 deployed.topicArn().substring(deployed.topicArn().lastIndexOf(':') + 1), deployed.functionArns().size(),
                 deployed.stateMachineArns().keySet(), (System.nanoTime() - t0) / 1_000_000);
-        deployed.skipped().forEach((name, why) -> log.printf("  not deployed: %s (%s)%n", name, why));
         return this;
     }
 

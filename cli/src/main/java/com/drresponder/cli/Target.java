@@ -1,5 +1,6 @@
 package com.drresponder.cli;
 
+import com.drresponder.catalog.Catalog;
 import com.drresponder.ledger.DynamoDbLedger;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -123,7 +124,7 @@ final class Target implements AutoCloseable {
         if (local != null) {
             return Optional.ofNullable(local.stateMachines().get(playbook));
         }
-        return output(pascal(playbook) + "StateMachineArn");
+        return Catalog.RESPONDER.find(playbook).flatMap(p -> output(p.stateMachineOutput()));
     }
 
     String describe() {
@@ -145,16 +146,6 @@ final class Target implements AutoCloseable {
             }
         }
         return Optional.ofNullable(outputs.get(key));
-    }
-
-    static String pascal(String kebab) {
-        StringBuilder out = new StringBuilder();
-        for (String part : kebab.split("[^A-Za-z0-9]+")) {
-            if (!part.isEmpty()) {
-                out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-            }
-        }
-        return out.toString();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.drresponder.common;
 
+import com.drresponder.catalog.Catalog;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -55,20 +56,15 @@ public record Settings(
         return arn;
     }
 
+    /** The router's variable for a catalog playbook's state machine ARN. */
     public static String envVarForPlaybook(String playbook) {
-        return switch (playbook) {
-            case "rollback-lambda-alias" -> "ROLLBACK_STATE_MACHINE_ARN";
-            case "restore-database-to-point-in-time" -> "RESTORE_STATE_MACHINE_ARN";
-            case "respond-to-credential-compromise" -> "CREDENTIALS_STATE_MACHINE_ARN";
-            default -> throw new IllegalArgumentException("unknown playbook " + playbook);
-        };
+        return Catalog.RESPONDER.playbook(playbook).stateMachineEnvVar();
     }
 
     private static Map<String, String> stateMachines(Map<String, String> env) {
-        return Arrays.stream(new String[] {
-                        "rollback-lambda-alias", "restore-database-to-point-in-time", "respond-to-credential-compromise"})
-                .filter(p -> env.get(envVarForPlaybook(p)) != null)
-                .collect(Collectors.toUnmodifiableMap(p -> p, p -> env.get(envVarForPlaybook(p))));
+        return Catalog.RESPONDER.playbooks().stream()
+                .filter(p -> env.get(p.stateMachineEnvVar()) != null)
+                .collect(Collectors.toUnmodifiableMap(Catalog.Playbook::name, p -> env.get(p.stateMachineEnvVar())));
     }
 
     private static String required(Map<String, String> env, String name) {

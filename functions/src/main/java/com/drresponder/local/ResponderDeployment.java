@@ -1,19 +1,17 @@
 package com.drresponder.local;
 
 import com.drresponder.admission.Deployment;
-import com.drresponder.common.Settings;
+import com.drresponder.catalog.Catalog;
+import com.drresponder.catalog.Substitutions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import java.util.TreeSet;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -24,46 +22,22 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The responder's resources as {@code infra-cdk}'s {@code DrResponderStack} declares them, created with
- * plain SDK calls: the ledger table (with the {@code byStatus} index), the notification topic, the Java
- * functions (same service names and handlers), every {@code statemachines/*.asl.json} with the same
- * {@code definitionSubstitutions} names, and the router last, with each playbook's ARN in its environment.
+ * plain SDK calls from the same {@link Catalog}: the ledger table (with the {@code byStatus} index), the
+ * notification topic, every catalog function (same service names and handlers), every playbook's
+ * {@code statemachines/<name>.asl.json} with the same substitutions, and the router last, with each
+ * playbook's state machine ARN in its environment.
  *
  * <p>The one place local runs build the responder: {@code drctl local up|demo} and the emulator
- * integration tests ({@code LocalResponder}) both use it. Functions are created through a
- * {@link FunctionFactory}, so the emulator's Lambda host (or anything else) can serve them. Not used in
- * AWS, where CDK deploys (the CLI would otherwise pull jsii and node in to synthesize the template).
+ * integration tests both use it. Functions are created through a {@link FunctionFactory}, so the
+ * emulator's Lambda host (or anything else) can serve them. Not used in AWS, where CDK deploys (the CLI
+ * would otherwise pull jsii and node in to synthesize the template).
  */
 public final class ResponderDeployment {
     public static final String TABLE = "dr-ledger";
     public static final String TOPIC = "dr-notifications";
-    public static final String ROUTER = "incident-router";
-    private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([A-Za-z0-9]+)}");
-    private static final String SUFFIX = ".asl.json";
-
-    /** A function of the stack: service name (also the local function name), logical id (substitution {@code <id>FunctionArn}), handler. */
-    public record FunctionSpec(String name, String logicalId, String handler) {}
-
-    /** The playbook step functions, in {@code DrResponderStack}'s order; the router is created after the state machines. */
-    public static final List<FunctionSpec> STEP_FUNCTIONS = List.of(
-            new FunctionSpec("record-step", "RecordStep", "com.drresponder.timeline.RecordStepHandler::handleRequest"),
-            new FunctionSpec("plan-rollback", "PlanRollback", "com.drresponder.rollback.PlanRollbackHandler::handleRequest"),
-            new FunctionSpec("check-alarm", "CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler::handleRequest"),
-            new FunctionSpec("record-rollback", "RecordRollback", "com.drresponder.rollback.RecordRollbackHandler::handleRequest"),
-            new FunctionSpec("secret-rotation", "SecretRotation", "com.drresponder.credentials.PostgresRotationHandler::handleRequest"),
-            new FunctionSpec("resolve-credential-targets", "ResolveTargets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest"),
-            new FunctionSpec("check-rotation", "CheckRotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest"),
-            new FunctionSpec("merge-ip-set", "MergeIpSet", "com.drresponder.credentials.MergeIpSetHandler::handleRequest"),
-            new FunctionSpec("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest"),
-            new FunctionSpec("validate-restore", "ValidateRestore", "com.drresponder.restore.ValidateRestoreHandler::handleRequest"),
-            new FunctionSpec("check-progress", "CheckProgress", "com.drresponder.restore.CheckProgressHandler::handleRequest"),
-            new FunctionSpec("verify-database", "VerifyDatabase", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest"),
-            new FunctionSpec("request-approval", "RequestApproval", "com.drresponder.restore.RequestApprovalHandler::handleRequest"),
-            new FunctionSpec("check-approval", "CheckApproval", "com.drresponder.restore.ApprovalDecisionHandler::handleRequest"),
-            new FunctionSpec("config-cutover", "ConfigCutover", "com.drresponder.restore.ConfigCutoverHandler::handleRequest"),
-            new FunctionSpec("delete-drill-copy", "DeleteDrillCopy", "com.drresponder.restore.DeleteDrillCopyHandler::handleRequest"),
-            new FunctionSpec("recovery-metrics", "RecoveryMetrics", "com.drresponder.restore.RecoveryMetricsHandler::handleRequest"));
-    public static final FunctionSpec ROUTER_FUNCTION =
-            new FunctionSpec(ROUTER, "IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest");
+    public static final String ROUTER = Catalog.RESPONDER.router().name();
+    /** Set by the deployment itself, from the table, topic and account it deploys into. */
+    private static final Set<String> DEPLOYMENT_VARIABLES = Set.of("LEDGER_TABLE", "TOPIC_ARN", Deployment.ACCOUNT_VARIABLE);
 
     /**
      * What the local deployment (and only it) sets for the functions that open database connections: its
@@ -80,15 +54,21 @@ public final class ResponderDeployment {
         return env;
     }
 
+    /** The local-only variables {@link #localDatabaseEnvironment} may add besides the catalog's. */
+    private static final Set<String> LOCAL_VARIABLES = localDatabaseEnvironment("localhost:0").keySet();
+
     /** Creates one function and returns its ARN. */
     @FunctionalInterface
     public interface FunctionFactory {
         String create(String name, String handler, Map<String, String> environment);
     }
 
-    /** What was deployed. {@code skipped}: playbook -> why it was not created (e.g. a function it needs is not known here). */
+    /**
+     * What was deployed: function ARNs by service name, state machine ARNs by playbook, the common environment and
+     * the substitutions every state machine got.
+     */
     public record Deployed(String table, String topicArn, Map<String, String> functionArns, Map<String, String> stateMachineArns,
-                           Map<String, String> skipped, Map<String, String> environment) {
+                           Map<String, String> environment, Map<String, String> substitutions) {
         public String routerArn() {
             return functionArns.get(ROUTER);
         }
@@ -96,13 +76,25 @@ public final class ResponderDeployment {
 
     private ResponderDeployment() {}
 
-    /**
-     * Deploys everything. {@code environment} is the functions' common environment without {@code LEDGER_TABLE}
-     * and {@code TOPIC_ARN} (added here); {@code settings} are the extra substitution values (e.g. {@code DrMode}).
-     */
+    /** Deploys {@link Catalog#RESPONDER}. */
     public static Deployed deploy(DynamoDbClient dynamo, SnsClient sns, SfnClient sfn, FunctionFactory functions,
-                                  Path stateMachinesDir, String region, String accountId,
-                                  Map<String, String> environment, Map<String, String> settings) {
+                                  Path stateMachinesDir, String accountId,
+                                  Map<String, String> environment, Map<String, String> parameters) {
+        return deploy(Catalog.RESPONDER, dynamo, sns, sfn, functions, stateMachinesDir, accountId, environment, parameters);
+    }
+
+    /**
+     * Deploys everything the catalog names. {@code environment}: the catalog's environment variables except
+     * {@code LEDGER_TABLE}, {@code TOPIC_ARN} and {@code DR_ACCOUNT_ID} (set here), plus local-only ones from
+     * {@link #localDatabaseEnvironment}; {@code parameters}: a value for each playbook parameter. Anything missing
+     * or unknown fails before the first resource is created.
+     */
+    public static Deployed deploy(Catalog catalog, DynamoDbClient dynamo, SnsClient sns, SfnClient sfn, FunctionFactory functions,
+                                  Path stateMachinesDir, String accountId, Map<String, String> environment, Map<String, String> parameters) {
+        requireExactly("environment variables", environment.keySet(), catalog.environment(), DEPLOYMENT_VARIABLES, LOCAL_VARIABLES);
+        Set<String> parameterNames = new TreeSet<>();
+        catalog.playbooks().forEach(p -> parameterNames.addAll(p.parameters()));
+        requireExactly("playbook parameters", parameters.keySet(), parameterNames, Set.of(), Set.of());
         createLedgerTable(dynamo, TABLE);
         String topicArn = sns.createTopic(b -> b.name(TOPIC)).topicArn();
         Map<String, String> env = new LinkedHashMap<>(environment);
@@ -110,72 +102,60 @@ public final class ResponderDeployment {
         env.put("TOPIC_ARN", topicArn);
         env.put(Deployment.ACCOUNT_VARIABLE, accountId); // the stack sets the same from its own account
         Map<String, String> functionArns = new LinkedHashMap<>();
-        for (FunctionSpec f : STEP_FUNCTIONS) {
-            functionArns.put(f.name(), functions.create(f.name(), f.handler(), Map.copyOf(env)));
+        for (Catalog.Function f : catalog.stepFunctions()) {
+            functionArns.put(f.name(), create(functions, f, env));
         }
-        Map<String, String> values = substitutions(functionArns, topicArn, region, accountId, settings);
+        Map<String, String> values = new TreeMap<>(parameters);
+        catalog.stepFunctions().stream().filter(Catalog.Function::step).forEach(f -> values.put(f.substitution(), functionArns.get(f.name())));
         Map<String, String> stateMachines = new LinkedHashMap<>();
-        Map<String, String> skipped = new LinkedHashMap<>();
-        String roleArn = "arn:aws:iam::" + accountId + ":role/dr-playbooks";
-        for (Path file : playbookFiles(stateMachinesDir)) {
-            String name = file.getFileName().toString().replace(SUFFIX, "");
-            String definition;
-            try {
-                definition = substitute(Files.readString(file), values);
-            } catch (IllegalArgumentException e) {
-                skipped.put(name, e.getMessage());
-                continue;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            String def = definition;
-            stateMachines.put(name, sfn.createStateMachine(b -> b.name(name).definition(def).roleArn(roleArn)).stateMachineArn());
+        for (Catalog.Playbook playbook : catalog.playbooks()) {
+            stateMachines.put(playbook.name(), createStateMachine(sfn, stateMachinesDir, playbook, accountId, values));
         }
         Map<String, String> routerEnv = new LinkedHashMap<>(env);
-        stateMachines.forEach((name, arn) -> routerEnv.put(stateMachineEnvVar(name), arn));
-        functionArns.put(ROUTER, functions.create(ROUTER, ROUTER_FUNCTION.handler(), Map.copyOf(routerEnv)));
-        return new Deployed(TABLE, topicArn, functionArns, stateMachines, skipped, env);
+        catalog.playbooks().forEach(p -> routerEnv.put(p.stateMachineEnvVar(), stateMachines.get(p.name())));
+        functionArns.put(ROUTER, create(functions, catalog.router(), routerEnv));
+        return new Deployed(TABLE, topicArn, functionArns, stateMachines, Map.copyOf(env), Map.copyOf(values));
     }
 
-    /** The router's variable for a playbook's ARN ({@code Settings}'s names; the stack's upper-snake fallback otherwise). */
-    public static String stateMachineEnvVar(String playbook) {
+    /** One function with the environment the stack gives it: the common one plus Powertools' service name and namespace. */
+    public static String create(FunctionFactory functions, Catalog.Function f, Map<String, String> environment) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put("POWERTOOLS_SERVICE_NAME", f.name());
+        env.put("POWERTOOLS_METRICS_NAMESPACE", Catalog.METRICS_NAMESPACE);
+        return functions.create(f.name(), f.handler(), Map.copyOf(env));
+    }
+
+    /** A playbook's state machine from {@code statemachines/<name>.asl.json}; a substitution without a value fails. */
+    public static String createStateMachine(SfnClient sfn, Path stateMachinesDir, Catalog.Playbook playbook, String accountId,
+                                            Map<String, String> substitutions) {
+        String definition;
         try {
-            return Settings.envVarForPlaybook(playbook);
-        } catch (IllegalArgumentException e) {
-            return playbook.replaceAll("[^A-Za-z0-9]+", "_").toUpperCase(java.util.Locale.ROOT) + "_STATE_MACHINE_ARN";
+            definition = Substitutions.apply(Files.readString(stateMachinesDir.resolve(playbook.stateMachineFile())), substitutions);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ASL of playbook " + playbook.name(), e);
+        }
+        return sfn.createStateMachine(b -> b.name(playbook.name()).definition(definition)
+                .roleArn("arn:aws:iam::" + accountId + ":role/dr-playbooks")).stateMachineArn();
+    }
+
+    private static void requireExactly(String what, Set<String> given, java.util.Collection<String> expected,
+                                       Set<String> setHere, Set<String> allowedExtra) {
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(setHere);
+        missing.removeAll(given);
+        Set<String> unknown = new TreeSet<>(given);
+        unknown.removeAll(expected);
+        unknown.removeAll(allowedExtra);
+        unknown.addAll(intersection(given, setHere));
+        if (!missing.isEmpty() || !unknown.isEmpty()) {
+            throw new IllegalArgumentException("local deployment: " + what + " missing " + missing + ", not in the catalog or set here " + unknown);
         }
     }
 
-    /** The substitution map the stack's {@code substitutions()} builds, from local values. */
-    public static Map<String, String> substitutions(Map<String, String> functionArns, String topicArn, String region,
-                                                    String accountId, Map<String, String> settings) {
-        Map<String, String> m = new TreeMap<>();
-        for (FunctionSpec f : STEP_FUNCTIONS) {
-            if (functionArns.containsKey(f.name())) {
-                m.put(f.logicalId() + "FunctionArn", functionArns.get(f.name()));
-            }
-        }
-        m.put("LedgerTableName", TABLE);
-        m.put("TopicArn", topicArn);
-        m.put("Region", region);
-        m.put("AccountId", accountId);
-        m.put("Partition", "aws");
-        m.putAll(settings);
-        return m;
-    }
-
-    /** Replaces every {@code ${Name}}; an unknown name fails, as CloudFormation would. */
-    public static String substitute(String template, Map<String, String> values) {
-        Matcher m = SUBSTITUTION.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = values.get(m.group(1));
-            if (value == null) {
-                throw new IllegalArgumentException("no value for substitution ${" + m.group(1) + "}");
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        return m.appendTail(out).toString();
+    private static Set<String> intersection(Set<String> a, Set<String> b) {
+        Set<String> both = new TreeSet<>(a);
+        both.retainAll(b);
+        return both;
     }
 
     /** The ledger table as the stack defines it: {@code pk}/{@code sk}, GSI {@code byStatus} on {@code gsi1pk}/{@code gsi1sk}. */
@@ -189,17 +169,5 @@ public final class ResponderDeployment {
                 .globalSecondaryIndexes(g -> g.indexName("byStatus")
                         .keySchema(k -> k.attributeName("gsi1pk").keyType(KeyType.HASH), k -> k.attributeName("gsi1sk").keyType(KeyType.RANGE))
                         .projection(p -> p.projectionType(ProjectionType.ALL))));
-    }
-
-    /** Every {@code *.asl.json} in the directory, sorted. */
-    public static List<Path> playbookFiles(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return new ArrayList<>(files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package com.drresponder.router;
 
 import com.drresponder.admission.ProtectedResource;
+import com.drresponder.catalog.Catalog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,12 +16,7 @@ final class ExecutionNames {
     private ExecutionNames() {}
 
     static String of(String playbook, ProtectedResource resource, String occurrence) {
-        String prefix = switch (playbook) {
-            case "rollback-lambda-alias" -> "rollback";
-            case "restore-database-to-point-in-time" -> "restore";
-            case "respond-to-credential-compromise" -> "credentials";
-            default -> "incident";
-        };
+        String prefix = Catalog.RESPONDER.find(playbook).map(Catalog.Playbook::shortName).orElse("incident");
         String readable = resource.displayName().replaceAll("[^A-Za-z0-9_-]+", "-");
         if (readable.length() > 40) {
             readable = readable.substring(0, 40);

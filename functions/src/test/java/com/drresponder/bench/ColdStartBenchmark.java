@@ -39,7 +39,12 @@ class ColdStartBenchmark {
     static final int RUNS = Integer.getInteger("bench.runs", 7);
     static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
 
-    record Fn(String name, String handler, String payload) {}
+    /** A catalog function and the payload of its first invocation; the handler class comes from the catalog. */
+    record Fn(String name, String payload) {
+        String handler() {
+            return com.drresponder.catalog.Catalog.RESPONDER.function(name).handler().replace("::handleRequest", "");
+        }
+    }
 
     @Test
     void coldStart_of_eachFunctionOnTheRollbackPath(AwsEmulator emulator) throws Exception {
@@ -55,15 +60,11 @@ class ColdStartBenchmark {
         String plan = "{\"action\":\"rollback\",\"functionName\":\"checkout-api\",\"alias\":\"live\",\"aliasArn\":\"" + functionArn
                 + ":live\",\"fromVersion\":\"3\",\"toVersion\":\"2\",\"revisionId\":\"r\",\"badVersion\":\"3\",\"source\":\"fallback\",\"reason\":\"bench\"}";
         List<Fn> functions = List.of(
-                new Fn("incident-router", "com.drresponder.router.IncidentRouterHandler", alarm),
-                new Fn("plan-rollback", "com.drresponder.rollback.PlanRollbackHandler",
-                        "{\"incidentId\":\"bench\",\"functionName\":\"checkout-api\",\"alias\":\"live\"}"),
-                new Fn("record-rollback", "com.drresponder.rollback.RecordRollbackHandler",
-                        "{\"incidentId\":\"bench\",\"plan\":" + plan + ",\"input\":{}}"),
-                new Fn("check-alarm", "com.drresponder.rollback.CheckAlarmHandler",
-                        "{\"alarmName\":\"checkout-api-live-errors\",\"deadline\":\"2099-01-01T00:00:00Z\"}"),
-                new Fn("record-step", "com.drresponder.timeline.RecordStepHandler",
-                        "{\"incidentId\":\"bench\",\"action\":\"Bench\",\"outcome\":\"ok\",\"notify\":{\"whatHappened\":\"bench\"}}"));
+                new Fn("incident-router", alarm),
+                new Fn("plan-rollback", "{\"incidentId\":\"bench\",\"functionName\":\"checkout-api\",\"alias\":\"live\"}"),
+                new Fn("record-rollback", "{\"incidentId\":\"bench\",\"plan\":" + plan + ",\"input\":{}}"),
+                new Fn("check-alarm", "{\"alarmName\":\"checkout-api-live-errors\",\"deadline\":\"2099-01-01T00:00:00Z\"}"),
+                new Fn("record-step", "{\"incidentId\":\"bench\",\"action\":\"Bench\",\"outcome\":\"ok\",\"notify\":{\"whatHappened\":\"bench\"}}"));
         Map<String, String> env = new HashMap<>(responder.environment);
         env.putAll(Map.of("AWS_REGION", emulator.region(), "AWS_ACCESS_KEY_ID", emulator.accessKey(),
                 "AWS_SECRET_ACCESS_KEY", emulator.secretKey(), "AWS_ENDPOINT_URL", emulator.endpoint().toString(),

@@ -1,5 +1,7 @@
 package com.drresponder.credentials;
 
+import com.drresponder.catalog.Catalog;
+import com.drresponder.catalog.Substitutions;
 import com.drresponder.local.ResponderDeployment;
 import com.drresponder.common.Json;
 import com.drresponder.events.RepositoryFiles;
@@ -31,7 +33,8 @@ import software.amazon.awssdk.services.wafv2.model.Scope;
 final class CredentialPlaybookFixture {
     static final String IP_SET_NAME = "drresponder-blocklist";
     static final String ROTATION_FUNCTION = "secret-rotation";
-    static final List<String> FUNCTIONS = List.of("record-step", "resolve-credential-targets", "check-rotation", "merge-ip-set", "verify-rotation", ROTATION_FUNCTION);
+    static final List<String> FUNCTIONS = Catalog.RESPONDER.invokedBy(Catalog.RESPONDER.playbook("respond-to-credential-compromise"))
+            .stream().map(Catalog.Function::name).toList();
 
     final AwsEmulator emulator;
     final LedgerFixture ledger;
@@ -53,20 +56,20 @@ final class CredentialPlaybookFixture {
                 .addresses("192.0.2.1/32").tags(t -> t.key("dr:protected").value("true"))).summary().id();
         Map<String, String> env = new LinkedHashMap<>(ledger.environment());
         env.put("DR_MODE", "enforce");
+        env.putAll(ResponderDeployment.localDatabaseEnvironment(null));
+        Catalog.Playbook playbook = Catalog.RESPONDER.playbook("respond-to-credential-compromise");
         Map<String, String> subs = new LinkedHashMap<>();
-        subs.put("RecordStepFunctionArn", emulator.deployJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
-        subs.put("ResolveTargetsFunctionArn", emulator.deployJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", env));
-        subs.put("CheckRotationFunctionArn", emulator.deployJavaFunction("check-rotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest", Map.of()));
-        subs.put("MergeIpSetFunctionArn", emulator.deployJavaFunction("merge-ip-set", "com.drresponder.credentials.MergeIpSetHandler::handleRequest", Map.of()));
-        subs.put("VerifyRotationFunctionArn", emulator.deployJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", ResponderDeployment.localDatabaseEnvironment(null)));
+        for (Catalog.Function f : Catalog.RESPONDER.invokedBy(playbook)) {
+            if (f.step()) {
+                subs.put(f.substitution(), ResponderDeployment.create(emulator::deployJavaFunction, f, env));
+            }
+        }
         subs.put("WafIpSetName", IP_SET_NAME);
         subs.put("WafIpSetId", ipSetId);
         subs.put("WafScope", "REGIONAL");
-        rotationFunctionArn = emulator.createJavaFunction(ROTATION_FUNCTION, PostgresRotationIT.HANDLER, ResponderDeployment.localDatabaseEnvironment(null), 60, 512);
-        String definition = RepositoryFiles.read("statemachines/respond-to-credential-compromise.asl.json");
-        for (Map.Entry<String, String> e : subs.entrySet()) {
-            definition = definition.replace("${" + e.getKey() + "}", e.getValue());
-        }
+        Catalog.Function rotation = Catalog.RESPONDER.function(ROTATION_FUNCTION);
+        rotationFunctionArn = emulator.createJavaFunction(rotation.name(), rotation.handler(), ResponderDeployment.localDatabaseEnvironment(null), 60, 512);
+        String definition = Substitutions.apply(RepositoryFiles.read("statemachines/" + playbook.stateMachineFile()), subs);
         String finalDefinition = definition;
         stateMachineArn = sfn.createStateMachine(r -> r.name("respond-to-credential-compromise").definition(finalDefinition)
                 .roleArn("arn:aws:iam::" + emulator.accountId() + ":role/" + AwsEmulator.LAMBDA_ROLE_NAME)).stateMachineArn();

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
 @AwsEmulatorTest
 class PostgresRotationIT {
     static final String FUNCTION = "secret-rotation";
-    static final String HANDLER = "com.drresponder.credentials.PostgresRotationHandler::handleRequest";
+    static final String HANDLER = com.drresponder.catalog.Catalog.RESPONDER.function("secret-rotation").handler();
     /** The rotation function's role admits opted-in secrets only (docs/SECURITY.md). */
     static final Tag OPTED_IN = Tag.builder().key("dr:protected").value("true").build();
     private static PostgresFixture postgres;

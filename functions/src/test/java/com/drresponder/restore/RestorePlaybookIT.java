@@ -1,5 +1,7 @@
 package com.drresponder.restore;
 
+import com.drresponder.catalog.Catalog;
+import com.drresponder.catalog.Substitutions;
 import com.drresponder.local.ResponderDeployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,15 +93,14 @@ class RestorePlaybookIT {
         Map<String, String> env = new HashMap<>(ledger.environment());
         env.put("PROTECTED_RESOURCES", "*");
         env.putAll(ResponderDeployment.localDatabaseEnvironment("localhost:" + postgres.getPort()));
+        Catalog.Playbook playbook = Catalog.RESPONDER.playbook("restore-database-to-point-in-time");
         Map<String, String> substitutions = new HashMap<>();
-        substitutions.put("RecordStepFunctionArn", emulator.deployJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
-        for (String step : List.of("ValidateRestore", "CheckProgress", "VerifyDatabase", "RequestApproval", "CheckApproval", "ConfigCutover", "DeleteDrillCopy", "RecoveryMetrics")) {
-            String handler = "com.drresponder.restore." + (step.equals("CheckApproval") ? "ApprovalDecision" : step) + "Handler::handleRequest";
-            substitutions.put(step + "FunctionArn", emulator.deployJavaFunction("restore-" + step, handler, env));
+        for (Catalog.Function f : Catalog.RESPONDER.invokedBy(playbook)) {
+            substitutions.put(f.substitution(), ResponderDeployment.create(emulator::deployJavaFunction, f, env));
         }
         substitutions.put("RtoTargetMinutes", "60");
         substitutions.put("RpoTargetMinutes", "5");
-        String def = ResponderDeployment.substitute(Files.readString(ASL), substitutions);
+        String def = Substitutions.apply(Files.readString(ASL), substitutions);
         stateMachineArn = sfn.createStateMachine(r -> r.name("restore-database-to-point-in-time").definition(def)
                 .roleArn("arn:aws:iam::" + emulator.accountId() + ":role/sfn")).stateMachineArn();
     }

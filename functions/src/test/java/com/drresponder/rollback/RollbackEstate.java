@@ -39,11 +39,11 @@ public final class RollbackEstate {
         String stateMachineArn = "arn:aws:states:" + emulator.region() + ":" + emulator.accountId() + ":stateMachine:rollback-lambda-alias";
         LocalResponder r = LocalResponder.create(emulator).env("ROLLBACK_STATE_MACHINE_ARN", stateMachineArn).env("VERIFY_POLL_SECONDS", "1");
         env.forEach(r::env);
-        r.function("RecordStep", "com.drresponder.timeline.RecordStepHandler::handleRequest")
-                .function("PlanRollback", "com.drresponder.rollback.PlanRollbackHandler::handleRequest")
-                .function("RecordRollback", "com.drresponder.rollback.RecordRollbackHandler::handleRequest")
-                .function("CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler::handleRequest")
-                .function("IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest");
+        r.function("RecordStep")
+                .function("PlanRollback")
+                .function("RecordRollback")
+                .function("CheckAlarm")
+                .function("IncidentRouter");
         r.playbook("rollback-lambda-alias", Map.of());
         return r;
     }

@@ -27,11 +27,11 @@ class IncidentRouterIT {
     @BeforeEach
     void deploy(AwsEmulator emulator) {
         responder = LocalResponder.create(emulator).env("ROLLBACK_STATE_MACHINE_ARN", ROLLBACK_SM)
-                .function("RecordStep", "com.drresponder.timeline.RecordStepHandler::handleRequest")
-                .function("PlanRollback", "com.drresponder.rollback.PlanRollbackHandler::handleRequest")
-                .function("RecordRollback", "com.drresponder.rollback.RecordRollbackHandler::handleRequest")
-                .function("CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler::handleRequest")
-                .function("IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest");
+                .function("RecordStep")
+                .function("PlanRollback")
+                .function("RecordRollback")
+                .function("CheckAlarm")
+                .function("IncidentRouter");
         responder.playbook("rollback-lambda-alias", Map.of());
         responder.notifications(); // drop the subscription confirmation, if any
     }
@@ -64,7 +64,7 @@ class IncidentRouterIT {
         // GIVEN the responder deployed in dry-run mode (the stack's default) and a protected function
         emulator.reset();
         responder = LocalResponder.create(emulator).env("ROLLBACK_STATE_MACHINE_ARN", ROLLBACK_SM).env("DR_MODE", "dry-run")
-                .function("IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest");
+                .function("IncidentRouter");
         String fn = emulator.createJavaFunction("checkout-api", "example.Handler::handleRequest", Map.of());
         responder.lambda.tagResource(b -> b.resource(fn).tags(Map.of("dr:protected", "true")));
 

@@ -1,6 +1,7 @@
 package com.drresponder.testing;
 
 import com.drresponder.admission.Deployment;
+import com.drresponder.catalog.Catalog;
 import com.drresponder.common.Json;
 import com.drresponder.events.RepositoryFiles;
 import com.drresponder.ledger.DynamoDbLedger;
@@ -66,8 +67,6 @@ public final class LocalResponder {
         environment.put("DR_MODE", "enforce");
         environment.put("PROTECTED_RESOURCES", "*");
         environment.put(Deployment.ACCOUNT_VARIABLE, emulator.accountId());
-        environment.put("POWERTOOLS_SERVICE_NAME", "dr-responder");
-        environment.put("POWERTOOLS_METRICS_NAMESPACE", "DrResponder");
     }
 
     /** Table and topic only; add functions and playbooks with {@link #function} and {@link #playbook}. */
@@ -80,28 +79,22 @@ public final class LocalResponder {
         return this;
     }
 
-    /** Deploys a Java function; its substitution key is {@code <logicalName>FunctionArn}. */
-    public LocalResponder function(String logicalName, String handler) {
-        String name = "dr-" + logicalName.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
-        functionArns.put(logicalName, emulator.deployJavaFunction(name, handler, Map.copyOf(environment)));
+    /** Deploys the catalog function with this logical id (handler from the catalog); its substitution is {@code <logicalId>FunctionArn}. */
+    public LocalResponder function(String logicalId) {
+        Catalog.Function f = Catalog.RESPONDER.functions().stream().filter(c -> c.logicalId().equals(logicalId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no function " + logicalId + " in the catalog"));
+        functionArns.put(logicalId, ResponderDeployment.create(emulator::deployJavaFunction, f, environment));
         return this;
     }
 
-    /** Creates a playbook's state machine from statemachines/{@code name}.asl.json with the given extra substitutions. */
+    /** Creates a catalog playbook's state machine from its real ASL, with the deployed functions' ARNs and {@code extraSubstitutions}. */
     public String playbook(String name, Map<String, String> extraSubstitutions) {
-        Map<String, String> values = new HashMap<>(ResponderDeployment.substitutions(Map.of(), topicArn,
-                emulator.region(), emulator.accountId(), extraSubstitutions));
+        Map<String, String> values = new HashMap<>(extraSubstitutions);
         functionArns.forEach((logical, arn) -> values.put(logical + "FunctionArn", arn));
-        String definition = substitute(RepositoryFiles.read("statemachines/" + name + ".asl.json"), values);
-        String arn = sfn.createStateMachine(b -> b.name(name).definition(definition)
-                .roleArn("arn:aws:iam::" + emulator.accountId() + ":role/dr-playbooks")).stateMachineArn();
+        String arn = ResponderDeployment.createStateMachine(sfn, RepositoryFiles.resolve("statemachines"), Catalog.RESPONDER.playbook(name),
+                emulator.accountId(), values);
         stateMachineArns.put(name, arn);
         return arn;
-    }
-
-    /** Replaces every {@code ${Name}}; an unknown name fails, as CloudFormation would. */
-    public static String substitute(String template, Map<String, String> values) {
-        return ResponderDeployment.substitute(template, values);
     }
 
     public DynamoDbLedger ledger() {

@@ -1,5 +1,6 @@
 package com.drresponder.infra;
 
+import com.drresponder.catalog.Catalog;
 import com.drresponder.infra.config.DrConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,20 +56,15 @@ import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 /**
- * The one deployable DR Responder stack: ledger, notifications, the Java functions, a state machine per
- * {@code statemachines/*.asl.json}, an EventBridge rule per {@code events/rules/*.json} (target: the router),
- * and meta-monitoring. What exists at synth time is what gets deployed, so the stack grows as playbooks land.
+ * The one deployable DR Responder stack: ledger, notifications, the {@link Catalog}'s Java functions, a state
+ * machine per catalog playbook ({@code statemachines/<name>.asl.json}), an EventBridge rule per catalog rule
+ * ({@code events/rules/<rule>.json}, target: the router), and meta-monitoring. The catalog says what exists;
+ * this class says how each piece is built and what each role may do.
  */
 public final class DrResponderStack extends Stack {
     public static final String ROLLBACK = "rollback-lambda-alias";
     public static final String RESTORE = "restore-database-to-point-in-time";
     public static final String CREDENTIALS = "respond-to-credential-compromise";
-
-    /** Router environment variable holding each known playbook's state machine ARN (docs/CONTRACTS.md). */
-    static final Map<String, String> STATE_MACHINE_ENV = Map.of(
-            ROLLBACK, "ROLLBACK_STATE_MACHINE_ARN",
-            RESTORE, "RESTORE_STATE_MACHINE_ARN",
-            CREDENTIALS, "CREDENTIALS_STATE_MACHINE_ARN");
 
     public static final Duration EVENT_MAX_AGE = Duration.hours(1);
     public static final int EVENT_RETRY_ATTEMPTS = 8;
@@ -77,6 +73,7 @@ public final class DrResponderStack extends Stack {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DrConfig config;
+    private final Catalog catalog;
     private final Key key;
     private final Table ledger;
     private final Topic topic;
@@ -85,12 +82,19 @@ public final class DrResponderStack extends Stack {
     private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
     private final Map<String, Rule> rules = new LinkedHashMap<>();
     private final Map<String, String> definitionSubstitutions;
+    /** Values of the playbooks' parameters (substitutions besides step ARNs), filled by the playbooks' own code. */
+    private final Map<String, String> parameters = new LinkedHashMap<>();
     private CfnIPSet blockList;
     private final Monitoring monitoring;
 
     public DrResponderStack(Construct scope, String id, StackProps props, DrConfig config, ProjectLayout layout) {
+        this(scope, id, props, config, layout, Catalog.RESPONDER);
+    }
+
+    public DrResponderStack(Construct scope, String id, StackProps props, DrConfig config, ProjectLayout layout, Catalog catalog) {
         super(scope, id, props);
         this.config = config;
+        this.catalog = catalog;
         this.sharedCode = functionCode(layout);
 
         this.key = Key.Builder.create(this, "NotificationKey")
@@ -117,36 +121,26 @@ public final class DrResponderStack extends Stack {
         suppress(deadLetterQueue, "AwsSolutions-SQS3", "This queue is itself the dead-letter queue of the EventBridge targets; a DLQ of a DLQ adds nothing.");
 
         Map<String, String> common = commonEnvironment();
-        function("record-step", "RecordStep", "com.drresponder.timeline.RecordStepHandler::handleRequest", common, null,
-                "DR Responder: records a playbook step on the incident timeline and notifies");
-        function("plan-rollback", "PlanRollback", "com.drresponder.rollback.PlanRollbackHandler::handleRequest", common, null,
-                "DR Responder: picks the last known-good Lambda version to roll an alias back to");
-        function("check-alarm", "CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler::handleRequest", common, null,
-                "DR Responder: checks the health alarm after a rollback");
-        function("record-rollback", "RecordRollback", "com.drresponder.rollback.RecordRollbackHandler::handleRequest", common, null,
-                "DR Responder: remembers the bad version and the new alias state, marks the incident mitigated");
-        grantRecordStep(functions.get("record-step"));
+        for (Catalog.Function f : catalog.stepFunctions()) {
+            function(f, common, null);
+        }
         grantAdmission(functions.get("record-step"));
-        grantPlanRollback(functions.get("plan-rollback"));
-        grantCheckAlarm(functions.get("check-alarm"));
-        grantRecordStep(functions.get("record-rollback"));
-        credentialFunctions(common);
-        restoreFunctions(common);
+        catalog.playbooks().forEach(this::playbookResources);
 
         this.definitionSubstitutions = Collections.unmodifiableMap(substitutions());
-        for (PlaybookDefinition playbook : PlaybookDefinition.loadAll(layout.stateMachinesDir())) {
-            stateMachines.put(playbook.name(), stateMachine(playbook));
+        for (Catalog.Playbook playbook : catalog.playbooks()) {
+            stateMachines.put(playbook.name(), stateMachine(playbook,
+                    PlaybookDefinition.load(layout.stateMachinesDir().resolve(playbook.stateMachineFile()))));
         }
 
         Map<String, String> routerEnv = new LinkedHashMap<>(common);
-        stateMachines.forEach((name, sm) -> routerEnv.put(
-                STATE_MACHINE_ENV.getOrDefault(name, Names.upperSnake(name) + "_STATE_MACHINE_ARN"), sm.getStateMachineArn()));
-        JavaFunction router = function("incident-router", "IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest",
-                routerEnv, ROUTER_RESERVED_CONCURRENCY, "DR Responder: classifies alarms, RDS events and findings and starts playbooks");
+        catalog.playbooks().forEach(p -> routerEnv.put(p.stateMachineEnvVar(), stateMachines.get(p.name()).getStateMachineArn()));
+        JavaFunction router = function(catalog.router(), routerEnv, ROUTER_RESERVED_CONCURRENCY);
         grantRouter(router);
 
         ManualRequestBus manualBus = new ManualRequestBus(this, "ManualRequests", config.operatorPrincipals());
-        for (EventRuleDefinition rule : EventRuleDefinition.loadAll(layout.rulesDir())) {
+        for (String name : catalog.rules()) {
+            EventRuleDefinition rule = EventRuleDefinition.load(layout.rulesDir().resolve(name + ".json"));
             rules.put(rule.name(), ManualRequestBus.RULE.equals(rule.name()) ? manualRule(rule, router, manualBus) : eventRule(rule, router));
         }
         drillSchedule(router);
@@ -157,8 +151,8 @@ public final class DrResponderStack extends Stack {
         CfnOutput.Builder.create(this, "LedgerTableName").value(ledger.getTableName()).build();
         CfnOutput.Builder.create(this, "TopicArn").value(topic.getTopicArn()).build();
         CfnOutput.Builder.create(this, "RouterAliasArn").value(router.alias().getFunctionArn()).build();
-        stateMachines.forEach((name, sm) -> CfnOutput.Builder.create(this, Names.pascal(name) + "StateMachineArn")
-                .value(sm.getStateMachineArn()).build());
+        catalog.playbooks().forEach(p -> CfnOutput.Builder.create(this, p.stateMachineOutput())
+                .value(stateMachines.get(p.name()).getStateMachineArn()).build());
     }
 
     // ------------------------------------------------------------------ resources
@@ -221,26 +215,34 @@ public final class DrResponderStack extends Stack {
         env.put("MAX_ROLLBACKS_PER_HOUR", Integer.toString(config.maxRollbacksPerHour()));
         env.put("ROLLBACK_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
         env.put("RESTORE_WITHOUT_APPROVAL", String.join(",", config.restoreWithoutApproval()));
+        if (!env.keySet().equals(new java.util.LinkedHashSet<>(catalog.environment()))) {
+            throw new IllegalStateException("the stack's environment " + env.keySet() + " is not the catalog's " + catalog.environment());
+        }
         return env;
     }
 
-    private JavaFunction function(String serviceName, String id, String handler, Map<String, String> env,
-                                  Integer reservedConcurrency, String description) {
-        return function(serviceName, id, handler, env, reservedConcurrency, description, JavaFunction.DEFAULT_TIMEOUT);
-    }
-
-    private JavaFunction function(String serviceName, String id, String handler, Map<String, String> env,
-                                  Integer reservedConcurrency, String description, Duration timeout) {
-        JavaFunction fn = new JavaFunction(this, id, JavaFunction.Props.of(serviceName, handler, functionCodeOf())
+    /** A catalog function with the grants its needs name; its own service grants come from its playbook's code. */
+    private JavaFunction function(Catalog.Function f, Map<String, String> env, Integer reservedConcurrency) {
+        JavaFunction fn = new JavaFunction(this, f.logicalId(), JavaFunction.Props.of(f.name(), f.handler(), functionCodeOf())
                 .withEnvironment(env)
                 .withReservedConcurrency(reservedConcurrency)
-                .withDescription(description)
-                .withTimeout(timeout));
-        functions.put(serviceName, fn);
+                .withDescription(f.description())
+                .withTimeout(Duration.seconds(f.timeoutSeconds())));
+        functions.put(f.name(), fn);
         NagSuppressions.addResourceSuppressions(fn.function(), List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-L1")
                 .reason("Java 21 is the runtime this project targets (SnapStart, release 21 build); moving to a newer Java runtime is a deliberate upgrade.")
                 .build()));
+        if (f.needs().contains(Catalog.Need.LEDGER)) {
+            grantLedger(fn.role());
+        }
+        if (f.needs().contains(Catalog.Need.NOTIFY)) {
+            grantNotify(fn.role());
+        }
+        if (f.needs().contains(Catalog.Need.DATABASE_NETWORK)) {
+            placeInVpc(fn);
+        }
+        acknowledgeNoResourceLevel(fn.role());
         return fn;
     }
 
@@ -257,39 +259,32 @@ public final class DrResponderStack extends Stack {
      */
     private Map<String, String> substitutions() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("RecordStepFunctionArn", functions.get("record-step").alias().getFunctionArn());
-        m.put("PlanRollbackFunctionArn", functions.get("plan-rollback").alias().getFunctionArn());
-        m.put("CheckAlarmFunctionArn", functions.get("check-alarm").alias().getFunctionArn());
-        m.put("RecordRollbackFunctionArn", functions.get("record-rollback").alias().getFunctionArn());
-        m.put("ResolveTargetsFunctionArn", functions.get("resolve-credential-targets").alias().getFunctionArn());
-        m.put("CheckRotationFunctionArn", functions.get("check-rotation").alias().getFunctionArn());
-        m.put("MergeIpSetFunctionArn", functions.get("merge-ip-set").alias().getFunctionArn());
-        m.put("VerifyRotationFunctionArn", functions.get("verify-rotation").alias().getFunctionArn());
-        for (String[] f : RESTORE_FUNCTIONS) {
-            m.put(f[1] + "FunctionArn", functions.get(f[0]).alias().getFunctionArn());
+        catalog.stepFunctions().stream().filter(Catalog.Function::step)
+                .forEach(f -> m.put(f.substitution(), functions.get(f.name()).alias().getFunctionArn()));
+        for (Catalog.Playbook playbook : catalog.playbooks()) {
+            for (String name : playbook.parameters()) {
+                String value = parameters.get(name);
+                if (value == null) {
+                    throw new IllegalStateException("playbook " + playbook.name() + " declares parameter " + name + " but the stack supplies no value");
+                }
+                m.put(name, value);
+            }
         }
-        m.put("WafIpSetName", blockList.getName());
-        m.put("WafIpSetId", blockList.getAttrId());
-        m.put("WafScope", blockList.getScope());
-        m.put("LedgerTableName", ledger.getTableName());
-        m.put("TopicArn", topic.getTopicArn());
-        m.put("DrMode", config.mode().value());
-        m.put("ProtectionTagKey", config.protectionTagKey());
-        m.put("VerifyWindowMinutes", Integer.toString(config.verifyWindowMinutes()));
-        m.put("VerifyWindowSeconds", Integer.toString(config.verifyWindowMinutes() * 60));
-        m.put("MaxRollbacksPerHour", Integer.toString(config.maxRollbacksPerHour()));
-        m.put("CooldownMinutes", Integer.toString(config.cooldownMinutes()));
-        m.put("RtoTargetMinutes", Integer.toString(config.rtoTargetMinutes()));
-        m.put("RpoTargetMinutes", Integer.toString(config.rpoTargetMinutes()));
-        m.put("LambdaRtoTargetMinutes", Integer.toString(config.lambdaRtoTargetMinutes()));
-        m.put("Region", Aws.REGION);
-        m.put("AccountId", Aws.ACCOUNT_ID);
-        m.put("Partition", Aws.PARTITION);
         return m;
     }
 
-    private StateMachine stateMachine(PlaybookDefinition playbook) {
-        String id = playbook.pascalName();
+    /** What a playbook adds besides its functions and state machine: its functions' service grants, its parameters. */
+    private void playbookResources(Catalog.Playbook playbook) {
+        switch (playbook.name()) {
+            case ROLLBACK -> rollbackFunctionGrants();
+            case CREDENTIALS -> credentialResources();
+            case RESTORE -> restoreResources();
+            default -> { /* a new playbook starts with what its catalog entry names; its issue adds grants here */ }
+        }
+    }
+
+    private StateMachine stateMachine(Catalog.Playbook entry, PlaybookDefinition playbook) {
+        String id = entry.pascalName();
         LogGroup logs = LogGroup.Builder.create(this, id + "Logs")
                 .logGroupName("/aws/vendedlogs/states/" + getStackName() + "-" + playbook.name())
                 .retention(RetentionDays.ONE_MONTH)
@@ -305,7 +300,7 @@ public final class DrResponderStack extends Stack {
                 .build();
         suppress(sm, "AwsSolutions-SF1", "Logs at ERROR without execution data: every step already lands on the incident timeline "
                 + "(ledger), and ALL-level logs would copy incident payloads into CloudWatch Logs at extra cost.");
-        grantPlaybookBasics(sm, playbook.name());
+        grantPlaybookBasics(sm, entry);
         switch (playbook.name()) {
             case ROLLBACK -> grantRollbackLambdaAlias(sm.getRole());
             case RESTORE -> grantRestoreDatabase(sm.getRole());
@@ -485,8 +480,6 @@ public final class DrResponderStack extends Stack {
 
     private void grantRouter(JavaFunction router) {
         IRole role = router.role();
-        grantLedger(role);
-        grantNotify(role);
         stateMachines.values().forEach(sm -> sm.grantStartExecution(role));
         // Reads tags and alarm definitions to decide whether a resource is opted in; read-only, so no tag condition.
         allow(role, List.of("lambda:ListTags", "lambda:GetAlias", "lambda:GetFunctionConfiguration"),
@@ -499,13 +492,6 @@ public final class DrResponderStack extends Stack {
         allow(role, List.of("iam:ListUserTags", "iam:ListRoleTags"),
                 List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":user/*",
                         "arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":role/*"), null, READ_ONLY_LOOKUP);
-        acknowledgeNoResourceLevel(role);
-    }
-
-    private void grantRecordStep(JavaFunction fn) {
-        grantLedger(fn.role());
-        grantNotify(fn.role());
-        acknowledgeNoResourceLevel(fn.role());
     }
 
     /** record-step's {@code open} admits direct starts: it reads the opt-in tag of the function or database named. */
@@ -514,46 +500,21 @@ public final class DrResponderStack extends Stack {
         allow(fn.role(), List.of("rds:ListTagsForResource"), List.of(arn("rds", "cluster:*"), arn("rds", "db:*")), null, READ_ONLY_LOOKUP);
     }
 
-    private void grantPlanRollback(JavaFunction fn) {
-        grantLedger(fn.role());
-        allow(fn.role(), List.of("lambda:GetAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
+    /** The rollback playbook's Java steps: planning reads tagged functions, the health check reads alarms and metrics. */
+    private void rollbackFunctionGrants() {
+        allow(functions.get("plan-rollback").role(), List.of("lambda:GetAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
                         "lambda:GetFunctionConfiguration", "lambda:ListTags"),
                 List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
-        acknowledgeNoResourceLevel(fn.role());
+        IRole check = functions.get("check-alarm").role();
+        allow(check, List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
+        allow(check, List.of("cloudwatch:GetMetricData"), List.of("*"), null, NO_RESOURCE_LEVEL);
     }
-
-    private void grantCheckAlarm(JavaFunction fn) {
-        grantLedger(fn.role());
-        allow(fn.role(), List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
-        allow(fn.role(), List.of("cloudwatch:GetMetricData"), List.of("*"), null, NO_RESOURCE_LEVEL);
-        acknowledgeNoResourceLevel(fn.role());
-    }
-
-    /** The Lambda steps each playbook invokes: a state machine may invoke its own steps and no others. */
-    private static final Map<String, List<String>> PLAYBOOK_STEPS = Map.of(
-            ROLLBACK, List.of("record-step", "plan-rollback", "check-alarm", "record-rollback"),
-            CREDENTIALS, List.of("record-step", "resolve-credential-targets", "check-rotation", "merge-ip-set", "verify-rotation",
-                    // RotateSecret names the rotation function, so its caller must be allowed to invoke it.
-                    "secret-rotation"),
-            RESTORE, List.of("record-step", "validate-restore", "check-progress", "verify-database", "request-approval",
-                    "check-approval", "config-cutover", "delete-drill-copy", "recovery-metrics"));
-
-    /** The restore playbook's Java steps: {service name, substitution prefix, handler class, description}. */
-    private static final String[][] RESTORE_FUNCTIONS = {
-        {"validate-restore", "ValidateRestore", "ValidateRestoreHandler", "checks the source, the restore window and the target name; plans what to copy"},
-        {"check-progress", "CheckProgress", "CheckProgressHandler", "polls snapshots, restored databases and renames until available or past the deadline"},
-        {"verify-database", "VerifyDatabase", "VerifyDatabaseHandler", "runs the verification SQL against the restored database"},
-        {"request-approval", "RequestApproval", "RequestApprovalHandler", "keeps the approval task token in the ledger and asks people to approve the cut-over"},
-        {"check-approval", "CheckApproval", "ApprovalDecisionHandler", "reads the approval answer strictly (approved == true only) and records the approver"},
-        {"config-cutover", "ConfigCutover", "ConfigCutoverHandler", "points consumers (secret host, SSM parameter, Lambda variable) at the restored database"},
-        {"delete-drill-copy", "DeleteDrillCopy", "DeleteDrillCopyHandler", "deletes a drill's temporary copy, and only resources tagged dr:drill=true"},
-        {"recovery-metrics", "RecoveryMetrics", "RecoveryMetricsHandler", "records measured RTO and RPO against the targets"},
-    };
 
     /** What every playbook needs: its Lambda steps, the ledger, the topic. */
-    private void grantPlaybookBasics(StateMachine sm, String playbook) {
-        for (String name : PLAYBOOK_STEPS.getOrDefault(playbook, List.of("record-step"))) {
-            functions.get(name).alias().grantInvoke(sm.getRole());
+    private void grantPlaybookBasics(StateMachine sm, Catalog.Playbook playbook) {
+        // A state machine may invoke its own steps and no others (RotateSecret names the rotation function: it too).
+        for (Catalog.Function f : catalog.invokedBy(playbook)) {
+            functions.get(f.name()).alias().grantInvoke(sm.getRole());
         }
         grantLedger(sm.getRole());
         grantNotify(sm.getRole());
@@ -617,19 +578,20 @@ public final class DrResponderStack extends Stack {
     }
 
     /**
-     * The credential playbook's Java steps. The rotation function is invoked by Secrets Manager itself;
-     * it and the verifier need a network path to the databases (configure {@code vpc}).
+     * The credential playbook's WAF block list and its Java steps' grants. The rotation function is invoked by
+     * Secrets Manager itself; it and the verifier need a network path to the databases (catalog: DATABASE_NETWORK).
      */
-    private void credentialFunctions(Map<String, String> common) {
+    private void credentialResources() {
         this.blockList = CfnIPSet.Builder.create(this, "BlockList")
                 .name(getStackName() + "-blocklist")
                 .description("DR Responder: IPs named in GuardDuty findings, blocked until the expiry on the incident timeline")
                 .scope("REGIONAL").ipAddressVersion("IPV4").addresses(List.of())
                 .tags(List.of(CfnTag.builder().key(config.protectionTagKey()).value("true").build()))
                 .build();
-        JavaFunction rotation = function("secret-rotation", "SecretRotation",
-                "com.drresponder.credentials.PostgresRotationHandler::handleRequest", common, null,
-                "DR Responder: Secrets Manager rotation for PostgreSQL (single user and alternating users)");
+        parameters.put("WafIpSetName", blockList.getName());
+        parameters.put("WafIpSetId", blockList.getAttrId());
+        parameters.put("WafScope", blockList.getScope());
+        JavaFunction rotation = functions.get("secret-rotation");
         // Secrets rotate through the `live` alias ARN, so the permission sits on the alias.
         rotation.alias().addPermission("SecretsManagerInvoke", software.amazon.awscdk.services.lambda.Permission.builder()
                 .principal(new ServicePrincipal("secretsmanager.amazonaws.com")).sourceAccount(Aws.ACCOUNT_ID).build());
@@ -637,35 +599,20 @@ public final class DrResponderStack extends Stack {
                 "secretsmanager:UpdateSecretVersionStage"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         allowSecretKeys(rotation.role(), true);
         allow(rotation.role(), List.of("secretsmanager:GetRandomPassword"), List.of("*"), null, NO_RESOURCE_LEVEL);
-        acknowledgeNoResourceLevel(rotation.role());
 
-        placeInVpc(rotation);
-
-        JavaFunction resolve = function("resolve-credential-targets", "ResolveTargets",
-                "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", common, null,
-                "DR Responder: resolves the opted-in secrets and principals a finding or request names");
-        allow(resolve.role(), List.of("secretsmanager:ListSecrets"), List.of("*"), null, NO_RESOURCE_LEVEL);
+        IRole resolve = functions.get("resolve-credential-targets").role();
+        allow(resolve, List.of("secretsmanager:ListSecrets"), List.of("*"), null, NO_RESOURCE_LEVEL);
         // Reading a secret's tags decides whether it is opted in (and tells "no such secret" from "not opted in").
-        allow(resolve.role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
-        allow(resolve.role(), List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
-        allowSecretKeys(resolve.role(), false);
-        acknowledgeNoResourceLevel(resolve.role());
+        allow(resolve, List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
+        allow(resolve, List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        allowSecretKeys(resolve, false);
 
-        JavaFunction check = function("check-rotation", "CheckRotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest",
-                common, null, "DR Responder: waits for a rotation to finish (AWSCURRENT moved, no AWSPENDING left)");
-        allow(check.role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
-        acknowledgeNoResourceLevel(check.role());
+        allow(functions.get("check-rotation").role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")),
+                taggedProtected(), TAG_SCOPED);
 
-        JavaFunction merge = function("merge-ip-set", "MergeIpSet", "com.drresponder.credentials.MergeIpSetHandler::handleRequest",
-                common, null, "DR Responder: adds finding IPs to the WAF block list (pure computation)");
-        acknowledgeNoResourceLevel(merge.role());
-
-        JavaFunction verify = function("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest",
-                common, null, "DR Responder: proves the new password works and the old one no longer does");
-        allow(verify.role(), List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
-        allowSecretKeys(verify.role(), false);
-        acknowledgeNoResourceLevel(verify.role());
-        placeInVpc(verify);
+        IRole verify = functions.get("verify-rotation").role();
+        allow(verify, List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        allowSecretKeys(verify, false);
     }
 
     /**
@@ -685,15 +632,10 @@ public final class DrResponderStack extends Stack {
                 "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"), List.of("*"), null, NO_RESOURCE_LEVEL);
     }
 
-    /** The restore playbook's Java steps, each with only what it uses. */
-    private void restoreFunctions(Map<String, String> common) {
-        for (String[] f : RESTORE_FUNCTIONS) {
-            // Verification runs the configured SQL checks against a freshly restored database: allow it minutes.
-            Duration timeout = f[0].equals("verify-database") ? Duration.minutes(5) : Duration.seconds(60);
-            JavaFunction fn = function(f[0], f[1], "com.drresponder.restore." + f[2] + "::handleRequest", common, null,
-                    "DR Responder: " + f[3], timeout);
-            acknowledgeNoResourceLevel(fn.role());
-        }
+    /** The restore playbook's Java steps, each with only what it uses; its RTO/RPO targets. */
+    private void restoreResources() {
+        parameters.put("RtoTargetMinutes", Integer.toString(config.rtoTargetMinutes()));
+        parameters.put("RpoTargetMinutes", Integer.toString(config.rpoTargetMinutes()));
         List<String> databases = List.of(arn("rds", "cluster:*"), arn("rds", "db:*"));
         List<String> describe = List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:ListTagsForResource");
         allow(functions.get("validate-restore").role(), describe, databases, null, READ_ONLY_LOOKUP);
@@ -706,16 +648,11 @@ public final class DrResponderStack extends Stack {
         allow(verify.role(), List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")),
                 Map.of("Null", Map.of("aws:ResourceTag/dr:database", "false")), TAG_SCOPED);
         allowSecretKeys(verify.role(), false);
-        placeInVpc(verify);
         // validation reads the tags of what a request names besides the database (verify secret, cut-over target)
         JavaFunction validate = functions.get("validate-restore");
         allow(validate.role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
         allow(validate.role(), List.of("ssm:ListTagsForResource"), List.of(arn("ssm", "parameter/*")), null, READ_ONLY_LOOKUP);
         allow(validate.role(), List.of("lambda:GetFunction"), List.of(arn("lambda", "function:*")), null, READ_ONLY_LOOKUP);
-        for (String name : List.of("request-approval", "check-approval")) {
-            grantLedger(functions.get(name).role());
-            grantNotify(functions.get(name).role());
-        }
         JavaFunction cutover = functions.get("config-cutover");
         allow(cutover.role(), List.of("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"),
                 List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);

@@ -1,8 +1,6 @@
 package com.drresponder.infra;
 
-import java.util.Locale;
-
-/** Turns kebab-case file names into construct ids and environment variable names. */
+/** Turns kebab-case file names into construct ids. */
 final class Names {
     private Names() {}
 
@@ -15,10 +13,5 @@ final class Names {
             }
         }
         return out.toString();
-    }
-
-    /** {@code restore-drill} -> {@code RESTORE_DRILL}. */
-    static String upperSnake(String kebab) {
-        return kebab.replaceAll("[^A-Za-z0-9]+", "_").toUpperCase(Locale.ROOT);
     }
 }

@@ -362,9 +362,9 @@ class DrResponderStackTest {
         template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("DefinitionSubstitutions", subs));
 
         assertThat(subs.asObject()).containsKeys("RecordStepFunctionArn", "PlanRollbackFunctionArn", "CheckAlarmFunctionArn",
-                "LedgerTableName", "TopicArn");
+                "WafIpSetId", "RtoTargetMinutes");
         assertThat(subs.asObject().get("RecordStepFunctionArn")).isEqualTo(ref(stack.functions().get("record-step").alias()));
-        assertThat(subs.asObject().get("LedgerTableName")).isEqualTo(ref(stack.ledger()));
+        assertThat(subs.asObject().get("RtoTargetMinutes")).isEqualTo(Integer.toString(stack.config().rtoTargetMinutes()));
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.drresponder.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.drresponder.catalog.Catalog;
 import com.drresponder.infra.config.DrConfig;
 import com.drresponder.infra.config.DrConfigLoader;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /**
- * The stack before anything else has landed (no playbooks, no rules), in enforce mode without drill or e-mails,
- * and the stack built from whatever the repository holds right now.
+ * The stack of a catalog without playbooks (the core alone), in enforce mode without drill or e-mails,
+ * and the stack of the repository's catalog.
  */
 class DrResponderStackVariantsTest {
 
@@ -35,32 +36,33 @@ class DrResponderStackVariantsTest {
         raw.put("mode", "enforce");
         raw.put("drillSchedule", null);
         DrConfig enforceNoDrill = DrConfigLoader.fromMap(raw);
-        bare = Template.fromStack(TestStacks.stack(TestStacks.app(), enforceNoDrill, TestStacks.emptyLayout(empty)));
+        bare = Template.fromStack(TestStacks.stack(TestStacks.app(), enforceNoDrill, TestStacks.repositoryLayout(),
+                Catalog.RESPONDER.withoutPlaybooks()));
 
         Map<String, Object> vpc = new HashMap<>();
         vpc.put("vpc", Map.of("vpcId", "vpc-0123456789abcdef0", "subnetIds", List.of("subnet-0123456789abcdef1", "subnet-0123456789abcdef2"), "securityGroupIds", List.of("sg-0123456789abcdef0")));
-        inVpc = Template.fromStack(TestStacks.stack(TestStacks.app(), DrConfigLoader.fromMap(vpc), TestStacks.emptyLayout(empty)));
+        inVpc = Template.fromStack(TestStacks.stack(TestStacks.app(), DrConfigLoader.fromMap(vpc), TestStacks.repositoryLayout()));
 
         repoStack = TestStacks.stack(TestStacks.app(), DrConfig.defaults(), TestStacks.repositoryLayout());
         repo = Template.fromStack(repoStack);
     }
 
     @Test
-    void stack_should_haveNoStateMachines_when_noAslFilesExist() {
+    void stack_should_haveNoStateMachines_when_theCatalogHasNoPlaybooks() {
         bare.resourceCountIs("AWS::StepFunctions::StateMachine", 0);
     }
 
     @Test
-    void stack_should_haveNoRules_when_noRuleFilesAndNoDrill() {
-        bare.resourceCountIs("AWS::Events::Rule", 0);
-        // No EventBridge invoke permission; the one Lambda permission left is Secrets Manager's, for rotation.
-        bare.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of("Principal", "events.amazonaws.com"), 0);
-        bare.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of("Principal", "secretsmanager.amazonaws.com"), 1);
+    void stack_should_haveOnlyTheManualRule_when_noPlaybooksAndNoDrill() {
+        bare.resourceCountIs("AWS::Events::Rule", 1);
+        bare.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of("Principal", "events.amazonaws.com"), 1);
+        // no credential playbook, so no rotation function for Secrets Manager to invoke
+        bare.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of("Principal", "secretsmanager.amazonaws.com"), 0);
     }
 
     @Test
     void stack_should_stillDeployCoreResources_when_nothingElseHasLanded() {
-        bare.resourceCountIs("AWS::Lambda::Function", 18); // the functions do not depend on which playbooks have landed
+        bare.resourceCountIs("AWS::Lambda::Function", 2); // record-step and the router: the core's functions
         bare.resourceCountIs("AWS::DynamoDB::Table", 1);
         bare.resourceCountIs("AWS::SNS::Topic", 1);
         bare.resourceCountIs("AWS::SQS::Queue", 1);
@@ -88,11 +90,12 @@ class DrResponderStackVariantsTest {
     }
 
     @Test
-    void stack_should_loadEveryRepositoryPlaybook_when_synthesizedFromRepository() {
+    void stack_should_deployEveryRepositoryPlaybook_when_synthesizedFromRepository() {
         List<PlaybookDefinition> asl = PlaybookDefinition.loadAll(TestStacks.REPO_ROOT.resolve("statemachines"));
 
         repo.resourceCountIs("AWS::StepFunctions::StateMachine", asl.size());
-        assertThat(repoStack.stateMachines().keySet()).containsExactlyElementsOf(asl.stream().map(PlaybookDefinition::name).toList());
+        // every ASL file has its catalog entry and every catalog playbook its ASL file
+        assertThat(repoStack.stateMachines().keySet()).containsExactlyInAnyOrderElementsOf(asl.stream().map(PlaybookDefinition::name).toList());
     }
 
     @Test
@@ -105,11 +108,14 @@ class DrResponderStackVariantsTest {
                 .filter(r -> String.valueOf(r).contains("EventPattern")).count();
 
         assertThat(patternRules).isEqualTo(rules.size());
+        // every rule file is one the catalog names, and every catalog rule has its file
+        assertThat(repoStack.rules().keySet()).containsAll(Catalog.RESPONDER.rules());
+        assertThat(rules).extracting(EventRuleDefinition::name).containsExactlyInAnyOrderElementsOf(Catalog.RESPONDER.rules());
     }
 
     @Test
     void stack_should_explainHowToBuild_when_lambdaPackageMissing() {
-        ProjectLayout layout = TestStacks.emptyLayout(empty).withFunctionsZip(empty.resolve("nope.zip"));
+        ProjectLayout layout = TestStacks.repositoryLayout().withFunctionsZip(empty.resolve("nope.zip"));
 
         assertThatThrownBy(() -> TestStacks.stack(TestStacks.app(), DrConfig.defaults(), layout))
                 .isInstanceOf(IllegalStateException.class)
@@ -140,6 +146,6 @@ class DrResponderStackVariantsTest {
 
     @Test
     void functions_should_runOutsideAnyVpc_when_vpcIsNotSet() {
-        bare.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("VpcConfig", Match.anyValue()), 0);
+        repo.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("VpcConfig", Match.anyValue()), 0);
     }
 }

@@ -2,6 +2,8 @@ package com.drresponder.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.drresponder.catalog.Catalog;
+import com.drresponder.catalog.Substitutions;
 import com.drresponder.infra.config.DrConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,8 +33,7 @@ class StateMachineDefinitionTest {
     @BeforeAll
     static void substitutionMap() {
         // Constructing the stack (no synthesis) is enough to read the map.
-        DrResponderStack stack = TestStacks.stack(TestStacks.app(), DrConfig.defaults(),
-                TestStacks.emptyLayout(TestStacks.MODULE_DIR.resolve("target/no-playbooks")));
+        DrResponderStack stack = TestStacks.stack(TestStacks.app(), DrConfig.defaults(), TestStacks.repositoryLayout());
         substitutionNames = stack.definitionSubstitutions().keySet();
     }
 
@@ -97,6 +98,15 @@ class StateMachineDefinitionTest {
         }
 
         assertThat(substitutionNames).as("substitutions used by %s", file).containsAll(used);
+    }
+
+    @org.junit.jupiter.api.Test
+    void everySuppliedSubstitution_should_beUsedBySomePlaybook_when_loaded() {
+        Set<String> used = new TreeSet<>();
+        definitions().forEach(file -> used.addAll(Substitutions.names(PlaybookDefinition.load(file).definition())));
+
+        assertThat(substitutionNames).as("substitutions the stack supplies").containsExactlyInAnyOrderElementsOf(used);
+        assertThat(Catalog.RESPONDER.substitutionNames()).as("substitutions the catalog names").containsExactlyInAnyOrderElementsOf(used);
     }
 
     @org.junit.jupiter.api.Test

@@ -1,5 +1,6 @@
 package com.drresponder.infra;
 
+import com.drresponder.catalog.Catalog;
 import com.drresponder.infra.config.DrConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +27,6 @@ final class TestStacks {
         return ProjectLayout.ofRepository(REPO_ROOT).withFunctionsZip(functionsZip());
     }
 
-    /** No playbooks and no rules yet. */
-    static ProjectLayout emptyLayout(Path emptyDir) {
-        return new ProjectLayout(MODULE_DIR, emptyDir.resolve("statemachines"), emptyDir.resolve("rules"), functionsZip());
-    }
-
     /** A rule file's pattern as deployed: the file's own, the manual rule's pinned to the deployment's account. */
     static java.util.Map<String, Object> deployedPattern(EventRuleDefinition rule) {
         java.util.Map<String, Object> pattern = new java.util.LinkedHashMap<>(rule.pattern());
@@ -49,6 +45,10 @@ final class TestStacks {
     }
 
     static DrResponderStack stack(App app, DrConfig config, ProjectLayout layout) {
-        return new DrResponderStack(app, "DrResponderTest", StackProps.builder().build(), config, layout);
+        return stack(app, config, layout, Catalog.RESPONDER);
+    }
+
+    static DrResponderStack stack(App app, DrConfig config, ProjectLayout layout, Catalog catalog) {
+        return new DrResponderStack(app, "DrResponderTest", StackProps.builder().build(), config, layout, catalog);
     }
 }

@@ -1,0 +1,254 @@
+package com.drresponder.catalog;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one list of the responder's playbooks and functions. The CDK stack, the local deployment, the
+ * functions' {@code Settings}, execution naming, drctl and the test deployers all take names from here;
+ * adding a playbook is one {@link Playbook} entry (plus its ASL, rules, handlers and the stack's grants).
+ *
+ * @param sharedSteps functions every playbook's state machine invokes (record-step)
+ * @param router      the function every rule targets; deployed last, with each playbook's state machine ARN
+ * @param coreRules   rules under {@code events/rules/} that belong to no single playbook (manual requests)
+ * @param environment the contract variables every function gets (docs/CONTRACTS.md)
+ * @param playbooks   the playbooks, each with its own functions
+ */
+public record Catalog(List<Function> sharedSteps, Function router, List<String> coreRules, List<String> environment,
+                      List<Playbook> playbooks) {
+
+    /** Powertools metrics namespace of every function. */
+    public static final String METRICS_NAMESPACE = "DrResponder";
+
+    /** Lambda's default timeout for a step, in seconds. */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 30;
+
+    /** What a function's role needs beyond its own service grants (those stay with the stack's playbook code). */
+    public enum Need { LEDGER, NOTIFY, DATABASE_NETWORK }
+
+    /**
+     * One Java function.
+     *
+     * @param name           service name: the function's name locally, POWERTOOLS_SERVICE_NAME, the stack's key
+     * @param logicalId      CDK construct id; a step's ASL refers to it as {@code ${<logicalId>FunctionArn}}
+     * @param handler        {@code class::method}
+     * @param step           a Task of its playbook's ASL (false: invoked by an AWS service or by rules)
+     */
+    public record Function(String name, String logicalId, String handler, String description, int timeoutSeconds,
+                           Set<Need> needs, boolean step) {
+        public Function {
+            needs = Set.copyOf(needs);
+        }
+
+        /** The substitution name a step's ARN is supplied under. */
+        public String substitution() {
+            return logicalId + "FunctionArn";
+        }
+    }
+
+    /**
+     * One playbook.
+     *
+     * @param name       {@code statemachines/<name>.asl.json}, the state machine's name, the request's {@code playbook}
+     * @param shortName  execution-name prefix; the router's {@code <SHORT_NAME>_STATE_MACHINE_ARN}
+     * @param rules      {@code events/rules/<rule>.json} files whose events start it (through the router)
+     * @param parameters substitutions besides step ARNs that its ASL uses; each deployment supplies a value for each
+     * @param functions  its own functions (the shared steps come on top)
+     */
+    public record Playbook(String name, String shortName, List<String> rules, List<String> parameters, List<Function> functions) {
+        public Playbook {
+            rules = List.copyOf(rules);
+            parameters = List.copyOf(parameters);
+            functions = List.copyOf(functions);
+        }
+
+        public String stateMachineFile() {
+            return name + ".asl.json";
+        }
+
+        /** {@code rollback-lambda-alias} -> {@code RollbackLambdaAlias}: the state machine's construct id. */
+        public String pascalName() {
+            StringBuilder out = new StringBuilder();
+            for (String part : name.split("[^A-Za-z0-9]+")) {
+                if (!part.isEmpty()) {
+                    out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+                }
+            }
+            return out.toString();
+        }
+
+        /** The stack output holding the state machine ARN (drctl reads it). */
+        public String stateMachineOutput() {
+            return pascalName() + "StateMachineArn";
+        }
+
+        /** The router's variable holding this playbook's state machine ARN. */
+        public String stateMachineEnvVar() {
+            return shortName.replaceAll("[^A-Za-z0-9]+", "_").toUpperCase(Locale.ROOT) + "_STATE_MACHINE_ARN";
+        }
+    }
+
+    public Catalog {
+        sharedSteps = List.copyOf(sharedSteps);
+        coreRules = List.copyOf(coreRules);
+        environment = List.copyOf(environment);
+        playbooks = List.copyOf(playbooks);
+        Set<String> names = new LinkedHashSet<>();
+        Set<String> shortNames = new LinkedHashSet<>();
+        for (Playbook p : playbooks) {
+            if (!names.add(p.name()) || !shortNames.add(p.shortName())) {
+                throw new IllegalArgumentException("playbook " + p.name() + " (" + p.shortName() + ") is in the catalog twice");
+            }
+        }
+        Map<String, Function> byName = new LinkedHashMap<>();
+        for (Function f : allFunctions(sharedSteps, router, playbooks)) {
+            if (byName.put(f.name(), f) != null) {
+                throw new IllegalArgumentException("function " + f.name() + " is in the catalog twice");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the responder
+
+    private static final Set<Need> LEDGER = Set.of(Need.LEDGER);
+    private static final Set<Need> LEDGER_NOTIFY = Set.of(Need.LEDGER, Need.NOTIFY);
+    private static final Set<Need> DATABASE = Set.of(Need.DATABASE_NETWORK);
+
+    private static Function step(String name, String logicalId, String handler, String description, Set<Need> needs) {
+        return new Function(name, logicalId, handler + "::handleRequest", "DR Responder: " + description, DEFAULT_TIMEOUT_SECONDS, needs, true);
+    }
+
+    private static Function restoreStep(String name, String logicalId, String handlerClass, String description, Set<Need> needs) {
+        // restore steps poll RDS and write timelines: a minute each
+        return new Function(name, logicalId, "com.drresponder.restore." + handlerClass + "::handleRequest",
+                "DR Responder: " + description, 60, needs, true);
+    }
+
+    /** DR Responder's playbooks and functions. */
+    public static final Catalog RESPONDER = new Catalog(
+            List.of(step("record-step", "RecordStep", "com.drresponder.timeline.RecordStepHandler",
+                    "records a playbook step on the incident timeline and notifies", LEDGER_NOTIFY)),
+            new Function("incident-router", "IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest",
+                    "DR Responder: classifies alarms, RDS events and findings and starts playbooks", DEFAULT_TIMEOUT_SECONDS,
+                    LEDGER_NOTIFY, false),
+            List.of("manual-requests"),
+            List.of("LEDGER_TABLE", "TOPIC_ARN", "DR_MODE", "PROTECTION_TAG_KEY", "PROTECTED_RESOURCES", "DR_ACCOUNT_ID",
+                    "DR_PARTITION", "GUARDDUTY_MIN_SEVERITY", "FINDING_ACTIONS", "RTO_TARGET_MINUTES", "RPO_TARGET_MINUTES",
+                    "LAMBDA_RTO_TARGET_MINUTES", "VERIFY_WINDOW_SECONDS", "VERIFY_POLL_SECONDS", "MAX_ROLLBACKS_PER_HOUR",
+                    "ROLLBACK_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL"),
+            List.of(
+                    new Playbook("rollback-lambda-alias", "rollback", List.of("lambda-alarms", "lambda-alias-changes"), List.of(), List.of(
+                            step("plan-rollback", "PlanRollback", "com.drresponder.rollback.PlanRollbackHandler",
+                                    "picks the last known-good Lambda version to roll an alias back to", LEDGER),
+                            step("check-alarm", "CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler",
+                                    "checks the health alarm after a rollback", LEDGER),
+                            step("record-rollback", "RecordRollback", "com.drresponder.rollback.RecordRollbackHandler",
+                                    "remembers the bad version and the new alias state, marks the incident mitigated", LEDGER_NOTIFY))),
+                    new Playbook("respond-to-credential-compromise", "credentials", List.of("guardduty-findings"),
+                            List.of("WafIpSetName", "WafIpSetId", "WafScope"), List.of(
+                            // Secrets Manager invokes it; RotateSecret names it, so the state machine may invoke it too.
+                            new Function("secret-rotation", "SecretRotation", "com.drresponder.credentials.PostgresRotationHandler::handleRequest",
+                                    "DR Responder: Secrets Manager rotation for PostgreSQL (single user and alternating users)",
+                                    DEFAULT_TIMEOUT_SECONDS, DATABASE, false),
+                            step("resolve-credential-targets", "ResolveTargets", "com.drresponder.credentials.ResolveTargetsHandler",
+                                    "resolves the opted-in secrets and principals a finding or request names", Set.of()),
+                            step("check-rotation", "CheckRotation", "com.drresponder.credentials.CheckRotationHandler",
+                                    "waits for a rotation to finish (AWSCURRENT moved, no AWSPENDING left)", Set.of()),
+                            step("merge-ip-set", "MergeIpSet", "com.drresponder.credentials.MergeIpSetHandler",
+                                    "adds finding IPs to the WAF block list (pure computation)", Set.of()),
+                            step("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler",
+                                    "proves the new password works and the old one no longer does", DATABASE))),
+                    new Playbook("restore-database-to-point-in-time", "restore", List.of("rds-events"),
+                            List.of("RtoTargetMinutes", "RpoTargetMinutes"), List.of(
+                            restoreStep("validate-restore", "ValidateRestore", "ValidateRestoreHandler",
+                                    "checks the source, the restore window and the target name; plans what to copy", Set.of()),
+                            restoreStep("check-progress", "CheckProgress", "CheckProgressHandler",
+                                    "polls snapshots, restored databases and renames until available or past the deadline", Set.of()),
+                            // runs the configured SQL checks against a freshly restored database: minutes
+                            new Function("verify-database", "VerifyDatabase", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest",
+                                    "DR Responder: runs the verification SQL against the restored database", 300, DATABASE, true),
+                            restoreStep("request-approval", "RequestApproval", "RequestApprovalHandler",
+                                    "keeps the approval task token in the ledger and asks people to approve the cut-over", LEDGER_NOTIFY),
+                            restoreStep("check-approval", "CheckApproval", "ApprovalDecisionHandler",
+                                    "reads the approval answer strictly (approved == true only) and records the approver", LEDGER_NOTIFY),
+                            restoreStep("config-cutover", "ConfigCutover", "ConfigCutoverHandler",
+                                    "points consumers (secret host, SSM parameter, Lambda variable) at the restored database", Set.of()),
+                            restoreStep("delete-drill-copy", "DeleteDrillCopy", "DeleteDrillCopyHandler",
+                                    "deletes a drill's temporary copy, and only resources tagged dr:drill=true", Set.of()),
+                            restoreStep("recovery-metrics", "RecoveryMetrics", "RecoveryMetricsHandler",
+                                    "records measured RTO and RPO against the targets", Set.of())))));
+
+    // ------------------------------------------------------------------ lookups
+
+    /** Every function in deployment order: shared steps, each playbook's functions, the router last. */
+    public List<Function> functions() {
+        return allFunctions(sharedSteps, router, playbooks);
+    }
+
+    /** Every function except the router (which needs the state machines' ARNs first). */
+    public List<Function> stepFunctions() {
+        List<Function> all = new ArrayList<>(functions());
+        all.remove(router);
+        return all;
+    }
+
+    public Function function(String name) {
+        return functions().stream().filter(f -> f.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no function " + name + " in the catalog"));
+    }
+
+    public Optional<Playbook> find(String playbook) {
+        return playbooks.stream().filter(p -> p.name().equals(playbook)).findFirst();
+    }
+
+    public Playbook playbook(String name) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException("unknown playbook " + name));
+    }
+
+    /** What a playbook's state machine may invoke: the shared steps and its own functions. */
+    public List<Function> invokedBy(Playbook playbook) {
+        List<Function> all = new ArrayList<>(sharedSteps);
+        all.addAll(playbook.functions());
+        return all;
+    }
+
+    /** Every substitution name a deployment supplies to the state machines: step ARNs and playbook parameters. */
+    public Set<String> substitutionNames() {
+        Set<String> names = new LinkedHashSet<>();
+        functions().stream().filter(Function::step).forEach(f -> names.add(f.substitution()));
+        playbooks.forEach(p -> names.addAll(p.parameters()));
+        return names;
+    }
+
+    /** Every rule file name: the core rules, then each playbook's. */
+    public List<String> rules() {
+        List<String> all = new ArrayList<>(coreRules);
+        playbooks.forEach(p -> p.rules().stream().filter(r -> !all.contains(r)).forEach(all::add));
+        return all;
+    }
+
+    /** This catalog with one more playbook (tests: a fourth playbook is one entry). */
+    public Catalog withPlaybook(Playbook playbook) {
+        List<Playbook> all = new ArrayList<>(playbooks);
+        all.add(playbook);
+        return new Catalog(sharedSteps, router, coreRules, environment, all);
+    }
+
+    /** The core alone: shared steps, router, core rules, no playbooks. */
+    public Catalog withoutPlaybooks() {
+        return new Catalog(sharedSteps, router, coreRules, environment, List.of());
+    }
+
+    private static List<Function> allFunctions(List<Function> sharedSteps, Function router, List<Playbook> playbooks) {
+        List<Function> all = new ArrayList<>(sharedSteps);
+        playbooks.forEach(p -> all.addAll(p.functions()));
+        all.add(router);
+        return all;
+    }
+}
