@@ -1,5 +1,6 @@
 package com.drresponder.common;
 
+import com.drresponder.router.FindingActions;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,7 @@ public record Settings(
         String protectionTagKey,
         Set<String> protectedResources,
         double guardDutyMinSeverity,
+        FindingActions findingActions,
         Map<String, String> stateMachineArns,
         long lockTtlMinutes,
         Set<String> autoRestoreEventIds) {
@@ -36,6 +38,7 @@ public record Settings(
                 env.getOrDefault("PROTECTION_TAG_KEY", "dr:protected"),
                 commaList(env.get("PROTECTED_RESOURCES")),
                 number(env, "GUARDDUTY_MIN_SEVERITY", 7.0),
+                FindingActions.fromEnvironment(env.get("FINDING_ACTIONS")),
                 stateMachines(env),
                 (long) number(env, "LOCK_TTL_MINUTES", 120),
                 commaList(env.get("AUTO_RESTORE_EVENT_IDS")));

@@ -109,13 +109,23 @@ public record DrConfig(
         }
     }
 
-    /** Default finding-type prefix -> actions, following the security runbook. */
+    /**
+     * Default finding-type prefix -> actions, following the security runbook: every IAM-user finding contains the
+     * key, rotates what the user can read and blocks the caller; credential access (IAM or RDS) does the same;
+     * failed logins only notify (nothing leaked). The functions' {@code FindingActions.DEFAULT} and
+     * {@code dr-config.example.json} state the same map (pinned by tests on both sides).
+     */
     public static Map<String, List<String>> defaultFindingActions() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put("UnauthorizedAccess:IAMUser/", List.of("revoke-credentials", "rotate-secrets", "notify"));
-        m.put("CredentialAccess:", List.of("rotate-secrets", "revoke-credentials", "notify"));
-        m.put("UnauthorizedAccess:EC2/", List.of("block-ip", "notify"));
-        m.put("Recon:", List.of("block-ip", "notify"));
+        List<String> compromisedUser = List.of("revoke-credentials", "rotate-secrets", "block-ip", "notify");
+        for (String purpose : List.of("DefenseEvasion", "Discovery", "Exfiltration", "Impact", "InitialAccess", "PenTest",
+                "Persistence", "Policy", "PrivilegeEscalation", "Recon", "Stealth", "UnauthorizedAccess")) {
+            m.put(purpose + ":IAMUser/", compromisedUser);
+        }
+        m.put("CredentialAccess:", compromisedUser);
+        for (String source : List.of("AnomalousBehavior", "MaliciousIPCaller", "TorIPCaller")) {
+            m.put("CredentialAccess:RDS/" + source + ".FailedLogin", List.of("notify"));
+        }
         return m;
     }
 

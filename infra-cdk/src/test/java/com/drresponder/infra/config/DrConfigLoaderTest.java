@@ -236,6 +236,8 @@ class DrConfigLoaderTest {
 
         // THEN every documented field is valid, including the drill targets
         assertThat(config.drillTargets()).singleElement().satisfies(t -> assertThat(t).containsEntry("clusterId", "orders-db"));
+        // AND its findingActions are the default (the functions' FindingActionsTest pins their default to this file)
+        assertThat(config.findingActions()).isEqualTo(DrConfig.defaultFindingActions());
     }
 
     @Test
