@@ -1,6 +1,7 @@
 package com.drresponder.credentials;
 
 import com.drresponder.common.Json;
+import com.drresponder.ledger.Ledger;
 import com.drresponder.playbook.CredentialResponseRequest;
 import com.drresponder.playbook.InvalidRequestException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -19,7 +21,8 @@ import java.util.stream.StreamSupport;
  * Turns the playbook input (a routed GuardDuty finding, or a manual request naming secrets by id or tag) into
  * the secrets to rotate and the containment to apply. Only secrets tagged {@code <protection key>=true} and
  * named in the allow-list are acted on (the router's rule, applied to each member of the set); every other
- * candidate is listed as skipped with its reason. Reads only.
+ * candidate is listed as skipped with its reason. Reads only, except the {@link Cooldowns} it claims (not in a dry
+ * run): a secret or principal another incident acted on within the cooldown is left alone, with the reason.
  */
 public final class TargetResolver {
     static final String PRINCIPAL_TAG = "dr:principal";
@@ -32,13 +35,20 @@ public final class TargetResolver {
     private final String protectionTagKey;
     private final Set<String> allowList;
     private final Clock clock;
+    private final Cooldowns cooldowns;
 
     /** {@code allowList}: PROTECTED_RESOURCES (secret ARNs, or {@code *}); a secret must be tagged AND listed. */
-    public TargetResolver(SecretCatalog catalog, String protectionTagKey, Set<String> allowList, Clock clock) {
+    public TargetResolver(SecretCatalog catalog, String protectionTagKey, Set<String> allowList, Clock clock, Cooldowns cooldowns) {
         this.catalog = catalog;
         this.protectionTagKey = protectionTagKey;
         this.allowList = allowList;
         this.clock = clock;
+        this.cooldowns = cooldowns;
+    }
+
+    /** Without cooldowns. */
+    public TargetResolver(SecretCatalog catalog, String protectionTagKey, Set<String> allowList, Clock clock) {
+        this(catalog, protectionTagKey, allowList, clock, Cooldowns.NONE);
     }
 
     public CredentialTargets resolve(JsonNode input) {
@@ -76,12 +86,19 @@ public final class TargetResolver {
         if (incidentId == null) {
             throw new InvalidRequestException("incidentId", "is required (the router and the first step always set it)");
         }
+        boolean dryRun = input.path("dryRun").asBoolean(false);
+        List<String> suppressed = new ArrayList<>();
         List<CredentialTargets.Target> targets = new ArrayList<>();
         for (SecretCatalog.SecretInfo s : candidates.values()) {
+            Optional<Ledger.Cooldown> cooldown = Optional.empty();
             if (!"true".equals(s.tags().get(protectionTagKey))) {
                 skipped.add(new CredentialTargets.Skipped(s.name(), "not tagged " + protectionTagKey + "=true"));
             } else if (!allowList.contains("*") && !allowList.contains(s.arn())) {
                 skipped.add(new CredentialTargets.Skipped(s.name(), "not in the allow-list (PROTECTED_RESOURCES)"));
+            } else if (!dryRun && (cooldown = cooldowns.claim("secret:" + s.arn(), incidentId)).isPresent()) {
+                String reason = cooldownReason("rotated", cooldown.get());
+                skipped.add(new CredentialTargets.Skipped(s.name(), reason));
+                suppressed.add("rotation of " + s.name() + " (" + reason + ")");
             } else if (s.managedByRds()) {
                 targets.add(target(incidentId, s, "managed", null));
             } else if (s.rotationLambdaArn() == null || s.rotationLambdaArn().isBlank()) {
@@ -91,7 +108,10 @@ public final class TargetResolver {
             }
         }
         List<String> notes = new ArrayList<>();
-        CredentialTargets.Containment containment = containment(input, actions, notes);
+        CredentialTargets.Containment containment = containment(input, actions, notes, dryRun ? null : incidentId, suppressed);
+        if (!suppressed.isEmpty()) {
+            cooldowns.recordSuppressed(incidentId, "Suppressed by cooldown: " + String.join("; ", suppressed));
+        }
         String lockKey = input.hasNonNull("lockKey") ? input.get("lockKey").asText() : "credentials:" + subject;
         String severity = Json.text(input, "severity");
         String summary = "Credential response for " + subject + (input.hasNonNull("reason") ? ": " + Json.text(input, "reason") : "");
@@ -134,7 +154,16 @@ public final class TargetResolver {
                 || (instanceId != null && h.startsWith(instanceId.toLowerCase() + "."));
     }
 
-    private CredentialTargets.Containment containment(JsonNode input, Set<String> actions, List<String> notes) {
+    private static String cooldownReason(String what, Ledger.Cooldown held) {
+        return "cooldown: " + what + " by incident " + held.incidentId() + ", again after " + held.until().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /**
+     * {@code incidentId}: claims the principal's cooldown for revoking its sessions (null in a dry run). Deactivating
+     * a key is never suppressed: it is idempotent, costs the owner nothing new, and a new finding may name a new key.
+     */
+    private CredentialTargets.Containment containment(JsonNode input, Set<String> actions, List<String> notes, String incidentId,
+                                                      List<String> suppressed) {
         CredentialTargets.AccessKey key = null;
         CredentialTargets.RoleSessions sessions = null;
         JsonNode principal = input.get("principal");
@@ -146,10 +175,19 @@ public final class TargetResolver {
                 key = new CredentialTargets.AccessKey(user, keyId,
                         "aws iam update-access-key --user-name " + user + " --access-key-id " + keyId + " --status Active");
             } else if ("AssumedRole".equals(type) || "Role".equals(type)) {
-                // Temporary (ASIA...) keys cannot be deactivated; IAM revokes them by denying sessions issued before now.
-                String issuedBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-                sessions = new CredentialTargets.RoleSessions(user, REVOKE_POLICY, revokePolicy(issuedBefore), issuedBefore,
-                        "aws iam delete-role-policy --role-name " + user + " --policy-name " + REVOKE_POLICY);
+                Optional<Ledger.Cooldown> held = incidentId == null ? Optional.empty()
+                        : cooldowns.claim("principal:" + Json.text(principal, "arn"), incidentId);
+                if (held.isPresent()) {
+                    // revoking again would cut the sessions the role started since the last incident, for nothing new
+                    String reason = cooldownReason("revoked", held.get());
+                    notes.add("sessions of role " + user + " not revoked again: " + reason);
+                    suppressed.add("revoking the sessions of role " + user + " (" + reason + ")");
+                } else {
+                    // Temporary (ASIA...) keys cannot be deactivated; IAM revokes them by denying sessions issued before now.
+                    String issuedBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+                    sessions = new CredentialTargets.RoleSessions(user, REVOKE_POLICY, revokePolicy(issuedBefore), issuedBefore,
+                            "aws iam delete-role-policy --role-name " + user + " --policy-name " + REVOKE_POLICY);
+                }
             } else {
                 notes.add("access key of " + user + " not deactivated: principal type " + type + " has no key IAM can deactivate");
             }

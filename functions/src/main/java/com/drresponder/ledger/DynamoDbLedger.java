@@ -26,6 +26,7 @@ public final class DynamoDbLedger implements Ledger {
     static final String STEP_PREFIX = "STEP#";
     static final String APPROVAL = "APPROVAL";
     static final String LOCK_PREFIX = "LOCK#";
+    static final String COOLDOWN_PREFIX = "COOLDOWN#";
     static final String ALIAS_PREFIX = "ALIAS#";
     static final String BAD_VERSION_PREFIX = "BADVERSION#";
     static final String INCIDENTS_INDEX = "byStatus";
@@ -237,6 +238,23 @@ public final class DynamoDbLedger implements Ledger {
 
     private static Map<String, AttributeValue> lockKey(String resource) {
         return Map.of("pk", s(LOCK_PREFIX + resource), "sk", s("LOCK"));
+    }
+
+    @Override
+    public Cooldown claimCooldown(String subject, String incidentId, Instant now, Instant until) {
+        try {
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of("pk", s(COOLDOWN_PREFIX + subject), "sk", s("COOLDOWN"), "incidentId", s(incidentId),
+                            "expiresAt", n(until.getEpochSecond()), "claimedAt", s(now.toString())))
+                    .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now OR incidentId = :me")
+                    .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()), ":me", s(incidentId)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return new Cooldown(incidentId, until);
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> held = e.item();
+            return held == null ? new Cooldown("unknown", until)
+                    : new Cooldown(str(held, "incidentId"), Instant.ofEpochSecond(Long.parseLong(held.get("expiresAt").n())));
+        }
     }
 
     @Override

@@ -152,6 +152,50 @@ class CredentialPlaybookIT {
     }
 
     @Test
+    void rdsFinding_should_rotateNothingAndSaySo_when_theFindingRepeatsInsideTheCooldown() throws Exception {
+        // GIVEN a database secret the first finding rotated
+        String user = user();
+        String secret = playbook.databaseSecret(postgres, user, password(), Map.of("dr:protected", "true", "dr:database", "orders-db"));
+        DescribeExecutionResponse first = playbook.runRouted(
+                RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", CredentialPlaybookFixture.newIncidentId(), false), TIMEOUT);
+        assertThat(first.status()).as(first.error() + " " + first.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        String rotated = playbook.currentPassword(secret);
+        passwordsSeen.add(rotated);
+
+        // WHEN the finding recurs as a new incident inside the cooldown (default 30 minutes)
+        String repeat = CredentialPlaybookFixture.newIncidentId();
+        DescribeExecutionResponse second = playbook.runRouted(RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", repeat, false), TIMEOUT);
+
+        // THEN the password is not rotated again: the first incident's password still logs in
+        assertThat(playbook.currentPassword(secret)).isEqualTo(rotated);
+        assertThat(postgres.canLogIn(user, rotated)).isTrue();
+        // AND the repeat's timeline says what the cooldown held back and why
+        String items = playbook.ledger.incidentItems(repeat).toString();
+        assertThat(items).contains("Cooldown").contains("suppressed").contains("rotation of db/" + user)
+                .contains("cooldown: rotated by incident " + first.name());
+        assertNoSecretLeaked(playbook.ledger.notifications(), second, List.of(secret));
+    }
+
+    @Test
+    void rdsFinding_should_notifyAndRotateNothing_when_itReportsFailedLogins() throws Exception {
+        // GIVEN a database secret of the cluster a failed-login finding names
+        String user = user();
+        String oldPassword = password();
+        String secret = playbook.databaseSecret(postgres, user, oldPassword, Map.of("dr:protected", "true", "dr:database", "orders-db"));
+        String incident = CredentialPlaybookFixture.newIncidentId();
+
+        // WHEN the finding is routed with the default findingActions
+        DescribeExecutionResponse execution = playbook.runRouted(RoutedPlaybookInputs.guardDuty("rds-failed-login.json", incident, false), TIMEOUT);
+
+        // THEN nothing leaked, so nothing is rotated or blocked; people are told, and the incident is not "resolved"
+        assertThat(playbook.currentPassword(secret)).isEqualTo(oldPassword);
+        assertThat(postgres.canLogIn(user, oldPassword)).isTrue();
+        assertThat(blockList()).doesNotContain("203.0.113.77/32");
+        assertThat(execution.error()).isEqualTo("NothingToDo");
+        assertThat(playbook.ledger.notifications()).anySatisfy(n -> assertThat(n).contains("Escalated").contains("Nothing was rotated or contained"));
+    }
+
+    @Test
     void manualRequest_should_rotateNamedSecrets_when_startedByHand() throws Exception {
         // GIVEN
         String user = user();

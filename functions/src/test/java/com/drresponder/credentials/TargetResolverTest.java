@@ -191,4 +191,63 @@ class TargetResolverTest {
         assertThat(TargetResolver.hostMatches("orders-db-instance-1.x.rds.amazonaws.com", null, "orders-db-instance-1")).isTrue();
         assertThat(TargetResolver.hostMatches("orders-db-2.cluster-x.rds.amazonaws.com", "orders-db", null)).isFalse();
     }
+
+    @Test
+    void resolve_should_leaveSecretAndRoleAlone_when_anotherIncidentActedWithinTheCooldown() {
+        // GIVEN a 30-minute cooldown, and an incident that already rotated the role's secret and revoked its sessions
+        com.drresponder.ledger.InMemoryLedger ledger = new com.drresponder.ledger.InMemoryLedger();
+        Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
+        TargetResolver withCooldown = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
+                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock));
+        catalog.add("orders/api-key", Map.of("dr:protected", "true", "dr:principal", "orders-app-instance-role"), FN, null);
+        CredentialTargets first = withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false));
+
+        // WHEN the finding recurs as a new incident, and the first incident's step is retried
+        CredentialTargets repeated = withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-2", false));
+        CredentialTargets retried = withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false));
+
+        // THEN the first incident acts (also on its retry); the repeat rotates nothing and revokes nothing, and says why
+        assertThat(first.secrets()).hasSize(1);
+        assertThat(first.containment().roleSessions()).isNotNull();
+        assertThat(retried.secrets()).hasSize(1);
+        assertThat(retried.containment().roleSessions()).isNotNull();
+        assertThat(repeated.secrets()).isEmpty();
+        assertThat(repeated.skipped()).singleElement().satisfies(sk -> assertThat(sk.reason())
+                .isEqualTo("cooldown: rotated by incident inc-1, again after 2024-03-15T14:30:00Z"));
+        assertThat(repeated.containment().roleSessions()).isNull();
+        assertThat(repeated.plan()).contains("cooldown: rotated by incident inc-1").contains("sessions of role orders-app-instance-role not revoked again");
+        // AND the repeat's timeline says what the cooldown suppressed; the first incident's says nothing of the kind
+        assertThat(ledger.timeline("inc-2")).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("Cooldown");
+            assertThat(e.outcome()).isEqualTo("suppressed");
+            assertThat(e.detail()).contains("rotation of orders/api-key").contains("revoking the sessions of role orders-app-instance-role");
+        });
+        assertThat(ledger.timeline("inc-1")).isEmpty();
+    }
+
+    @Test
+    void resolve_should_claimNoCooldown_when_dryRun() {
+        // GIVEN a cooldown and a dry run of the finding
+        com.drresponder.ledger.InMemoryLedger ledger = new com.drresponder.ledger.InMemoryLedger();
+        Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
+        TargetResolver withCooldown = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
+                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock));
+        catalog.add("orders/api-key", Map.of("dr:protected", "true", "dr:principal", "orders-app-instance-role"), FN, null);
+        withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-dry", true));
+
+        // WHEN the real response follows
+        CredentialTargets real = withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false));
+
+        // THEN the plan of the dry run held nothing back
+        assertThat(real.secrets()).hasSize(1);
+        assertThat(real.containment().roleSessions()).isNotNull();
+    }
+
+    @Test
+    void period_should_failNamingTheVariable_when_notAWholeNumber() {
+        assertThat(Cooldowns.period(null)).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(Cooldowns.period("0")).isZero();
+        assertThatThrownBy(() -> Cooldowns.period("-1")).hasMessageContaining("CREDENTIAL_COOLDOWN_MINUTES");
+        assertThatThrownBy(() -> Cooldowns.period("soon")).hasMessageContaining("CREDENTIAL_COOLDOWN_MINUTES");
+    }
 }

@@ -21,6 +21,19 @@ public final class InMemoryLedger implements Ledger {
     /** {@code expiresAt} null: held for an operator. */
     private record Lock(String incidentId, Instant expiresAt) {}
 
+    private final Map<String, Cooldown> cooldowns = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized Cooldown claimCooldown(String subject, String incidentId, Instant now, Instant until) {
+        Cooldown held = cooldowns.get(subject);
+        if (held != null && !held.incidentId().equals(incidentId) && !held.until().isBefore(now)) {
+            return held;
+        }
+        Cooldown mine = new Cooldown(incidentId, until);
+        cooldowns.put(subject, mine);
+        return mine;
+    }
+
     @Override
     public synchronized boolean openIncident(Incident incident) {
         return incidents.putIfAbsent(incident.id(), incident) == null;

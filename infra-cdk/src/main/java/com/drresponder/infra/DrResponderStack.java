@@ -220,6 +220,7 @@ public final class DrResponderStack extends Stack {
         env.put("VERIFY_POLL_SECONDS", "30");
         env.put("MAX_ROLLBACKS_PER_HOUR", Integer.toString(config.maxRollbacksPerHour()));
         env.put("ROLLBACK_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
+        env.put("CREDENTIAL_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
         env.put("RESTORE_WITHOUT_APPROVAL", String.join(",", config.restoreWithoutApproval()));
         return env;
     }
@@ -649,6 +650,8 @@ public final class DrResponderStack extends Stack {
         allow(resolve.role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
         allow(resolve.role(), List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         allowSecretKeys(resolve.role(), false);
+        // the cooldowns per secret and principal are ledger items (conditional writes), their suppressions timeline entries
+        grantLedger(resolve.role());
         acknowledgeNoResourceLevel(resolve.role());
 
         JavaFunction check = function("check-rotation", "CheckRotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest",

@@ -178,6 +178,7 @@ class DrResponderStackTest {
                 "PROTECTION_TAG_KEY", "dr:protected",
                 "PROTECTED_RESOURCES", "*",
                 "GUARDDUTY_MIN_SEVERITY", "7.0",
+                "CREDENTIAL_COOLDOWN_MINUTES", "30",
                 "POWERTOOLS_METRICS_NAMESPACE", "DrResponder",
                 "POWERTOOLS_LOG_LEVEL", "INFO",
                 "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))))));
