@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -27,7 +28,8 @@ public final class ResolveTargetsHandler implements RequestStreamHandler {
                 System.getenv().getOrDefault("PROTECTION_TAG_KEY", "dr:protected"),
                 Settings.commaList(System.getenv("PROTECTED_RESOURCES")), Clock.systemUTC(),
                 new Cooldowns(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), required("LEDGER_TABLE")),
-                        Cooldowns.period(System.getenv("CREDENTIAL_COOLDOWN_MINUTES")), Clock.systemUTC())));
+                        Cooldowns.period(System.getenv("CREDENTIAL_COOLDOWN_MINUTES")), Clock.systemUTC()),
+                new IamUserCredentialsReader(AwsClients.create(IamClient.builder()))));
     }
 
     private static String required(String name) {

@@ -36,19 +36,20 @@ public final class TargetResolver {
     private final Set<String> allowList;
     private final Clock clock;
     private final Cooldowns cooldowns;
+    private final IamUserCredentials iamUsers;
 
-    /** {@code allowList}: PROTECTED_RESOURCES (secret ARNs, or {@code *}); a secret must be tagged AND listed. */
-    public TargetResolver(SecretCatalog catalog, String protectionTagKey, Set<String> allowList, Clock clock, Cooldowns cooldowns) {
+    /**
+     * {@code allowList}: PROTECTED_RESOURCES (secret ARNs, or {@code *}); a secret must be tagged AND listed.
+     * {@code iamUsers}: what else a compromised IAM user can sign in with, listed in the plan with a recommendation.
+     */
+    public TargetResolver(SecretCatalog catalog, String protectionTagKey, Set<String> allowList, Clock clock, Cooldowns cooldowns,
+                          IamUserCredentials iamUsers) {
         this.catalog = catalog;
         this.protectionTagKey = protectionTagKey;
         this.allowList = allowList;
         this.clock = clock;
         this.cooldowns = cooldowns;
-    }
-
-    /** Without cooldowns. */
-    public TargetResolver(SecretCatalog catalog, String protectionTagKey, Set<String> allowList, Clock clock) {
-        this(catalog, protectionTagKey, allowList, clock, Cooldowns.NONE);
+        this.iamUsers = iamUsers;
     }
 
     public CredentialTargets resolve(JsonNode input) {
@@ -165,30 +166,42 @@ public final class TargetResolver {
     private CredentialTargets.Containment containment(JsonNode input, Set<String> actions, List<String> notes, String incidentId,
                                                       List<String> suppressed) {
         CredentialTargets.AccessKey key = null;
-        CredentialTargets.RoleSessions sessions = null;
+        CredentialTargets.Sessions userSessions = null;
+        CredentialTargets.Sessions roleSessions = null;
         JsonNode principal = input.get("principal");
         if (actions.contains("deactivate-access-key") && principal != null) {
             String user = Json.text(principal, "userName");
             String keyId = Json.text(principal, "accessKeyId");
             String type = Json.text(principal, "userType");
-            if ("IAMUser".equals(type) && keyId != null) {
-                key = new CredentialTargets.AccessKey(user, keyId,
-                        "aws iam update-access-key --user-name " + user + " --access-key-id " + keyId + " --status Active");
-            } else if ("AssumedRole".equals(type) || "Role".equals(type)) {
+            boolean isUser = "IAMUser".equals(type) && keyId != null;
+            boolean isRole = "AssumedRole".equals(type) || "Role".equals(type);
+            if (isUser || isRole) {
+                // Sessions issued before now die: a role's temporary keys, and a user's GetSessionToken/GetFederationToken
+                // sessions, which outlive the deactivated key until they expire.
                 Optional<Ledger.Cooldown> held = incidentId == null ? Optional.empty()
                         : cooldowns.claim("principal:" + Json.text(principal, "arn"), incidentId);
+                String what = (isUser ? "IAM user " : "role ") + user;
                 if (held.isPresent()) {
-                    // revoking again would cut the sessions the role started since the last incident, for nothing new
+                    // revoking again would cut the sessions started since the last incident, for nothing new
                     String reason = cooldownReason("revoked", held.get());
-                    notes.add("sessions of role " + user + " not revoked again: " + reason);
-                    suppressed.add("revoking the sessions of role " + user + " (" + reason + ")");
+                    notes.add("sessions of " + what + " not revoked again: " + reason);
+                    suppressed.add("revoking the sessions of " + what + " (" + reason + ")");
                 } else {
-                    // Temporary (ASIA...) keys cannot be deactivated; IAM revokes them by denying sessions issued before now.
                     String issuedBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-                    sessions = new CredentialTargets.RoleSessions(user, REVOKE_POLICY, revokePolicy(issuedBefore), issuedBefore,
-                            "aws iam delete-role-policy --role-name " + user + " --policy-name " + REVOKE_POLICY);
+                    CredentialTargets.Sessions sessions = new CredentialTargets.Sessions(user, REVOKE_POLICY, revokePolicy(issuedBefore), issuedBefore,
+                            "aws iam delete-" + (isUser ? "user" : "role") + "-policy --" + (isUser ? "user" : "role") + "-name " + user
+                                    + " --policy-name " + REVOKE_POLICY);
+                    if (isUser) {
+                        userSessions = sessions;
+                    } else {
+                        roleSessions = sessions;
+                    }
                 }
-            } else {
+            }
+            if (isUser) {
+                key = accessKey(user, keyId, userSessions);
+                notes.addAll(otherUserCredentials(user, keyId));
+            } else if (!isRole) {
                 notes.add("access key of " + user + " not deactivated: principal type " + type + " has no key IAM can deactivate");
             }
         }
@@ -202,20 +215,55 @@ public final class TargetResolver {
                 }
             }
         }
-        if (key == null && sessions == null && cidrs.isEmpty()) {
+        if (key == null && roleSessions == null && cidrs.isEmpty()) {
             return null;
         }
         List<String> parts = new ArrayList<>();
         if (key != null) {
             parts.add("deactivate access key " + key.accessKeyId() + " of IAM user " + key.userName());
         }
-        if (sessions != null) {
-            parts.add("revoke sessions of role " + sessions.roleName() + " issued before " + sessions.issuedBefore());
+        if (userSessions != null) {
+            parts.add("deny sessions of IAM user " + userSessions.name() + " issued before " + userSessions.issuedBefore());
+        }
+        if (roleSessions != null) {
+            parts.add("revoke sessions of role " + roleSessions.name() + " issued before " + roleSessions.issuedBefore());
         }
         if (!cidrs.isEmpty()) {
             parts.add("block " + String.join(", ", cidrs) + " in the WAF IP set");
         }
-        return new CredentialTargets.Containment(key, sessions, cidrs.isEmpty() ? null : List.copyOf(cidrs), String.join("; ", parts));
+        return new CredentialTargets.Containment(key, userSessions, roleSessions, cidrs.isEmpty() ? null : List.copyOf(cidrs),
+                String.join("; ", parts));
+    }
+
+    /** The user's containment with its write-ahead text and one undo for all of it (the key, and the session deny if any). */
+    private static CredentialTargets.AccessKey accessKey(String user, String keyId, CredentialTargets.Sessions sessions) {
+        String reactivate = "aws iam update-access-key --user-name " + user + " --access-key-id " + keyId + " --status Active";
+        String denied = sessions == null ? "" : "; sessions issued before " + sessions.issuedBefore() + " denied (inline policy " + REVOKE_POLICY + ")";
+        return new CredentialTargets.AccessKey(user, keyId,
+                "Deactivating access key " + keyId + " of IAM user " + user + (sessions == null ? "" : " and denying its sessions issued before "
+                        + sessions.issuedBefore()),
+                sessions == null ? reactivate : reactivate + " && " + sessions.undo(),
+                "Access key " + keyId + " of IAM user " + user + " set Inactive" + denied);
+    }
+
+    /** The user's other ways in, each with what to do about it; the responder leaves them to a person (they may be in use). */
+    private List<String> otherUserCredentials(String user, String compromisedKeyId) {
+        List<String> notes = new ArrayList<>();
+        List<String> otherActive = iamUsers.accessKeys(user).stream()
+                .filter(k -> !k.accessKeyId().equals(compromisedKeyId) && "Active".equals(k.status()))
+                .map(IamUserCredentials.AccessKeyInfo::accessKeyId).toList();
+        if (!otherActive.isEmpty()) {
+            notes.add("IAM user " + user + " has other active access key(s) " + String.join(", ", otherActive)
+                    + ": recommended, if they may be exposed too, deactivate them (aws iam update-access-key --user-name " + user
+                    + " --access-key-id <id> --status Inactive) and issue new ones");
+        }
+        if (iamUsers.hasConsolePassword(user)) {
+            // worded without "password:", which the ledger's redaction would mask
+            notes.add("IAM user " + user + " can sign in to the console (login profile): recommended, force a new one"
+                    + " (aws iam update-login-profile --user-name " + user + " --password-reset-required) or remove it"
+                    + " (aws iam delete-login-profile --user-name " + user + ")");
+        }
+        return notes;
     }
 
     static String revokePolicy(String issuedBefore) {

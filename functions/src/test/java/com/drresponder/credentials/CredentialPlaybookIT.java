@@ -116,21 +116,38 @@ class CredentialPlaybookIT {
     }
 
     @Test
-    void iamFinding_should_deactivateAccessKey_when_principalIsIamUser() throws Exception {
-        // GIVEN an IAM user whose key the finding names
+    void iamFinding_should_deactivateKeyAndDenyOlderSessions_afterRecordingTheUndo_when_principalIsIamUser() throws Exception {
+        // GIVEN an IAM user whose key the finding names, with a second key and a console password
         IamClient iam = EmulatorClients.client(IamClient.builder(), playbook.emulator);
         iam.createUser(r -> r.userName("ci-deployer").tags(t -> t.key("dr:protected").value("true")));
         String keyId = iam.createAccessKey(r -> r.userName("ci-deployer")).accessKey().accessKeyId();
+        String otherKeyId = iam.createAccessKey(r -> r.userName("ci-deployer")).accessKey().accessKeyId();
+        iam.createLoginProfile(r -> r.userName("ci-deployer").password("Console-" + UUID.randomUUID()));
         String secret = playbook.databaseSecret(postgres, user(), password(), Map.of("dr:protected", "true", "dr:principal", "ci-deployer"));
-        ObjectNode input = RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", CredentialPlaybookFixture.newIncidentId(), false);
+        String incident = CredentialPlaybookFixture.newIncidentId();
+        ObjectNode input = RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", incident, false);
         ((ObjectNode) input.get("principal")).put("userName", "ci-deployer").put("userType", "IAMUser").put("accessKeyId", keyId)
                 .put("arn", "arn:aws:iam::123456789012:user/ci-deployer");
         // WHEN
         DescribeExecutionResponse execution = playbook.runRouted(input, TIMEOUT);
-        // THEN
+        // THEN the finding's key is Inactive, the other key untouched (a person decides, see the plan)
         assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(iam.listAccessKeys(r -> r.userName("ci-deployer")).accessKeyMetadata())
-                .anySatisfy(k -> assertThat(k.status()).isEqualTo(StatusType.INACTIVE));
+        Map<String, StatusType> keys = new java.util.HashMap<>();
+        iam.listAccessKeys(r -> r.userName("ci-deployer")).accessKeyMetadata().forEach(k -> keys.put(k.accessKeyId(), k.status()));
+        assertThat(keys).containsEntry(keyId, StatusType.INACTIVE).containsEntry(otherKeyId, StatusType.ACTIVE);
+        // AND the user's sessions issued before the incident are denied (IAM returns policy documents URL-encoded)
+        assertThat(URLDecoder.decode(iam.getUserPolicy(r -> r.userName("ci-deployer").policyName(TargetResolver.REVOKE_POLICY)).policyDocument(),
+                StandardCharsets.UTF_8)).contains("\"Deny\"", "aws:TokenIssueTime");
+        // AND the undo was on the timeline before the first change, and the plan names the other ways in
+        List<String> steps = playbook.ledger.incidentItems(incident).stream()
+                .filter(i -> i.get("sk").s().startsWith("STEP#") && i.containsKey("outcome"))
+                .map(i -> i.get("action").s() + "/" + i.get("outcome").s() + "/" + (i.containsKey("undo") ? i.get("undo").s() : "")).toList();
+        String undo = "aws iam update-access-key --user-name ci-deployer --access-key-id " + keyId
+                + " --status Active && aws iam delete-user-policy --user-name ci-deployer --policy-name " + TargetResolver.REVOKE_POLICY;
+        assertThat(steps).containsSubsequence("Contain IAM user/started/" + undo, "Contain IAM user/succeeded/" + undo);
+        assertThat(playbook.ledger.incidentItems(incident).toString())
+                .contains("IAM user ci-deployer has other active access key(s) " + otherKeyId)
+                .contains("IAM user ci-deployer can sign in to the console (login profile): recommended");
         assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
     }
 

@@ -20,8 +20,25 @@ import org.junit.jupiter.api.Test;
 
 class TargetResolverTest {
     private final InMemoryCatalog catalog = new InMemoryCatalog();
+    private final FakeIamUsers iamUsers = new FakeIamUsers();
     private final TargetResolver resolver = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"),
-            Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC));
+            Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC), Cooldowns.NONE, iamUsers);
+
+    /** {@link IamUserCredentials} over a map of users' keys and console passwords. */
+    static final class FakeIamUsers implements IamUserCredentials {
+        final Map<String, List<AccessKeyInfo>> keys = new LinkedHashMap<>();
+        final java.util.Set<String> consolePasswords = new java.util.HashSet<>();
+
+        @Override
+        public List<AccessKeyInfo> accessKeys(String userName) {
+            return keys.getOrDefault(userName, List.of());
+        }
+
+        @Override
+        public boolean hasConsolePassword(String userName) {
+            return consolePasswords.contains(userName);
+        }
+    }
 
     /** {@link SecretCatalog} over a list of secrets and their hosts. */
     static final class InMemoryCatalog implements SecretCatalog {
@@ -74,7 +91,7 @@ class TargetResolverTest {
         assertThat(t.secrets()).extracting(CredentialTargets.Target::name).containsExactly("orders/api-key");
         assertThat(t.skipped()).containsExactly(new CredentialTargets.Skipped("orders/unprotected", "not tagged dr:protected=true"));
         assertThat(t.containment().accessKey()).isNull();
-        assertThat(t.containment().roleSessions().roleName()).isEqualTo("orders-app-instance-role");
+        assertThat(t.containment().roleSessions().name()).isEqualTo("orders-app-instance-role");
         assertThat(t.containment().roleSessions().policyDocument()).contains("\"aws:TokenIssueTime\":\"2024-03-15T14:00:00Z\"");
         assertThat(t.containment().blockCidrs()).containsExactly("198.51.100.23/32");
         assertThat(t.lockKey()).isEqualTo(input.get("lockKey").asText());
@@ -86,7 +103,7 @@ class TargetResolverTest {
         catalog.add("orders/db", Map.of("dr:protected", "true"), FN, null);
         catalog.add("billing/db", Map.of("dr:protected", "true"), FN, null);
         TargetResolver listed = new TargetResolver(catalog, "dr:protected",
-                java.util.Set.of("arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/db"), Clock.systemUTC());
+                java.util.Set.of("arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/db"), Clock.systemUTC(), Cooldowns.NONE, iamUsers);
         // WHEN an operator asks for both by id
         CredentialTargets t = listed.resolve(com.drresponder.common.Json.object().put("incidentId", "inc-1")
                 .set("secretIds", com.drresponder.common.Json.MAPPER.createArrayNode().add("orders/db").add("billing/db")));
@@ -96,16 +113,53 @@ class TargetResolverTest {
     }
 
     @Test
-    void resolve_should_deactivateKey_when_principalIsIamUser() {
-        // GIVEN
+    void resolve_should_deactivateKeyDenyOlderSessionsAndListOtherWaysIn_when_principalIsIamUser() {
+        // GIVEN a user with the finding's key, another active key, an inactive one and a console password
         ObjectNode input = RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false);
-        ((ObjectNode) input.get("principal")).put("userType", "IAMUser").put("userName", "ci").put("accessKeyId", "AKIAIOSFODNN7EXAMPLE");
+        ((ObjectNode) input.get("principal")).put("userType", "IAMUser").put("userName", "ci").put("accessKeyId", "AKIAIOSFODNN7EXAMPLE")
+                .put("arn", "arn:aws:iam::123456789012:user/ci");
+        iamUsers.keys.put("ci", List.of(new IamUserCredentials.AccessKeyInfo("AKIAIOSFODNN7EXAMPLE", "Active"),
+                new IamUserCredentials.AccessKeyInfo("AKIAOTHERKEY0000000A", "Active"),
+                new IamUserCredentials.AccessKeyInfo("AKIAOLDKEY000000000B", "Inactive")));
+        iamUsers.consolePasswords.add("ci");
         // WHEN
         CredentialTargets t = resolver.resolve(input);
-        // THEN
+        // THEN the key is deactivated and the user's sessions issued before now are denied, with one undo for both
+        String undo = "aws iam update-access-key --user-name ci --access-key-id AKIAIOSFODNN7EXAMPLE --status Active"
+                + " && aws iam delete-user-policy --user-name ci --policy-name DrResponderRevokeOlderSessions";
         assertThat(t.containment().accessKey()).isEqualTo(new CredentialTargets.AccessKey("ci", "AKIAIOSFODNN7EXAMPLE",
-                "aws iam update-access-key --user-name ci --access-key-id AKIAIOSFODNN7EXAMPLE --status Active"));
+                "Deactivating access key AKIAIOSFODNN7EXAMPLE of IAM user ci and denying its sessions issued before 2024-03-15T14:00:00Z",
+                undo, "Access key AKIAIOSFODNN7EXAMPLE of IAM user ci set Inactive; sessions issued before 2024-03-15T14:00:00Z denied"
+                        + " (inline policy DrResponderRevokeOlderSessions)"));
+        assertThat(t.containment().userSessions().name()).isEqualTo("ci");
+        assertThat(t.containment().userSessions().policyDocument()).contains("\"Deny\"").contains("\"aws:TokenIssueTime\":\"2024-03-15T14:00:00Z\"");
         assertThat(t.containment().roleSessions()).isNull();
+        // AND the plan names the other active key and the console password, each with a recommendation (the inactive key not)
+        assertThat(t.plan()).contains("deny sessions of IAM user ci issued before 2024-03-15T14:00:00Z")
+                .contains("IAM user ci has other active access key(s) AKIAOTHERKEY0000000A: recommended")
+                .contains("IAM user ci can sign in to the console (login profile): recommended, force a new one").doesNotContain("AKIAOLDKEY000000000B");
+    }
+
+    @Test
+    void resolve_should_stillDeactivateTheKey_when_theUsersSessionsAreInCooldown() {
+        // GIVEN another incident revoked the user's sessions within the cooldown
+        com.drresponder.ledger.InMemoryLedger ledger = new com.drresponder.ledger.InMemoryLedger();
+        Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
+        TargetResolver withCooldown = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
+                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock), iamUsers);
+        java.util.function.Function<String, ObjectNode> finding = incident -> {
+            ObjectNode input = RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", incident, false);
+            ((ObjectNode) input.get("principal")).put("userType", "IAMUser").put("userName", "ci").put("accessKeyId", "AKIAIOSFODNN7EXAMPLE")
+                    .put("arn", "arn:aws:iam::123456789012:user/ci");
+            return input;
+        };
+        withCooldown.resolve(finding.apply("inc-1"));
+        // WHEN the finding recurs
+        CredentialTargets t = withCooldown.resolve(finding.apply("inc-2"));
+        // THEN the key is deactivated again (idempotent), the sessions are not denied again, and the undo is the key's alone
+        assertThat(t.containment().accessKey().undo()).isEqualTo("aws iam update-access-key --user-name ci --access-key-id AKIAIOSFODNN7EXAMPLE --status Active");
+        assertThat(t.containment().userSessions()).isNull();
+        assertThat(t.plan()).contains("sessions of IAM user ci not revoked again: cooldown: revoked by incident inc-1");
     }
 
     @Test
@@ -198,7 +252,7 @@ class TargetResolverTest {
         com.drresponder.ledger.InMemoryLedger ledger = new com.drresponder.ledger.InMemoryLedger();
         Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
         TargetResolver withCooldown = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
-                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock));
+                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock), iamUsers);
         catalog.add("orders/api-key", Map.of("dr:protected", "true", "dr:principal", "orders-app-instance-role"), FN, null);
         CredentialTargets first = withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false));
 
@@ -231,7 +285,7 @@ class TargetResolverTest {
         com.drresponder.ledger.InMemoryLedger ledger = new com.drresponder.ledger.InMemoryLedger();
         Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
         TargetResolver withCooldown = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
-                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock));
+                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock), iamUsers);
         catalog.add("orders/api-key", Map.of("dr:protected", "true", "dr:principal", "orders-app-instance-role"), FN, null);
         withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-dry", true));
 

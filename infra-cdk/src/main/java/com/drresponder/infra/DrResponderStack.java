@@ -607,7 +607,8 @@ public final class DrResponderStack extends Stack {
     private void grantRespondToCredentialCompromise(IRole role) {
         allow(role, List.of("secretsmanager:DescribeSecret", "secretsmanager:RotateSecret"),
                 List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
-        allow(role, List.of("iam:ListAccessKeys", "iam:UpdateAccessKey"),
+        // A user's key is deactivated and its sessions issued before the incident denied (an inline policy).
+        allow(role, List.of("iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:PutUserPolicy"),
                 List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":user/*"), taggedProtected(), TAG_SCOPED);
         // Temporary (ASIA...) keys of a role cannot be deactivated: the playbook revokes the role's older sessions.
         allow(role, List.of("iam:PutRolePolicy"),
@@ -650,6 +651,9 @@ public final class DrResponderStack extends Stack {
         allow(resolve.role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
         allow(resolve.role(), List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         allowSecretKeys(resolve.role(), false);
+        // the plan lists a compromised user's other keys and console password, with a recommendation
+        allow(resolve.role(), List.of("iam:ListAccessKeys", "iam:GetLoginProfile"),
+                List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":user/*"), taggedProtected(), TAG_SCOPED);
         // the cooldowns per secret and principal are ledger items (conditional writes), their suppressions timeline entries
         grantLedger(resolve.role());
         acknowledgeNoResourceLevel(resolve.role());

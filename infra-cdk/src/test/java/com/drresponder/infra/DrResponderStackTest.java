@@ -412,6 +412,21 @@ class DrResponderStackTest {
         assertThat(rotate.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("aws:ResourceTag/dr:protected", "true")));
     }
 
+    @Test
+    void credentialPlaybook_should_denyOlderSessionsAndReadOtherKeysOfTaggedUsersOnly_when_synthesized() {
+        // the state machine puts the session deny on a user; the resolver lists the user's keys and login profile
+        Map<String, Object> deny = statementsOfRole(stack.stateMachines().get("respond-to-credential-compromise").getRole()).stream()
+                .filter(s -> actions(s).contains("iam:PutUserPolicy")).findFirst().orElseThrow();
+        Map<String, Object> read = statementsOfRole(stack.functions().get("resolve-credential-targets").role()).stream()
+                .filter(s -> actions(s).contains("iam:GetLoginProfile")).findFirst().orElseThrow();
+
+        for (Map<String, Object> statement : List.of(deny, read)) {
+            assertThat(statement.get("Condition")).isEqualTo(PROTECTED);
+            assertThat(statement.get("Resource").toString()).contains(":user/*").doesNotContain(":role/");
+        }
+        assertThat(actions(read)).containsExactlyInAnyOrder("iam:ListAccessKeys", "iam:GetLoginProfile");
+    }
+
     private static final Map<String, Object> PROTECTED = Map.of("StringEquals", Map.of("aws:ResourceTag/dr:protected", "true"));
     private static final Map<String, Object> TAGGED_BY_RESTORE =
             Map.of("StringEquals", Map.of("aws:RequestTag/dr:playbook", "restore-database-to-point-in-time"));
