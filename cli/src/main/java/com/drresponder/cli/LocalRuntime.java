@@ -97,12 +97,16 @@ final class LocalRuntime implements AutoCloseable {
     LocalRuntime deploy(PrintStream log) {
         long t0 = System.nanoTime();
         Map<String, String> settings = new java.util.HashMap<>(settings());
-        // The stack's WAF block list, which the credential playbook adds hostile IPs to.
+        // The stack's WAF block lists (IPv4, IPv6), which the credential playbook adds hostile IPs to.
         try (var waf = target.client(software.amazon.awssdk.services.wafv2.Wafv2Client.builder())) {
             var ipSet = waf.createIPSet(b -> b.name("dr-responder-blocklist").scope("REGIONAL").ipAddressVersion("IPV4")
                     .addresses(List.of())).summary();
+            var ipSet6 = waf.createIPSet(b -> b.name("dr-responder-blocklist6").scope("REGIONAL").ipAddressVersion("IPV6")
+                    .addresses(List.of())).summary();
             settings.put("WafIpSetName", ipSet.name());
             settings.put("WafIpSetId", ipSet.id());
+            settings.put("WafIpSet6Name", ipSet6.name());
+            settings.put("WafIpSet6Id", ipSet6.id());
             settings.put("WafScope", "REGIONAL");
         }
         // the database first: the local deployment points database connections at it (moto's endpoints are no databases)

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
@@ -28,7 +27,6 @@ public final class TargetResolver {
     static final String PRINCIPAL_TAG = "dr:principal";
     static final String DATABASE_TAG = "dr:database";
     static final String REVOKE_POLICY = "DrResponderRevokeOlderSessions";
-    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Set<String> SEVERITIES = Set.of("P1", "P2", "P3", "P4");
 
     private final SecretCatalog catalog;
@@ -208,10 +206,10 @@ public final class TargetResolver {
         List<String> cidrs = new ArrayList<>();
         if (actions.contains("block-ips") && input.has("blockIps")) {
             for (JsonNode ip : input.get("blockIps")) {
-                if (IPV4.matcher(ip.asText()).matches()) {
-                    cidrs.add(ip.asText() + "/32");
-                } else {
-                    notes.add("not blocked: " + ip.asText() + " is not an IPv4 address");
+                try {
+                    cidrs.add(ip.asText() + (Cidr.literal(ip.asText()).length == 16 ? "/128" : "/32"));
+                } catch (IllegalArgumentException e) {
+                    notes.add("not blocked: " + ip.asText() + " is not an IPv4 or IPv6 address");
                 }
             }
         }

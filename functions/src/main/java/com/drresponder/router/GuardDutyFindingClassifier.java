@@ -108,9 +108,11 @@ final class GuardDutyFindingClassifier {
     private static Set<String> remoteIps(JsonNode action) {
         Set<String> ips = new LinkedHashSet<>();
         action.forEach(kind -> {
-            String ip = Json.text(kind.path("remoteIpDetails"), "ipAddressV4");
-            if (ip != null) {
-                ips.add(ip);
+            for (String family : new String[] {"ipAddressV4", "ipAddressV6"}) {
+                String ip = Json.text(kind.path("remoteIpDetails"), family);
+                if (ip != null) {
+                    ips.add(ip);
+                }
             }
         });
         return ips;

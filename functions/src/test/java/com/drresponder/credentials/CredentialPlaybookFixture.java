@@ -30,7 +30,10 @@ import software.amazon.awssdk.services.wafv2.model.Scope;
  */
 final class CredentialPlaybookFixture {
     static final String IP_SET_NAME = "drresponder-blocklist";
+    static final String IP_SET6_NAME = "drresponder-blocklist6";
     static final String ROTATION_FUNCTION = "secret-rotation";
+    /** The deployment's own addresses, never blocked (config wafSafelist). */
+    static final String SAFELIST = "192.0.2.128/25,2001:db8:5afe::/48";
     static final List<String> FUNCTIONS = List.of("record-step", "resolve-credential-targets", "check-rotation", "merge-ip-set", "verify-rotation", ROTATION_FUNCTION);
 
     final AwsEmulator emulator;
@@ -39,6 +42,7 @@ final class CredentialPlaybookFixture {
     final SfnClient sfn;
     final Wafv2Client waf;
     final String ipSetId;
+    final String ipSet6Id;
     final String rotationFunctionArn;
     final String stateMachineArn;
 
@@ -51,17 +55,23 @@ final class CredentialPlaybookFixture {
         // Tagged as the stack tags its block list: the playbook's role may only change opted-in IP sets.
         ipSetId = waf.createIPSet(r -> r.name(IP_SET_NAME).scope(Scope.REGIONAL).ipAddressVersion(IPAddressVersion.IPV4)
                 .addresses("192.0.2.1/32").tags(t -> t.key("dr:protected").value("true"))).summary().id();
+        ipSet6Id = waf.createIPSet(r -> r.name(IP_SET6_NAME).scope(Scope.REGIONAL).ipAddressVersion(IPAddressVersion.IPV6)
+                .tags(t -> t.key("dr:protected").value("true"))).summary().id();
         Map<String, String> env = new LinkedHashMap<>(ledger.environment());
         env.put("DR_MODE", "enforce");
         Map<String, String> subs = new LinkedHashMap<>();
         subs.put("RecordStepFunctionArn", emulator.deployJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
         subs.put("ResolveTargetsFunctionArn", emulator.deployJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", env));
         subs.put("CheckRotationFunctionArn", emulator.deployJavaFunction("check-rotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest", Map.of()));
-        subs.put("MergeIpSetFunctionArn", emulator.deployJavaFunction("merge-ip-set", "com.drresponder.credentials.MergeIpSetHandler::handleRequest", Map.of()));
+        Map<String, String> mergeEnv = new LinkedHashMap<>(env);
+        mergeEnv.put("WAF_SAFELIST", SAFELIST);
+        subs.put("MergeIpSetFunctionArn", emulator.deployJavaFunction("merge-ip-set", "com.drresponder.credentials.MergeIpSetHandler::handleRequest", mergeEnv));
         subs.put("VerifyRotationFunctionArn", emulator.deployJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", ResponderDeployment.localDatabaseEnvironment(null)));
         subs.put("WafIpSetName", IP_SET_NAME);
         subs.put("WafIpSetId", ipSetId);
         subs.put("WafScope", "REGIONAL");
+        subs.put("WafIpSet6Name", IP_SET6_NAME);
+        subs.put("WafIpSet6Id", ipSet6Id);
         rotationFunctionArn = emulator.createJavaFunction(ROTATION_FUNCTION, PostgresRotationIT.HANDLER, ResponderDeployment.localDatabaseEnvironment(null), 60, 512);
         String definition = RepositoryFiles.read("statemachines/respond-to-credential-compromise.asl.json");
         for (Map.Entry<String, String> e : subs.entrySet()) {

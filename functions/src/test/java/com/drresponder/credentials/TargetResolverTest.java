@@ -228,15 +228,16 @@ class TargetResolverTest {
     }
 
     @Test
-    void resolve_should_noteAndSkip_when_blockIpIsNotIpv4() {
-        // GIVEN
+    void resolve_should_blockIpv6AndNoteTheRest_when_blockIpsMixFamiliesAndGarbage() {
+        // GIVEN an IPv6 address, an IPv4 one, and what no finding should carry (a bad octet, a host name: never resolved)
         ObjectNode input = RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", "inc-3", false);
-        input.putArray("blockIps").add("2001:db8::1").add("10.0.0.300");
+        input.putArray("blockIps").add("2001:db8::1").add("203.0.113.8").add("10.0.0.300").add("attacker.example.com");
         // WHEN
         CredentialTargets t = resolver.resolve(input);
-        // THEN
-        assertThat(t.containment()).isNull();
-        assertThat(t.notes()).hasSize(2).allSatisfy(n -> assertThat(n).contains("not an IPv4 address"));
+        // THEN each address gets its host prefix; the others are noted, not blocked
+        assertThat(t.containment().blockCidrs()).containsExactly("2001:db8::1/128", "203.0.113.8/32");
+        assertThat(t.notes()).containsExactly("not blocked: 10.0.0.300 is not an IPv4 or IPv6 address",
+                "not blocked: attacker.example.com is not an IPv4 or IPv6 address");
     }
 
     @Test

@@ -86,6 +86,7 @@ public final class DrResponderStack extends Stack {
     private final Map<String, Rule> rules = new LinkedHashMap<>();
     private final Map<String, String> definitionSubstitutions;
     private CfnIPSet blockList;
+    private CfnIPSet blockList6;
     private final Monitoring monitoring;
 
     public DrResponderStack(Construct scope, String id, StackProps props, DrConfig config, ProjectLayout layout) {
@@ -150,6 +151,7 @@ public final class DrResponderStack extends Stack {
             rules.put(rule.name(), ManualRequestBus.RULE.equals(rule.name()) ? manualRule(rule, router, manualBus) : eventRule(rule, router));
         }
         drillSchedule(router);
+        ipBlockSweeper(functions.get("merge-ip-set"));
 
         acknowledgeWildcards();
         this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(topic, router, deadLetterQueue, stateMachines, config));
@@ -272,6 +274,8 @@ public final class DrResponderStack extends Stack {
         m.put("WafIpSetName", blockList.getName());
         m.put("WafIpSetId", blockList.getAttrId());
         m.put("WafScope", blockList.getScope());
+        m.put("WafIpSet6Name", blockList6.getName());
+        m.put("WafIpSet6Id", blockList6.getAttrId());
         m.put("LedgerTableName", ledger.getTableName());
         m.put("TopicArn", topic.getTopicArn());
         m.put("DrMode", config.mode().value());
@@ -613,8 +617,6 @@ public final class DrResponderStack extends Stack {
         // Temporary (ASIA...) keys of a role cannot be deactivated: the playbook revokes the role's older sessions.
         allow(role, List.of("iam:PutRolePolicy"),
                 List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":role/*"), taggedProtected(), TAG_SCOPED);
-        allow(role, List.of("wafv2:GetIPSet", "wafv2:UpdateIPSet"),
-                List.of(arn("wafv2", "regional/ipset/*/*")), taggedProtected(), TAG_SCOPED);
         allow(role, List.of("guardduty:GetFindings"), List.of(arn("guardduty", "detector/*")), null, READ_ONLY_LOOKUP);
     }
 
@@ -623,12 +625,8 @@ public final class DrResponderStack extends Stack {
      * it and the verifier need a network path to the databases (configure {@code vpc}).
      */
     private void credentialFunctions(Map<String, String> common) {
-        this.blockList = CfnIPSet.Builder.create(this, "BlockList")
-                .name(getStackName() + "-blocklist")
-                .description("DR Responder: IPs named in GuardDuty findings, blocked until the expiry on the incident timeline")
-                .scope("REGIONAL").ipAddressVersion("IPV4").addresses(List.of())
-                .tags(List.of(CfnTag.builder().key(config.protectionTagKey()).value("true").build()))
-                .build();
+        this.blockList = blockList("BlockList", "-blocklist", "IPV4");
+        this.blockList6 = blockList("BlockList6", "-blocklist6", "IPV6");
         JavaFunction rotation = function("secret-rotation", "SecretRotation",
                 "com.drresponder.credentials.PostgresRotationHandler::handleRequest", common, null,
                 "DR Responder: Secrets Manager rotation for PostgreSQL (single user and alternating users)");
@@ -663,8 +661,14 @@ public final class DrResponderStack extends Stack {
         allow(check.role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         acknowledgeNoResourceLevel(check.role());
 
+        Map<String, String> mergeEnv = new LinkedHashMap<>(common);
+        mergeEnv.put("WAF_SAFELIST", String.join(",", config.wafSafelist()));
         JavaFunction merge = function("merge-ip-set", "MergeIpSet", "com.drresponder.credentials.MergeIpSetHandler::handleRequest",
-                common, null, "DR Responder: adds finding IPs to the WAF block list (pure computation)");
+                mergeEnv, null, "DR Responder: blocks finding IPs in the WAF block lists, and removes them again when their block expires");
+        allow(merge.role(), List.of("wafv2:GetIPSet", "wafv2:UpdateIPSet"),
+                List.of(arn("wafv2", "regional/ipset/*/*")), taggedProtected(), TAG_SCOPED);
+        // each block is recorded with its expiry in the ledger, and its removal on the incident's timeline
+        grantLedger(merge.role());
         acknowledgeNoResourceLevel(merge.role());
 
         JavaFunction verify = function("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest",
@@ -673,6 +677,39 @@ public final class DrResponderStack extends Stack {
         allowSecretKeys(verify.role(), false);
         acknowledgeNoResourceLevel(verify.role());
         placeInVpc(verify);
+    }
+
+    private CfnIPSet blockList(String id, String suffix, String version) {
+        return CfnIPSet.Builder.create(this, id)
+                .name(getStackName() + suffix)
+                .description("DR Responder - " + version + " addresses named in GuardDuty findings, blocked until their expiry in the ledger")
+                .scope("REGIONAL").ipAddressVersion(version).addresses(List.of())
+                .tags(List.of(CfnTag.builder().key(config.protectionTagKey()).value("true").build()))
+                .build();
+    }
+
+    /**
+     * Every 15 minutes merge-ip-set removes the addresses whose block expired (only those the responder added); only
+     * when the credential playbook, which blocks them, is deployed.
+     */
+    private void ipBlockSweeper(JavaFunction merge) {
+        if (!stateMachines.containsKey(CREDENTIALS)) {
+            return;
+        }
+        Map<String, Object> ipSets = Map.of(
+                "ipv4", Map.of("name", blockList.getName(), "id", blockList.getAttrId(), "scope", blockList.getScope()),
+                "ipv6", Map.of("name", blockList6.getName(), "id", blockList6.getAttrId(), "scope", blockList6.getScope()));
+        Rule rule = Rule.Builder.create(this, "IpBlockSweeperRule")
+                .description("DR Responder: removes expired WAF blocks")
+                .schedule(Schedule.expression("rate(15 minutes)"))
+                .build();
+        rule.addTarget(new LambdaFunction(merge.alias(), LambdaFunctionProps.builder()
+                .event(RuleTargetInput.fromObject(Map.of("sweep", true, "ipSets", ipSets)))
+                .deadLetterQueue(deadLetterQueue)
+                .maxEventAge(EVENT_MAX_AGE)
+                .retryAttempts(EVENT_RETRY_ATTEMPTS)
+                .build()));
+        rules.put("ip-block-sweeper", rule);
     }
 
     /**

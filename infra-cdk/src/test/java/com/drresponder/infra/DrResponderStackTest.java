@@ -253,7 +253,21 @@ class DrResponderStackTest {
         List<EventRuleDefinition> files = EventRuleDefinition.loadAll(TestStacks.REPO_ROOT.resolve("events/rules"));
 
         assertThat(files).hasSize(5);
-        template.resourceCountIs("AWS::Events::Rule", files.size() + 1); // + the drill schedule
+        template.resourceCountIs("AWS::Events::Rule", files.size() + 2); // + the drill schedule + the WAF block sweeper
+    }
+
+    @Test
+    void ipBlockSweeper_should_sweepBothBlockListsEveryQuarterHour_withTheirOwnFunction_when_synthesized() {
+        // the schedule invokes merge-ip-set with both IP sets; only merge-ip-set may change them (the state machine not)
+        // (the input names the IP sets by their attributes, so CloudFormation joins it: read it as text)
+        String sweeper = resources("AWS::Events::Rule").values().stream().map(Object::toString)
+                .filter(r -> r.contains("rate(15 minutes)")).findFirst().orElseThrow();
+        assertThat(sweeper).contains("MergeIpSetLiveAlias").contains("\"sweep\":true").contains("ipv4").contains("ipv6");
+        template.resourcePropertiesCountIs("AWS::WAFv2::IPSet", Map.of("IPAddressVersion", "IPV6"), 1);
+        Map<String, Object> waf = statementsOfRole(stack.functions().get("merge-ip-set").role()).stream()
+                .filter(s -> actions(s).contains("wafv2:UpdateIPSet")).findFirst().orElseThrow();
+        assertThat(waf.get("Condition")).isEqualTo(PROTECTED);
+        assertThat(statementsOfRole(stack.stateMachines().get("respond-to-credential-compromise").getRole()).toString()).doesNotContain("wafv2:");
     }
 
     @Test
