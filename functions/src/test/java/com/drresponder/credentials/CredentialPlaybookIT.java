@@ -2,7 +2,10 @@ package com.drresponder.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.drresponder.ledger.DynamoDbLedger;
+import com.drresponder.ledger.Ledger;
 import com.drresponder.router.RoutedPlaybookInputs;
+import com.drresponder.testing.LedgerFixture;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.PostgresFixture;
 import com.drresponder.testsupport.AwsEmulator;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.iam.model.StatusType;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -59,6 +65,10 @@ class CredentialPlaybookIT {
         String p = "Pw-" + UUID.randomUUID();
         passwordsSeen.add(p);
         return p;
+    }
+
+    private List<String> blockList6() {
+        return playbook.waf.getIPSet(r -> r.name(CredentialPlaybookFixture.IP_SET6_NAME).id(playbook.ipSet6Id).scope(Scope.REGIONAL)).ipSet().addresses();
     }
 
     private List<String> blockList() {
@@ -111,7 +121,8 @@ class CredentialPlaybookIT {
         assertThat(blockList()).contains("198.51.100.23/32", "192.0.2.1/32");
         List<String> notifications = playbook.ledger.notifications();
         assertThat(notifications).anySatisfy(n -> assertThat(n).contains("Resolved").contains("db/" + user).contains("198.51.100.23/32"));
-        assertThat(playbook.ledger.incidentItems(incident).toString()).contains("delete-role-policy").contains("block expires at");
+        assertThat(playbook.ledger.incidentItems(incident).toString()).contains("delete-role-policy")
+                .contains("Blocked 198.51.100.23/32 until").contains("remove 198.51.100.23/32 from IP set " + CredentialPlaybookFixture.IP_SET_NAME);
         assertNoSecretLeaked(notifications, execution, List.of(secret, unprotected));
     }
 
@@ -210,6 +221,67 @@ class CredentialPlaybookIT {
         assertThat(blockList()).doesNotContain("203.0.113.77/32");
         assertThat(execution.error()).isEqualTo("NothingToDo");
         assertThat(playbook.ledger.notifications()).anySatisfy(n -> assertThat(n).contains("Escalated").contains("Nothing was rotated or contained"));
+    }
+
+    @Test
+    void rdsFinding_should_blockIpv4AndIpv6ButNeverTheSafelist_andRecordEachExpiry_when_theFindingNamesThem() throws Exception {
+        // GIVEN a finding naming an IPv4 caller, an IPv6 caller and an address of the deployment's own safelisted range
+        String user = user();
+        String secret = playbook.databaseSecret(postgres, user, password(), Map.of("dr:protected", "true", "dr:database", "orders-db"));
+        String incident = CredentialPlaybookFixture.newIncidentId();
+        ObjectNode input = RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", incident, false);
+        input.putArray("blockIps").add("203.0.113.77").add("2001:db8:bad::1").add("192.0.2.200");
+        // WHEN
+        DescribeExecutionResponse execution = playbook.runRouted(input, TIMEOUT);
+        // THEN each family is blocked in its own set, the safelisted address in neither, the earlier entry kept
+        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(blockList()).containsExactlyInAnyOrder("192.0.2.1/32", "203.0.113.77/32");
+        assertThat(blockList6()).containsExactly("2001:db8:bad::1/128");
+        // AND the ledger holds each added address with its expiry (what the sweeper reads), the timeline what was left out
+        DynamoDbLedger ledger = new DynamoDbLedger(EmulatorClients.client(DynamoDbClient.builder(), playbook.emulator), LedgerFixture.TABLE);
+        assertThat(ledger.ipBlocks(playbook.ipSetId)).singleElement().satisfies(b -> {
+            assertThat(b.cidr()).isEqualTo("203.0.113.77/32");
+            assertThat(b.incidentId()).isEqualTo(incident);
+            assertThat(b.until()).isAfter(java.time.Instant.now().plus(Duration.ofHours(23)));
+        });
+        assertThat(ledger.ipBlocks(playbook.ipSet6Id)).extracting(Ledger.IpBlock::cidr).containsExactly("2001:db8:bad::1/128");
+        assertThat(playbook.ledger.incidentItems(incident).toString()).contains("not blocked: 192.0.2.200/32 (safelisted)");
+        assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
+    }
+
+    @Test
+    void sweeper_should_removeOnlyTheExpiredAddressesItAdded_andSaySo_when_scheduled() {
+        // GIVEN the block lists with an address nobody recorded, one expired block per family and one live block
+        DynamoDbLedger ledger = new DynamoDbLedger(EmulatorClients.client(DynamoDbClient.builder(), playbook.emulator), LedgerFixture.TABLE);
+        java.time.Instant now = java.time.Instant.now();
+        String incident = CredentialPlaybookFixture.newIncidentId();
+        setAddresses(CredentialPlaybookFixture.IP_SET_NAME, playbook.ipSetId, List.of("192.0.2.1/32", "203.0.113.5/32", "203.0.113.6/32"));
+        setAddresses(CredentialPlaybookFixture.IP_SET6_NAME, playbook.ipSet6Id, List.of("2001:db8:bad::1/128"));
+        ledger.recordIpBlock(new Ledger.IpBlock(playbook.ipSetId, "203.0.113.5/32", incident, now.minus(Duration.ofHours(1))));
+        ledger.recordIpBlock(new Ledger.IpBlock(playbook.ipSetId, "203.0.113.6/32", incident, now.plus(Duration.ofHours(5))));
+        ledger.recordIpBlock(new Ledger.IpBlock(playbook.ipSet6Id, "2001:db8:bad::1/128", incident, now.minus(Duration.ofMinutes(1))));
+        // WHEN the schedule invokes merge-ip-set as the stack's rule does
+        String event = "{\"sweep\":true,\"ipSets\":{\"ipv4\":{\"name\":\"" + CredentialPlaybookFixture.IP_SET_NAME + "\",\"id\":\""
+                + playbook.ipSetId + "\",\"scope\":\"REGIONAL\"},\"ipv6\":{\"name\":\"" + CredentialPlaybookFixture.IP_SET6_NAME
+                + "\",\"id\":\"" + playbook.ipSet6Id + "\",\"scope\":\"REGIONAL\"}}}";
+        var response = EmulatorClients.client(LambdaClient.builder(), playbook.emulator)
+                .invoke(r -> r.functionName("merge-ip-set").payload(SdkBytes.fromUtf8String(event)));
+        // THEN only the expired blocks are gone; the unrecorded address and the live block stay
+        assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
+        assertThat(blockList()).containsExactlyInAnyOrder("192.0.2.1/32", "203.0.113.6/32");
+        assertThat(blockList6()).isEmpty();
+        assertThat(ledger.ipBlocks(playbook.ipSetId)).extracting(Ledger.IpBlock::cidr).containsExactly("203.0.113.6/32");
+        // AND the incident that blocked them says they were removed
+        assertThat(ledger.timeline(incident)).extracting(e -> e.action() + "/" + e.outcome() + "/" + e.detail())
+                .containsExactlyInAnyOrder("Block expired/removed/203.0.113.5/32 removed from IP set " + CredentialPlaybookFixture.IP_SET_NAME
+                                + " (blocked until " + now.minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")",
+                        "Block expired/removed/2001:db8:bad::1/128 removed from IP set " + CredentialPlaybookFixture.IP_SET6_NAME
+                                + " (blocked until " + now.minus(Duration.ofMinutes(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")");
+    }
+
+    private void setAddresses(String name, String id, List<String> addresses) {
+        String token = playbook.waf.getIPSet(r -> r.name(name).id(id).scope(Scope.REGIONAL)).lockToken();
+        playbook.waf.updateIPSet(r -> r.name(name).id(id).scope(Scope.REGIONAL).addresses(addresses).lockToken(token));
     }
 
     @Test

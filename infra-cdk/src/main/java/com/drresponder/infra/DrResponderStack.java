@@ -612,7 +612,7 @@ public final class DrResponderStack extends Stack {
         allow(role, List.of("secretsmanager:DescribeSecret", "secretsmanager:RotateSecret"),
                 List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         // A user's key is deactivated and its sessions issued before the incident denied (an inline policy).
-        allow(role, List.of("iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:PutUserPolicy"),
+        allow(role, List.of("iam:UpdateAccessKey", "iam:PutUserPolicy"),
                 List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":user/*"), taggedProtected(), TAG_SCOPED);
         // Temporary (ASIA...) keys of a role cannot be deactivated: the playbook revokes the role's older sessions.
         allow(role, List.of("iam:PutRolePolicy"),
