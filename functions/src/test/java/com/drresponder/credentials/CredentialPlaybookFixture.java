@@ -47,6 +47,11 @@ final class CredentialPlaybookFixture {
     final String stateMachineArn;
 
     CredentialPlaybookFixture(AwsEmulator emulator) {
+        this(emulator, Map.of());
+    }
+
+    /** {@code extraEnv}: added to every playbook function's environment (e.g. the benchmark turns the cooldown off). */
+    CredentialPlaybookFixture(AwsEmulator emulator, Map<String, String> extraEnv) {
         this.emulator = emulator;
         ledger = LedgerFixture.create(emulator);
         secrets = EmulatorClients.client(SecretsManagerClient.builder(), emulator);
@@ -59,6 +64,7 @@ final class CredentialPlaybookFixture {
                 .tags(t -> t.key("dr:protected").value("true"))).summary().id();
         Map<String, String> env = new LinkedHashMap<>(ledger.environment());
         env.put("DR_MODE", "enforce");
+        env.putAll(extraEnv);
         Map<String, String> subs = new LinkedHashMap<>();
         subs.put("RecordStepFunctionArn", emulator.deployJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
         subs.put("ResolveTargetsFunctionArn", emulator.deployJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", env));
