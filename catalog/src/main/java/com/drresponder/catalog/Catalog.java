@@ -141,7 +141,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<String> 
             List.of("LEDGER_TABLE", "TOPIC_ARN", "DR_MODE", "PROTECTION_TAG_KEY", "PROTECTED_RESOURCES", "DR_ACCOUNT_ID",
                     "DR_PARTITION", "GUARDDUTY_MIN_SEVERITY", "FINDING_ACTIONS", "RTO_TARGET_MINUTES", "RPO_TARGET_MINUTES",
                     "LAMBDA_RTO_TARGET_MINUTES", "VERIFY_WINDOW_SECONDS", "VERIFY_POLL_SECONDS", "MAX_ROLLBACKS_PER_HOUR",
-                    "ROLLBACK_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL"),
+                    "ROLLBACK_COOLDOWN_MINUTES", "CREDENTIAL_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL", "WAF_SAFELIST"),
             List.of(
                     new Playbook("rollback-lambda-alias", "rollback", List.of("lambda-alarms", "lambda-alias-changes"), List.of(), List.of(
                             step("plan-rollback", "PlanRollback", "com.drresponder.rollback.PlanRollbackHandler",
@@ -151,17 +151,17 @@ public record Catalog(List<Function> sharedSteps, Function router, List<String> 
                             step("record-rollback", "RecordRollback", "com.drresponder.rollback.RecordRollbackHandler",
                                     "remembers the bad version and the new alias state, marks the incident mitigated", LEDGER_NOTIFY))),
                     new Playbook("respond-to-credential-compromise", "credentials", List.of("guardduty-findings"),
-                            List.of("WafIpSetName", "WafIpSetId", "WafScope"), List.of(
+                            List.of("WafIpSetName", "WafIpSetId", "WafIpSet6Name", "WafIpSet6Id", "WafScope"), List.of(
                             // Secrets Manager invokes it; RotateSecret names it, so the state machine may invoke it too.
                             new Function("secret-rotation", "SecretRotation", "com.drresponder.credentials.PostgresRotationHandler::handleRequest",
                                     "DR Responder: Secrets Manager rotation for PostgreSQL (single user and alternating users)",
                                     DEFAULT_TIMEOUT_SECONDS, DATABASE, false),
                             step("resolve-credential-targets", "ResolveTargets", "com.drresponder.credentials.ResolveTargetsHandler",
-                                    "resolves the opted-in secrets and principals a finding or request names", Set.of()),
+                                    "resolves the opted-in secrets and principals a finding or request names; claims their cooldowns", LEDGER),
                             step("check-rotation", "CheckRotation", "com.drresponder.credentials.CheckRotationHandler",
                                     "waits for a rotation to finish (AWSCURRENT moved, no AWSPENDING left)", Set.of()),
                             step("merge-ip-set", "MergeIpSet", "com.drresponder.credentials.MergeIpSetHandler",
-                                    "adds finding IPs to the WAF block list (pure computation)", Set.of()),
+                                    "blocks finding IPs in the WAF block lists, and removes them again when their block expires", LEDGER),
                             step("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler",
                                     "proves the new password works and the old one no longer does", DATABASE))),
                     new Playbook("restore-database-to-point-in-time", "restore", List.of("rds-events"),

@@ -78,7 +78,7 @@ final class LocalRuntime implements AutoCloseable {
         env.put("PROTECTED_RESOURCES", "*");
         env.put("DR_PARTITION", "aws");
         env.put("GUARDDUTY_MIN_SEVERITY", "7.0");
-        env.put("FINDING_ACTIONS", "{}");
+        env.put("FINDING_ACTIONS", ""); // blank: the built-in defaults
         env.put("RTO_TARGET_MINUTES", "60");
         env.put("RPO_TARGET_MINUTES", "5");
         env.put("LAMBDA_RTO_TARGET_MINUTES", "15");
@@ -86,7 +86,9 @@ final class LocalRuntime implements AutoCloseable {
         env.put("VERIFY_POLL_SECONDS", "1");
         env.put("MAX_ROLLBACKS_PER_HOUR", "3");
         env.put("ROLLBACK_COOLDOWN_MINUTES", "30");
+        env.put("CREDENTIAL_COOLDOWN_MINUTES", "30");
         env.put("RESTORE_WITHOUT_APPROVAL", "");
+        env.put("WAF_SAFELIST", "");
         return env;
     }
 
@@ -101,12 +103,16 @@ final class LocalRuntime implements AutoCloseable {
     LocalRuntime deploy(PrintStream log) {
         long t0 = System.nanoTime();
         Map<String, String> settings = new java.util.HashMap<>(parameters());
-        // The stack's WAF block list, which the credential playbook adds hostile IPs to.
+        // The stack's WAF block lists (IPv4, IPv6), which the credential playbook adds hostile IPs to.
         try (var waf = target.client(software.amazon.awssdk.services.wafv2.Wafv2Client.builder())) {
             var ipSet = waf.createIPSet(b -> b.name("dr-responder-blocklist").scope("REGIONAL").ipAddressVersion("IPV4")
                     .addresses(List.of())).summary();
+            var ipSet6 = waf.createIPSet(b -> b.name("dr-responder-blocklist6").scope("REGIONAL").ipAddressVersion("IPV6")
+                    .addresses(List.of())).summary();
             settings.put("WafIpSetName", ipSet.name());
             settings.put("WafIpSetId", ipSet.id());
+            settings.put("WafIpSet6Name", ipSet6.name());
+            settings.put("WafIpSet6Id", ipSet6.id());
             settings.put("WafScope", "REGIONAL");
         }
         // the database first: the local deployment points database connections at it (moto's endpoints are no databases)

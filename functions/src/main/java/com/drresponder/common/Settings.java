@@ -1,6 +1,7 @@
 package com.drresponder.common;
 
 import com.drresponder.catalog.Catalog;
+import com.drresponder.router.FindingActions;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,7 @@ public record Settings(
         String protectionTagKey,
         Set<String> protectedResources,
         double guardDutyMinSeverity,
+        FindingActions findingActions,
         Map<String, String> stateMachineArns,
         long lockTtlMinutes,
         Set<String> autoRestoreEventIds) {
@@ -37,6 +39,7 @@ public record Settings(
                 env.getOrDefault("PROTECTION_TAG_KEY", "dr:protected"),
                 commaList(env.get("PROTECTED_RESOURCES")),
                 number(env, "GUARDDUTY_MIN_SEVERITY", 7.0),
+                FindingActions.fromEnvironment(env.get("FINDING_ACTIONS")),
                 stateMachines(env),
                 (long) number(env, "LOCK_TTL_MINUTES", 120),
                 commaList(env.get("AUTO_RESTORE_EVENT_IDS")));

@@ -46,10 +46,17 @@ public record CredentialTargets(
     public record Skipped(String secret, String reason) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Containment(AccessKey accessKey, RoleSessions roleSessions, List<String> blockCidrs, String summary) {}
+    public record Containment(AccessKey accessKey, Sessions userSessions, Sessions roleSessions, List<String> blockCidrs, String summary) {}
 
-    public record AccessKey(String userName, String accessKeyId, String undo) {}
+    /**
+     * An IAM user's key to deactivate: {@code intent} is written ahead on the timeline with {@code undo} (reactivating
+     * the key, and lifting the session deny when there is one), {@code outcome} once done.
+     */
+    public record AccessKey(String userName, String accessKeyId, String intent, String undo, String outcome) {}
 
-    /** Deny everything to sessions issued before {@code issuedBefore}: how IAM revokes a role's temporary credentials. */
-    public record RoleSessions(String roleName, String policyName, String policyDocument, String issuedBefore, String undo) {}
+    /**
+     * Deny everything to sessions of the user or role {@code name} issued before {@code issuedBefore}: how IAM revokes
+     * temporary credentials (an inline policy on the user or role).
+     */
+    public record Sessions(String name, String policyName, String policyDocument, String issuedBefore, String undo) {}
 }

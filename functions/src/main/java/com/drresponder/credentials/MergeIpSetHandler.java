@@ -2,31 +2,79 @@ package com.drresponder.credentials;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.AwsClients;
+import com.drresponder.common.Json;
+import com.drresponder.common.Settings;
 import com.drresponder.common.Telemetry;
+import com.drresponder.ledger.DynamoDbLedger;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 /**
- * merge-ip-set: between the credential playbook's wafv2 GetIPSet and UpdateIPSet tasks (ASL cannot concatenate
- * lists). Input {@code {existing[], add[], ipSetName, ipSetId, scope}}; output {@link IpSetMerge.Result}.
- * Environment: {@code BLOCK_HOURS} (default 24), the expiry recorded on the timeline.
+ * merge-ip-set, two triggers. The credential playbook's "Block addresses" step: input
+ * {@code {incidentId, cidrs[], ipSets: {ipv4: {name, id, scope}, ipv6: {...}}}}, output {@link IpBlocker.Result}. The
+ * stack's sweeper schedule: input {@code {sweep: true, ipSets: {...}}}, output the addresses removed.
+ * Environment: {@code LEDGER_TABLE}, {@code BLOCK_HOURS} (default 24), {@code WAF_SAFELIST} (comma-separated CIDRs never
+ * blocked), {@code WAF_MAX_BLOCKS_PER_INCIDENT} (default 50).
  */
 public final class MergeIpSetHandler implements RequestStreamHandler {
-    private final IpSetMerge merge;
+    private static final Set<String> FIELDS = Set.of("incidentId", "cidrs", "ipSets", "sweep");
+    private final IpBlocker blocker;
 
     public MergeIpSetHandler() {
-        this(new IpSetMerge(Clock.systemUTC(), Duration.ofHours(Long.parseLong(System.getenv().getOrDefault("BLOCK_HOURS", "24")))));
+        this(new IpBlocker(new Wafv2IpSets(AwsClients.create(Wafv2Client.builder())),
+                new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), Settings.fromEnvironment().ledgerTable()), Clock.systemUTC(),
+                Duration.ofHours(Long.parseLong(System.getenv().getOrDefault("BLOCK_HOURS", "24"))),
+                List.copyOf(Settings.commaList(System.getenv("WAF_SAFELIST"))),
+                Integer.parseInt(System.getenv().getOrDefault("WAF_MAX_BLOCKS_PER_INCIDENT", "50"))));
     }
 
-    public MergeIpSetHandler(IpSetMerge merge) {
-        this.merge = merge;
+    public MergeIpSetHandler(IpBlocker blocker) {
+        this.blocker = blocker;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, in -> merge.merge(in));
+        Telemetry.handleJson(input, output, context, this::handle);
+    }
+
+    Object handle(JsonNode in) {
+        in.fieldNames().forEachRemaining(f -> {
+            if (!FIELDS.contains(f)) {
+                throw new IllegalArgumentException("unknown field " + f);
+            }
+        });
+        WafIpSets.Ref ipv4 = ref(in.path("ipSets").path("ipv4"));
+        WafIpSets.Ref ipv6 = ref(in.path("ipSets").path("ipv6"));
+        if (in.path("sweep").asBoolean(false)) {
+            return Map.of("removed", blocker.sweep(List.of(ipv4, ipv6)));
+        }
+        String incidentId = Json.text(in, "incidentId");
+        if (incidentId == null || !in.path("cidrs").isArray()) {
+            throw new IllegalArgumentException("incidentId and cidrs[] are required");
+        }
+        List<String> cidrs = new ArrayList<>();
+        in.get("cidrs").forEach(c -> cidrs.add(c.asText()));
+        return blocker.block(incidentId, cidrs, ipv4, ipv6);
+    }
+
+    private static WafIpSets.Ref ref(JsonNode set) {
+        String name = Json.text(set, "name");
+        String id = Json.text(set, "id");
+        String scope = Json.text(set, "scope");
+        if (name == null || id == null || scope == null) {
+            throw new IllegalArgumentException("ipSets.ipv4 and ipSets.ipv6 need name, id and scope");
+        }
+        return new WafIpSets.Ref(name, id, scope);
     }
 }

@@ -1,6 +1,7 @@
 package com.drresponder.credentials;
 
 import com.drresponder.common.Json;
+import com.drresponder.ledger.Ledger;
 import com.drresponder.playbook.CredentialResponseRequest;
 import com.drresponder.playbook.InvalidRequestException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,8 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
@@ -19,26 +20,34 @@ import java.util.stream.StreamSupport;
  * Turns the playbook input (a routed GuardDuty finding, or a manual request naming secrets by id or tag) into
  * the secrets to rotate and the containment to apply. Only secrets tagged {@code <protection key>=true} and
  * named in the allow-list are acted on (the router's rule, applied to each member of the set); every other
- * candidate is listed as skipped with its reason. Reads only.
+ * candidate is listed as skipped with its reason. Reads only, except the {@link Cooldowns} it claims (not in a dry
+ * run): a secret or principal another incident acted on within the cooldown is left alone, with the reason.
  */
 public final class TargetResolver {
     static final String PRINCIPAL_TAG = "dr:principal";
     static final String DATABASE_TAG = "dr:database";
     static final String REVOKE_POLICY = "DrResponderRevokeOlderSessions";
-    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Set<String> SEVERITIES = Set.of("P1", "P2", "P3", "P4");
 
     private final SecretCatalog catalog;
     private final String protectionTagKey;
     private final Set<String> allowList;
     private final Clock clock;
+    private final Cooldowns cooldowns;
+    private final IamUserCredentials iamUsers;
 
-    /** {@code allowList}: PROTECTED_RESOURCES (secret ARNs, or {@code *}); a secret must be tagged AND listed. */
-    public TargetResolver(SecretCatalog catalog, String protectionTagKey, Set<String> allowList, Clock clock) {
+    /**
+     * {@code allowList}: PROTECTED_RESOURCES (secret ARNs, or {@code *}); a secret must be tagged AND listed.
+     * {@code iamUsers}: what else a compromised IAM user can sign in with, listed in the plan with a recommendation.
+     */
+    public TargetResolver(SecretCatalog catalog, String protectionTagKey, Set<String> allowList, Clock clock, Cooldowns cooldowns,
+                          IamUserCredentials iamUsers) {
         this.catalog = catalog;
         this.protectionTagKey = protectionTagKey;
         this.allowList = allowList;
         this.clock = clock;
+        this.cooldowns = cooldowns;
+        this.iamUsers = iamUsers;
     }
 
     public CredentialTargets resolve(JsonNode input) {
@@ -76,12 +85,19 @@ public final class TargetResolver {
         if (incidentId == null) {
             throw new InvalidRequestException("incidentId", "is required (the router and the first step always set it)");
         }
+        boolean dryRun = input.path("dryRun").asBoolean(false);
+        List<String> suppressed = new ArrayList<>();
         List<CredentialTargets.Target> targets = new ArrayList<>();
         for (SecretCatalog.SecretInfo s : candidates.values()) {
+            Optional<Ledger.Cooldown> cooldown = Optional.empty();
             if (!"true".equals(s.tags().get(protectionTagKey))) {
                 skipped.add(new CredentialTargets.Skipped(s.name(), "not tagged " + protectionTagKey + "=true"));
             } else if (!allowList.contains("*") && !allowList.contains(s.arn())) {
                 skipped.add(new CredentialTargets.Skipped(s.name(), "not in the allow-list (PROTECTED_RESOURCES)"));
+            } else if (!dryRun && (cooldown = cooldowns.claim("secret:" + s.arn(), incidentId)).isPresent()) {
+                String reason = cooldownReason("rotated", cooldown.get());
+                skipped.add(new CredentialTargets.Skipped(s.name(), reason));
+                suppressed.add("rotation of " + s.name() + " (" + reason + ")");
             } else if (s.managedByRds()) {
                 targets.add(target(incidentId, s, "managed", null));
             } else if (s.rotationLambdaArn() == null || s.rotationLambdaArn().isBlank()) {
@@ -91,7 +107,10 @@ public final class TargetResolver {
             }
         }
         List<String> notes = new ArrayList<>();
-        CredentialTargets.Containment containment = containment(input, actions, notes);
+        CredentialTargets.Containment containment = containment(input, actions, notes, dryRun ? null : incidentId, suppressed);
+        if (!suppressed.isEmpty()) {
+            cooldowns.recordSuppressed(incidentId, "Suppressed by cooldown: " + String.join("; ", suppressed));
+        }
         String lockKey = input.hasNonNull("lockKey") ? input.get("lockKey").asText() : "credentials:" + subject;
         String severity = Json.text(input, "severity");
         String summary = "Credential response for " + subject + (input.hasNonNull("reason") ? ": " + Json.text(input, "reason") : "");
@@ -134,50 +153,115 @@ public final class TargetResolver {
                 || (instanceId != null && h.startsWith(instanceId.toLowerCase() + "."));
     }
 
-    private CredentialTargets.Containment containment(JsonNode input, Set<String> actions, List<String> notes) {
+    private static String cooldownReason(String what, Ledger.Cooldown held) {
+        return "cooldown: " + what + " by incident " + held.incidentId() + ", again after " + held.until().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /**
+     * {@code incidentId}: claims the principal's cooldown for revoking its sessions (null in a dry run). Deactivating
+     * a key is never suppressed: it is idempotent, costs the owner nothing new, and a new finding may name a new key.
+     */
+    private CredentialTargets.Containment containment(JsonNode input, Set<String> actions, List<String> notes, String incidentId,
+                                                      List<String> suppressed) {
         CredentialTargets.AccessKey key = null;
-        CredentialTargets.RoleSessions sessions = null;
+        CredentialTargets.Sessions userSessions = null;
+        CredentialTargets.Sessions roleSessions = null;
         JsonNode principal = input.get("principal");
         if (actions.contains("deactivate-access-key") && principal != null) {
             String user = Json.text(principal, "userName");
             String keyId = Json.text(principal, "accessKeyId");
             String type = Json.text(principal, "userType");
-            if ("IAMUser".equals(type) && keyId != null) {
-                key = new CredentialTargets.AccessKey(user, keyId,
-                        "aws iam update-access-key --user-name " + user + " --access-key-id " + keyId + " --status Active");
-            } else if ("AssumedRole".equals(type) || "Role".equals(type)) {
-                // Temporary (ASIA...) keys cannot be deactivated; IAM revokes them by denying sessions issued before now.
-                String issuedBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-                sessions = new CredentialTargets.RoleSessions(user, REVOKE_POLICY, revokePolicy(issuedBefore), issuedBefore,
-                        "aws iam delete-role-policy --role-name " + user + " --policy-name " + REVOKE_POLICY);
-            } else {
+            boolean isUser = "IAMUser".equals(type) && keyId != null;
+            boolean isRole = "AssumedRole".equals(type) || "Role".equals(type);
+            if (isUser || isRole) {
+                // Sessions issued before now die: a role's temporary keys, and a user's GetSessionToken/GetFederationToken
+                // sessions, which outlive the deactivated key until they expire.
+                Optional<Ledger.Cooldown> held = incidentId == null ? Optional.empty()
+                        : cooldowns.claim("principal:" + Json.text(principal, "arn"), incidentId);
+                String what = (isUser ? "IAM user " : "role ") + user;
+                if (held.isPresent()) {
+                    // revoking again would cut the sessions started since the last incident, for nothing new
+                    String reason = cooldownReason("revoked", held.get());
+                    notes.add("sessions of " + what + " not revoked again: " + reason);
+                    suppressed.add("revoking the sessions of " + what + " (" + reason + ")");
+                } else {
+                    String issuedBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+                    CredentialTargets.Sessions sessions = new CredentialTargets.Sessions(user, REVOKE_POLICY, revokePolicy(issuedBefore), issuedBefore,
+                            "aws iam delete-" + (isUser ? "user" : "role") + "-policy --" + (isUser ? "user" : "role") + "-name " + user
+                                    + " --policy-name " + REVOKE_POLICY);
+                    if (isUser) {
+                        userSessions = sessions;
+                    } else {
+                        roleSessions = sessions;
+                    }
+                }
+            }
+            if (isUser) {
+                key = accessKey(user, keyId, userSessions);
+                notes.addAll(otherUserCredentials(user, keyId));
+            } else if (!isRole) {
                 notes.add("access key of " + user + " not deactivated: principal type " + type + " has no key IAM can deactivate");
             }
         }
         List<String> cidrs = new ArrayList<>();
         if (actions.contains("block-ips") && input.has("blockIps")) {
             for (JsonNode ip : input.get("blockIps")) {
-                if (IPV4.matcher(ip.asText()).matches()) {
-                    cidrs.add(ip.asText() + "/32");
-                } else {
-                    notes.add("not blocked: " + ip.asText() + " is not an IPv4 address");
+                try {
+                    cidrs.add(ip.asText() + (Cidr.literal(ip.asText()).length == 16 ? "/128" : "/32"));
+                } catch (IllegalArgumentException e) {
+                    notes.add("not blocked: " + ip.asText() + " is not an IPv4 or IPv6 address");
                 }
             }
         }
-        if (key == null && sessions == null && cidrs.isEmpty()) {
+        if (key == null && roleSessions == null && cidrs.isEmpty()) {
             return null;
         }
         List<String> parts = new ArrayList<>();
         if (key != null) {
             parts.add("deactivate access key " + key.accessKeyId() + " of IAM user " + key.userName());
         }
-        if (sessions != null) {
-            parts.add("revoke sessions of role " + sessions.roleName() + " issued before " + sessions.issuedBefore());
+        if (userSessions != null) {
+            parts.add("deny sessions of IAM user " + userSessions.name() + " issued before " + userSessions.issuedBefore());
+        }
+        if (roleSessions != null) {
+            parts.add("revoke sessions of role " + roleSessions.name() + " issued before " + roleSessions.issuedBefore());
         }
         if (!cidrs.isEmpty()) {
             parts.add("block " + String.join(", ", cidrs) + " in the WAF IP set");
         }
-        return new CredentialTargets.Containment(key, sessions, cidrs.isEmpty() ? null : List.copyOf(cidrs), String.join("; ", parts));
+        return new CredentialTargets.Containment(key, userSessions, roleSessions, cidrs.isEmpty() ? null : List.copyOf(cidrs),
+                String.join("; ", parts));
+    }
+
+    /** The user's containment with its write-ahead text and one undo for all of it (the key, and the session deny if any). */
+    private static CredentialTargets.AccessKey accessKey(String user, String keyId, CredentialTargets.Sessions sessions) {
+        String reactivate = "aws iam update-access-key --user-name " + user + " --access-key-id " + keyId + " --status Active";
+        String denied = sessions == null ? "" : "; sessions issued before " + sessions.issuedBefore() + " denied (inline policy " + REVOKE_POLICY + ")";
+        return new CredentialTargets.AccessKey(user, keyId,
+                "Deactivating access key " + keyId + " of IAM user " + user + (sessions == null ? "" : " and denying its sessions issued before "
+                        + sessions.issuedBefore()),
+                sessions == null ? reactivate : reactivate + " && " + sessions.undo(),
+                "Access key " + keyId + " of IAM user " + user + " set Inactive" + denied);
+    }
+
+    /** The user's other ways in, each with what to do about it; the responder leaves them to a person (they may be in use). */
+    private List<String> otherUserCredentials(String user, String compromisedKeyId) {
+        List<String> notes = new ArrayList<>();
+        List<String> otherActive = iamUsers.accessKeys(user).stream()
+                .filter(k -> !k.accessKeyId().equals(compromisedKeyId) && "Active".equals(k.status()))
+                .map(IamUserCredentials.AccessKeyInfo::accessKeyId).toList();
+        if (!otherActive.isEmpty()) {
+            notes.add("IAM user " + user + " has other active access key(s) " + String.join(", ", otherActive)
+                    + ": recommended, if they may be exposed too, deactivate them (aws iam update-access-key --user-name " + user
+                    + " --access-key-id <id> --status Inactive) and issue new ones");
+        }
+        if (iamUsers.hasConsolePassword(user)) {
+            // worded without "password:", which the ledger's redaction would mask
+            notes.add("IAM user " + user + " can sign in to the console (login profile): recommended, force a new one"
+                    + " (aws iam update-login-profile --user-name " + user + " --password-reset-required) or remove it"
+                    + " (aws iam delete-login-profile --user-name " + user + ")");
+        }
+        return notes;
     }
 
     static String revokePolicy(String issuedBefore) {

@@ -26,6 +26,8 @@ public final class DynamoDbLedger implements Ledger {
     static final String STEP_PREFIX = "STEP#";
     static final String APPROVAL = "APPROVAL";
     static final String LOCK_PREFIX = "LOCK#";
+    static final String COOLDOWN_PREFIX = "COOLDOWN#";
+    static final String IP_BLOCK_PREFIX = "WAFBLOCK#";
     static final String ALIAS_PREFIX = "ALIAS#";
     static final String BAD_VERSION_PREFIX = "BADVERSION#";
     static final String INCIDENTS_INDEX = "byStatus";
@@ -237,6 +239,59 @@ public final class DynamoDbLedger implements Ledger {
 
     private static Map<String, AttributeValue> lockKey(String resource) {
         return Map.of("pk", s(LOCK_PREFIX + resource), "sk", s("LOCK"));
+    }
+
+    @Override
+    public Cooldown claimCooldown(String subject, String incidentId, Instant now, Instant until) {
+        try {
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of("pk", s(COOLDOWN_PREFIX + subject), "sk", s("COOLDOWN"), "incidentId", s(incidentId),
+                            "expiresAt", n(until.getEpochSecond()), "claimedAt", s(now.toString())))
+                    .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now OR incidentId = :me")
+                    .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()), ":me", s(incidentId)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return new Cooldown(incidentId, until);
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> held = e.item();
+            return held == null ? new Cooldown("unknown", until)
+                    : new Cooldown(str(held, "incidentId"), Instant.ofEpochSecond(Long.parseLong(held.get("expiresAt").n())));
+        }
+    }
+
+    @Override
+    public void recordIpBlock(IpBlock block) {
+        try {
+            // blockUntil, not expiresAt: DynamoDB's TTL would delete the record before the sweeper removed the address
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of("pk", s(IP_BLOCK_PREFIX + block.ipSetId()), "sk", s("CIDR#" + block.cidr()), "cidr", s(block.cidr()),
+                            "incidentId", s(block.incidentId()), "blockUntil", n(block.until().getEpochSecond())))
+                    .conditionExpression("attribute_not_exists(pk) OR blockUntil < :until")
+                    .expressionAttributeValues(Map.of(":until", n(block.until().getEpochSecond()))));
+        } catch (ConditionalCheckFailedException e) {
+            // a block lasting longer is recorded already: it stands
+        }
+    }
+
+    @Override
+    public List<IpBlock> ipBlocks(String ipSetId) {
+        List<IpBlock> blocks = new java.util.ArrayList<>();
+        dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true).keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(IP_BLOCK_PREFIX + ipSetId))))
+                .items().forEach(i -> blocks.add(new IpBlock(ipSetId, str(i, "cidr"), str(i, "incidentId"),
+                        Instant.ofEpochSecond(Long.parseLong(i.get("blockUntil").n())))));
+        return blocks;
+    }
+
+    @Override
+    public boolean removeIpBlock(String ipSetId, String cidr, Instant now) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(IP_BLOCK_PREFIX + ipSetId), "sk", s("CIDR#" + cidr)))
+                    .conditionExpression("blockUntil < :now")
+                    .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     @Override

@@ -62,6 +62,33 @@ public interface Ledger {
     record LockState(String incidentId, Instant expiresAt, boolean heldForOperator) {}
 
     /**
+     * Claims the cooldown on {@code subject} (a secret or principal the credential playbook acts on) for
+     * {@code incidentId} until {@code until}, with one conditional write: granted when there is none, it has run
+     * out, or the incident holds it already. Returns the holder: {@code incidentId} when granted, else the other
+     * incident and when its cooldown ends.
+     */
+    Cooldown claimCooldown(String subject, String incidentId, Instant now, Instant until);
+
+    /** A cooldown as held: by which incident, until when. */
+    record Cooldown(String incidentId, Instant until) {}
+
+    /**
+     * Remembers that the responder added {@code block.cidr()} to a WAF IP set, until when: the sweeper removes only
+     * addresses recorded here. A record that exists already is only ever extended (a later incident blocking the same
+     * address), never shortened.
+     */
+    void recordIpBlock(IpBlock block);
+
+    /** The blocks the responder recorded for one IP set. */
+    List<IpBlock> ipBlocks(String ipSetId);
+
+    /** Forgets a block once removed from the set: only while it is still expired at {@code now} (false otherwise). */
+    boolean removeIpBlock(String ipSetId, String cidr, Instant now);
+
+    /** An address the responder blocked in an IP set, for an incident, until a time. */
+    record IpBlock(String ipSetId, String cidr, String incidentId, Instant until) {}
+
+    /**
      * Keeps the task token an approval step waits on. A token lets whoever holds it resume the playbook, so
      * it is kept apart from the incident and its timeline (which are printed and notified), for
      * {@code drctl approve|reject}, until {@code expiresAt}.

@@ -24,7 +24,7 @@ final class EventClassifier {
         this.deployment = deployment;
         this.alarms = new AlarmEventClassifier(deployment, tags);
         this.rds = new RdsEventClassifier(deployment, settings.autoRestoreEventIds(), topology);
-        this.guardDuty = new GuardDutyFindingClassifier(deployment, settings.guardDutyMinSeverity());
+        this.guardDuty = new GuardDutyFindingClassifier(deployment, settings.guardDutyMinSeverity(), settings.findingActions());
         this.manual = new ManualRequestClassifier(new ManualRequests(deployment));
         this.aliasChanges = new AliasChangeClassifier(deployment);
     }

@@ -14,17 +14,20 @@ import java.util.Set;
 /**
  * GuardDuty findings at or above the configured severity, for the finding families we can answer:
  * compromised IAM credentials (deactivate the key, rotate what the principal can read) and anomalous
- * RDS logins (rotate that database's secrets). Hostile IPs named in the finding are passed on for the
- * WAF IP set.
+ * RDS logins (rotate that database's secrets). Which of those actions a finding type gets is the
+ * deployment's {@link FindingActions}; hostile IPs named in the finding are passed on for the WAF IP set
+ * when its actions include {@code block-ip}.
  */
 final class GuardDutyFindingClassifier {
     private final Deployment deployment;
     private final double minSeverity;
+    private final FindingActions findingActions;
 
     /** {@code deployment}: findings reach this classifier only when they are about its account and region. */
-    GuardDutyFindingClassifier(Deployment deployment, double minSeverity) {
+    GuardDutyFindingClassifier(Deployment deployment, double minSeverity, FindingActions findingActions) {
         this.deployment = deployment;
         this.minSeverity = minSeverity;
+        this.findingActions = findingActions;
     }
 
     Classification classify(EventEnvelope event) {
@@ -39,6 +42,10 @@ final class GuardDutyFindingClassifier {
         if (severity < minSeverity) {
             return new Classification.Ignore("finding " + type + " has severity " + severity + ", below the threshold " + minSeverity);
         }
+        Set<String> configured = findingActions.forType(type);
+        if (configured.isEmpty()) {
+            return new Classification.Ignore("finding type " + type + " has no findingActions entry");
+        }
         JsonNode resource = d.path("resource");
         String resourceType = Json.text(resource, "resourceType");
         ObjectNode input = Json.object()
@@ -47,7 +54,9 @@ final class GuardDutyFindingClassifier {
                 .put("severity", severity)
                 .put("reason", "GuardDuty " + type + " (severity " + severity + ")");
         ArrayNode ips = input.putArray("blockIps");
-        remoteIps(d.path("service").path("action")).forEach(ips::add);
+        if (configured.contains(FindingActions.BLOCK_IP)) {
+            remoteIps(d.path("service").path("action")).forEach(ips::add);
+        }
         ProtectedResource target;
         if (type.contains(":IAMUser/") && "AccessKey".equals(resourceType)) {
             JsonNode key = resource.path("accessKeyDetails");
@@ -59,7 +68,7 @@ final class GuardDutyFindingClassifier {
             ProtectedResource principal = ProtectedResource.iamPrincipal(deployment, role, user);
             input.putObject("principal").put("arn", principal.taggedArn()).put("userName", user)
                     .put("userType", Json.text(key, "userType")).put("accessKeyId", Json.text(key, "accessKeyId"));
-            input.putArray("actions").add("deactivate-access-key").add("rotate-principal-secrets").add("block-ips");
+            actions(input, configured, "deactivate-access-key", "rotate-principal-secrets");
             target = principal;
         } else if (type.startsWith("CredentialAccess:RDS/") && "RDSDBInstance".equals(resourceType)) {
             JsonNode db = resource.path("rdsDbInstanceDetails");
@@ -71,7 +80,7 @@ final class GuardDutyFindingClassifier {
             ProtectedResource database = ProtectedResource.rdsDatabase(deployment, cluster != null, cluster != null ? cluster : instance);
             input.putObject("database").put("arn", database.taggedArn()).put("clusterId", cluster).put("instanceId", instance)
                     .put("user", Json.text(resource.path("rdsDbUserDetails"), "user"));
-            input.putArray("actions").add("rotate-database-secrets").add("block-ips");
+            actions(input, configured, null, "rotate-database-secrets");
             target = database;
         } else {
             return new Classification.Ignore("finding type " + type + " on " + resourceType + " has no mapped response");
@@ -82,12 +91,28 @@ final class GuardDutyFindingClassifier {
                 occurrence, "guardduty:" + type, "GuardDuty " + type + " on " + target.displayName(), true, false);
     }
 
+    /** The playbook's actions for the configured ones; {@code notify} needs none (every incident notifies). */
+    private static void actions(ObjectNode input, Set<String> configured, String revoke, String rotate) {
+        ArrayNode actions = input.putArray("actions");
+        if (revoke != null && configured.contains(FindingActions.REVOKE_CREDENTIALS)) {
+            actions.add(revoke);
+        }
+        if (configured.contains(FindingActions.ROTATE_SECRETS)) {
+            actions.add(rotate);
+        }
+        if (configured.contains(FindingActions.BLOCK_IP)) {
+            actions.add("block-ips");
+        }
+    }
+
     private static Set<String> remoteIps(JsonNode action) {
         Set<String> ips = new LinkedHashSet<>();
         action.forEach(kind -> {
-            String ip = Json.text(kind.path("remoteIpDetails"), "ipAddressV4");
-            if (ip != null) {
-                ips.add(ip);
+            for (String family : new String[] {"ipAddressV4", "ipAddressV6"}) {
+                String ip = Json.text(kind.path("remoteIpDetails"), family);
+                if (ip != null) {
+                    ips.add(ip);
+                }
             }
         });
         return ips;

@@ -32,7 +32,10 @@ import software.amazon.awssdk.services.wafv2.model.Scope;
  */
 final class CredentialPlaybookFixture {
     static final String IP_SET_NAME = "drresponder-blocklist";
+    static final String IP_SET6_NAME = "drresponder-blocklist6";
     static final String ROTATION_FUNCTION = "secret-rotation";
+    /** The deployment's own addresses, never blocked (config wafSafelist). */
+    static final String SAFELIST = "192.0.2.128/25,2001:db8:5afe::/48";
     static final List<String> FUNCTIONS = Catalog.RESPONDER.invokedBy(Catalog.RESPONDER.playbook("respond-to-credential-compromise"))
             .stream().map(Catalog.Function::name).toList();
 
@@ -42,10 +45,16 @@ final class CredentialPlaybookFixture {
     final SfnClient sfn;
     final Wafv2Client waf;
     final String ipSetId;
+    final String ipSet6Id;
     final String rotationFunctionArn;
     final String stateMachineArn;
 
     CredentialPlaybookFixture(AwsEmulator emulator) {
+        this(emulator, Map.of());
+    }
+
+    /** {@code extraEnv}: added to every playbook function's environment (e.g. the benchmark turns the cooldown off). */
+    CredentialPlaybookFixture(AwsEmulator emulator, Map<String, String> extraEnv) {
         this.emulator = emulator;
         ledger = LedgerFixture.create(emulator);
         secrets = EmulatorClients.client(SecretsManagerClient.builder(), emulator);
@@ -54,9 +63,13 @@ final class CredentialPlaybookFixture {
         // Tagged as the stack tags its block list: the playbook's role may only change opted-in IP sets.
         ipSetId = waf.createIPSet(r -> r.name(IP_SET_NAME).scope(Scope.REGIONAL).ipAddressVersion(IPAddressVersion.IPV4)
                 .addresses("192.0.2.1/32").tags(t -> t.key("dr:protected").value("true"))).summary().id();
+        ipSet6Id = waf.createIPSet(r -> r.name(IP_SET6_NAME).scope(Scope.REGIONAL).ipAddressVersion(IPAddressVersion.IPV6)
+                .tags(t -> t.key("dr:protected").value("true"))).summary().id();
         Map<String, String> env = new LinkedHashMap<>(ledger.environment());
         env.put("DR_MODE", "enforce");
         env.putAll(ResponderDeployment.localDatabaseEnvironment(null));
+        env.put("WAF_SAFELIST", SAFELIST);
+        env.putAll(extraEnv);
         Catalog.Playbook playbook = Catalog.RESPONDER.playbook("respond-to-credential-compromise");
         Map<String, String> subs = new LinkedHashMap<>();
         for (Catalog.Function f : Catalog.RESPONDER.invokedBy(playbook)) {
@@ -67,6 +80,8 @@ final class CredentialPlaybookFixture {
         subs.put("WafIpSetName", IP_SET_NAME);
         subs.put("WafIpSetId", ipSetId);
         subs.put("WafScope", "REGIONAL");
+        subs.put("WafIpSet6Name", IP_SET6_NAME);
+        subs.put("WafIpSet6Id", ipSet6Id);
         Catalog.Function rotation = Catalog.RESPONDER.function(ROTATION_FUNCTION);
         rotationFunctionArn = emulator.createJavaFunction(rotation.name(), rotation.handler(), ResponderDeployment.localDatabaseEnvironment(null), 60, 512);
         String definition = Substitutions.apply(RepositoryFiles.read("statemachines/" + playbook.stateMachineFile()), subs);

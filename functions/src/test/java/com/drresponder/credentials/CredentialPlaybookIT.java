@@ -2,7 +2,10 @@ package com.drresponder.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.drresponder.ledger.DynamoDbLedger;
+import com.drresponder.ledger.Ledger;
 import com.drresponder.router.RoutedPlaybookInputs;
+import com.drresponder.testing.LedgerFixture;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.PostgresFixture;
 import com.drresponder.testsupport.AwsEmulator;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.iam.model.StatusType;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -59,6 +65,10 @@ class CredentialPlaybookIT {
         String p = "Pw-" + UUID.randomUUID();
         passwordsSeen.add(p);
         return p;
+    }
+
+    private List<String> blockList6() {
+        return playbook.waf.getIPSet(r -> r.name(CredentialPlaybookFixture.IP_SET6_NAME).id(playbook.ipSet6Id).scope(Scope.REGIONAL)).ipSet().addresses();
     }
 
     private List<String> blockList() {
@@ -111,26 +121,44 @@ class CredentialPlaybookIT {
         assertThat(blockList()).contains("198.51.100.23/32", "192.0.2.1/32");
         List<String> notifications = playbook.ledger.notifications();
         assertThat(notifications).anySatisfy(n -> assertThat(n).contains("Resolved").contains("db/" + user).contains("198.51.100.23/32"));
-        assertThat(playbook.ledger.incidentItems(incident).toString()).contains("delete-role-policy").contains("block expires at");
+        assertThat(playbook.ledger.incidentItems(incident).toString()).contains("delete-role-policy")
+                .contains("Blocked 198.51.100.23/32 until").contains("remove 198.51.100.23/32 from IP set " + CredentialPlaybookFixture.IP_SET_NAME);
         assertNoSecretLeaked(notifications, execution, List.of(secret, unprotected));
     }
 
     @Test
-    void iamFinding_should_deactivateAccessKey_when_principalIsIamUser() throws Exception {
-        // GIVEN an IAM user whose key the finding names
+    void iamFinding_should_deactivateKeyAndDenyOlderSessions_afterRecordingTheUndo_when_principalIsIamUser() throws Exception {
+        // GIVEN an IAM user whose key the finding names, with a second key and a console password
         IamClient iam = EmulatorClients.client(IamClient.builder(), playbook.emulator);
         iam.createUser(r -> r.userName("ci-deployer").tags(t -> t.key("dr:protected").value("true")));
         String keyId = iam.createAccessKey(r -> r.userName("ci-deployer")).accessKey().accessKeyId();
+        String otherKeyId = iam.createAccessKey(r -> r.userName("ci-deployer")).accessKey().accessKeyId();
+        iam.createLoginProfile(r -> r.userName("ci-deployer").password("Console-" + UUID.randomUUID()));
         String secret = playbook.databaseSecret(postgres, user(), password(), Map.of("dr:protected", "true", "dr:principal", "ci-deployer"));
-        ObjectNode input = RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", CredentialPlaybookFixture.newIncidentId(), false);
+        String incident = CredentialPlaybookFixture.newIncidentId();
+        ObjectNode input = RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", incident, false);
         ((ObjectNode) input.get("principal")).put("userName", "ci-deployer").put("userType", "IAMUser").put("accessKeyId", keyId)
                 .put("arn", "arn:aws:iam::123456789012:user/ci-deployer");
         // WHEN
         DescribeExecutionResponse execution = playbook.runRouted(input, TIMEOUT);
-        // THEN
+        // THEN the finding's key is Inactive, the other key untouched (a person decides, see the plan)
         assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(iam.listAccessKeys(r -> r.userName("ci-deployer")).accessKeyMetadata())
-                .anySatisfy(k -> assertThat(k.status()).isEqualTo(StatusType.INACTIVE));
+        Map<String, StatusType> keys = new java.util.HashMap<>();
+        iam.listAccessKeys(r -> r.userName("ci-deployer")).accessKeyMetadata().forEach(k -> keys.put(k.accessKeyId(), k.status()));
+        assertThat(keys).containsEntry(keyId, StatusType.INACTIVE).containsEntry(otherKeyId, StatusType.ACTIVE);
+        // AND the user's sessions issued before the incident are denied (IAM returns policy documents URL-encoded)
+        assertThat(URLDecoder.decode(iam.getUserPolicy(r -> r.userName("ci-deployer").policyName(TargetResolver.REVOKE_POLICY)).policyDocument(),
+                StandardCharsets.UTF_8)).contains("\"Deny\"", "aws:TokenIssueTime");
+        // AND the undo was on the timeline before the first change, and the plan names the other ways in
+        List<String> steps = playbook.ledger.incidentItems(incident).stream()
+                .filter(i -> i.get("sk").s().startsWith("STEP#") && i.containsKey("outcome"))
+                .map(i -> i.get("action").s() + "/" + i.get("outcome").s() + "/" + (i.containsKey("undo") ? i.get("undo").s() : "")).toList();
+        String undo = "aws iam update-access-key --user-name ci-deployer --access-key-id " + keyId
+                + " --status Active && aws iam delete-user-policy --user-name ci-deployer --policy-name " + TargetResolver.REVOKE_POLICY;
+        assertThat(steps).containsSubsequence("Contain IAM user/started/" + undo, "Contain IAM user/succeeded/" + undo);
+        assertThat(playbook.ledger.incidentItems(incident).toString())
+                .contains("IAM user ci-deployer has other active access key(s) " + otherKeyId)
+                .contains("IAM user ci-deployer can sign in to the console (login profile): recommended");
         assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
     }
 
@@ -149,6 +177,111 @@ class CredentialPlaybookIT {
         assertThat(postgres.canLogIn(user, oldPassword)).isFalse();
         assertThat(blockList()).contains("203.0.113.77/32");
         assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
+    }
+
+    @Test
+    void rdsFinding_should_rotateNothingAndSaySo_when_theFindingRepeatsInsideTheCooldown() throws Exception {
+        // GIVEN a database secret the first finding rotated
+        String user = user();
+        String secret = playbook.databaseSecret(postgres, user, password(), Map.of("dr:protected", "true", "dr:database", "orders-db"));
+        DescribeExecutionResponse first = playbook.runRouted(
+                RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", CredentialPlaybookFixture.newIncidentId(), false), TIMEOUT);
+        assertThat(first.status()).as(first.error() + " " + first.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        String rotated = playbook.currentPassword(secret);
+        passwordsSeen.add(rotated);
+
+        // WHEN the finding recurs as a new incident inside the cooldown (default 30 minutes)
+        String repeat = CredentialPlaybookFixture.newIncidentId();
+        DescribeExecutionResponse second = playbook.runRouted(RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", repeat, false), TIMEOUT);
+
+        // THEN the password is not rotated again: the first incident's password still logs in
+        assertThat(playbook.currentPassword(secret)).isEqualTo(rotated);
+        assertThat(postgres.canLogIn(user, rotated)).isTrue();
+        // AND the repeat's timeline says what the cooldown held back and why
+        String items = playbook.ledger.incidentItems(repeat).toString();
+        assertThat(items).contains("Cooldown").contains("suppressed").contains("rotation of db/" + user)
+                .contains("cooldown: rotated by incident " + first.name());
+        assertNoSecretLeaked(playbook.ledger.notifications(), second, List.of(secret));
+    }
+
+    @Test
+    void rdsFinding_should_notifyAndRotateNothing_when_itReportsFailedLogins() throws Exception {
+        // GIVEN a database secret of the cluster a failed-login finding names
+        String user = user();
+        String oldPassword = password();
+        String secret = playbook.databaseSecret(postgres, user, oldPassword, Map.of("dr:protected", "true", "dr:database", "orders-db"));
+        String incident = CredentialPlaybookFixture.newIncidentId();
+
+        // WHEN the finding is routed with the default findingActions
+        DescribeExecutionResponse execution = playbook.runRouted(RoutedPlaybookInputs.guardDuty("rds-failed-login.json", incident, false), TIMEOUT);
+
+        // THEN nothing leaked, so nothing is rotated or blocked; people are told, and the incident is not "resolved"
+        assertThat(playbook.currentPassword(secret)).isEqualTo(oldPassword);
+        assertThat(postgres.canLogIn(user, oldPassword)).isTrue();
+        assertThat(blockList()).doesNotContain("203.0.113.77/32");
+        assertThat(execution.error()).isEqualTo("NothingToDo");
+        assertThat(playbook.ledger.notifications()).anySatisfy(n -> assertThat(n).contains("Escalated").contains("Nothing was rotated or contained"));
+    }
+
+    @Test
+    void rdsFinding_should_blockIpv4AndIpv6ButNeverTheSafelist_andRecordEachExpiry_when_theFindingNamesThem() throws Exception {
+        // GIVEN a finding naming an IPv4 caller, an IPv6 caller and an address of the deployment's own safelisted range
+        String user = user();
+        String secret = playbook.databaseSecret(postgres, user, password(), Map.of("dr:protected", "true", "dr:database", "orders-db"));
+        String incident = CredentialPlaybookFixture.newIncidentId();
+        ObjectNode input = RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", incident, false);
+        input.putArray("blockIps").add("203.0.113.77").add("2001:db8:bad::1").add("192.0.2.200");
+        // WHEN
+        DescribeExecutionResponse execution = playbook.runRouted(input, TIMEOUT);
+        // THEN each family is blocked in its own set, the safelisted address in neither, the earlier entry kept
+        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(blockList()).containsExactlyInAnyOrder("192.0.2.1/32", "203.0.113.77/32");
+        assertThat(blockList6()).containsExactly("2001:db8:bad::1/128");
+        // AND the ledger holds each added address with its expiry (what the sweeper reads), the timeline what was left out
+        DynamoDbLedger ledger = new DynamoDbLedger(EmulatorClients.client(DynamoDbClient.builder(), playbook.emulator), LedgerFixture.TABLE);
+        assertThat(ledger.ipBlocks(playbook.ipSetId)).singleElement().satisfies(b -> {
+            assertThat(b.cidr()).isEqualTo("203.0.113.77/32");
+            assertThat(b.incidentId()).isEqualTo(incident);
+            assertThat(b.until()).isAfter(java.time.Instant.now().plus(Duration.ofHours(23)));
+        });
+        assertThat(ledger.ipBlocks(playbook.ipSet6Id)).extracting(Ledger.IpBlock::cidr).containsExactly("2001:db8:bad::1/128");
+        assertThat(playbook.ledger.incidentItems(incident).toString()).contains("not blocked: 192.0.2.200/32 (safelisted)");
+        assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
+    }
+
+    @Test
+    void sweeper_should_removeOnlyTheExpiredAddressesItAdded_andSaySo_when_scheduled() {
+        // GIVEN the block lists with an address nobody recorded, one expired block per family and one live block
+        DynamoDbLedger ledger = new DynamoDbLedger(EmulatorClients.client(DynamoDbClient.builder(), playbook.emulator), LedgerFixture.TABLE);
+        java.time.Instant now = java.time.Instant.now();
+        String incident = CredentialPlaybookFixture.newIncidentId();
+        setAddresses(CredentialPlaybookFixture.IP_SET_NAME, playbook.ipSetId, List.of("192.0.2.1/32", "203.0.113.5/32", "203.0.113.6/32"));
+        setAddresses(CredentialPlaybookFixture.IP_SET6_NAME, playbook.ipSet6Id, List.of("2001:db8:bad::1/128"));
+        ledger.recordIpBlock(new Ledger.IpBlock(playbook.ipSetId, "203.0.113.5/32", incident, now.minus(Duration.ofHours(1))));
+        ledger.recordIpBlock(new Ledger.IpBlock(playbook.ipSetId, "203.0.113.6/32", incident, now.plus(Duration.ofHours(5))));
+        ledger.recordIpBlock(new Ledger.IpBlock(playbook.ipSet6Id, "2001:db8:bad::1/128", incident, now.minus(Duration.ofMinutes(1))));
+        // WHEN the schedule invokes merge-ip-set as the stack's rule does
+        String event = "{\"sweep\":true,\"ipSets\":{\"ipv4\":{\"name\":\"" + CredentialPlaybookFixture.IP_SET_NAME + "\",\"id\":\""
+                + playbook.ipSetId + "\",\"scope\":\"REGIONAL\"},\"ipv6\":{\"name\":\"" + CredentialPlaybookFixture.IP_SET6_NAME
+                + "\",\"id\":\"" + playbook.ipSet6Id + "\",\"scope\":\"REGIONAL\"}}}";
+        var response = EmulatorClients.client(LambdaClient.builder(), playbook.emulator)
+                .invoke(r -> r.functionName("merge-ip-set").payload(SdkBytes.fromUtf8String(event)));
+        // THEN only the expired blocks are gone; the unrecorded address and the live block stay
+        assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
+        assertThat(blockList()).containsExactlyInAnyOrder("192.0.2.1/32", "203.0.113.6/32");
+        assertThat(blockList6()).isEmpty();
+        assertThat(ledger.ipBlocks(playbook.ipSetId)).extracting(Ledger.IpBlock::cidr).containsExactly("203.0.113.6/32");
+        // AND the incident that blocked them says they were removed
+        assertThat(ledger.timeline(incident)).extracting(e -> e.action() + "/" + e.outcome() + "/" + e.detail())
+                .containsExactlyInAnyOrder("Block expired/removed/203.0.113.5/32 removed from IP set " + CredentialPlaybookFixture.IP_SET_NAME
+                                + " (blocked until " + now.minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")",
+                        "Block expired/removed/2001:db8:bad::1/128 removed from IP set " + CredentialPlaybookFixture.IP_SET6_NAME
+                                + " (blocked until " + now.minus(Duration.ofMinutes(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")");
+    }
+
+    private void setAddresses(String name, String id, List<String> addresses) {
+        String token = playbook.waf.getIPSet(r -> r.name(name).id(id).scope(Scope.REGIONAL)).lockToken();
+        playbook.waf.updateIPSet(r -> r.name(name).id(id).scope(Scope.REGIONAL).addresses(addresses).lockToken(token));
     }
 
     @Test

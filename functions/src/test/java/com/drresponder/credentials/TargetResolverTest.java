@@ -20,8 +20,25 @@ import org.junit.jupiter.api.Test;
 
 class TargetResolverTest {
     private final InMemoryCatalog catalog = new InMemoryCatalog();
+    private final FakeIamUsers iamUsers = new FakeIamUsers();
     private final TargetResolver resolver = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"),
-            Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC));
+            Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC), Cooldowns.NONE, iamUsers);
+
+    /** {@link IamUserCredentials} over a map of users' keys and console passwords. */
+    static final class FakeIamUsers implements IamUserCredentials {
+        final Map<String, List<AccessKeyInfo>> keys = new LinkedHashMap<>();
+        final java.util.Set<String> consolePasswords = new java.util.HashSet<>();
+
+        @Override
+        public List<AccessKeyInfo> accessKeys(String userName) {
+            return keys.getOrDefault(userName, List.of());
+        }
+
+        @Override
+        public boolean hasConsolePassword(String userName) {
+            return consolePasswords.contains(userName);
+        }
+    }
 
     /** {@link SecretCatalog} over a list of secrets and their hosts. */
     static final class InMemoryCatalog implements SecretCatalog {
@@ -74,7 +91,7 @@ class TargetResolverTest {
         assertThat(t.secrets()).extracting(CredentialTargets.Target::name).containsExactly("orders/api-key");
         assertThat(t.skipped()).containsExactly(new CredentialTargets.Skipped("orders/unprotected", "not tagged dr:protected=true"));
         assertThat(t.containment().accessKey()).isNull();
-        assertThat(t.containment().roleSessions().roleName()).isEqualTo("orders-app-instance-role");
+        assertThat(t.containment().roleSessions().name()).isEqualTo("orders-app-instance-role");
         assertThat(t.containment().roleSessions().policyDocument()).contains("\"aws:TokenIssueTime\":\"2024-03-15T14:00:00Z\"");
         assertThat(t.containment().blockCidrs()).containsExactly("198.51.100.23/32");
         assertThat(t.lockKey()).isEqualTo(input.get("lockKey").asText());
@@ -86,7 +103,7 @@ class TargetResolverTest {
         catalog.add("orders/db", Map.of("dr:protected", "true"), FN, null);
         catalog.add("billing/db", Map.of("dr:protected", "true"), FN, null);
         TargetResolver listed = new TargetResolver(catalog, "dr:protected",
-                java.util.Set.of("arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/db"), Clock.systemUTC());
+                java.util.Set.of("arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/db"), Clock.systemUTC(), Cooldowns.NONE, iamUsers);
         // WHEN an operator asks for both by id
         CredentialTargets t = listed.resolve(com.drresponder.common.Json.object().put("incidentId", "inc-1")
                 .set("secretIds", com.drresponder.common.Json.MAPPER.createArrayNode().add("orders/db").add("billing/db")));
@@ -96,16 +113,53 @@ class TargetResolverTest {
     }
 
     @Test
-    void resolve_should_deactivateKey_when_principalIsIamUser() {
-        // GIVEN
+    void resolve_should_deactivateKeyDenyOlderSessionsAndListOtherWaysIn_when_principalIsIamUser() {
+        // GIVEN a user with the finding's key, another active key, an inactive one and a console password
         ObjectNode input = RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false);
-        ((ObjectNode) input.get("principal")).put("userType", "IAMUser").put("userName", "ci").put("accessKeyId", "AKIAIOSFODNN7EXAMPLE");
+        ((ObjectNode) input.get("principal")).put("userType", "IAMUser").put("userName", "ci").put("accessKeyId", "AKIAIOSFODNN7EXAMPLE")
+                .put("arn", "arn:aws:iam::123456789012:user/ci");
+        iamUsers.keys.put("ci", List.of(new IamUserCredentials.AccessKeyInfo("AKIAIOSFODNN7EXAMPLE", "Active"),
+                new IamUserCredentials.AccessKeyInfo("AKIAOTHERKEY0000000A", "Active"),
+                new IamUserCredentials.AccessKeyInfo("AKIAOLDKEY000000000B", "Inactive")));
+        iamUsers.consolePasswords.add("ci");
         // WHEN
         CredentialTargets t = resolver.resolve(input);
-        // THEN
+        // THEN the key is deactivated and the user's sessions issued before now are denied, with one undo for both
+        String undo = "aws iam update-access-key --user-name ci --access-key-id AKIAIOSFODNN7EXAMPLE --status Active"
+                + " && aws iam delete-user-policy --user-name ci --policy-name DrResponderRevokeOlderSessions";
         assertThat(t.containment().accessKey()).isEqualTo(new CredentialTargets.AccessKey("ci", "AKIAIOSFODNN7EXAMPLE",
-                "aws iam update-access-key --user-name ci --access-key-id AKIAIOSFODNN7EXAMPLE --status Active"));
+                "Deactivating access key AKIAIOSFODNN7EXAMPLE of IAM user ci and denying its sessions issued before 2024-03-15T14:00:00Z",
+                undo, "Access key AKIAIOSFODNN7EXAMPLE of IAM user ci set Inactive; sessions issued before 2024-03-15T14:00:00Z denied"
+                        + " (inline policy DrResponderRevokeOlderSessions)"));
+        assertThat(t.containment().userSessions().name()).isEqualTo("ci");
+        assertThat(t.containment().userSessions().policyDocument()).contains("\"Deny\"").contains("\"aws:TokenIssueTime\":\"2024-03-15T14:00:00Z\"");
         assertThat(t.containment().roleSessions()).isNull();
+        // AND the plan names the other active key and the console password, each with a recommendation (the inactive key not)
+        assertThat(t.plan()).contains("deny sessions of IAM user ci issued before 2024-03-15T14:00:00Z")
+                .contains("IAM user ci has other active access key(s) AKIAOTHERKEY0000000A: recommended")
+                .contains("IAM user ci can sign in to the console (login profile): recommended, force a new one").doesNotContain("AKIAOLDKEY000000000B");
+    }
+
+    @Test
+    void resolve_should_stillDeactivateTheKey_when_theUsersSessionsAreInCooldown() {
+        // GIVEN another incident revoked the user's sessions within the cooldown
+        com.drresponder.ledger.InMemoryLedger ledger = new com.drresponder.ledger.InMemoryLedger();
+        Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
+        TargetResolver withCooldown = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
+                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock), iamUsers);
+        java.util.function.Function<String, ObjectNode> finding = incident -> {
+            ObjectNode input = RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", incident, false);
+            ((ObjectNode) input.get("principal")).put("userType", "IAMUser").put("userName", "ci").put("accessKeyId", "AKIAIOSFODNN7EXAMPLE")
+                    .put("arn", "arn:aws:iam::123456789012:user/ci");
+            return input;
+        };
+        withCooldown.resolve(finding.apply("inc-1"));
+        // WHEN the finding recurs
+        CredentialTargets t = withCooldown.resolve(finding.apply("inc-2"));
+        // THEN the key is deactivated again (idempotent), the sessions are not denied again, and the undo is the key's alone
+        assertThat(t.containment().accessKey().undo()).isEqualTo("aws iam update-access-key --user-name ci --access-key-id AKIAIOSFODNN7EXAMPLE --status Active");
+        assertThat(t.containment().userSessions()).isNull();
+        assertThat(t.plan()).contains("sessions of IAM user ci not revoked again: cooldown: revoked by incident inc-1");
     }
 
     @Test
@@ -174,15 +228,16 @@ class TargetResolverTest {
     }
 
     @Test
-    void resolve_should_noteAndSkip_when_blockIpIsNotIpv4() {
-        // GIVEN
+    void resolve_should_blockIpv6AndNoteTheRest_when_blockIpsMixFamiliesAndGarbage() {
+        // GIVEN an IPv6 address, an IPv4 one, and what no finding should carry (a bad octet, a host name: never resolved)
         ObjectNode input = RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", "inc-3", false);
-        input.putArray("blockIps").add("2001:db8::1").add("10.0.0.300");
+        input.putArray("blockIps").add("2001:db8::1").add("203.0.113.8").add("10.0.0.300").add("attacker.example.com");
         // WHEN
         CredentialTargets t = resolver.resolve(input);
-        // THEN
-        assertThat(t.containment()).isNull();
-        assertThat(t.notes()).hasSize(2).allSatisfy(n -> assertThat(n).contains("not an IPv4 address"));
+        // THEN each address gets its host prefix; the others are noted, not blocked
+        assertThat(t.containment().blockCidrs()).containsExactly("2001:db8::1/128", "203.0.113.8/32");
+        assertThat(t.notes()).containsExactly("not blocked: 10.0.0.300 is not an IPv4 or IPv6 address",
+                "not blocked: attacker.example.com is not an IPv4 or IPv6 address");
     }
 
     @Test
@@ -190,5 +245,64 @@ class TargetResolverTest {
         assertThat(TargetResolver.hostMatches("orders-db.cluster-ro-x.rds.amazonaws.com", "orders-db", null)).isTrue();
         assertThat(TargetResolver.hostMatches("orders-db-instance-1.x.rds.amazonaws.com", null, "orders-db-instance-1")).isTrue();
         assertThat(TargetResolver.hostMatches("orders-db-2.cluster-x.rds.amazonaws.com", "orders-db", null)).isFalse();
+    }
+
+    @Test
+    void resolve_should_leaveSecretAndRoleAlone_when_anotherIncidentActedWithinTheCooldown() {
+        // GIVEN a 30-minute cooldown, and an incident that already rotated the role's secret and revoked its sessions
+        com.drresponder.ledger.InMemoryLedger ledger = new com.drresponder.ledger.InMemoryLedger();
+        Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
+        TargetResolver withCooldown = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
+                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock), iamUsers);
+        catalog.add("orders/api-key", Map.of("dr:protected", "true", "dr:principal", "orders-app-instance-role"), FN, null);
+        CredentialTargets first = withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false));
+
+        // WHEN the finding recurs as a new incident, and the first incident's step is retried
+        CredentialTargets repeated = withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-2", false));
+        CredentialTargets retried = withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false));
+
+        // THEN the first incident acts (also on its retry); the repeat rotates nothing and revokes nothing, and says why
+        assertThat(first.secrets()).hasSize(1);
+        assertThat(first.containment().roleSessions()).isNotNull();
+        assertThat(retried.secrets()).hasSize(1);
+        assertThat(retried.containment().roleSessions()).isNotNull();
+        assertThat(repeated.secrets()).isEmpty();
+        assertThat(repeated.skipped()).singleElement().satisfies(sk -> assertThat(sk.reason())
+                .isEqualTo("cooldown: rotated by incident inc-1, again after 2024-03-15T14:30:00Z"));
+        assertThat(repeated.containment().roleSessions()).isNull();
+        assertThat(repeated.plan()).contains("cooldown: rotated by incident inc-1").contains("sessions of role orders-app-instance-role not revoked again");
+        // AND the repeat's timeline says what the cooldown suppressed; the first incident's says nothing of the kind
+        assertThat(ledger.timeline("inc-2")).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("Cooldown");
+            assertThat(e.outcome()).isEqualTo("suppressed");
+            assertThat(e.detail()).contains("rotation of orders/api-key").contains("revoking the sessions of role orders-app-instance-role");
+        });
+        assertThat(ledger.timeline("inc-1")).isEmpty();
+    }
+
+    @Test
+    void resolve_should_claimNoCooldown_when_dryRun() {
+        // GIVEN a cooldown and a dry run of the finding
+        com.drresponder.ledger.InMemoryLedger ledger = new com.drresponder.ledger.InMemoryLedger();
+        Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
+        TargetResolver withCooldown = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
+                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock), iamUsers);
+        catalog.add("orders/api-key", Map.of("dr:protected", "true", "dr:principal", "orders-app-instance-role"), FN, null);
+        withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-dry", true));
+
+        // WHEN the real response follows
+        CredentialTargets real = withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false));
+
+        // THEN the plan of the dry run held nothing back
+        assertThat(real.secrets()).hasSize(1);
+        assertThat(real.containment().roleSessions()).isNotNull();
+    }
+
+    @Test
+    void period_should_failNamingTheVariable_when_notAWholeNumber() {
+        assertThat(Cooldowns.period(null)).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(Cooldowns.period("0")).isZero();
+        assertThatThrownBy(() -> Cooldowns.period("-1")).hasMessageContaining("CREDENTIAL_COOLDOWN_MINUTES");
+        assertThatThrownBy(() -> Cooldowns.period("soon")).hasMessageContaining("CREDENTIAL_COOLDOWN_MINUTES");
     }
 }

@@ -66,6 +66,7 @@ class EventPatternsTest {
         // GuardDuty: severity >= 4 reaches the router, which applies GUARDDUTY_MIN_SEVERITY on top
         m.put("samples/guardduty/iam-credential-exfiltration.json", Set.of(GUARDDUTY_FINDINGS));
         m.put("samples/guardduty/rds-anomalous-login.json", Set.of(GUARDDUTY_FINDINGS));
+        m.put("samples/guardduty/rds-failed-login.json", Set.of(GUARDDUTY_FINDINGS));
         m.put("samples/guardduty/low-severity-recon.json", Set.of());
         // CloudTrail: successful alias changes, for alias history
         m.put("samples/cloudtrail/lambda-update-alias.json", Set.of(LAMBDA_ALIAS_CHANGES));

@@ -21,6 +21,43 @@ public final class InMemoryLedger implements Ledger {
     /** {@code expiresAt} null: held for an operator. */
     private record Lock(String incidentId, Instant expiresAt) {}
 
+    private final Map<String, Cooldown> cooldowns = new ConcurrentHashMap<>();
+    private final Map<String, IpBlock> ipBlocks = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void recordIpBlock(IpBlock block) {
+        IpBlock held = ipBlocks.get(block.ipSetId() + "#" + block.cidr());
+        if (held == null || held.until().isBefore(block.until())) {
+            ipBlocks.put(block.ipSetId() + "#" + block.cidr(), block);
+        }
+    }
+
+    @Override
+    public synchronized List<IpBlock> ipBlocks(String ipSetId) {
+        return ipBlocks.values().stream().filter(b -> b.ipSetId().equals(ipSetId)).toList();
+    }
+
+    @Override
+    public synchronized boolean removeIpBlock(String ipSetId, String cidr, Instant now) {
+        IpBlock held = ipBlocks.get(ipSetId + "#" + cidr);
+        if (held == null || !held.until().isBefore(now)) {
+            return false;
+        }
+        ipBlocks.remove(ipSetId + "#" + cidr);
+        return true;
+    }
+
+    @Override
+    public synchronized Cooldown claimCooldown(String subject, String incidentId, Instant now, Instant until) {
+        Cooldown held = cooldowns.get(subject);
+        if (held != null && !held.incidentId().equals(incidentId) && !held.until().isBefore(now)) {
+            return held;
+        }
+        Cooldown mine = new Cooldown(incidentId, until);
+        cooldowns.put(subject, mine);
+        return mine;
+    }
+
     @Override
     public synchronized boolean openIncident(Incident incident) {
         return incidents.putIfAbsent(incident.id(), incident) == null;

@@ -142,7 +142,8 @@ class ResponderDeploymentIT {
     }
 
     static Map<String, String> parameters() {
-        return Map.of("WafIpSetName", "blocklist", "WafIpSetId", "id-1", "WafScope", "REGIONAL", "RtoTargetMinutes", "60", "RpoTargetMinutes", "5");
+        return Map.of("WafIpSetName", "blocklist", "WafIpSetId", "id-1", "WafIpSet6Name", "blocklist6", "WafIpSet6Id", "id-2", "WafScope", "REGIONAL",
+                "RtoTargetMinutes", "60", "RpoTargetMinutes", "5");
     }
 
     private static ResponderDeployment.Deployed deploy(AwsEmulator emulator, Catalog catalog, Path machines,

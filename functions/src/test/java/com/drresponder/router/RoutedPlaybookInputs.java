@@ -8,7 +8,7 @@ public final class RoutedPlaybookInputs {
     private RoutedPlaybookInputs() {}
 
     public static ObjectNode guardDuty(String sample, String incidentId, boolean dryRun) {
-        Classification c = new GuardDutyFindingClassifier(TestEvents.DEPLOYMENT, 7.0).classify(EventEnvelope.parse(RepositoryFiles.read("events/samples/guardduty/" + sample)));
+        Classification c = new GuardDutyFindingClassifier(TestEvents.DEPLOYMENT, 7.0, FindingActions.DEFAULT).classify(EventEnvelope.parse(RepositoryFiles.read("events/samples/guardduty/" + sample)));
         if (!(c instanceof Classification.Decision d)) {
             throw new IllegalArgumentException(sample + " is not routed to a playbook: " + c);
         }

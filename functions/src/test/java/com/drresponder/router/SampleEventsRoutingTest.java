@@ -48,6 +48,8 @@ class SampleEventsRoutingTest {
             Map.entry("samples/guardduty/iam-credential-exfiltration.json",
                     started("respond-to-credential-compromise", "arn:aws:iam::123456789012:role/orders-app-instance-role")),
             Map.entry("samples/guardduty/rds-anomalous-login.json", started("respond-to-credential-compromise", rds("cluster:orders-db"))),
+            // nothing leaked: the playbook only notifies (FindingActionsRoutingTest proves it rotates nothing)
+            Map.entry("samples/guardduty/rds-failed-login.json", started("respond-to-credential-compromise", rds("cluster:orders-db"))),
             Map.entry("samples/guardduty/low-severity-recon.json", ignored("below the threshold")),
             Map.entry("samples/cloudtrail/lambda-update-alias.json", new Expected(Outcome.RECORDED, null, lambda("checkout-api:live"))),
             Map.entry("samples/cloudtrail/lambda-create-alias.json", new Expected(Outcome.RECORDED, null, null)),

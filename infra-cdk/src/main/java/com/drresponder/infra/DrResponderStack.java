@@ -85,6 +85,7 @@ public final class DrResponderStack extends Stack {
     /** Values of the playbooks' parameters (substitutions besides step ARNs), filled by the playbooks' own code. */
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private CfnIPSet blockList;
+    private CfnIPSet blockList6;
     private final Monitoring monitoring;
 
     public DrResponderStack(Construct scope, String id, StackProps props, DrConfig config, ProjectLayout layout) {
@@ -144,6 +145,7 @@ public final class DrResponderStack extends Stack {
             rules.put(rule.name(), ManualRequestBus.RULE.equals(rule.name()) ? manualRule(rule, router, manualBus) : eventRule(rule, router));
         }
         drillSchedule(router);
+        ipBlockSweeper(functions.get("merge-ip-set"));
 
         acknowledgeWildcards();
         this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(topic, router, deadLetterQueue, stateMachines, config));
@@ -214,7 +216,9 @@ public final class DrResponderStack extends Stack {
         env.put("VERIFY_POLL_SECONDS", "30");
         env.put("MAX_ROLLBACKS_PER_HOUR", Integer.toString(config.maxRollbacksPerHour()));
         env.put("ROLLBACK_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
+        env.put("CREDENTIAL_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
         env.put("RESTORE_WITHOUT_APPROVAL", String.join(",", config.restoreWithoutApproval()));
+        env.put("WAF_SAFELIST", String.join(",", config.wafSafelist()));
         if (!env.keySet().equals(new java.util.LinkedHashSet<>(catalog.environment()))) {
             throw new IllegalStateException("the stack's environment " + env.keySet() + " is not the catalog's " + catalog.environment());
         }
@@ -567,13 +571,12 @@ public final class DrResponderStack extends Stack {
     private void grantRespondToCredentialCompromise(IRole role) {
         allow(role, List.of("secretsmanager:DescribeSecret", "secretsmanager:RotateSecret"),
                 List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
-        allow(role, List.of("iam:ListAccessKeys", "iam:UpdateAccessKey"),
+        // A user's key is deactivated and its sessions issued before the incident denied (an inline policy).
+        allow(role, List.of("iam:UpdateAccessKey", "iam:PutUserPolicy"),
                 List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":user/*"), taggedProtected(), TAG_SCOPED);
         // Temporary (ASIA...) keys of a role cannot be deactivated: the playbook revokes the role's older sessions.
         allow(role, List.of("iam:PutRolePolicy"),
                 List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":role/*"), taggedProtected(), TAG_SCOPED);
-        allow(role, List.of("wafv2:GetIPSet", "wafv2:UpdateIPSet"),
-                List.of(arn("wafv2", "regional/ipset/*/*")), taggedProtected(), TAG_SCOPED);
         allow(role, List.of("guardduty:GetFindings"), List.of(arn("guardduty", "detector/*")), null, READ_ONLY_LOOKUP);
     }
 
@@ -582,15 +585,13 @@ public final class DrResponderStack extends Stack {
      * Secrets Manager itself; it and the verifier need a network path to the databases (catalog: DATABASE_NETWORK).
      */
     private void credentialResources() {
-        this.blockList = CfnIPSet.Builder.create(this, "BlockList")
-                .name(getStackName() + "-blocklist")
-                .description("DR Responder: IPs named in GuardDuty findings, blocked until the expiry on the incident timeline")
-                .scope("REGIONAL").ipAddressVersion("IPV4").addresses(List.of())
-                .tags(List.of(CfnTag.builder().key(config.protectionTagKey()).value("true").build()))
-                .build();
+        this.blockList = blockList("BlockList", "-blocklist", "IPV4");
+        this.blockList6 = blockList("BlockList6", "-blocklist6", "IPV6");
         parameters.put("WafIpSetName", blockList.getName());
         parameters.put("WafIpSetId", blockList.getAttrId());
         parameters.put("WafScope", blockList.getScope());
+        parameters.put("WafIpSet6Name", blockList6.getName());
+        parameters.put("WafIpSet6Id", blockList6.getAttrId());
         JavaFunction rotation = functions.get("secret-rotation");
         // Secrets rotate through the `live` alias ARN, so the permission sits on the alias.
         rotation.alias().addPermission("SecretsManagerInvoke", software.amazon.awscdk.services.lambda.Permission.builder()
@@ -606,6 +607,9 @@ public final class DrResponderStack extends Stack {
         allow(resolve, List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
         allow(resolve, List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         allowSecretKeys(resolve, false);
+        // the plan lists a compromised user's other keys and console password, with a recommendation
+        allow(resolve, List.of("iam:ListAccessKeys", "iam:GetLoginProfile"),
+                List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":user/*"), taggedProtected(), TAG_SCOPED);
 
         allow(functions.get("check-rotation").role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")),
                 taggedProtected(), TAG_SCOPED);
@@ -613,6 +617,43 @@ public final class DrResponderStack extends Stack {
         IRole verify = functions.get("verify-rotation").role();
         allow(verify, List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         allowSecretKeys(verify, false);
+
+        // one step reads, merges and writes each block list; each block's expiry is a ledger item (catalog: LEDGER)
+        allow(functions.get("merge-ip-set").role(), List.of("wafv2:GetIPSet", "wafv2:UpdateIPSet"),
+                List.of(arn("wafv2", "regional/ipset/*/*")), taggedProtected(), TAG_SCOPED);
+    }
+
+    private CfnIPSet blockList(String id, String suffix, String version) {
+        return CfnIPSet.Builder.create(this, id)
+                .name(getStackName() + suffix)
+                .description("DR Responder - " + version + " addresses named in GuardDuty findings, blocked until their expiry in the ledger")
+                .scope("REGIONAL").ipAddressVersion(version).addresses(List.of())
+                .tags(List.of(CfnTag.builder().key(config.protectionTagKey()).value("true").build()))
+                .build();
+    }
+
+    /**
+     * Every 15 minutes merge-ip-set removes the addresses whose block expired (only those the responder added); only
+     * when the credential playbook, which blocks them, is deployed.
+     */
+    private void ipBlockSweeper(JavaFunction merge) {
+        if (!stateMachines.containsKey(CREDENTIALS)) {
+            return;
+        }
+        Map<String, Object> ipSets = Map.of(
+                "ipv4", Map.of("name", blockList.getName(), "id", blockList.getAttrId(), "scope", blockList.getScope()),
+                "ipv6", Map.of("name", blockList6.getName(), "id", blockList6.getAttrId(), "scope", blockList6.getScope()));
+        Rule rule = Rule.Builder.create(this, "IpBlockSweeperRule")
+                .description("DR Responder: removes expired WAF blocks")
+                .schedule(Schedule.expression("rate(15 minutes)"))
+                .build();
+        rule.addTarget(new LambdaFunction(merge.alias(), LambdaFunctionProps.builder()
+                .event(RuleTargetInput.fromObject(Map.of("sweep", true, "ipSets", ipSets)))
+                .deadLetterQueue(deadLetterQueue)
+                .maxEventAge(EVENT_MAX_AGE)
+                .retryAttempts(EVENT_RETRY_ATTEMPTS)
+                .build()));
+        rules.put("ip-block-sweeper", rule);
     }
 
     /**

@@ -178,6 +178,7 @@ class DrResponderStackTest {
                 "PROTECTION_TAG_KEY", "dr:protected",
                 "PROTECTED_RESOURCES", "*",
                 "GUARDDUTY_MIN_SEVERITY", "7.0",
+                "CREDENTIAL_COOLDOWN_MINUTES", "30",
                 "POWERTOOLS_METRICS_NAMESPACE", "DrResponder",
                 "POWERTOOLS_LOG_LEVEL", "INFO",
                 "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"))))));
@@ -252,7 +253,21 @@ class DrResponderStackTest {
         List<EventRuleDefinition> files = EventRuleDefinition.loadAll(TestStacks.REPO_ROOT.resolve("events/rules"));
 
         assertThat(files).hasSize(5);
-        template.resourceCountIs("AWS::Events::Rule", files.size() + 1); // + the drill schedule
+        template.resourceCountIs("AWS::Events::Rule", files.size() + 2); // + the drill schedule + the WAF block sweeper
+    }
+
+    @Test
+    void ipBlockSweeper_should_sweepBothBlockListsEveryQuarterHour_withTheirOwnFunction_when_synthesized() {
+        // the schedule invokes merge-ip-set with both IP sets; only merge-ip-set may change them (the state machine not)
+        // (the input names the IP sets by their attributes, so CloudFormation joins it: read it as text)
+        String sweeper = resources("AWS::Events::Rule").values().stream().map(Object::toString)
+                .filter(r -> r.contains("rate(15 minutes)")).findFirst().orElseThrow();
+        assertThat(sweeper).contains("MergeIpSetLiveAlias").contains("\"sweep\":true").contains("ipv4").contains("ipv6");
+        template.resourcePropertiesCountIs("AWS::WAFv2::IPSet", Map.of("IPAddressVersion", "IPV6"), 1);
+        Map<String, Object> waf = statementsOfRole(stack.functions().get("merge-ip-set").role()).stream()
+                .filter(s -> actions(s).contains("wafv2:UpdateIPSet")).findFirst().orElseThrow();
+        assertThat(waf.get("Condition")).isEqualTo(PROTECTED);
+        assertThat(statementsOfRole(stack.stateMachines().get("respond-to-credential-compromise").getRole()).toString()).doesNotContain("wafv2:");
     }
 
     @Test
@@ -409,6 +424,21 @@ class DrResponderStackTest {
                 .filter(s -> actions(s).contains("secretsmanager:RotateSecret")).findFirst().orElseThrow();
 
         assertThat(rotate.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("aws:ResourceTag/dr:protected", "true")));
+    }
+
+    @Test
+    void credentialPlaybook_should_denyOlderSessionsAndReadOtherKeysOfTaggedUsersOnly_when_synthesized() {
+        // the state machine puts the session deny on a user; the resolver lists the user's keys and login profile
+        Map<String, Object> deny = statementsOfRole(stack.stateMachines().get("respond-to-credential-compromise").getRole()).stream()
+                .filter(s -> actions(s).contains("iam:PutUserPolicy")).findFirst().orElseThrow();
+        Map<String, Object> read = statementsOfRole(stack.functions().get("resolve-credential-targets").role()).stream()
+                .filter(s -> actions(s).contains("iam:GetLoginProfile")).findFirst().orElseThrow();
+
+        for (Map<String, Object> statement : List.of(deny, read)) {
+            assertThat(statement.get("Condition")).isEqualTo(PROTECTED);
+            assertThat(statement.get("Resource").toString()).contains(":user/*").doesNotContain(":role/");
+        }
+        assertThat(actions(read)).containsExactlyInAnyOrder("iam:ListAccessKeys", "iam:GetLoginProfile");
     }
 
     private static final Map<String, Object> PROTECTED = Map.of("StringEquals", Map.of("aws:ResourceTag/dr:protected", "true"));

@@ -35,6 +35,7 @@ class DrResponderStackVariantsTest {
         Map<String, Object> raw = new HashMap<>();
         raw.put("mode", "enforce");
         raw.put("drillSchedule", null);
+        raw.put("findingActions", Map.of("UnauthorizedAccess:IAMUser/", List.of("notify")));
         DrConfig enforceNoDrill = DrConfigLoader.fromMap(raw);
         bare = Template.fromStack(TestStacks.stack(TestStacks.app(), enforceNoDrill, TestStacks.repositoryLayout(),
                 Catalog.RESPONDER.withoutPlaybooks()));
@@ -45,6 +46,14 @@ class DrResponderStackVariantsTest {
 
         repoStack = TestStacks.stack(TestStacks.app(), DrConfig.defaults(), TestStacks.repositoryLayout());
         repo = Template.fromStack(repoStack);
+    }
+
+    @Test
+    void functions_should_receiveTheConfiguredFindingActions_when_synthesized() {
+        // the router's classifier reads FINDING_ACTIONS; a restricted map reaches it as configured
+        bare.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
+                "POWERTOOLS_SERVICE_NAME", "incident-router",
+                "FINDING_ACTIONS", "{\"UnauthorizedAccess:IAMUser/\":[\"notify\"]}"))))));
     }
 
     @Test

@@ -34,6 +34,8 @@ import java.util.Objects;
  * @param restoreWithoutApproval database ARNs whose destructive restores (rename/config cut-over, a restore
  *                               time other than latest) may run without a person approving; every other
  *                               database waits at the approval gate for them
+ * @param wafSafelist            IPv4/IPv6 CIDR blocks the credential playbook never puts in the WAF block lists (own
+ *                               NAT gateways, health checkers, partners)
  */
 public record DrConfig(
         String protectionTagKey,
@@ -52,7 +54,8 @@ public record DrConfig(
         int cooldownMinutes,
         VpcConfig vpc,
         List<String> operatorPrincipals,
-        List<String> restoreWithoutApproval) {
+        List<String> restoreWithoutApproval,
+        List<String> wafSafelist) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
@@ -68,6 +71,7 @@ public record DrConfig(
         notificationEmails = List.copyOf(notificationEmails);
         operatorPrincipals = operatorPrincipals == null ? List.of() : List.copyOf(operatorPrincipals);
         restoreWithoutApproval = restoreWithoutApproval == null ? List.of() : List.copyOf(restoreWithoutApproval);
+        wafSafelist = wafSafelist == null ? List.of() : List.copyOf(wafSafelist);
         Map<String, List<String>> copy = new LinkedHashMap<>();
         findingActions.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         findingActions = java.util.Collections.unmodifiableMap(copy);
@@ -80,7 +84,7 @@ public record DrConfig(
                     int maxRollbacksPerHour, int cooldownMinutes, VpcConfig vpc) {
         this(protectionTagKey, protectedResources, mode, guardDutyMinSeverity, findingActions, notificationEmails, rtoTargetMinutes,
                 rpoTargetMinutes, lambdaRtoTargetMinutes, drillSchedule, drillTargets, verifyWindowMinutes, maxRollbacksPerHour,
-                cooldownMinutes, vpc, List.of(), List.of());
+                cooldownMinutes, vpc, List.of(), List.of(), List.of());
     }
 
     /** Global operating mode. */
@@ -109,20 +113,30 @@ public record DrConfig(
         }
     }
 
-    /** Default finding-type prefix -> actions, following the security runbook. */
+    /**
+     * Default finding-type prefix -> actions, following the security runbook: every IAM-user finding contains the
+     * key, rotates what the user can read and blocks the caller; credential access (IAM or RDS) does the same;
+     * failed logins only notify (nothing leaked). The functions' {@code FindingActions.DEFAULT} and
+     * {@code dr-config.example.json} state the same map (pinned by tests on both sides).
+     */
     public static Map<String, List<String>> defaultFindingActions() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put("UnauthorizedAccess:IAMUser/", List.of("revoke-credentials", "rotate-secrets", "notify"));
-        m.put("CredentialAccess:", List.of("rotate-secrets", "revoke-credentials", "notify"));
-        m.put("UnauthorizedAccess:EC2/", List.of("block-ip", "notify"));
-        m.put("Recon:", List.of("block-ip", "notify"));
+        List<String> compromisedUser = List.of("revoke-credentials", "rotate-secrets", "block-ip", "notify");
+        for (String purpose : List.of("DefenseEvasion", "Discovery", "Exfiltration", "Impact", "InitialAccess", "PenTest",
+                "Persistence", "Policy", "PrivilegeEscalation", "Recon", "Stealth", "UnauthorizedAccess")) {
+            m.put(purpose + ":IAMUser/", compromisedUser);
+        }
+        m.put("CredentialAccess:", compromisedUser);
+        for (String source : List.of("AnomalousBehavior", "MaliciousIPCaller", "TorIPCaller")) {
+            m.put("CredentialAccess:RDS/" + source + ".FailedLogin", List.of("notify"));
+        }
         return m;
     }
 
     /** The configuration used when nothing is configured: dry-run, nothing in scope. */
     public static DrConfig defaults() {
         return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
-                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of());
+                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of());
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }

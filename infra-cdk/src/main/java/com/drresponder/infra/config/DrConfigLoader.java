@@ -31,7 +31,7 @@ public final class DrConfigLoader {
     public static final String DEFAULT_FILE = "dr-config.json";
 
     static final Set<String> FIELDS = Set.of("protectionTagKey", "protectedResources", "mode", "guardDutyMinSeverity",
-            "findingActions", "notificationEmails", "operatorPrincipals", "rtoTargetMinutes", "rpoTargetMinutes", "lambdaRtoTargetMinutes",
+            "findingActions", "notificationEmails", "operatorPrincipals", "wafSafelist", "rtoTargetMinutes", "rpoTargetMinutes", "lambdaRtoTargetMinutes",
             "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc", "restoreWithoutApproval");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,6 +43,8 @@ public final class DrConfigLoader {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern SCHEDULE = Pattern.compile("cron\\((\\S+ ){5}\\S+\\)|rate\\(\\d+ (minute|minutes|hour|hours|day|days)\\)");
     private static final Pattern FINDING_PREFIX = Pattern.compile("[A-Za-z0-9:/._!\\-]+");
+    private static final Pattern IPV4_CIDR = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)/(3[0-2]|[12]?\\d)");
+    private static final Pattern IPV6_CIDR = Pattern.compile("[0-9A-Fa-f:]*:[0-9A-Fa-f:]*/(12[0-8]|1[01]\\d|[1-9]?\\d)");
     private static final Pattern VPC_ID = Pattern.compile("vpc-[0-9a-f]{8,17}");
     private static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{8,17}");
     private static final Pattern SG_ID = Pattern.compile("sg-[0-9a-f]{8,17}");
@@ -151,8 +153,14 @@ public final class DrConfigLoader {
                         + " (arn:aws:rds:<region>:<account>:cluster:<id> or ...:db:<id>; no wildcards: each database is named), got " + quote(arn));
             }
         }
+        List<String> safelist = stringList(raw, "wafSafelist", d.wafSafelist());
+        for (String cidr : safelist) {
+            if (!IPV4_CIDR.matcher(cidr).matches() && !IPV6_CIDR.matcher(cidr).matches()) {
+                throw new DrConfigException(field("wafSafelist") + " entries must be IPv4 or IPv6 CIDR blocks (203.0.113.0/24, 2001:db8::/32), got " + quote(cidr));
+            }
+        }
         return new DrConfig(tagKey, protectedResources, mode, severity, findingActions, emails, rto, rpo, lambdaRto,
-                drill, drillTargets, verify, maxRollbacks, cooldown, vpc, operators, withoutApproval);
+                drill, drillTargets, verify, maxRollbacks, cooldown, vpc, operators, withoutApproval, safelist);
     }
 
     /** Each drill target names exactly one database; the rest is checked by the restore playbook's own validation. */

@@ -236,6 +236,8 @@ class DrConfigLoaderTest {
 
         // THEN every documented field is valid, including the drill targets
         assertThat(config.drillTargets()).singleElement().satisfies(t -> assertThat(t).containsEntry("clusterId", "orders-db"));
+        // AND its findingActions are the default (the functions' FindingActionsTest pins their default to this file)
+        assertThat(config.findingActions()).isEqualTo(DrConfig.defaultFindingActions());
     }
 
     @Test
@@ -243,5 +245,16 @@ class DrConfigLoaderTest {
         assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("drillTargets", List.of(Map.of("verify", Map.of())))))
                 .isInstanceOf(DrConfigException.class)
                 .hasMessageContaining("drResponder.drillTargets entries must name exactly one of clusterId or instanceId");
+    }
+
+    @Test
+    void load_should_acceptCidrBlocks_andNameTheField_when_wafSafelistHasSomethingElse() {
+        assertThat(DrConfigLoader.fromMap(Map.of("wafSafelist", List.of("203.0.113.0/24", "2001:db8::/32"))).wafSafelist())
+                .containsExactly("203.0.113.0/24", "2001:db8::/32");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("wafSafelist", List.of("203.0.113.7"))))
+                .isInstanceOf(DrConfigException.class)
+                .hasMessageContaining("drResponder.wafSafelist entries must be IPv4 or IPv6 CIDR blocks");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("wafSafelist", List.of("nat.example.com/32"))))
+                .isInstanceOf(DrConfigException.class);
     }
 }
