@@ -55,7 +55,8 @@ public final class LocalResponder {
         this.sns = EmulatorClients.of(emulator, SnsClient.builder());
         this.sqs = EmulatorClients.of(emulator, SqsClient.builder());
         this.sfn = EmulatorClients.of(emulator, SfnClient.builder());
-        this.lambda = EmulatorClients.of(emulator, LambdaClient.builder());
+        // one attempt, long timeout: an invoke is a delivery, and an SDK retry after a slow answer would be a second one
+        this.lambda = EmulatorClients.oneAttempt(LambdaClient.builder(), emulator);
         ResponderDeployment.createLedgerTable(dynamo, TABLE);
         this.topicArn = sns.createTopic(b -> b.name(ResponderDeployment.TOPIC)).topicArn();
         this.queueUrl = sqs.createQueue(b -> b.queueName("dr-notifications-tap")).queueUrl();
