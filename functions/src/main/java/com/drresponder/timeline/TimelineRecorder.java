@@ -10,33 +10,38 @@ import com.drresponder.notify.Notifier;
 import com.drresponder.notify.SecretRedactor;
 import com.drresponder.playbook.InvalidRequestException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * The one place playbook steps land on the incident timeline: append the entry, move the status,
- * notify people, release the lock. Every state machine calls it, so the timeline reads the same for
+ * notify people, release the lock, or else renew it (every step is a heartbeat of the playbook's lease, see
+ * {@link com.drresponder.ledger.Lease}). Every state machine calls it, so the timeline reads the same for
  * every playbook.
  */
 public final class TimelineRecorder {
-    /** How long a held lock ({@code holdLock}) lasts: an operator releases it once the resource is safe again. */
-    public static final java.time.Duration HELD_LOCK = java.time.Duration.ofDays(30);
     private final Ledger ledger;
     private final Notifier notifier;
     private final Clock clock;
     private final StartAdmission admission;
+    private final Duration lockTtl;
 
-    /** {@code admission}: what a playbook's first step ({@code open}) runs; see {@link StartAdmission}. */
-    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, StartAdmission admission) {
+    /**
+     * {@code admission}: what a playbook's first step ({@code open}) runs, see {@link StartAdmission}; {@code lockTtl}:
+     * the lease every step renews (the resource lock lasts that long after the playbook's last step).
+     */
+    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, StartAdmission admission, Duration lockTtl) {
         this.ledger = ledger;
         this.notifier = notifier;
         this.clock = clock;
         this.admission = admission;
+        this.lockTtl = lockTtl;
     }
 
     /** For steps after the first: {@code open} is refused. */
-    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock) {
-        this(ledger, notifier, clock, null);
+    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, Duration lockTtl) {
+        this(ledger, notifier, clock, null, lockTtl);
     }
 
     public Result record(StepRecord step) {
@@ -68,11 +73,19 @@ public final class TimelineRecorder {
                     incident.playbook(), incident.resource(), step.announce().whatHappened(), step.announce().whatWasDone(),
                     step.announce().whatIsNext(), incident.executionArn() == null ? List.of() : List.of(incident.executionArn())));
         }
+        boolean released = false;
+        boolean held;
         if (hold) {
-            ledger.acquireLock(incident.resource(), incident.id(), now, now.plus(HELD_LOCK));
+            // the playbook could not leave the resource safe: the lock stays, without expiry, until a person releases it
+            ledger.acquireLock(incident.resource(), incident.id(), now, now.plus(lockTtl));
+            held = ledger.holdLock(incident.resource(), incident.id(), now);
+        } else if (Boolean.TRUE.equals(step.releaseLock())) {
+            released = ledger.releaseLock(incident.resource(), incident.id());
+            held = !released && ledger.lock(incident.resource()).map(l -> incident.id().equals(l.incidentId())).orElse(false);
+        } else {
+            held = ledger.renewLock(incident.resource(), incident.id(), now, now.plus(lockTtl)); // heartbeat of the lease
         }
-        boolean released = Boolean.TRUE.equals(step.releaseLock()) && ledger.releaseLock(incident.resource(), incident.id());
-        return new Result(incident.id(), now.toString(), released);
+        return new Result(incident.id(), now.toString(), released, held);
     }
 
     private static IncidentStatus status(String value) {
@@ -89,6 +102,6 @@ public final class TimelineRecorder {
         }
     }
 
-    /** Returned to the state machine. */
-    public record Result(String incidentId, String recordedAt, boolean lockReleased) {}
+    /** Returned to the state machine. {@code lockHeld}: the incident still holds its resource's lock after this step. */
+    public record Result(String incidentId, String recordedAt, boolean lockReleased, boolean lockHeld) {}
 }

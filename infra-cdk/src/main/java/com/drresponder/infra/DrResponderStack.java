@@ -221,6 +221,7 @@ public final class DrResponderStack extends Stack {
         env.put("MAX_ROLLBACKS_PER_HOUR", Integer.toString(config.maxRollbacksPerHour()));
         env.put("ROLLBACK_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
         env.put("RESTORE_WITHOUT_APPROVAL", String.join(",", config.restoreWithoutApproval()));
+        env.put("LOCK_TTL_SECONDS", Integer.toString(config.lockTtlMinutes() * 60));
         return env;
     }
 
@@ -654,6 +655,7 @@ public final class DrResponderStack extends Stack {
         JavaFunction check = function("check-rotation", "CheckRotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest",
                 common, null, "DR Responder: waits for a rotation to finish (AWSCURRENT moved, no AWSPENDING left)");
         allow(check.role(), List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        grantLedger(check.role()); // lease heartbeat
         acknowledgeNoResourceLevel(check.role());
 
         JavaFunction merge = function("merge-ip-set", "MergeIpSet", "com.drresponder.credentials.MergeIpSetHandler::handleRequest",
@@ -697,6 +699,7 @@ public final class DrResponderStack extends Stack {
         List<String> databases = List.of(arn("rds", "cluster:*"), arn("rds", "db:*"));
         List<String> describe = List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:ListTagsForResource");
         allow(functions.get("validate-restore").role(), describe, databases, null, READ_ONLY_LOOKUP);
+        grantLedger(functions.get("check-progress").role()); // lease heartbeat
         allow(functions.get("check-progress").role(), List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances",
                 "rds:DescribeDBClusterSnapshots", "rds:DescribeDBSnapshots"), List.of(arn("rds", "cluster:*"), arn("rds", "db:*"),
                 arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")), null, READ_ONLY_LOOKUP);

@@ -34,6 +34,8 @@ import java.util.Objects;
  * @param restoreWithoutApproval database ARNs whose destructive restores (rename/config cut-over, a restore
  *                               time other than latest) may run without a person approving; every other
  *                               database waits at the approval gate for them
+ * @param lockTtlMinutes         the resource lock's lease: how long a lock outlives its playbook's last heartbeat (each
+ *                               step and poll renews it), so a crashed playbook frees its resource after this long
  */
 public record DrConfig(
         String protectionTagKey,
@@ -52,10 +54,14 @@ public record DrConfig(
         int cooldownMinutes,
         VpcConfig vpc,
         List<String> operatorPrincipals,
-        List<String> restoreWithoutApproval) {
+        List<String> restoreWithoutApproval,
+        int lockTtlMinutes) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
+    public static final int DEFAULT_LOCK_TTL_MINUTES = 120;
+    /** A lease must outlast the longest gap between two heartbeats: a restore polls at most every 60 min (pollSeconds). */
+    public static final int MIN_LOCK_TTL_MINUTES = 65;
 
     /** Actions a GuardDuty finding may trigger (the security runbook's steps). */
     public static final List<String> FINDING_ACTIONS = List.of("notify", "rotate-secrets", "revoke-credentials", "block-ip");
@@ -80,7 +86,7 @@ public record DrConfig(
                     int maxRollbacksPerHour, int cooldownMinutes, VpcConfig vpc) {
         this(protectionTagKey, protectedResources, mode, guardDutyMinSeverity, findingActions, notificationEmails, rtoTargetMinutes,
                 rpoTargetMinutes, lambdaRtoTargetMinutes, drillSchedule, drillTargets, verifyWindowMinutes, maxRollbacksPerHour,
-                cooldownMinutes, vpc, List.of(), List.of());
+                cooldownMinutes, vpc, List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES);
     }
 
     /** Global operating mode. */
@@ -122,7 +128,7 @@ public record DrConfig(
     /** The configuration used when nothing is configured: dry-run, nothing in scope. */
     public static DrConfig defaults() {
         return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
-                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of());
+                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES);
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }
