@@ -1,7 +1,10 @@
 package com.drresponder.local;
 
 import com.drresponder.admission.Deployment;
+import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -121,7 +124,7 @@ public final class ResponderDeployment {
             String name = file.getFileName().toString().replace(SUFFIX, "");
             String definition;
             try {
-                definition = substitute(Files.readString(file), values);
+                definition = substitute(definition(file), values);
             } catch (IllegalArgumentException e) {
                 skipped.put(name, e.getMessage());
                 continue;
@@ -189,6 +192,24 @@ public final class ResponderDeployment {
                 .globalSecondaryIndexes(g -> g.indexName("byStatus")
                         .keySchema(k -> k.attributeName("gsi1pk").keyType(KeyType.HASH), k -> k.attributeName("gsi1sk").keyType(KeyType.RANGE))
                         .projection(p -> p.projectionType(ProjectionType.ALL))));
+    }
+
+    /** The playbook's timeouts table, next to the ASL files; {@code DrResponderStack} applies the same file. */
+    public static final String TIMEOUTS = "timeouts.json";
+
+    /**
+     * A playbook's ASL as deployed: the file with the top-level {@code TimeoutSeconds} from {@value #TIMEOUTS}
+     * (substitutions still in place). A playbook missing from the table fails: every state machine has a timeout.
+     */
+    public static String definition(Path aslFile) throws IOException {
+        String name = aslFile.getFileName().toString().replace(SUFFIX, "");
+        JsonNode entry = Json.MAPPER.readTree(Files.readString(aslFile.resolveSibling(TIMEOUTS))).path(name).path("timeoutSeconds");
+        if (!entry.canConvertToInt() || entry.asInt() <= 0) {
+            throw new IllegalStateException("no timeoutSeconds for playbook " + name + " in " + aslFile.resolveSibling(TIMEOUTS));
+        }
+        ObjectNode asl = (ObjectNode) Json.MAPPER.readTree(Files.readString(aslFile));
+        asl.put("TimeoutSeconds", entry.asInt());
+        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(asl);
     }
 
     /** Every {@code *.asl.json} in the directory, sorted. */

@@ -56,14 +56,19 @@ final class CredentialPlaybookFixture {
         Map<String, String> subs = new LinkedHashMap<>();
         subs.put("RecordStepFunctionArn", emulator.deployJavaFunction("record-step", "com.drresponder.timeline.RecordStepHandler::handleRequest", env));
         subs.put("ResolveTargetsFunctionArn", emulator.deployJavaFunction("resolve-credential-targets", "com.drresponder.credentials.ResolveTargetsHandler::handleRequest", env));
-        subs.put("CheckRotationFunctionArn", emulator.deployJavaFunction("check-rotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest", Map.of()));
+        subs.put("CheckRotationFunctionArn", emulator.deployJavaFunction("check-rotation", "com.drresponder.credentials.CheckRotationHandler::handleRequest", env)); // renews the lease in the ledger
         subs.put("MergeIpSetFunctionArn", emulator.deployJavaFunction("merge-ip-set", "com.drresponder.credentials.MergeIpSetHandler::handleRequest", Map.of()));
         subs.put("VerifyRotationFunctionArn", emulator.deployJavaFunction("verify-rotation", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", ResponderDeployment.localDatabaseEnvironment(null)));
         subs.put("WafIpSetName", IP_SET_NAME);
         subs.put("WafIpSetId", ipSetId);
         subs.put("WafScope", "REGIONAL");
         rotationFunctionArn = emulator.createJavaFunction(ROTATION_FUNCTION, PostgresRotationIT.HANDLER, ResponderDeployment.localDatabaseEnvironment(null), 60, 512);
-        String definition = RepositoryFiles.read("statemachines/respond-to-credential-compromise.asl.json");
+        String definition;
+        try {
+            definition = ResponderDeployment.definition(RepositoryFiles.resolve("statemachines/respond-to-credential-compromise.asl.json"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         for (Map.Entry<String, String> e : subs.entrySet()) {
             definition = definition.replace("${" + e.getKey() + "}", e.getValue());
         }

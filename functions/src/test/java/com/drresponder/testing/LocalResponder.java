@@ -92,7 +92,12 @@ public final class LocalResponder {
         Map<String, String> values = new HashMap<>(ResponderDeployment.substitutions(Map.of(), topicArn,
                 emulator.region(), emulator.accountId(), extraSubstitutions));
         functionArns.forEach((logical, arn) -> values.put(logical + "FunctionArn", arn));
-        String definition = substitute(RepositoryFiles.read("statemachines/" + name + ".asl.json"), values);
+        String definition;
+        try {
+            definition = substitute(ResponderDeployment.definition(RepositoryFiles.resolve("statemachines/" + name + ".asl.json")), values);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         String arn = sfn.createStateMachine(b -> b.name(name).definition(definition)
                 .roleArn("arn:aws:iam::" + emulator.accountId() + ":role/dr-playbooks")).stateMachineArn();
         stateMachineArns.put(name, arn);

@@ -369,9 +369,40 @@ class DrResponderStackTest {
 
     @Test
     void stateMachines_should_carryTheAslText_when_synthesized() throws Exception {
-        String asl = java.nio.file.Files.readString(TestStacks.REPO_ROOT.resolve("statemachines/rollback-lambda-alias.asl.json"));
+        String asl = PlaybookDefinition.load(TestStacks.REPO_ROOT.resolve("statemachines/rollback-lambda-alias.asl.json")).definition();
 
         template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("DefinitionString", asl));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void functions_should_getTheLockLeaseFromTheConfiguration_when_synthesized() {
+        Map<String, Map<String, Object>> functions = resources("AWS::Lambda::Function");
+        assertThat(functions).isNotEmpty();
+        functions.forEach((id, f) -> assertThat(((Map<String, Map<String, Object>>) ((Map<String, Object>) f.get("Properties"))
+                .get("Environment")).get("Variables")).as(id).containsEntry("LOCK_TTL_SECONDS", "7200"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void stateMachines_should_eachHaveTheTimeoutOfTheTable_when_synthesized() throws Exception {
+        // GIVEN the one table of timeouts, and ASL files that leave TimeoutSeconds to it
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode table = mapper.readTree(TestStacks.REPO_ROOT.resolve("statemachines/timeouts.json").toFile());
+        for (String name : stack.stateMachines().keySet()) {
+            assertThat(mapper.readTree(TestStacks.REPO_ROOT.resolve("statemachines/" + name + ".asl.json").toFile()).has("TimeoutSeconds"))
+                    .as(name + ".asl.json must not set its own TimeoutSeconds").isFalse();
+        }
+        // THEN every synthesized state machine's definition has the table's TimeoutSeconds at the top level
+        Map<String, Map<String, Object>> machines = resources("AWS::StepFunctions::StateMachine");
+        assertThat(machines).hasSize(stack.stateMachines().size());
+        for (String name : stack.stateMachines().keySet()) {
+            Map<String, Object> props = (Map<String, Object>) machines.get(logicalId(stack.stateMachines().get(name))).get("Properties");
+            com.fasterxml.jackson.databind.JsonNode definition = mapper.readTree((String) props.get("DefinitionString"));
+            int expected = table.path(name).path("timeoutSeconds").asInt();
+            assertThat(expected).as(name + " in timeouts.json").isPositive();
+            assertThat(definition.path("TimeoutSeconds").asInt()).as(name).isEqualTo(expected);
+        }
     }
 
     @Test
