@@ -144,6 +144,7 @@ public final class DrResponderStack extends Stack {
         JavaFunction router = function("incident-router", "IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest",
                 routerEnv, ROUTER_RESERVED_CONCURRENCY, "DR Responder: classifies alarms, RDS events and findings and starts playbooks");
         grantRouter(router);
+        finaliser(common);
 
         ManualRequestBus manualBus = new ManualRequestBus(this, "ManualRequests", config.operatorPrincipals());
         for (EventRuleDefinition rule : EventRuleDefinition.loadAll(layout.rulesDir())) {
@@ -341,6 +342,35 @@ public final class DrResponderStack extends Stack {
                 .retryAttempts(EVENT_RETRY_ATTEMPTS)
                 .build()));
         return rule;
+    }
+
+    /**
+     * The finaliser: Step Functions reports every execution of the stack's playbooks that ends FAILED, TIMED_OUT or
+     * ABORTED (best-effort delivery); the function records it, releases the incident's lock and notifies.
+     */
+    private void finaliser(Map<String, String> common) {
+        if (stateMachines.isEmpty()) {
+            return;
+        }
+        JavaFunction fn = function("finaliser", "Finaliser", "com.drresponder.lifecycle.FinaliserHandler::handleRequest", common, null,
+                "DR Responder: records, releases and announces playbook executions that ended outside their own states");
+        grantLedger(fn.role());
+        grantNotify(fn.role());
+        acknowledgeNoResourceLevel(fn.role());
+        Rule rule = Rule.Builder.create(this, "PlaybookExecutionEndedRule")
+                .description("DR Responder: a playbook execution failed, timed out or was aborted -> finaliser")
+                .eventPattern(software.amazon.awscdk.services.events.EventPattern.builder()
+                        .source(List.of("aws.states"))
+                        .detailType(List.of("Step Functions Execution Status Change"))
+                        .detail(Map.of("status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                                "stateMachineArn", stateMachines.values().stream().map(StateMachine::getStateMachineArn).toList()))
+                        .build())
+                .build();
+        rule.addTarget(new LambdaFunction(fn.alias(), LambdaFunctionProps.builder()
+                .deadLetterQueue(deadLetterQueue)
+                .maxEventAge(EVENT_MAX_AGE)
+                .retryAttempts(EVENT_RETRY_ATTEMPTS)
+                .build()));
     }
 
     /** The scheduled DR drill: starts the {@code restore-drill} playbook when it exists and a schedule is configured. */

@@ -152,8 +152,8 @@ class DrResponderStackTest {
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
                 "TracingConfig", Map.of("Mode", "Active"),
                 "MemorySize", 1024)));
-        // 30 s for every step but the restore's: 60 s, and 5 minutes for the data verification.
-        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 10);
+        // 30 s for every step (and the finaliser) but the restore's: 60 s, and 5 minutes for the data verification.
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 11);
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 7);
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "Timeout", 300));
@@ -252,7 +252,7 @@ class DrResponderStackTest {
         List<EventRuleDefinition> files = EventRuleDefinition.loadAll(TestStacks.REPO_ROOT.resolve("events/rules"));
 
         assertThat(files).hasSize(5);
-        template.resourceCountIs("AWS::Events::Rule", files.size() + 1); // + the drill schedule
+        template.resourceCountIs("AWS::Events::Rule", files.size() + 2); // + the drill schedule and the finaliser's rule
     }
 
     @Test
@@ -529,15 +529,38 @@ class DrResponderStackTest {
     // ---------------------------------------------------------------- monitoring
 
     @Test
-    void monitoring_should_alarmOnFailedAndTimedOutExecutionsPerPlaybook_when_synthesized() {
+    void monitoring_should_alarmOnTimedOutAndAbortedExecutionsPerPlaybook_when_synthesized() {
         for (var sm : stack.stateMachines().values()) {
-            for (String metric : List.of("ExecutionsFailed", "ExecutionsTimedOut")) {
+            for (String metric : List.of("ExecutionsTimedOut", "ExecutionsAborted")) {
                 template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                         "Namespace", "AWS/States", "MetricName", metric,
                         "Dimensions", List.of(Map.of("Name", "StateMachineArn", "Value", ref(sm))),
                         "AlarmActions", List.of(ref(stack.topic()))));
             }
         }
+    }
+
+    @Test
+    void monitoring_should_alarmOnFailuresOtherThanDesignedEscalations_when_synthesized() {
+        // no alarm on Step Functions' raw ExecutionsFailed (designed escalations end in Fail states too) ...
+        template.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of("MetricName", "ExecutionsFailed"), 0);
+        // ... but one on every playbook's ExecutionsFailed minus the finaliser's PlaybookEscalated
+        String all = String.valueOf(resources("AWS::CloudWatch::Alarm").values());
+        assertThat(all.split("ExecutionsFailed", -1)).hasSize(stack.stateMachines().size() + 1);
+        assertThat(all).contains("PlaybookEscalated").contains("- FILL(escalated, 0)");
+    }
+
+    @Test
+    void finaliser_should_receiveFailedTimedOutAndAbortedExecutionsOfTheStacksPlaybooks_when_synthesized() {
+        template.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Map.of(
+                "source", List.of("aws.states"),
+                "detail-type", List.of("Step Functions Execution Status Change"),
+                "detail", Map.of("status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                        "stateMachineArn", stack.stateMachines().values().stream().map(sm -> (Object) ref(sm)).toList())),
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", ref(stack.functions().get("finaliser").alias()),
+                        "DeadLetterConfig", Match.anyValue(),
+                        "RetryPolicy", Match.anyValue())))));
     }
 
     @Test
@@ -550,7 +573,7 @@ class DrResponderStackTest {
 
     @Test
     void monitoring_should_haveOneAlarmPerSignal_when_synthesized() {
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 2);
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 3);
     }
 
     @Test

@@ -102,9 +102,9 @@ class DrResponderStackVariantsTest {
             repo.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectEquals(TestStacks.deployedPattern(rule))));
         }
         long patternRules = repo.findResources("AWS::Events::Rule").values().stream()
-                .filter(r -> String.valueOf(r).contains("EventPattern")).count();
+                .filter(r -> String.valueOf(r).contains("EventPattern") && !String.valueOf(r).contains("aws.states")).count();
 
-        assertThat(patternRules).isEqualTo(rules.size());
+        assertThat(patternRules).isEqualTo(rules.size()); // besides the finaliser's rule on the stack's own executions
     }
 
     @Test
