@@ -1,6 +1,7 @@
 package com.drresponder.timeline;
 
 import com.drresponder.admission.StartAdmission;
+import com.drresponder.common.Telemetry;
 import com.drresponder.incident.Incident;
 import com.drresponder.incident.IncidentStatus;
 import com.drresponder.incident.TimelineEntry;
@@ -13,14 +14,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
- * The one place playbook steps land on the incident timeline: append the entry, move the status,
- * notify people, release the lock, or else renew it (every step is a heartbeat of the playbook's lease, see
- * {@link com.drresponder.ledger.Lease}). Every state machine calls it, so the timeline reads the same for
- * every playbook.
+ * The one place playbook steps land on the incident timeline, in this order: append the entry, move the status,
+ * release the lock (or hold it for an operator, or else renew it: every step is a heartbeat of the playbook's lease,
+ * see {@link com.drresponder.ledger.Lease}), then notify people, best effort. Every state machine calls it, so the
+ * timeline reads the same for every playbook.
  */
 public final class TimelineRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(TimelineRecorder.class);
     private final Ledger ledger;
     private final Notifier notifier;
     private final Clock clock;
@@ -68,11 +73,6 @@ public final class TimelineRecorder {
         if (status != null) {
             ledger.updateStatus(incident.id(), status, now);
         }
-        if (step.announce() != null) {
-            notifier.send(new Notification(incident.id(), status == null ? incident.status() : status, incident.severity(),
-                    incident.playbook(), incident.resource(), step.announce().whatHappened(), step.announce().whatWasDone(),
-                    step.announce().whatIsNext(), incident.executionArn() == null ? List.of() : List.of(incident.executionArn())));
-        }
         boolean released = false;
         boolean held;
         if (hold) {
@@ -85,7 +85,26 @@ public final class TimelineRecorder {
         } else {
             held = ledger.renewLock(incident.resource(), incident.id(), now, now.plus(lockTtl)); // heartbeat of the lease
         }
-        return new Result(incident.id(), now.toString(), released, held);
+        boolean notified = step.announce() != null && announce(incident, status, step.announce());
+        return new Result(incident.id(), now.toString(), released, held, notified);
+    }
+
+    /**
+     * Last, and best effort: the record, the status and the lock are what the playbook relies on; an SNS or KMS
+     * failure must neither fail the step (its Catch would call this step again and fail the same way) nor leak the
+     * lock. The miss is logged and counted ({@code NotificationsFailed}); the timeline still has the step.
+     */
+    private boolean announce(Incident incident, IncidentStatus status, StepRecord.Notify announce) {
+        try {
+            notifier.send(new Notification(incident.id(), status == null ? incident.status() : status, incident.severity(),
+                    incident.playbook(), incident.resource(), announce.whatHappened(), announce.whatWasDone(),
+                    announce.whatIsNext(), incident.executionArn() == null ? List.of() : List.of(incident.executionArn())));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.error("notification for incident {} failed, the step is recorded: {}", incident.id(), e.toString());
+            Telemetry.metrics().addMetric("NotificationsFailed", 1, MetricUnit.COUNT);
+            return false;
+        }
     }
 
     private static IncidentStatus status(String value) {
@@ -102,6 +121,9 @@ public final class TimelineRecorder {
         }
     }
 
-    /** Returned to the state machine. {@code lockHeld}: the incident still holds its resource's lock after this step. */
-    public record Result(String incidentId, String recordedAt, boolean lockReleased, boolean lockHeld) {}
+    /**
+     * Returned to the state machine. {@code lockHeld}: the incident still holds its resource's lock after this step;
+     * {@code notified}: the announcement was published (false when there was none, or publishing failed).
+     */
+    public record Result(String incidentId, String recordedAt, boolean lockReleased, boolean lockHeld, boolean notified) {}
 }
