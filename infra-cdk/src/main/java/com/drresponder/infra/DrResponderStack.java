@@ -81,6 +81,7 @@ public final class DrResponderStack extends Stack {
     private final Table ledger;
     private final Topic topic;
     private final Queue deadLetterQueue;
+    private final Queue routerFailures;
     private final Map<String, JavaFunction> functions = new LinkedHashMap<>();
     private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
     private final Map<String, Rule> rules = new LinkedHashMap<>();
@@ -144,6 +145,7 @@ public final class DrResponderStack extends Stack {
         JavaFunction router = function("incident-router", "IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest",
                 routerEnv, ROUTER_RESERVED_CONCURRENCY, "DR Responder: classifies alarms, RDS events and findings and starts playbooks");
         grantRouter(router);
+        this.routerFailures = routerFailureDestination(router);
         finaliser(common);
 
         ManualRequestBus manualBus = new ManualRequestBus(this, "ManualRequests", config.operatorPrincipals());
@@ -153,7 +155,7 @@ public final class DrResponderStack extends Stack {
         drillSchedule(router);
 
         acknowledgeWildcards();
-        this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(topic, router, deadLetterQueue, stateMachines, config));
+        this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(topic, router, deadLetterQueue, routerFailures, stateMachines, config));
 
         CfnOutput.Builder.create(this, "LedgerTableName").value(ledger.getTableName()).build();
         CfnOutput.Builder.create(this, "TopicArn").value(topic.getTopicArn()).build();
@@ -342,6 +344,26 @@ public final class DrResponderStack extends Stack {
                 .retryAttempts(EVENT_RETRY_ATTEMPTS)
                 .build()));
         return rule;
+    }
+
+    /**
+     * The router's own failures. The EventBridge target's DLQ only holds events EventBridge could not deliver; once
+     * Lambda accepted an event, a function error is retried by Lambda's async queue (twice) and then the event goes to
+     * this on-failure destination with the request (the whole event) and the error, instead of being dropped.
+     */
+    private Queue routerFailureDestination(JavaFunction router) {
+        Queue queue = Queue.Builder.create(this, "RouterFailedEvents")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        suppress(queue, "AwsSolutions-SQS3", "This queue is itself the router's on-failure destination (failed events land here); a DLQ of it adds nothing.");
+        router.alias().configureAsyncInvoke(software.amazon.awscdk.services.lambda.EventInvokeConfigOptions.builder()
+                .onFailure(new software.amazon.awscdk.services.lambda.destinations.SqsDestination(queue))
+                .retryAttempts(2)
+                .maxEventAge(Duration.hours(6))
+                .build());
+        return queue;
     }
 
     /**
@@ -791,6 +813,8 @@ public final class DrResponderStack extends Stack {
     public Topic topic() { return topic; }
 
     public Queue deadLetterQueue() { return deadLetterQueue; }
+
+    public Queue routerFailures() { return routerFailures; }
 
     /** Functions by service name: incident-router, record-step, plan-rollback, check-alarm. */
     public Map<String, JavaFunction> functions() { return Collections.unmodifiableMap(functions); }

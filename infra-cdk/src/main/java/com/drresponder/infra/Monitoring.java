@@ -33,10 +33,11 @@ public final class Monitoring extends Construct {
      * @param topic         alarm notifications
      * @param router        the incident-router
      * @param deadLetterQueue the EventBridge targets' DLQ
+     * @param routerFailures  the router's on-failure destination (events its invocations failed on)
      * @param stateMachines playbooks by name
      * @param config        targets drawn on the dashboard
      */
-    public record Props(ITopic topic, JavaFunction router, IQueue deadLetterQueue, Map<String, StateMachine> stateMachines,
+    public record Props(ITopic topic, JavaFunction router, IQueue deadLetterQueue, IQueue routerFailures, Map<String, StateMachine> stateMachines,
                         DrConfig config) {}
 
     private final List<Alarm> alarms = new ArrayList<>();
@@ -75,6 +76,10 @@ public final class Monitoring extends Construct {
                 props.router().function().metricErrors(MetricOptions.builder().period(period).statistic("Sum").build()), notify));
         alarms.add(alarm("DeadLetterQueueDepth", "DR Responder: events could not be delivered to the router (see the DLQ)",
                 props.deadLetterQueue().metricApproximateNumberOfMessagesVisible(MetricOptions.builder().period(period).statistic("Maximum").build()),
+                notify));
+
+        alarms.add(alarm("RouterFailedEvents", "DR Responder: the router failed on events (see its on-failure queue: each message holds the event)",
+                props.routerFailures().metricApproximateNumberOfMessagesVisible(MetricOptions.builder().period(period).statistic("Maximum").build()),
                 notify));
 
         this.dashboard = Dashboard.Builder.create(this, "Dashboard")

@@ -311,7 +311,7 @@ class DrResponderStackTest {
 
     @Test
     void deadLetterQueue_should_beEncryptedAndEnforceSsl_when_synthesized() {
-        template.resourceCountIs("AWS::SQS::Queue", 1);
+        template.resourceCountIs("AWS::SQS::Queue", 2); // the targets' DLQ and the router's on-failure queue
         template.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true, "MessageRetentionPeriod", 1_209_600));
         template.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Match.objectLike(Map.of("Statement",
                 Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny", "Action", "sqs:*",
@@ -564,6 +564,22 @@ class DrResponderStackTest {
     }
 
     @Test
+    void router_should_sendEventsItFailedOnToAnEncryptedAlarmedQueue_when_asyncInvocationsFail() {
+        // the alias EventBridge invokes: after Lambda's two retries the whole event goes to the on-failure queue
+        template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", ref(stack.functions().get("incident-router").function()),
+                "Qualifier", Match.anyValue(), // the live alias (CDK selects its name from the alias ARN)
+                "MaximumRetryAttempts", 2,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination",
+                        Map.of("Fn::GetAtt", List.of(logicalId(stack.routerFailures()), "Arn"))))));
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/SQS", "MetricName", "ApproximateNumberOfMessagesVisible",
+                "Dimensions", List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(logicalId(stack.routerFailures()), "QueueName")))),
+                "AlarmActions", List.of(ref(stack.topic()))));
+    }
+
+    @Test
     void monitoring_should_alarmOnRouterErrors_when_synthesized() {
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "Namespace", "AWS/Lambda", "MetricName", "Errors",
@@ -573,7 +589,7 @@ class DrResponderStackTest {
 
     @Test
     void monitoring_should_haveOneAlarmPerSignal_when_synthesized() {
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 3);
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 4);
     }
 
     @Test

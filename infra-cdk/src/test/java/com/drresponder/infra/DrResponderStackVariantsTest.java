@@ -63,7 +63,7 @@ class DrResponderStackVariantsTest {
         bare.resourceCountIs("AWS::Lambda::Function", 18); // the functions do not depend on which playbooks have landed
         bare.resourceCountIs("AWS::DynamoDB::Table", 1);
         bare.resourceCountIs("AWS::SNS::Topic", 1);
-        bare.resourceCountIs("AWS::SQS::Queue", 1);
+        bare.resourceCountIs("AWS::SQS::Queue", 2);
     }
 
     @Test
@@ -84,7 +84,7 @@ class DrResponderStackVariantsTest {
 
     @Test
     void monitoring_should_keepRouterAndDlqAlarms_when_noPlaybooks() {
-        bare.resourceCountIs("AWS::CloudWatch::Alarm", 2);
+        bare.resourceCountIs("AWS::CloudWatch::Alarm", 3); // router errors, target DLQ, router on-failure queue
     }
 
     @Test
