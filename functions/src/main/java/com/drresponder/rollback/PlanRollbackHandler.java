@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 /**
  * plan-rollback: first step of the rollback-lambda-alias state machine (and its one re-plan after a
  * RevisionId conflict). Input: the playbook input ({@code functionName}, {@code alias},
- * {@code targetVersion?}, {@code expectedFromVersion?}); output: a {@link RollbackPlan}. Reads only.
+ * {@code targetVersion?}, {@code expectedFromVersion?} and, on the re-plan, the previous plan as {@code planned.result});
+ * output: a {@link RollbackPlan}. Reads only.
  */
 public final class PlanRollbackHandler implements RequestStreamHandler {
     private final LambdaAliases aliases;
@@ -51,6 +52,13 @@ public final class PlanRollbackHandler implements RequestStreamHandler {
         RollbackRequest request = RollbackRequest.parse(in);
         AliasState state = aliases.read(request.functionName(), request.alias());
         String functionArn = state.aliasArn().substring(0, state.aliasArn().lastIndexOf(':'));
+        JsonNode previous = in.path("planned").path("result");
+        if (Json.text(in, "expectedFromVersion") != null && previous.isObject()) {
+            Optional<RollbackPlan> applied = planner.alreadyApplied(Json.MAPPER.convertValue(previous, RollbackPlan.class), state);
+            if (applied.isPresent()) {
+                return applied.get();
+            }
+        }
         return planner.plan(request.functionName(), request.alias(), state, ledger.aliasHistory(state.aliasArn()),
                 ledger.badVersions(functionArn), Optional.ofNullable(request.targetVersion()),
                 Optional.ofNullable(Json.text(in, "expectedFromVersion")), clock.instant());

@@ -74,7 +74,8 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
         String functionArn = plan.aliasArn().substring(0, plan.aliasArn().lastIndexOf(':'));
         ledger.markBadVersion(functionArn, plan.badVersion(), incidentId, now);
         ledger.recordAliasChange(new AliasChange(plan.aliasArn(), plan.toVersion(), now, "rollback"));
-        String change = RollbackPlan.CLEAR_WEIGHTS.equals(plan.action())
+        // a clear-weights plan (or its re-plan found applied) keeps the version and only drops the canary's weight
+        String change = plan.fromVersion().equals(plan.toVersion())
                 ? "weighted rollout of version " + plan.badVersion() + " stopped: all traffic on " + plan.toVersion()
                 : plan.alias() + ": version " + plan.fromVersion() + " -> " + plan.toVersion() + " (" + plan.reason() + ")";
         String undo = "aws lambda update-alias --function-name " + plan.functionName() + " --name " + plan.alias()

@@ -73,6 +73,23 @@ public final class RollbackPlanner {
                         + " that exists and was not rolled back from before " + describe(badVersions)));
     }
 
+    /**
+     * After a RevisionId conflict: did our own update take effect? When Lambda applied UpdateAlias but the
+     * answer was lost (a 5xx, a timeout), the retry carries a RevisionId that the update itself made stale.
+     * If the alias is now exactly where {@code previous} meant to put it (its version, no weights), the
+     * change is ours (or the same one): report it as {@code applied}, so the playbook records it and verifies,
+     * instead of mistaking it for someone else's change or stepping the alias back a second time.
+     */
+    public Optional<RollbackPlan> alreadyApplied(RollbackPlan previous, AliasState state) {
+        boolean meantToChange = RollbackPlan.ROLLBACK.equals(previous.action()) || RollbackPlan.CLEAR_WEIGHTS.equals(previous.action());
+        if (!meantToChange || !state.weights().isEmpty() || !state.functionVersion().equals(previous.toVersion())) {
+            return Optional.empty();
+        }
+        return Optional.of(new RollbackPlan(RollbackPlan.APPLIED, previous.functionName(), previous.alias(), previous.aliasArn(),
+                previous.fromVersion(), previous.toVersion(), state.revisionId(), previous.badVersion(), previous.source(),
+                previous.reason() + "; the update took effect though its answer was lost (found when re-planning)"));
+    }
+
     private RollbackPlan requested(String functionName, String alias, AliasState state, Set<String> badVersions, String target) {
         if (target.equals(state.functionVersion())) {
             return escalate(functionName, alias, state, "alias " + alias + " already points at the requested version " + target);

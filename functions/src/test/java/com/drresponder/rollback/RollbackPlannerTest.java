@@ -198,4 +198,35 @@ class RollbackPlannerTest {
         assertThat(plan.action()).isEqualTo("escalate");
         assertThat(plan.reason()).isEqualTo("requested version 5 was rolled back from before (a bad version); refusing to point live at it");
     }
+
+    @Test
+    void alreadyApplied_should_reportOurChange_when_aliasIsWhereThePreviousPlanPutIt() {
+        // GIVEN a plan 3 -> 2 whose UpdateAlias took effect but whose answer was lost (the retry met a new RevisionId)
+        RollbackPlan previous = plan(alias("3", List.of("1", "2", "3")), List.of(), Set.of());
+        AliasState now = new AliasState(ALIAS_ARN, "2", "rev-2", Map.of(), List.of("1", "2", "3"));
+
+        // WHEN re-planning
+        Optional<RollbackPlan> applied = planner.alreadyApplied(previous, now);
+
+        // THEN the change is recognised as ours: recorded 3 -> 2 with the bad version, never a second step back
+        assertThat(applied).get().satisfies(p -> {
+            assertThat(p.action()).isEqualTo("applied");
+            assertThat(p.fromVersion()).isEqualTo("3");
+            assertThat(p.toVersion()).isEqualTo("2");
+            assertThat(p.badVersion()).isEqualTo("3");
+            assertThat(p.revisionId()).isEqualTo("rev-2");
+            assertThat(p.reason()).contains("answer was lost");
+        });
+    }
+
+    @Test
+    void alreadyApplied_should_notClaimTheChange_when_aliasIsElsewhere() {
+        RollbackPlan previous = plan(alias("3", List.of("1", "2", "3")), List.of(), Set.of());
+
+        assertThat(planner.alreadyApplied(previous, new AliasState(ALIAS_ARN, "1", "rev-2", Map.of(), List.of("1", "2", "3")))).isEmpty();
+        assertThat(planner.alreadyApplied(previous, new AliasState(ALIAS_ARN, "2", "rev-2", Map.of("3", 0.1), List.of("1", "2", "3"))))
+                .as("weights still set: not the state the plan meant").isEmpty();
+        RollbackPlan escalated = RollbackPlan.escalate("checkout-api", "live", ALIAS_ARN, "3", "no target");
+        assertThat(planner.alreadyApplied(escalated, alias("3", List.of("3")))).isEmpty();
+    }
 }

@@ -274,10 +274,13 @@ public final class AwsEmulator implements AutoCloseable {
     }
 
     /**
-     * One AWS API request served by the emulator: the service (SigV4 scope), the action, the client kind, and
-     * the error code a {@link Fault} answered it with ({@code null} if moto served it).
+     * One AWS API request served by the emulator: the service (SigV4 scope), the action, the client kind, the
+     * error code a {@link Fault} answered it with ({@code null} if moto served it), the signing access key id
+     * ({@code caller}: {@value #FUNCTION_ACCESS_KEY_PREFIX}{@code <function>}, {@code drr-state-machine.<name>}, or
+     * a test's key), the request path (REST APIs name the resource there, e.g. Lambda's alias) and when it arrived.
      */
-    public record ApiRequest(String service, String action, String client, String fault) {}
+    public record ApiRequest(String service, String action, String client, String fault, String caller, String path,
+                             java.time.Instant at) {}
 
     /**
      * An AWS failure the emulator injects (moto never fails on its own): the next {@link #times(int)} requests of
@@ -345,7 +348,8 @@ public final class AwsEmulator implements AutoCloseable {
         JsonNode list = readJson(post("/drr/requests", "", Map.of()));
         java.util.List<ApiRequest> requests = new java.util.ArrayList<>();
         list.forEach(r -> requests.add(new ApiRequest(r.path("service").asText(), r.path("action").asText(), r.path("client").asText(),
-                r.path("fault").isTextual() ? r.path("fault").asText() : null)));
+                r.path("fault").isTextual() ? r.path("fault").asText() : null, r.path("caller").asText(null), r.path("path").asText(""),
+                java.time.Instant.ofEpochMilli(Math.round(r.path("at").asDouble() * 1000)))));
         return requests;
     }
 

@@ -301,6 +301,7 @@ def _install_request_log():
     import io as _io
     import json as _json
     import re as _re
+    import time as _time
     from urllib.parse import parse_qs as _parse_qs
     from moto.moto_server import werkzeug_app
 
@@ -355,9 +356,13 @@ def _install_request_log():
             client = "test" if "drr-test" in agent else "java-sdk" if "aws-sdk-java" in agent else ("boto3" if "Boto3" in agent or "Botocore" in agent else "other")
             service, action = _service(environ), _action(environ, body)
             fault = _take_fault(service, action, path.encode() + b" " + body) if FAULTS else None
+            key = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
             with REQUEST_LOG_LOCK:
+                # caller: the access key id, which names the function or state machine (see the API call log below);
+                # path without query or body, so it never holds a parameter value beyond a REST resource name.
                 REQUEST_LOG.append({"service": service, "action": action, "client": client,
-                                    "fault": fault["code"] if fault else None})
+                                    "fault": fault["code"] if fault else None, "caller": key.group(1) if key else None,
+                                    "path": path, "at": _time.time()})
             if fault:
                 return _serve_fault(fault, environ, start_response, lambda: original_call(self, environ, _discarding_start_response))
             if service == "dynamodb" or (service == "states" and action == "StartExecution"):
