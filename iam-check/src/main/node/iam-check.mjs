@@ -164,7 +164,10 @@ function readTemplate(template, playbooksDir) {
       principals[`function:${r.Properties.Handler}`] = roleIdOf(r.Properties.Role);
     } else if (r.Type === 'AWS::StepFunctions::StateMachine') {
       const body = r.Properties.DefinitionString;
-      const playbook = typeof body === 'string' ? definitions[canonical(JSON.parse(body))] : undefined;
+      // the stack adds TimeoutSeconds from statemachines/timeouts.json to the file's ASL
+      const deployed = typeof body === 'string' ? JSON.parse(body) : undefined;
+      if (deployed) delete deployed.TimeoutSeconds;
+      const playbook = deployed ? definitions[canonical(deployed)] : undefined;
       if (playbook) {
         principals[`state-machine:${playbook}`] = roleIdOf(r.Properties.RoleArn);
         stateMachines[id] = playbook;

@@ -16,11 +16,12 @@ import java.util.Set;
  *
  * @param sharedSteps functions every playbook's state machine invokes (record-step)
  * @param router      the function every rule targets; deployed last, with each playbook's state machine ARN
+ * @param coreFunctions functions of the core that no state machine invokes (the finaliser: EventBridge invokes it)
  * @param coreRules   rules under {@code events/rules/} that belong to no single playbook (manual requests)
  * @param environment the contract variables every function gets (docs/CONTRACTS.md)
  * @param playbooks   the playbooks, each with its own functions
  */
-public record Catalog(List<Function> sharedSteps, Function router, List<String> coreRules, List<String> environment,
+public record Catalog(List<Function> sharedSteps, Function router, List<Function> coreFunctions, List<String> coreRules, List<String> environment,
                       List<Playbook> playbooks) {
 
     /** Powertools metrics namespace of every function. */
@@ -96,6 +97,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<String> 
 
     public Catalog {
         sharedSteps = List.copyOf(sharedSteps);
+        coreFunctions = List.copyOf(coreFunctions);
         coreRules = List.copyOf(coreRules);
         environment = List.copyOf(environment);
         playbooks = List.copyOf(playbooks);
@@ -107,7 +109,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<String> 
             }
         }
         Map<String, Function> byName = new LinkedHashMap<>();
-        for (Function f : allFunctions(sharedSteps, router, playbooks)) {
+        for (Function f : allFunctions(sharedSteps, coreFunctions, router, playbooks)) {
             if (byName.put(f.name(), f) != null) {
                 throw new IllegalArgumentException("function " + f.name() + " is in the catalog twice");
             }
@@ -137,11 +139,15 @@ public record Catalog(List<Function> sharedSteps, Function router, List<String> 
             new Function("incident-router", "IncidentRouter", "com.drresponder.router.IncidentRouterHandler::handleRequest",
                     "DR Responder: classifies alarms, RDS events and findings and starts playbooks", DEFAULT_TIMEOUT_SECONDS,
                     LEDGER_NOTIFY, false),
+            List.of(new Function("finaliser", "Finaliser", "com.drresponder.lifecycle.FinaliserHandler::handleRequest",
+                    "DR Responder: records, releases and announces playbook executions that ended outside their own states",
+                    DEFAULT_TIMEOUT_SECONDS, LEDGER_NOTIFY, false)),
             List.of("manual-requests"),
             List.of("LEDGER_TABLE", "TOPIC_ARN", "DR_MODE", "PROTECTION_TAG_KEY", "PROTECTED_RESOURCES", "DR_ACCOUNT_ID",
                     "DR_PARTITION", "GUARDDUTY_MIN_SEVERITY", "FINDING_ACTIONS", "RTO_TARGET_MINUTES", "RPO_TARGET_MINUTES",
                     "LAMBDA_RTO_TARGET_MINUTES", "VERIFY_WINDOW_SECONDS", "VERIFY_POLL_SECONDS", "MAX_ROLLBACKS_PER_HOUR",
-                    "ROLLBACK_COOLDOWN_MINUTES", "CREDENTIAL_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL", "WAF_SAFELIST"),
+                    "ROLLBACK_COOLDOWN_MINUTES", "CREDENTIAL_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL", "WAF_SAFELIST",
+                    "LOCK_TTL_SECONDS"),
             List.of(
                     new Playbook("rollback-lambda-alias", "rollback", List.of("lambda-alarms", "lambda-alias-changes"), List.of(), List.of(
                             step("plan-rollback", "PlanRollback", "com.drresponder.rollback.PlanRollbackHandler",
@@ -159,7 +165,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<String> 
                             step("resolve-credential-targets", "ResolveTargets", "com.drresponder.credentials.ResolveTargetsHandler",
                                     "resolves the opted-in secrets and principals a finding or request names; claims their cooldowns", LEDGER),
                             step("check-rotation", "CheckRotation", "com.drresponder.credentials.CheckRotationHandler",
-                                    "waits for a rotation to finish (AWSCURRENT moved, no AWSPENDING left)", Set.of()),
+                                    "waits for a rotation to finish (AWSCURRENT moved, no AWSPENDING left); renews the lease", LEDGER),
                             step("merge-ip-set", "MergeIpSet", "com.drresponder.credentials.MergeIpSetHandler",
                                     "blocks finding IPs in the WAF block lists, and removes them again when their block expires", LEDGER),
                             step("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler",
@@ -169,7 +175,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<String> 
                             restoreStep("validate-restore", "ValidateRestore", "ValidateRestoreHandler",
                                     "checks the source, the restore window and the target name; plans what to copy", Set.of()),
                             restoreStep("check-progress", "CheckProgress", "CheckProgressHandler",
-                                    "polls snapshots, restored databases and renames until available or past the deadline", Set.of()),
+                                    "polls snapshots, restored databases and renames until available or past the deadline; renews the lease", LEDGER),
                             // runs the configured SQL checks against a freshly restored database: minutes
                             new Function("verify-database", "VerifyDatabase", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest",
                                     "DR Responder: runs the verification SQL against the restored database", 300, DATABASE, true),
@@ -186,9 +192,9 @@ public record Catalog(List<Function> sharedSteps, Function router, List<String> 
 
     // ------------------------------------------------------------------ lookups
 
-    /** Every function in deployment order: shared steps, each playbook's functions, the router last. */
+    /** Every function in deployment order: shared steps, core functions, each playbook's functions, the router last. */
     public List<Function> functions() {
-        return allFunctions(sharedSteps, router, playbooks);
+        return allFunctions(sharedSteps, coreFunctions, router, playbooks);
     }
 
     /** Every function except the router (which needs the state machines' ARNs first). */
@@ -237,16 +243,18 @@ public record Catalog(List<Function> sharedSteps, Function router, List<String> 
     public Catalog withPlaybook(Playbook playbook) {
         List<Playbook> all = new ArrayList<>(playbooks);
         all.add(playbook);
-        return new Catalog(sharedSteps, router, coreRules, environment, all);
+        return new Catalog(sharedSteps, router, coreFunctions, coreRules, environment, all);
     }
 
     /** The core alone: shared steps, router, core rules, no playbooks. */
     public Catalog withoutPlaybooks() {
-        return new Catalog(sharedSteps, router, coreRules, environment, List.of());
+        return new Catalog(sharedSteps, router, coreFunctions, coreRules, environment, List.of());
     }
 
-    private static List<Function> allFunctions(List<Function> sharedSteps, Function router, List<Playbook> playbooks) {
+    private static List<Function> allFunctions(List<Function> sharedSteps, List<Function> coreFunctions, Function router,
+                                               List<Playbook> playbooks) {
         List<Function> all = new ArrayList<>(sharedSteps);
+        all.addAll(coreFunctions);
         playbooks.forEach(p -> all.addAll(p.functions()));
         all.add(router);
         return all;

@@ -11,11 +11,11 @@ class CatalogTest {
     private static final Catalog CATALOG = Catalog.RESPONDER;
 
     @Test
-    void functions_should_listSharedStepsFirstAndTheRouterLast_when_read() {
+    void functions_should_listSharedStepsAndCoreFirstAndTheRouterLast_when_read() {
         List<String> names = CATALOG.functions().stream().map(Catalog.Function::name).toList();
 
-        assertThat(names).startsWith("record-step").endsWith("incident-router").doesNotHaveDuplicates().hasSize(18);
-        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(17);
+        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(19);
+        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(18);
     }
 
     @Test

@@ -89,6 +89,7 @@ final class LocalRuntime implements AutoCloseable {
         env.put("CREDENTIAL_COOLDOWN_MINUTES", "30");
         env.put("RESTORE_WITHOUT_APPROVAL", "");
         env.put("WAF_SAFELIST", "");
+        env.put("LOCK_TTL_SECONDS", "7200");
         return env;
     }
 

@@ -20,7 +20,7 @@ public record Settings(
         double guardDutyMinSeverity,
         FindingActions findingActions,
         Map<String, String> stateMachineArns,
-        long lockTtlMinutes,
+        java.time.Duration lockTtl,
         Set<String> autoRestoreEventIds) {
 
     public enum Mode { ENFORCE, DRY_RUN }
@@ -41,8 +41,20 @@ public record Settings(
                 number(env, "GUARDDUTY_MIN_SEVERITY", 7.0),
                 FindingActions.fromEnvironment(env.get("FINDING_ACTIONS")),
                 stateMachines(env),
-                (long) number(env, "LOCK_TTL_MINUTES", 120),
+                lockTtl(env),
                 commaList(env.get("AUTO_RESTORE_EVENT_IDS")));
+    }
+
+    /** The lock lease when no deployment configures one: 2 h, renewed by the playbook's steps while it runs. */
+    public static final java.time.Duration DEFAULT_LOCK_TTL = java.time.Duration.ofHours(2);
+
+    /** {@code LOCK_TTL_SECONDS}: how long a resource lock outlives the last heartbeat of its playbook (at least 1 s). */
+    private static java.time.Duration lockTtl(Map<String, String> env) {
+        double seconds = number(env, "LOCK_TTL_SECONDS", DEFAULT_LOCK_TTL.toSeconds());
+        if (seconds < 1 || seconds != Math.floor(seconds)) {
+            throw new IllegalStateException("LOCK_TTL_SECONDS must be a whole number of seconds >= 1, got \"" + env.get("LOCK_TTL_SECONDS") + "\"");
+        }
+        return java.time.Duration.ofSeconds((long) seconds);
     }
 
     public boolean dryRun() {

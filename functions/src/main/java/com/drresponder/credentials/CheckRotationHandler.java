@@ -3,7 +3,10 @@ package com.drresponder.credentials;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.drresponder.common.AwsClients;
+import com.drresponder.common.Json;
 import com.drresponder.common.Telemetry;
+import com.drresponder.ledger.Heartbeat;
+import com.drresponder.ledger.Lease;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,18 +19,24 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  */
 public final class CheckRotationHandler implements RequestStreamHandler {
     private final RotationProgress progress;
+    private final Heartbeat heartbeat;
 
     public CheckRotationHandler() {
         this(new RotationProgress(new SecretsManagerSecretStore(AwsClients.create(SecretsManagerClient.builder())),
-                Integer.parseInt(System.getenv().getOrDefault("ROTATION_MAX_CHECKS", "60"))));
+                Integer.parseInt(System.getenv().getOrDefault("ROTATION_MAX_CHECKS", "60"))), Lease.fromEnvironment());
     }
 
-    public CheckRotationHandler(RotationProgress progress) {
+    /** {@code heartbeat}: each check renews the incident's lock (the item carries its {@code incidentId}). */
+    public CheckRotationHandler(RotationProgress progress, Heartbeat heartbeat) {
         this.progress = progress;
+        this.heartbeat = heartbeat;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, in -> progress.check(in));
+        Telemetry.handleJson(input, output, context, in -> {
+            heartbeat.renew(Json.text(in, "incidentId"));
+            return progress.check(in);
+        });
     }
 }

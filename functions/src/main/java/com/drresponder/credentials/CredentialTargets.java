@@ -33,10 +33,11 @@ public record CredentialTargets(
     /**
      * A secret to rotate: {@code kind} "function" (its rotation Lambda) or "managed" (RDS rotates it); one
      * {@link RotationTokens ClientRequestToken} per pass (two for alternating users, so both users' passwords
-     * change); {@code startVersions}: the versions that must no longer log in afterwards.
+     * change); {@code startVersions}: the versions that must no longer log in afterwards; {@code incidentId}: whose
+     * lease each rotation check renews (the rotation Map's items are the targets).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Target(String secretId, String name, String kind, String rotationFunctionArn, List<String> tokens,
+    public record Target(String incidentId, String secretId, String name, String kind, String rotationFunctionArn, List<String> tokens,
                          StartVersions startVersions) {}
 
     /** Version ids (never values) staged AWSCURRENT and AWSPREVIOUS when the incident started; either may be null. */

@@ -126,7 +126,7 @@ public final class TargetResolver {
     private CredentialTargets.Target target(String incidentId, SecretCatalog.SecretInfo s, String kind, String rotationFunctionArn) {
         SecretCatalog.StartState start = catalog.startState(s.arn());
         int passes = start.alternatingUsers() ? 2 : 1;
-        return new CredentialTargets.Target(s.arn(), s.name(), kind, rotationFunctionArn, RotationTokens.forIncident(incidentId, s.arn(), passes),
+        return new CredentialTargets.Target(incidentId, s.arn(), s.name(), kind, rotationFunctionArn, RotationTokens.forIncident(incidentId, s.arn(), passes),
                 new CredentialTargets.StartVersions(start.currentVersionId(), start.previousVersionId()));
     }
 

@@ -2,6 +2,8 @@ package com.drresponder.restore;
 
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
+import com.drresponder.ledger.Heartbeat;
+import com.drresponder.ledger.Lease;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -15,7 +17,8 @@ import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
 
 /**
- * The restore playbook's poll step (one call per Wait loop turn). Input {@code {"check", "kind", "id", "since",
+ * The restore playbook's poll step (one call per Wait loop turn; each renews the incident's lease, {@link Lease}).
+ * Input {@code {"check", "kind", "id", "incidentId", "since",
  * "seconds", ...}}; {@code since}/{@code seconds} are the phase's deadline ({@link PhaseDeadline}). Checks:
  * <ul>
  *   <li>{@code snapshot}, {@code database} (a cluster with all its instances), {@code renamed} (the restored copy
@@ -35,18 +38,22 @@ public final class CheckProgressHandler extends JsonStepHandler {
             "incompatible-network", "inaccessible-encryption-credentials", "storage-full");
     private final RdsClient rds;
     private final java.time.Clock clock;
+    private final Heartbeat heartbeat;
 
     public CheckProgressHandler() {
-        this(AwsClients.create(RdsClient.builder()), java.time.Clock.systemUTC());
+        this(AwsClients.create(RdsClient.builder()), java.time.Clock.systemUTC(), Lease.fromEnvironment());
     }
 
-    public CheckProgressHandler(RdsClient rds, java.time.Clock clock) {
+    /** {@code heartbeat}: each poll renews the incident's lock (a restore may run far longer than the initial lease). */
+    public CheckProgressHandler(RdsClient rds, java.time.Clock clock, Heartbeat heartbeat) {
         this.rds = rds;
         this.clock = clock;
+        this.heartbeat = heartbeat;
     }
 
     @Override
     Object handle(JsonNode event) {
+        heartbeat.renew(Json.text(event, "incidentId"));
         String check = required(event, "check");
         String kind = required(event, "kind");
         String id = required(event, "id");

@@ -5,6 +5,7 @@ import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.ledger.Ledger;
+import com.drresponder.ledger.Lease;
 import com.drresponder.notify.SnsNotifier;
 import com.drresponder.timeline.StepRecord;
 import com.drresponder.timeline.TimelineRecorder;
@@ -29,25 +30,30 @@ public final class RequestApprovalHandler extends JsonStepHandler {
     private final Ledger ledger;
     private final TimelineRecorder recorder;
     private final Clock clock;
+    private final Lease lease;
 
     public RequestApprovalHandler() {
         this(ledgerFromEnvironment(), Clock.systemUTC());
     }
 
     private RequestApprovalHandler(Ledger ledger, Clock clock) {
-        this(ledger, recorder(ledger, clock), clock);
+        this(ledger, recorder(ledger, clock), clock, new Lease(ledger, clock, Settings.fromEnvironment().lockTtl()));
     }
 
-    public RequestApprovalHandler(Ledger ledger, TimelineRecorder recorder, Clock clock) {
+    public RequestApprovalHandler(Ledger ledger, TimelineRecorder recorder, Clock clock, Lease lease) {
         this.ledger = ledger;
         this.recorder = recorder;
         this.clock = clock;
+        this.lease = lease;
     }
 
     @Override
     Object handle(JsonNode event) {
         String incidentId = required(event, "incidentId");
-        ledger.putApprovalToken(incidentId, required(event, "taskToken"), clock.instant().plus(TOKEN_LIFETIME));
+        java.time.Instant tokenExpires = clock.instant().plus(TOKEN_LIFETIME);
+        // nothing renews the lease while the playbook waits for a person: it must outlast the whole wait
+        lease.renewUntil(incidentId, tokenExpires);
+        ledger.putApprovalToken(incidentId, required(event, "taskToken"), tokenExpires);
         String approve = "./drctl approve " + incidentId + " --reason '<why>'";
         String reject = "./drctl reject " + incidentId + " --reason '<why>'";
         String restored = Json.text(event, "endpoint");
@@ -66,6 +72,6 @@ public final class RequestApprovalHandler extends JsonStepHandler {
 
     static TimelineRecorder recorder(Ledger ledger, Clock clock) {
         Settings settings = Settings.fromEnvironment();
-        return new TimelineRecorder(ledger, new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()), clock);
+        return new TimelineRecorder(ledger, new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()), clock, settings.lockTtl());
     }
 }

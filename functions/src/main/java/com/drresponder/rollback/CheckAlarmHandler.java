@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Telemetry;
+import com.drresponder.ledger.Heartbeat;
+import com.drresponder.ledger.Lease;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,25 +19,31 @@ import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
 
 /**
  * check-alarm: the verify loop of the rollback playbook. Input: {@code alarmName}, {@code deadline}
- * (ISO-8601); output: {@code state}, {@code cleared} (back to OK) and {@code expired} (deadline passed
+ * (ISO-8601), {@code incidentId} (whose lease each check renews); output: {@code state}, {@code cleared} (back to OK) and {@code expired} (deadline passed
  * while not cleared). A missing alarm is an error: verifying against nothing would be a false "Resolved".
  */
 public final class CheckAlarmHandler implements RequestStreamHandler {
     private final CloudWatchClient cloudWatch;
     private final Clock clock;
+    private final Heartbeat heartbeat;
 
     public CheckAlarmHandler() {
-        this(AwsClients.create(CloudWatchClient.builder()), Clock.systemUTC());
+        this(AwsClients.create(CloudWatchClient.builder()), Clock.systemUTC(), Lease.fromEnvironment());
     }
 
-    public CheckAlarmHandler(CloudWatchClient cloudWatch, Clock clock) {
+    /** {@code heartbeat}: each check renews the incident's lock (the verify loop may outlast the initial lease). */
+    public CheckAlarmHandler(CloudWatchClient cloudWatch, Clock clock, Heartbeat heartbeat) {
         this.cloudWatch = cloudWatch;
         this.clock = clock;
+        this.heartbeat = heartbeat;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, in -> check(Json.text(in, "alarmName"), Json.text(in, "deadline")));
+        Telemetry.handleJson(input, output, context, in -> {
+            heartbeat.renew(Json.text(in, "incidentId"));
+            return check(Json.text(in, "alarmName"), Json.text(in, "deadline"));
+        });
     }
 
     ObjectNode check(String alarmName, String deadline) {

@@ -13,7 +13,6 @@ import com.drresponder.notify.Notification;
 import com.drresponder.notify.Notifier;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -75,9 +74,12 @@ public final class IncidentRouter {
         if (dryRun) {
             return dryRun(d, incidentId, input);
         }
+        Optional<RouterResult> seen = alreadyStarted(d, incidentId);
+        if (seen.isPresent()) {
+            return seen.get(); // checked before the lock: a late copy must not re-take the resource for a finished incident
+        }
         Instant now = clock.instant();
-        Ledger.LockResult lock = ledger.acquireLock(d.resource().lockKey(), incidentId, now,
-                now.plus(Duration.ofMinutes(settings.lockTtlMinutes())));
+        Ledger.LockResult lock = ledger.acquireLock(d.resource().lockKey(), incidentId, now, now.plus(settings.lockTtl()));
         if (!lock.acquired()) {
             ledger.append(lock.holder(), TimelineEntry.of(now, ACTOR, "Trigger joined", "joined",
                     d.summary() + " (" + d.trigger() + ") while this incident holds " + d.resource().displayName()));
@@ -85,14 +87,33 @@ public final class IncidentRouter {
         }
         Incident incident = newIncident(d, incidentId, input, IncidentStatus.OPENED, now);
         if (!ledger.openIncident(incident)) {
-            Optional<Incident> existing = ledger.incident(incidentId);
-            if (existing.isPresent() && existing.get().executionArn() != null) {
-                return result(RouterResult.Outcome.DUPLICATE, incidentId, d, existing.get().executionArn(), "already started");
+            Optional<RouterResult> raced = alreadyStarted(d, incidentId);
+            if (raced.isPresent()) {
+                releaseIfTakenForClosed(d, incidentId, lock);
+                return raced.get();
             }
         } else {
             ledger.append(incidentId, TimelineEntry.of(now, ACTOR, "Incident opened", "opened", d.summary()));
         }
-        return start(d, incidentId, input);
+        return start(d, incidentId, input, lock);
+    }
+
+    /** DUPLICATE when this incident's playbook was started already, or the incident is over. */
+    private Optional<RouterResult> alreadyStarted(Classification.Decision d, String incidentId) {
+        return ledger.incident(incidentId).filter(i -> i.executionArn() != null || !i.status().isOpen())
+                .map(i -> result(RouterResult.Outcome.DUPLICATE, incidentId, d, i.executionArn(),
+                        i.status().isOpen() ? "already started" : "incident is " + i.status()));
+    }
+
+    /**
+     * A concurrent or late copy found the playbook started after it took the lock. A lock this call took (free or
+     * lapsed) for an incident that is over would hold the resource for a dead incident: released. A running
+     * playbook's lock, or one this call did not take, is left alone.
+     */
+    private void releaseIfTakenForClosed(Classification.Decision d, String incidentId, Ledger.LockResult lock) {
+        if (lock.taken() && ledger.incident(incidentId).map(i -> !i.status().isOpen()).orElse(false)) {
+            ledger.releaseLock(d.resource().lockKey(), incidentId);
+        }
     }
 
     private RouterResult recordAliasChange(Classification.RecordAliasChange r) {
@@ -105,7 +126,7 @@ public final class IncidentRouter {
                 "alias " + r.resource().displayName() + " -> version " + r.change().version());
     }
 
-    private RouterResult start(Classification.Decision d, String incidentId, ObjectNode input) {
+    private RouterResult start(Classification.Decision d, String incidentId, ObjectNode input, Ledger.LockResult lock) {
         String executionArn;
         try {
             executionArn = starter.start(settings.stateMachineArn(d.playbook()), incidentId, Json.write(input));
@@ -119,6 +140,7 @@ public final class IncidentRouter {
         Instant at = clock.instant();
         if (!ledger.recordExecution(incidentId, executionArn, IncidentStatus.INVESTIGATING, at)) {
             // a concurrent delivery of the same event got there first; StartExecution returned its execution
+            releaseIfTakenForClosed(d, incidentId, lock);
             return result(RouterResult.Outcome.DUPLICATE, incidentId, d, executionArn, "already started");
         }
         ledger.append(incidentId, TimelineEntry.of(at, ACTOR, "Start playbook " + d.playbook(), "started", executionArn));

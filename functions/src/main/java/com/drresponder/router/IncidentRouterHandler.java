@@ -28,7 +28,9 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * The incident router. Triggered by every EventBridge rule of the stack (CloudWatch alarm state
  * changes, RDS events, GuardDuty findings, manual {@code drresponder.manual} requests). Returns the
  * {@link RouterResult} as JSON; a malformed or unsupported event fails the invocation with
- * {@link RejectedEventException} so that the event lands in the dead-letter queue, not in silence.
+ * {@link RejectedEventException}, not in silence. EventBridge invokes the router asynchronously: its target DLQ
+ * holds only events it could not deliver; a failed invocation is retried twice by Lambda and then sent, whole,
+ * to the router's on-failure destination (an SQS queue, alarmed; see DrResponderStack).
  */
 public final class IncidentRouterHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentRouterHandler.class);

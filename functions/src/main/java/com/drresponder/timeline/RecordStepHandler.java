@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
-import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -53,8 +52,8 @@ public final class RecordStepHandler implements RequestStreamHandler {
         DynamoDbLedger ledger = new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable());
         StartAdmission admission = new StartAdmission(new ManualRequests(Deployment.fromEnvironment()),
                 new ProtectionPolicy(AwsResourceTags.fromEnvironment(), settings.protectionTagKey(), settings.protectedResources()), settings.dryRun(), ledger,
-                Clock.systemUTC(), Duration.ofMinutes(settings.lockTtlMinutes()));
+                Clock.systemUTC(), settings.lockTtl());
         return new TimelineRecorder(ledger, new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()),
-                Clock.systemUTC(), admission);
+                Clock.systemUTC(), admission, settings.lockTtl());
     }
 }

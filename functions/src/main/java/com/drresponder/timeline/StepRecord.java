@@ -14,8 +14,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param announce    JSON {@code notify}: when present, people are told (what happened / was done / is next)
  * @param releaseLock free the resource lock: the playbook is finished with the resource
  * @param holdLock    keep the resource locked for an operator (the playbook could not leave it in a safe state):
- *                    the lock is extended by {@link TimelineRecorder#HELD_LOCK}, and nothing that finishes the
- *                    execution may release it; never together with {@code releaseLock}
+ *                    the lock no longer expires ({@code Ledger.holdLock}), and nothing that finishes the execution
+ *                    (its last step, the finaliser) may release it; never together with {@code releaseLock}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record StepRecord(

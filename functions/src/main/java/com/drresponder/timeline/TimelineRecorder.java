@@ -1,6 +1,7 @@
 package com.drresponder.timeline;
 
 import com.drresponder.admission.StartAdmission;
+import com.drresponder.common.Telemetry;
 import com.drresponder.incident.Incident;
 import com.drresponder.incident.IncidentStatus;
 import com.drresponder.incident.TimelineEntry;
@@ -10,33 +11,42 @@ import com.drresponder.notify.Notifier;
 import com.drresponder.notify.SecretRedactor;
 import com.drresponder.playbook.InvalidRequestException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
- * The one place playbook steps land on the incident timeline: append the entry, move the status,
- * notify people, release the lock. Every state machine calls it, so the timeline reads the same for
- * every playbook.
+ * The one place playbook steps land on the incident timeline, in this order: append the entry, move the status,
+ * release the lock (or hold it for an operator, or else renew it: every step is a heartbeat of the playbook's lease,
+ * see {@link com.drresponder.ledger.Lease}), then notify people, best effort. Every state machine calls it, so the
+ * timeline reads the same for every playbook.
  */
 public final class TimelineRecorder {
-    /** How long a held lock ({@code holdLock}) lasts: an operator releases it once the resource is safe again. */
-    public static final java.time.Duration HELD_LOCK = java.time.Duration.ofDays(30);
+    private static final Logger LOG = LoggerFactory.getLogger(TimelineRecorder.class);
     private final Ledger ledger;
     private final Notifier notifier;
     private final Clock clock;
     private final StartAdmission admission;
+    private final Duration lockTtl;
 
-    /** {@code admission}: what a playbook's first step ({@code open}) runs; see {@link StartAdmission}. */
-    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, StartAdmission admission) {
+    /**
+     * {@code admission}: what a playbook's first step ({@code open}) runs, see {@link StartAdmission}; {@code lockTtl}:
+     * the lease every step renews (the resource lock lasts that long after the playbook's last step).
+     */
+    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, StartAdmission admission, Duration lockTtl) {
         this.ledger = ledger;
         this.notifier = notifier;
         this.clock = clock;
         this.admission = admission;
+        this.lockTtl = lockTtl;
     }
 
     /** For steps after the first: {@code open} is refused. */
-    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock) {
-        this(ledger, notifier, clock, null);
+    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, Duration lockTtl) {
+        this(ledger, notifier, clock, null, lockTtl);
     }
 
     public Result record(StepRecord step) {
@@ -63,16 +73,38 @@ public final class TimelineRecorder {
         if (status != null) {
             ledger.updateStatus(incident.id(), status, now);
         }
-        if (step.announce() != null) {
-            notifier.send(new Notification(incident.id(), status == null ? incident.status() : status, incident.severity(),
-                    incident.playbook(), incident.resource(), step.announce().whatHappened(), step.announce().whatWasDone(),
-                    step.announce().whatIsNext(), incident.executionArn() == null ? List.of() : List.of(incident.executionArn())));
-        }
+        boolean released = false;
+        boolean held;
         if (hold) {
-            ledger.acquireLock(incident.resource(), incident.id(), now, now.plus(HELD_LOCK));
+            // the playbook could not leave the resource safe: the lock stays, without expiry, until a person releases it
+            ledger.acquireLock(incident.resource(), incident.id(), now, now.plus(lockTtl));
+            held = ledger.holdLock(incident.resource(), incident.id(), now);
+        } else if (Boolean.TRUE.equals(step.releaseLock())) {
+            released = ledger.releaseLock(incident.resource(), incident.id());
+            held = !released && ledger.lock(incident.resource()).map(l -> incident.id().equals(l.incidentId())).orElse(false);
+        } else {
+            held = ledger.renewLock(incident.resource(), incident.id(), now, now.plus(lockTtl)); // heartbeat of the lease
         }
-        boolean released = Boolean.TRUE.equals(step.releaseLock()) && ledger.releaseLock(incident.resource(), incident.id());
-        return new Result(incident.id(), now.toString(), released);
+        boolean notified = step.announce() != null && announce(incident, status, step.announce());
+        return new Result(incident.id(), now.toString(), released, held, notified);
+    }
+
+    /**
+     * Last, and best effort: the record, the status and the lock are what the playbook relies on; an SNS or KMS
+     * failure must neither fail the step (its Catch would call this step again and fail the same way) nor leak the
+     * lock. The miss is logged and counted ({@code NotificationsFailed}); the timeline still has the step.
+     */
+    private boolean announce(Incident incident, IncidentStatus status, StepRecord.Notify announce) {
+        try {
+            notifier.send(new Notification(incident.id(), status == null ? incident.status() : status, incident.severity(),
+                    incident.playbook(), incident.resource(), announce.whatHappened(), announce.whatWasDone(),
+                    announce.whatIsNext(), incident.executionArn() == null ? List.of() : List.of(incident.executionArn())));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.error("notification for incident {} failed, the step is recorded: {}", incident.id(), e.toString());
+            Telemetry.metrics().addMetric("NotificationsFailed", 1, MetricUnit.COUNT);
+            return false;
+        }
     }
 
     private static IncidentStatus status(String value) {
@@ -89,6 +121,9 @@ public final class TimelineRecorder {
         }
     }
 
-    /** Returned to the state machine. */
-    public record Result(String incidentId, String recordedAt, boolean lockReleased) {}
+    /**
+     * Returned to the state machine. {@code lockHeld}: the incident still holds its resource's lock after this step;
+     * {@code notified}: the announcement was published (false when there was none, or publishing failed).
+     */
+    public record Result(String incidentId, String recordedAt, boolean lockReleased, boolean lockHeld, boolean notified) {}
 }

@@ -84,7 +84,12 @@ final class CredentialPlaybookFixture {
         subs.put("WafIpSet6Id", ipSet6Id);
         Catalog.Function rotation = Catalog.RESPONDER.function(ROTATION_FUNCTION);
         rotationFunctionArn = emulator.createJavaFunction(rotation.name(), rotation.handler(), ResponderDeployment.localDatabaseEnvironment(null), 60, 512);
-        String definition = Substitutions.apply(RepositoryFiles.read("statemachines/" + playbook.stateMachineFile()), subs);
+        String definition;
+        try {
+            definition = Substitutions.apply(ResponderDeployment.definition(RepositoryFiles.resolve("statemachines/" + playbook.stateMachineFile())), subs);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         String finalDefinition = definition;
         stateMachineArn = sfn.createStateMachine(r -> r.name("respond-to-credential-compromise").definition(finalDefinition)
                 .roleArn("arn:aws:iam::" + emulator.accountId() + ":role/" + AwsEmulator.LAMBDA_ROLE_NAME)).stateMachineArn();

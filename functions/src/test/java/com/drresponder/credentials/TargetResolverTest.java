@@ -186,7 +186,7 @@ class TargetResolverTest {
         // WHEN
         CredentialTargets t = resolver.resolve(input);
         // THEN
-        assertThat(t.secrets()).containsExactly(new CredentialTargets.Target("arn:rds-managed", "rds!cluster-1", "managed", null,
+        assertThat(t.secrets()).containsExactly(new CredentialTargets.Target("inc-9", "arn:rds-managed", "rds!cluster-1", "managed", null,
                 RotationTokens.forIncident("inc-9", "arn:rds-managed", 1), new CredentialTargets.StartVersions("v-current", null)));
         assertThat(t.skipped()).extracting(CredentialTargets.Skipped::reason).containsExactlyInAnyOrder("no such secret", "no rotation function configured");
         assertThat(t.containment()).isNull();

@@ -70,6 +70,9 @@ class EventPatternsTest {
         m.put("samples/guardduty/low-severity-recon.json", Set.of());
         // CloudTrail: successful alias changes, for alias history
         m.put("samples/cloudtrail/lambda-update-alias.json", Set.of(LAMBDA_ALIAS_CHANGES));
+        // the stack's own playbook executions ending go to the finaliser's rule (infra-cdk), never to the router
+        m.put("samples/stepfunctions/execution-aborted.json", Set.of());
+        m.put("samples/stepfunctions/execution-timed-out.json", Set.of());
         m.put("samples/cloudtrail/lambda-create-alias.json", Set.of(LAMBDA_ALIAS_CHANGES));
         m.put("samples/cloudtrail/lambda-update-alias-denied.json", Set.of()); // failed call: alias unchanged
         // Manual requests: the rule matches valid and invalid alike; validation is the router's job

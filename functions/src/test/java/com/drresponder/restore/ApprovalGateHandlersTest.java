@@ -6,7 +6,9 @@ import com.drresponder.common.Json;
 import com.drresponder.incident.Incident;
 import com.drresponder.incident.IncidentStatus;
 import com.drresponder.incident.Severity;
+import com.drresponder.common.Settings;
 import com.drresponder.ledger.InMemoryLedger;
+import com.drresponder.ledger.Lease;
 import com.drresponder.notify.Notification;
 import com.drresponder.timeline.TimelineRecorder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,12 +28,14 @@ class ApprovalGateHandlersTest {
     final InMemoryLedger ledger = new InMemoryLedger();
     final List<Notification> sent = new ArrayList<>();
     final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    final TimelineRecorder recorder = new TimelineRecorder(ledger, sent::add, clock);
+    final TimelineRecorder recorder = new TimelineRecorder(ledger, sent::add, clock, Settings.DEFAULT_LOCK_TTL);
+    final Lease lease = new Lease(ledger, clock, Duration.ofMinutes(10));
 
     @BeforeEach
     void incident() {
         ledger.openIncident(new Incident("inc-1", "restore-database-to-point-in-time", "arn:aws:rds:us-east-1:123456789012:cluster:orders-db",
                 "manual", Severity.P2, IncidentStatus.IDENTIFIED, null, "Restore orders-db", "{}", NOW, NOW));
+        ledger.acquireLock("arn:aws:rds:us-east-1:123456789012:cluster:orders-db", "inc-1", NOW, NOW.plus(Duration.ofMinutes(10)));
     }
 
     @Test
@@ -39,11 +43,14 @@ class ApprovalGateHandlersTest {
         // GIVEN the gate's input with its task token
         JsonNode event = Json.object().put("incidentId", "inc-1").put("taskToken", TOKEN).put("summary", "Restore orders-db").put("endpoint", "orders-db-restored.local");
         // WHEN the approval is requested
-        new RequestApprovalHandler(ledger, recorder, clock).handle(event);
+        new RequestApprovalHandler(ledger, recorder, clock, lease).handle(event);
         // THEN the token is in the ledger's approval item, and in no timeline entry or notification
         assertThat(ledger.approvalToken("inc-1")).contains(TOKEN);
         assertThat(ledger.timeline("inc-1")).isNotEmpty().allSatisfy(e -> assertThat(e.detail() + e.undo()).doesNotContain(TOKEN));
         assertThat(sent).hasSize(1).allSatisfy(n -> assertThat(n.subject() + n.body()).doesNotContain(TOKEN).contains("./drctl approve inc-1"));
+        // AND the lock outlasts the whole wait for a person (no step renews it meanwhile): token lifetime + the lease
+        assertThat(ledger.lock("arn:aws:rds:us-east-1:123456789012:cluster:orders-db")).get()
+                .satisfies(l -> assertThat(l.expiresAt()).isEqualTo(NOW.plus(RequestApprovalHandler.TOKEN_LIFETIME).plus(Duration.ofMinutes(10))));
     }
 
     @Test

@@ -28,7 +28,7 @@ class CheckProgressHandlerTest {
     static final Instant NOW = Instant.parse("2026-11-22T04:00:00Z");
     final RdsClient rds = mock(RdsClient.class);
     final Map<String, DBCluster> clusters = new HashMap<>();
-    final CheckProgressHandler handler = new CheckProgressHandler(rds, Clock.fixed(NOW, ZoneOffset.UTC));
+    final CheckProgressHandler handler = new CheckProgressHandler(rds, Clock.fixed(NOW, ZoneOffset.UTC), incidentId -> { });
 
     @BeforeEach
     @SuppressWarnings("unchecked")

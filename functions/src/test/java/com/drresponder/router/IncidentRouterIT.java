@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 /**
  * The deployed router function in the emulator: bad input fails the invocation with a specific message
- * (so EventBridge sends it to the dead-letter queue) and changes nothing anywhere; dry-run records and
+ * (so Lambda retries it, then sends it to the router's on-failure destination) and changes nothing anywhere; dry-run records and
  * starts nothing.
  */
 @AwsEmulatorTest
@@ -50,7 +50,7 @@ class IncidentRouterIT {
         // WHEN the deployed router receives the bad event
         InvokeResponse response = responder.invoke("IncidentRouter", event);
 
-        // THEN the invocation fails (so EventBridge retries into the DLQ) with a message saying what is wrong
+        // THEN the invocation fails (Lambda's async retries, then the on-failure destination) with a message saying what is wrong
         assertThat(response.functionError()).isEqualTo("Unhandled");
         assertThat(response.payload().asUtf8String()).contains("RejectedEventException").contains(expected.replace("\"", "\\\""));
         // AND nothing changed in the emulator: no ledger item, no execution, no notification

@@ -49,6 +49,9 @@ class SampleEventsRoutingTest {
                     started("respond-to-credential-compromise", "arn:aws:iam::123456789012:role/orders-app-instance-role")),
             Map.entry("samples/guardduty/rds-anomalous-login.json", started("respond-to-credential-compromise", rds("cluster:orders-db"))),
             // nothing leaked: the playbook only notifies (FindingActionsRoutingTest proves it rotates nothing)
+            // the finaliser's events: the router is not their target, and refuses one sent to it
+            Map.entry("samples/stepfunctions/execution-aborted.json", rejected("unsupported event: source \"aws.states\"")),
+            Map.entry("samples/stepfunctions/execution-timed-out.json", rejected("unsupported event: source \"aws.states\"")),
             Map.entry("samples/guardduty/rds-failed-login.json", started("respond-to-credential-compromise", rds("cluster:orders-db"))),
             Map.entry("samples/guardduty/low-severity-recon.json", ignored("below the threshold")),
             Map.entry("samples/cloudtrail/lambda-update-alias.json", new Expected(Outcome.RECORDED, null, lambda("checkout-api:live"))),

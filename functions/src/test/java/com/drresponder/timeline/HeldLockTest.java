@@ -10,6 +10,7 @@ import com.drresponder.incident.Severity;
 import com.drresponder.ledger.InMemoryLedger;
 import com.drresponder.playbook.InvalidRequestException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +21,7 @@ class HeldLockTest {
     static final Instant NOW = Instant.parse("2026-11-22T04:00:00Z");
     static final String RESOURCE = "arn:aws:rds:us-east-1:123456789012:cluster:orders-db";
     final InMemoryLedger ledger = new InMemoryLedger();
-    final TimelineRecorder recorder = new TimelineRecorder(ledger, n -> { }, Clock.fixed(NOW, ZoneOffset.UTC));
+    final TimelineRecorder recorder = new TimelineRecorder(ledger, n -> { }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10));
 
     @BeforeEach
     void lockedIncident() {
@@ -39,8 +40,31 @@ class HeldLockTest {
         TimelineRecorder.Result result = recorder.record(step);
         // THEN the lock is not released and outlives its usual lifetime: nobody else acts on the resource meanwhile
         assertThat(result.lockReleased()).isFalse();
-        assertThat(ledger.acquireLock(RESOURCE, "inc-2", NOW.plusSeconds(7201), NOW.plusSeconds(9000)).acquired()).isFalse();
-        assertThat(ledger.acquireLock(RESOURCE, "inc-2", NOW.plus(TimelineRecorder.HELD_LOCK).minusSeconds(1), NOW.plusSeconds(9000)).acquired()).isFalse();
+        assertThat(result.lockHeld()).isTrue();
+        assertThat(ledger.lock(RESOURCE)).get().satisfies(l -> assertThat(l.heldForOperator()).isTrue());
+        assertThat(ledger.acquireLock(RESOURCE, "inc-2", NOW.plusSeconds(365L * 24 * 3600), NOW.plusSeconds(9000)).acquired()).isFalse();
+        // AND nothing that finishes the execution releases it (the finaliser asks as the incident itself)
+        assertThat(ledger.releaseLock(RESOURCE, "inc-1")).isFalse();
+    }
+
+    @Test
+    void step_should_renewTheLease_when_neitherReleasingNorHolding() {
+        // GIVEN the lock taken 7 minutes ago for 10 minutes; WHEN a later step is recorded (the playbook is alive)
+        ledger.releaseLock(RESOURCE, "inc-1");
+        ledger.acquireLock(RESOURCE, "inc-1", NOW.minusSeconds(420), NOW.plusSeconds(180));
+        TimelineRecorder.Result result = recorder.record(new StepRecord("inc-1", null, "Check", "ok", null, null, null, null, null, null));
+        // THEN the lease runs 10 minutes from now
+        assertThat(result.lockHeld()).isTrue();
+        assertThat(ledger.lock(RESOURCE)).get().satisfies(l -> assertThat(l.expiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(10))));
+    }
+
+    @Test
+    void step_should_reportTheLeaseLost_when_anotherIncidentTookTheLapsedLock() {
+        ledger.releaseLock(RESOURCE, "inc-1");
+        ledger.acquireLock(RESOURCE, "inc-2", NOW, NOW.plusSeconds(600));
+        TimelineRecorder.Result result = recorder.record(new StepRecord("inc-1", null, "Check", "ok", null, null, null, null, null, null));
+        assertThat(result.lockHeld()).isFalse();
+        assertThat(ledger.lockHolder(RESOURCE)).contains("inc-2");
     }
 
     @Test

@@ -78,6 +78,7 @@ public final class DrResponderStack extends Stack {
     private final Table ledger;
     private final Topic topic;
     private final Queue deadLetterQueue;
+    private final Queue routerFailures;
     private final Map<String, JavaFunction> functions = new LinkedHashMap<>();
     private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
     private final Map<String, Rule> rules = new LinkedHashMap<>();
@@ -138,6 +139,8 @@ public final class DrResponderStack extends Stack {
         catalog.playbooks().forEach(p -> routerEnv.put(p.stateMachineEnvVar(), stateMachines.get(p.name()).getStateMachineArn()));
         JavaFunction router = function(catalog.router(), routerEnv, ROUTER_RESERVED_CONCURRENCY);
         grantRouter(router);
+        this.routerFailures = routerFailureDestination(router);
+        finaliser();
 
         ManualRequestBus manualBus = new ManualRequestBus(this, "ManualRequests", config.operatorPrincipals());
         for (String name : catalog.rules()) {
@@ -148,7 +151,7 @@ public final class DrResponderStack extends Stack {
         ipBlockSweeper(functions.get("merge-ip-set"));
 
         acknowledgeWildcards();
-        this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(topic, router, deadLetterQueue, stateMachines, config));
+        this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(topic, router, deadLetterQueue, routerFailures, stateMachines, config));
 
         CfnOutput.Builder.create(this, "LedgerTableName").value(ledger.getTableName()).build();
         CfnOutput.Builder.create(this, "TopicArn").value(topic.getTopicArn()).build();
@@ -219,6 +222,7 @@ public final class DrResponderStack extends Stack {
         env.put("CREDENTIAL_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
         env.put("RESTORE_WITHOUT_APPROVAL", String.join(",", config.restoreWithoutApproval()));
         env.put("WAF_SAFELIST", String.join(",", config.wafSafelist()));
+        env.put("LOCK_TTL_SECONDS", Integer.toString(config.lockTtlMinutes() * 60));
         if (!env.keySet().equals(new java.util.LinkedHashSet<>(catalog.environment()))) {
             throw new IllegalStateException("the stack's environment " + env.keySet() + " is not the catalog's " + catalog.environment());
         }
@@ -339,6 +343,51 @@ public final class DrResponderStack extends Stack {
                 .retryAttempts(EVENT_RETRY_ATTEMPTS)
                 .build()));
         return rule;
+    }
+
+    /**
+     * The router's own failures. The EventBridge target's DLQ only holds events EventBridge could not deliver; once
+     * Lambda accepted an event, a function error is retried by Lambda's async queue (twice) and then the event goes to
+     * this on-failure destination with the request (the whole event) and the error, instead of being dropped.
+     */
+    private Queue routerFailureDestination(JavaFunction router) {
+        Queue queue = Queue.Builder.create(this, "RouterFailedEvents")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        suppress(queue, "AwsSolutions-SQS3", "This queue is itself the router's on-failure destination (failed events land here); a DLQ of it adds nothing.");
+        router.alias().configureAsyncInvoke(software.amazon.awscdk.services.lambda.EventInvokeConfigOptions.builder()
+                .onFailure(new software.amazon.awscdk.services.lambda.destinations.SqsDestination(queue))
+                .retryAttempts(2)
+                .maxEventAge(Duration.hours(6))
+                .build());
+        return queue;
+    }
+
+    /**
+     * The finaliser: Step Functions reports every execution of the stack's playbooks that ends FAILED, TIMED_OUT or
+     * ABORTED (best-effort delivery); the function records it, releases the incident's lock and notifies.
+     */
+    private void finaliser() {
+        if (stateMachines.isEmpty()) {
+            return;
+        }
+        JavaFunction fn = functions.get("finaliser"); // a core function of the catalog (ledger, notify)
+        Rule rule = Rule.Builder.create(this, "PlaybookExecutionEndedRule")
+                .description("DR Responder: a playbook execution failed, timed out or was aborted -> finaliser")
+                .eventPattern(software.amazon.awscdk.services.events.EventPattern.builder()
+                        .source(List.of("aws.states"))
+                        .detailType(List.of("Step Functions Execution Status Change"))
+                        .detail(Map.of("status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                                "stateMachineArn", stateMachines.values().stream().map(StateMachine::getStateMachineArn).toList()))
+                        .build())
+                .build();
+        rule.addTarget(new LambdaFunction(fn.alias(), LambdaFunctionProps.builder()
+                .deadLetterQueue(deadLetterQueue)
+                .maxEventAge(EVENT_MAX_AGE)
+                .retryAttempts(EVENT_RETRY_ATTEMPTS)
+                .build()));
     }
 
     /** The scheduled DR drill: starts the {@code restore-drill} playbook when it exists and a schedule is configured. */
@@ -736,6 +785,8 @@ public final class DrResponderStack extends Stack {
     public Topic topic() { return topic; }
 
     public Queue deadLetterQueue() { return deadLetterQueue; }
+
+    public Queue routerFailures() { return routerFailures; }
 
     /** Functions by service name: incident-router, record-step, plan-rollback, check-alarm. */
     public Map<String, JavaFunction> functions() { return Collections.unmodifiableMap(functions); }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
@@ -23,8 +24,8 @@ import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
 /**
- * Meta-monitoring: who watches the responder. Alarms (to the notification topic) on failed and timed-out
- * playbook executions, router errors and dead-lettered events; a dashboard with incidents opened,
+ * Meta-monitoring: who watches the responder. Alarms (to the notification topic) on failed (other than designed
+ * escalations), timed-out and aborted playbook executions, router errors and dead-lettered events; a dashboard with incidents opened,
  * time-to-mitigate and measured RTO (the metrics the functions emit in namespace {@code DrResponder}).
  */
 public final class Monitoring extends Construct {
@@ -32,10 +33,11 @@ public final class Monitoring extends Construct {
      * @param topic         alarm notifications
      * @param router        the incident-router
      * @param deadLetterQueue the EventBridge targets' DLQ
+     * @param routerFailures  the router's on-failure destination (events its invocations failed on)
      * @param stateMachines playbooks by name
      * @param config        targets drawn on the dashboard
      */
-    public record Props(ITopic topic, JavaFunction router, IQueue deadLetterQueue, Map<String, StateMachine> stateMachines,
+    public record Props(ITopic topic, JavaFunction router, IQueue deadLetterQueue, IQueue routerFailures, Map<String, StateMachine> stateMachines,
                         DrConfig config) {}
 
     private final List<Alarm> alarms = new ArrayList<>();
@@ -48,15 +50,36 @@ public final class Monitoring extends Construct {
 
         props.stateMachines().forEach((name, sm) -> {
             String smId = Names.pascal(name);
-            alarms.add(alarm(smId + "ExecutionsFailed", "DR playbook " + name + ": an execution failed",
-                    sm.metricFailed(MetricOptions.builder().period(period).statistic("Sum").build()), notify));
             alarms.add(alarm(smId + "ExecutionsTimedOut", "DR playbook " + name + ": an execution timed out",
                     sm.metricTimedOut(MetricOptions.builder().period(period).statistic("Sum").build()), notify));
+            alarms.add(alarm(smId + "ExecutionsAborted", "DR playbook " + name + ": an execution was stopped (StopExecution)",
+                    sm.metricAborted(MetricOptions.builder().period(period).statistic("Sum").build()), notify));
         });
+        // "Responder failed": failed executions that were not designed endings. A playbook that escalates by design
+        // (recorded ESCALATED, then its Fail state) fails in Step Functions' metrics too; the finaliser counts those
+        // as PlaybookEscalated, and the alarm subtracts them. Without the finaliser every failure alarms (fail-safe).
+        Map<String, IMetric> terms = new java.util.LinkedHashMap<>();
+        List<String> failed = new ArrayList<>();
+        int i = 0;
+        for (StateMachine sm : props.stateMachines().values()) {
+            terms.put("f" + i, sm.metricFailed(MetricOptions.builder().period(period).statistic("Sum").build()));
+            failed.add("FILL(f" + i++ + ", 0)");
+        }
+        terms.put("escalated", Metric.Builder.create().namespace(JavaFunction.METRICS_NAMESPACE).metricName("PlaybookEscalated")
+                .dimensionsMap(Map.of("Service", "finaliser")).statistic("Sum").period(period).build());
+        if (!failed.isEmpty()) {
+            alarms.add(alarm("ResponderFailed", "DR Responder: a playbook execution failed other than by a designed escalation",
+                    MathExpression.Builder.create().expression(String.join(" + ", failed) + " - FILL(escalated, 0)")
+                            .usingMetrics(terms).label("Failed, not escalated").period(period).build(), notify));
+        }
         alarms.add(alarm("RouterErrors", "DR incident-router: invocation errors",
                 props.router().function().metricErrors(MetricOptions.builder().period(period).statistic("Sum").build()), notify));
         alarms.add(alarm("DeadLetterQueueDepth", "DR Responder: events could not be delivered to the router (see the DLQ)",
                 props.deadLetterQueue().metricApproximateNumberOfMessagesVisible(MetricOptions.builder().period(period).statistic("Maximum").build()),
+                notify));
+
+        alarms.add(alarm("RouterFailedEvents", "DR Responder: the router failed on events (see its on-failure queue: each message holds the event)",
+                props.routerFailures().metricApproximateNumberOfMessagesVisible(MetricOptions.builder().period(period).statistic("Maximum").build()),
                 notify));
 
         this.dashboard = Dashboard.Builder.create(this, "Dashboard")

@@ -152,8 +152,8 @@ class DrResponderStackTest {
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
                 "TracingConfig", Map.of("Mode", "Active"),
                 "MemorySize", 1024)));
-        // 30 s for every step but the restore's: 60 s, and 5 minutes for the data verification.
-        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 10);
+        // 30 s for every step (and the finaliser) but the restore's: 60 s, and 5 minutes for the data verification.
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 11);
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 7);
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "Timeout", 300));
@@ -253,7 +253,7 @@ class DrResponderStackTest {
         List<EventRuleDefinition> files = EventRuleDefinition.loadAll(TestStacks.REPO_ROOT.resolve("events/rules"));
 
         assertThat(files).hasSize(5);
-        template.resourceCountIs("AWS::Events::Rule", files.size() + 2); // + the drill schedule + the WAF block sweeper
+        template.resourceCountIs("AWS::Events::Rule", files.size() + 3); // + the drill schedule, the WAF block sweeper and the finaliser's rule
     }
 
     @Test
@@ -326,7 +326,7 @@ class DrResponderStackTest {
 
     @Test
     void deadLetterQueue_should_beEncryptedAndEnforceSsl_when_synthesized() {
-        template.resourceCountIs("AWS::SQS::Queue", 1);
+        template.resourceCountIs("AWS::SQS::Queue", 2); // the targets' DLQ and the router's on-failure queue
         template.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true, "MessageRetentionPeriod", 1_209_600));
         template.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Match.objectLike(Map.of("Statement",
                 Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny", "Action", "sqs:*",
@@ -384,9 +384,40 @@ class DrResponderStackTest {
 
     @Test
     void stateMachines_should_carryTheAslText_when_synthesized() throws Exception {
-        String asl = java.nio.file.Files.readString(TestStacks.REPO_ROOT.resolve("statemachines/rollback-lambda-alias.asl.json"));
+        String asl = PlaybookDefinition.load(TestStacks.REPO_ROOT.resolve("statemachines/rollback-lambda-alias.asl.json")).definition();
 
         template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("DefinitionString", asl));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void functions_should_getTheLockLeaseFromTheConfiguration_when_synthesized() {
+        Map<String, Map<String, Object>> functions = resources("AWS::Lambda::Function");
+        assertThat(functions).isNotEmpty();
+        functions.forEach((id, f) -> assertThat(((Map<String, Map<String, Object>>) ((Map<String, Object>) f.get("Properties"))
+                .get("Environment")).get("Variables")).as(id).containsEntry("LOCK_TTL_SECONDS", "7200"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void stateMachines_should_eachHaveTheTimeoutOfTheTable_when_synthesized() throws Exception {
+        // GIVEN the one table of timeouts, and ASL files that leave TimeoutSeconds to it
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode table = mapper.readTree(TestStacks.REPO_ROOT.resolve("statemachines/timeouts.json").toFile());
+        for (String name : stack.stateMachines().keySet()) {
+            assertThat(mapper.readTree(TestStacks.REPO_ROOT.resolve("statemachines/" + name + ".asl.json").toFile()).has("TimeoutSeconds"))
+                    .as(name + ".asl.json must not set its own TimeoutSeconds").isFalse();
+        }
+        // THEN every synthesized state machine's definition has the table's TimeoutSeconds at the top level
+        Map<String, Map<String, Object>> machines = resources("AWS::StepFunctions::StateMachine");
+        assertThat(machines).hasSize(stack.stateMachines().size());
+        for (String name : stack.stateMachines().keySet()) {
+            Map<String, Object> props = (Map<String, Object>) machines.get(logicalId(stack.stateMachines().get(name))).get("Properties");
+            com.fasterxml.jackson.databind.JsonNode definition = mapper.readTree((String) props.get("DefinitionString"));
+            int expected = table.path(name).path("timeoutSeconds").asInt();
+            assertThat(expected).as(name + " in timeouts.json").isPositive();
+            assertThat(definition.path("TimeoutSeconds").asInt()).as(name).isEqualTo(expected);
+        }
     }
 
     @Test
@@ -528,15 +559,54 @@ class DrResponderStackTest {
     // ---------------------------------------------------------------- monitoring
 
     @Test
-    void monitoring_should_alarmOnFailedAndTimedOutExecutionsPerPlaybook_when_synthesized() {
+    void monitoring_should_alarmOnTimedOutAndAbortedExecutionsPerPlaybook_when_synthesized() {
         for (var sm : stack.stateMachines().values()) {
-            for (String metric : List.of("ExecutionsFailed", "ExecutionsTimedOut")) {
+            for (String metric : List.of("ExecutionsTimedOut", "ExecutionsAborted")) {
                 template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                         "Namespace", "AWS/States", "MetricName", metric,
                         "Dimensions", List.of(Map.of("Name", "StateMachineArn", "Value", ref(sm))),
                         "AlarmActions", List.of(ref(stack.topic()))));
             }
         }
+    }
+
+    @Test
+    void monitoring_should_alarmOnFailuresOtherThanDesignedEscalations_when_synthesized() {
+        // no alarm on Step Functions' raw ExecutionsFailed (designed escalations end in Fail states too) ...
+        template.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", Map.of("MetricName", "ExecutionsFailed"), 0);
+        // ... but one on every playbook's ExecutionsFailed minus the finaliser's PlaybookEscalated
+        String all = String.valueOf(resources("AWS::CloudWatch::Alarm").values());
+        assertThat(all.split("ExecutionsFailed", -1)).hasSize(stack.stateMachines().size() + 1);
+        assertThat(all).contains("PlaybookEscalated").contains("- FILL(escalated, 0)");
+    }
+
+    @Test
+    void finaliser_should_receiveFailedTimedOutAndAbortedExecutionsOfTheStacksPlaybooks_when_synthesized() {
+        template.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Map.of(
+                "source", List.of("aws.states"),
+                "detail-type", List.of("Step Functions Execution Status Change"),
+                "detail", Map.of("status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                        "stateMachineArn", stack.stateMachines().values().stream().map(sm -> (Object) ref(sm)).toList())),
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", ref(stack.functions().get("finaliser").alias()),
+                        "DeadLetterConfig", Match.anyValue(),
+                        "RetryPolicy", Match.anyValue())))));
+    }
+
+    @Test
+    void router_should_sendEventsItFailedOnToAnEncryptedAlarmedQueue_when_asyncInvocationsFail() {
+        // the alias EventBridge invokes: after Lambda's two retries the whole event goes to the on-failure queue
+        template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", ref(stack.functions().get("incident-router").function()),
+                "Qualifier", Match.anyValue(), // the live alias (CDK selects its name from the alias ARN)
+                "MaximumRetryAttempts", 2,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination",
+                        Map.of("Fn::GetAtt", List.of(logicalId(stack.routerFailures()), "Arn"))))));
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/SQS", "MetricName", "ApproximateNumberOfMessagesVisible",
+                "Dimensions", List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(logicalId(stack.routerFailures()), "QueueName")))),
+                "AlarmActions", List.of(ref(stack.topic()))));
     }
 
     @Test
@@ -549,7 +619,7 @@ class DrResponderStackTest {
 
     @Test
     void monitoring_should_haveOneAlarmPerSignal_when_synthesized() {
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 2);
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 4);
     }
 
     @Test

@@ -36,6 +36,8 @@ import java.util.Objects;
  *                               database waits at the approval gate for them
  * @param wafSafelist            IPv4/IPv6 CIDR blocks the credential playbook never puts in the WAF block lists (own
  *                               NAT gateways, health checkers, partners)
+ * @param lockTtlMinutes         the resource lock's lease: how long a lock outlives its playbook's last heartbeat (each
+ *                               step and poll renews it), so a crashed playbook frees its resource after this long
  */
 public record DrConfig(
         String protectionTagKey,
@@ -55,10 +57,14 @@ public record DrConfig(
         VpcConfig vpc,
         List<String> operatorPrincipals,
         List<String> restoreWithoutApproval,
-        List<String> wafSafelist) {
+        List<String> wafSafelist,
+        int lockTtlMinutes) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
+    public static final int DEFAULT_LOCK_TTL_MINUTES = 120;
+    /** A lease must outlast the longest gap between two heartbeats: a restore polls at most every 60 min (pollSeconds). */
+    public static final int MIN_LOCK_TTL_MINUTES = 65;
 
     /** Actions a GuardDuty finding may trigger (the security runbook's steps). */
     public static final List<String> FINDING_ACTIONS = List.of("notify", "rotate-secrets", "revoke-credentials", "block-ip");
@@ -84,7 +90,7 @@ public record DrConfig(
                     int maxRollbacksPerHour, int cooldownMinutes, VpcConfig vpc) {
         this(protectionTagKey, protectedResources, mode, guardDutyMinSeverity, findingActions, notificationEmails, rtoTargetMinutes,
                 rpoTargetMinutes, lambdaRtoTargetMinutes, drillSchedule, drillTargets, verifyWindowMinutes, maxRollbacksPerHour,
-                cooldownMinutes, vpc, List.of(), List.of(), List.of());
+                cooldownMinutes, vpc, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES);
     }
 
     /** Global operating mode. */
@@ -136,7 +142,7 @@ public record DrConfig(
     /** The configuration used when nothing is configured: dry-run, nothing in scope. */
     public static DrConfig defaults() {
         return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
-                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of());
+                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES);
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }

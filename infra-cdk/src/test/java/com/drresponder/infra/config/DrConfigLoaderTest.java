@@ -105,6 +105,14 @@ class DrConfigLoaderTest {
     }
 
     @Test
+    void fromMap_should_readLockTtl_and_refuseOneShorterThanTheLongestPoll_when_configured() {
+        assertThat(DrConfigLoader.fromMap(Map.of()).lockTtlMinutes()).isEqualTo(120);
+        assertThat(DrConfigLoader.fromMap(Map.of("lockTtlMinutes", 90)).lockTtlMinutes()).isEqualTo(90);
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("lockTtlMinutes", 30)))
+                .hasMessageStartingWith("drResponder.lockTtlMinutes must be a whole number from 65 to 1440");
+    }
+
+    @Test
     void fromMap_should_rejectNegative_when_cooldownBelowZero() {
         assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("cooldownMinutes", -1)))
                 .hasMessageStartingWith("drResponder.cooldownMinutes must be a whole number from 0 to 1440");

@@ -1,0 +1,43 @@
+package com.drresponder.timeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.drresponder.incident.Incident;
+import com.drresponder.incident.IncidentStatus;
+import com.drresponder.incident.Severity;
+import com.drresponder.incident.TimelineEntry;
+import com.drresponder.ledger.InMemoryLedger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** record-step's order: timeline, status, lock, then the notification, which may fail without failing the step. */
+class RecordStepOrderingTest {
+    static final Instant NOW = Instant.parse("2026-11-22T04:00:00Z");
+    static final String RESOURCE = "arn:aws:lambda:us-east-1:123456789012:function:checkout-api:live";
+
+    @Test
+    void record_should_recordResolveAndRelease_when_theNotificationFails() {
+        // GIVEN an incident holding its resource, and a notifier that fails (SNS or KMS down)
+        InMemoryLedger ledger = new InMemoryLedger();
+        ledger.openIncident(new Incident("inc-1", "rollback-lambda-alias", RESOURCE, "alarm", Severity.P2, IncidentStatus.MITIGATED, null,
+                "errors", "{}", NOW, NOW));
+        ledger.acquireLock(RESOURCE, "inc-1", NOW, NOW.plusSeconds(600));
+        TimelineRecorder recorder = new TimelineRecorder(ledger, n -> {
+            throw new IllegalStateException("SNS: InternalFailure");
+        }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10));
+
+        // WHEN the last step records, resolves, releases and announces
+        TimelineRecorder.Result result = recorder.record(new StepRecord("inc-1", null, "Verify alarm", "cleared", null, null, "RESOLVED", null,
+                new StepRecord.Notify("cleared", "rolled back", "nothing"), true));
+
+        // THEN everything but the notification happened, and the step says so instead of failing
+        assertThat(result.notified()).isFalse();
+        assertThat(result.lockReleased()).isTrue();
+        assertThat(ledger.lockHolder(RESOURCE)).isEmpty();
+        assertThat(ledger.incident("inc-1")).get().extracting(Incident::status).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(ledger.timeline("inc-1")).extracting(TimelineEntry::action).containsExactly("Verify alarm");
+    }
+}
