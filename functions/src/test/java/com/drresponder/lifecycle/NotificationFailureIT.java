@@ -56,6 +56,6 @@ class NotificationFailureIT {
         // AND the publish really failed (the fault hit it), nobody got "Resolved", and the miss is counted
         assertThat(emulator.requests()).anyMatch(r -> r.action().equals("Publish") && r.fault() != null);
         assertThat(responder.notifications()).extracting(n -> n.get("Subject").asText()).noneMatch(s -> s.contains("Resolved"));
-        assertThat(Files.readString(emulator.lambdaHost().logFile("dr-record-step"))).contains("NotificationsFailed");
+        assertThat(Files.readString(emulator.lambdaHost().logFile("record-step"))).contains("NotificationsFailed");
     }
 }
