@@ -2,13 +2,10 @@ package com.drresponder.local;
 
 import com.drresponder.admission.Deployment;
 import com.drresponder.catalog.Catalog;
+import com.drresponder.catalog.DeployableAsl;
 import com.drresponder.catalog.Substitutions;
-import com.drresponder.common.Json;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -133,7 +130,7 @@ public final class ResponderDeployment {
                                             Map<String, String> substitutions) {
         String definition;
         try {
-            definition = Substitutions.apply(definition(stateMachinesDir.resolve(playbook.stateMachineFile())), substitutions);
+            definition = Substitutions.apply(DeployableAsl.load(stateMachinesDir.resolve(playbook.stateMachineFile())).definition(), substitutions);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the ASL of playbook " + playbook.name(), e);
         }
@@ -172,23 +169,5 @@ public final class ResponderDeployment {
                 .globalSecondaryIndexes(g -> g.indexName("byStatus")
                         .keySchema(k -> k.attributeName("gsi1pk").keyType(KeyType.HASH), k -> k.attributeName("gsi1sk").keyType(KeyType.RANGE))
                         .projection(p -> p.projectionType(ProjectionType.ALL))));
-    }
-
-    /** The playbook's timeouts table, next to the ASL files; {@code DrResponderStack} applies the same file. */
-    public static final String TIMEOUTS = "timeouts.json";
-
-    /**
-     * A playbook's ASL as deployed: the file with the top-level {@code TimeoutSeconds} from {@value #TIMEOUTS}
-     * (substitutions still in place). A playbook missing from the table fails: every state machine has a timeout.
-     */
-    public static String definition(Path aslFile) throws IOException {
-        String name = aslFile.getFileName().toString().replace(".asl.json", "");
-        JsonNode entry = Json.MAPPER.readTree(Files.readString(aslFile.resolveSibling(TIMEOUTS))).path(name).path("timeoutSeconds");
-        if (!entry.canConvertToInt() || entry.asInt() <= 0) {
-            throw new IllegalStateException("no timeoutSeconds for playbook " + name + " in " + aslFile.resolveSibling(TIMEOUTS));
-        }
-        ObjectNode asl = (ObjectNode) Json.MAPPER.readTree(Files.readString(aslFile));
-        asl.put("TimeoutSeconds", entry.asInt());
-        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(asl);
     }
 }

@@ -86,7 +86,7 @@ final class CredentialPlaybookFixture {
         rotationFunctionArn = emulator.createJavaFunction(rotation.name(), rotation.handler(), ResponderDeployment.localDatabaseEnvironment(null), 60, 512);
         String definition;
         try {
-            definition = Substitutions.apply(ResponderDeployment.definition(RepositoryFiles.resolve("statemachines/" + playbook.stateMachineFile())), subs);
+            definition = Substitutions.apply(com.drresponder.catalog.DeployableAsl.load(RepositoryFiles.resolve("statemachines/" + playbook.stateMachineFile())).definition(), subs);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -36,7 +36,7 @@ class PlaybookTimeoutsTest {
         for (com.drresponder.catalog.Catalog.Playbook playbook : com.drresponder.catalog.Catalog.RESPONDER.playbooks()) {
             String name = playbook.name();
             Path file = RepositoryFiles.resolve("statemachines/" + playbook.stateMachineFile());
-            JsonNode asl = Json.MAPPER.readTree(ResponderDeployment.definition(file));
+            JsonNode asl = Json.MAPPER.readTree(com.drresponder.catalog.DeployableAsl.load(file).definition());
             assertThat(asl.path("TimeoutSeconds").asLong()).as(name).isEqualTo(timeout(name)).isPositive();
             assertThat(asl.path("States").size()).as(name).isPositive();
         }

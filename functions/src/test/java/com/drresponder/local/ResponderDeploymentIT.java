@@ -110,9 +110,9 @@ class ResponderDeploymentIT {
                 """);
         // its timeout: the one table of state machine timeouts, beside the ASL files
         com.fasterxml.jackson.databind.node.ObjectNode timeouts = (com.fasterxml.jackson.databind.node.ObjectNode) com.drresponder.common.Json.MAPPER
-                .readTree(RepositoryFiles.read("statemachines/" + ResponderDeployment.TIMEOUTS));
+                .readTree(RepositoryFiles.read("statemachines/" + com.drresponder.catalog.DeployableAsl.TIMEOUTS));
         timeouts.putObject(failover.name()).put("timeoutSeconds", 3600);
-        Files.writeString(machines.resolve(ResponderDeployment.TIMEOUTS), timeouts.toString());
+        Files.writeString(machines.resolve(com.drresponder.catalog.DeployableAsl.TIMEOUTS), timeouts.toString());
         Map<String, Created> created = new LinkedHashMap<>();
 
         // WHEN the local deployment deploys that catalog and the new playbook runs

@@ -100,7 +100,7 @@ class RestorePlaybookIT {
         }
         substitutions.put("RtoTargetMinutes", "60");
         substitutions.put("RpoTargetMinutes", "5");
-        String def = Substitutions.apply(ResponderDeployment.definition(ASL), substitutions);
+        String def = Substitutions.apply(com.drresponder.catalog.DeployableAsl.load(ASL).definition(), substitutions);
         stateMachineArn = sfn.createStateMachine(r -> r.name("restore-database-to-point-in-time").definition(def)
                 .roleArn("arn:aws:iam::" + emulator.accountId() + ":role/sfn")).stateMachineArn();
     }

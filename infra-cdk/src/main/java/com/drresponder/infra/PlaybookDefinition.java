@@ -1,8 +1,6 @@
 package com.drresponder.infra;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.drresponder.catalog.DeployableAsl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,15 +13,12 @@ import java.util.stream.Stream;
  *
  * @param name       the playbook name (file name without {@code .asl.json}), e.g. {@code rollback-lambda-alias}
  * @param file       where it was read from
- * @param definition the ASL text with its top-level {@code TimeoutSeconds} from {@value #TIMEOUTS}, substitutions
+ * @param definition the ASL text with its top-level {@code TimeoutSeconds} ({@link DeployableAsl}), substitutions
  *                   {@code ${Name}} still in place
  * @param timeoutSeconds the state machine's {@code TimeoutSeconds}
  */
 public record PlaybookDefinition(String name, Path file, String definition, int timeoutSeconds) {
     public static final String SUFFIX = ".asl.json";
-    /** The one table of playbook timeouts, next to the ASL files (the local deployment applies the same file). */
-    public static final String TIMEOUTS = "timeouts.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Every {@code *.asl.json} in {@code dir}, sorted by name; empty when the directory does not exist (yet). */
     public static List<PlaybookDefinition> loadAll(Path dir) {
@@ -44,13 +39,8 @@ public record PlaybookDefinition(String name, Path file, String definition, int 
         String fileName = file.getFileName().toString();
         String name = fileName.substring(0, fileName.length() - SUFFIX.length());
         try {
-            JsonNode timeout = JSON.readTree(Files.readString(file.resolveSibling(TIMEOUTS))).path(name).path("timeoutSeconds");
-            if (!timeout.canConvertToInt() || timeout.asInt() <= 0) {
-                throw new IllegalStateException("no timeoutSeconds for playbook " + name + " in " + file.resolveSibling(TIMEOUTS));
-            }
-            ObjectNode asl = (ObjectNode) JSON.readTree(Files.readString(file));
-            asl.put("TimeoutSeconds", timeout.asInt());
-            return new PlaybookDefinition(name, file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(asl), timeout.asInt());
+            DeployableAsl asl = DeployableAsl.load(file);
+            return new PlaybookDefinition(name, file, asl.definition(), asl.timeoutSeconds());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read state machine definition " + file, e);
         }

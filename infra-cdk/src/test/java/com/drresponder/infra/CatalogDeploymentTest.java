@@ -78,9 +78,9 @@ class CatalogDeploymentTest {
         Files.writeString(machines.resolve(failover.stateMachineFile()), FakePlaybook.ASL);
         // its timeout: the one table of state machine timeouts, beside the ASL files
         com.fasterxml.jackson.databind.node.ObjectNode timeouts = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(TestStacks.REPO_ROOT.resolve("statemachines").resolve(PlaybookDefinition.TIMEOUTS).toFile());
+                .readTree(TestStacks.REPO_ROOT.resolve("statemachines").resolve(com.drresponder.catalog.DeployableAsl.TIMEOUTS).toFile());
         timeouts.putObject(failover.name()).put("timeoutSeconds", 3600);
-        Files.writeString(machines.resolve(PlaybookDefinition.TIMEOUTS), timeouts.toString());
+        Files.writeString(machines.resolve(com.drresponder.catalog.DeployableAsl.TIMEOUTS), timeouts.toString());
         ProjectLayout repo = TestStacks.repositoryLayout();
         ProjectLayout layout = new ProjectLayout(repo.infraCdkDir(), machines, repo.rulesDir(), repo.functionsZip());
 
