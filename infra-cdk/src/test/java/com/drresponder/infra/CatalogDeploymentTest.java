@@ -65,6 +65,15 @@ class CatalogDeploymentTest {
     }
 
     @Test
+    void everyResponderPlaybook_should_beDeployedByItsOwnConstruct_when_synthesized() {
+        // a playbook of the catalog without its construct would deploy without its service grants
+        assertThat(Playbooks.CONSTRUCTS.keySet()).containsExactlyInAnyOrderElementsOf(CATALOG.playbooks().stream().map(Catalog.Playbook::name).toList());
+        assertThat(stack.playbooks().get(RollbackPlaybook.NAME)).isInstanceOf(RollbackPlaybook.class);
+        assertThat(stack.playbooks().get(RestorePlaybook.NAME)).isInstanceOf(RestorePlaybook.class);
+        assertThat(stack.playbooks().get(CredentialPlaybook.NAME)).isInstanceOf(CredentialPlaybook.class);
+    }
+
+    @Test
     void aFourthPlaybook_should_synthesize_when_addedAsOneCatalogEntry(@TempDir Path dir) throws Exception {
         // GIVEN the repository's playbooks plus one more: a catalog entry, its ASL and one handler
         Catalog.Function step = new Catalog.Function("fail-over-check", "FailOverCheck", "com.example.FailOverCheckHandler::handleRequest",
@@ -92,6 +101,7 @@ class CatalogDeploymentTest {
         t.resourceCountIs("AWS::StepFunctions::StateMachine", CATALOG.playbooks().size() + 1);
         t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Handler", step.handler())));
         assertThat(extended.stateMachines()).containsKey("fail-over-test-database");
+        assertThat(extended.playbooks().get("fail-over-test-database").getClass()).isEqualTo(PlaybookConstruct.class);
         assertThat(extended.definitionSubstitutions()).containsKey("FailOverCheckFunctionArn");
         assertThat(environment(t, CATALOG.router().handler())).containsKey("FAILOVER_STATE_MACHINE_ARN");
         assertThat(t.findOutputs("FailOverTestDatabaseStateMachineArn")).isNotEmpty();
@@ -101,7 +111,7 @@ class CatalogDeploymentTest {
     }
 
     private static String logicalId(DrResponderStack s, software.constructs.IConstruct construct) {
-        return s.resolve(s.getLogicalId((software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild())).toString();
+        return s.logicalId(construct);
     }
 
     @SuppressWarnings("unchecked")

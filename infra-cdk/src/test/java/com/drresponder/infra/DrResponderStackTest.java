@@ -42,7 +42,7 @@ class DrResponderStackTest {
     }
 
     static String logicalId(software.constructs.IConstruct construct) {
-        return stack.resolve(stack.getLogicalId((software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild())).toString();
+        return stack.logicalId(construct);
     }
 
     @SuppressWarnings("unchecked")
@@ -372,14 +372,18 @@ class DrResponderStackTest {
     }
 
     @Test
-    void stateMachines_should_receiveTheSubstitutionMap_when_synthesized() {
-        Capture subs = new Capture();
-        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("DefinitionSubstitutions", subs));
+    @SuppressWarnings("unchecked")
+    void stateMachines_should_receiveExactlyTheSubstitutionsTheirAslUses_when_synthesized() {
+        Map<String, Map<String, Object>> machines = resources("AWS::StepFunctions::StateMachine");
+        Map<String, Map<String, Object>> substitutions = new java.util.LinkedHashMap<>();
+        stack.stateMachines().forEach((name, sm) -> substitutions.put(name,
+                (Map<String, Object>) ((Map<String, Object>) machines.get(logicalId(sm)).get("Properties")).get("DefinitionSubstitutions")));
 
-        assertThat(subs.asObject()).containsKeys("RecordStepFunctionArn", "PlanRollbackFunctionArn", "CheckAlarmFunctionArn",
-                "WafIpSetId", "RtoTargetMinutes");
-        assertThat(subs.asObject().get("RecordStepFunctionArn")).isEqualTo(ref(stack.functions().get("record-step").alias()));
-        assertThat(subs.asObject().get("RtoTargetMinutes")).isEqualTo(Integer.toString(stack.config().rtoTargetMinutes()));
+        substitutions.forEach((name, subs) -> assertThat(subs.keySet()).as(name).containsExactlyInAnyOrderElementsOf(
+                com.drresponder.catalog.Substitutions.names(PlaybookDefinition.load(TestStacks.REPO_ROOT.resolve("statemachines/" + name + ".asl.json")).definition())));
+        assertThat(substitutions.get("rollback-lambda-alias").get("RecordStepFunctionArn")).isEqualTo(ref(stack.functions().get("record-step").alias()));
+        assertThat(substitutions.get("restore-database-to-point-in-time").get("RtoTargetMinutes"))
+                .isEqualTo(Integer.toString(stack.config().rtoTargetMinutes()));
     }
 
     @Test
