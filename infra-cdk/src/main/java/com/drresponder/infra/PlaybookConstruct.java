@@ -86,11 +86,11 @@ public class PlaybookConstruct extends software.constructs.Construct implements 
     }
 
     private String definition() {
-        Path file = core.layout().stateMachinesDir().resolve(playbook.stateMachineFile());
+        Path dir = core.layout().stateMachinesDir();
         try {
-            return DeployableAsl.load(file).definition();
+            return DeployableAsl.load(playbook, dir).definition();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read state machine definition " + file, e);
+            throw new UncheckedIOException("cannot read state machine definition " + dir.resolve(playbook.stateMachineFile()), e);
         }
     }
 

@@ -78,18 +78,13 @@ class CatalogDeploymentTest {
         // GIVEN the repository's playbooks plus one more: a catalog entry, its ASL and one handler
         Catalog.Function step = new Catalog.Function("fail-over-check", "FailOverCheck", "com.example.FailOverCheckHandler::handleRequest",
                 "DR Responder: test playbook step", 30, Set.of(Catalog.Need.LEDGER), true);
-        Catalog.Playbook failover = new Catalog.Playbook("fail-over-test-database", "failover", List.of(), List.of(), List.of(step));
+        Catalog.Playbook failover = new Catalog.Playbook("fail-over-test-database", "failover", 3600, List.of(), List.of(), List.of(step));
         Catalog catalog = CATALOG.withPlaybook(failover);
         Path machines = Files.createDirectories(dir.resolve("statemachines"));
         for (Catalog.Playbook p : CATALOG.playbooks()) {
             Files.copy(TestStacks.REPO_ROOT.resolve("statemachines").resolve(p.stateMachineFile()), machines.resolve(p.stateMachineFile()));
         }
         Files.writeString(machines.resolve(failover.stateMachineFile()), FakePlaybook.ASL);
-        // its timeout: the one table of state machine timeouts, beside the ASL files
-        com.fasterxml.jackson.databind.node.ObjectNode timeouts = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(TestStacks.REPO_ROOT.resolve("statemachines").resolve(com.drresponder.catalog.DeployableAsl.TIMEOUTS).toFile());
-        timeouts.putObject(failover.name()).put("timeoutSeconds", 3600);
-        Files.writeString(machines.resolve(com.drresponder.catalog.DeployableAsl.TIMEOUTS), timeouts.toString());
         ProjectLayout repo = TestStacks.repositoryLayout();
         ProjectLayout layout = new ProjectLayout(repo.infraCdkDir(), machines, repo.rulesDir(), repo.functionsZip());
 
