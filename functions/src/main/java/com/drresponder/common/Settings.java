@@ -21,7 +21,8 @@ public record Settings(
         FindingActions findingActions,
         Map<String, String> stateMachineArns,
         java.time.Duration lockTtl,
-        Set<String> autoRestoreEventIds) {
+        Set<String> autoRestoreEventIds,
+        java.time.Duration lambdaRtoTarget) {
 
     public enum Mode { ENFORCE, DRY_RUN }
 
@@ -42,7 +43,21 @@ public record Settings(
                 FindingActions.fromEnvironment(env.get("FINDING_ACTIONS")),
                 stateMachines(env),
                 lockTtl(env),
-                commaList(env.get("AUTO_RESTORE_EVENT_IDS")));
+                commaList(env.get("AUTO_RESTORE_EVENT_IDS")),
+                lambdaRtoTarget(env));
+    }
+
+    /** The Lambda rollback's recovery-time objective when no deployment configures one (the runbook's 15 min). */
+    public static final java.time.Duration DEFAULT_LAMBDA_RTO_TARGET = java.time.Duration.ofMinutes(15);
+
+    /** {@code LAMBDA_RTO_TARGET_MINUTES} (config {@code lambdaRtoTargetMinutes}): what record-rollback measures against. */
+    private static java.time.Duration lambdaRtoTarget(Map<String, String> env) {
+        double minutes = number(env, "LAMBDA_RTO_TARGET_MINUTES", DEFAULT_LAMBDA_RTO_TARGET.toMinutes());
+        if (minutes < 1 || minutes != Math.floor(minutes)) {
+            throw new IllegalStateException("LAMBDA_RTO_TARGET_MINUTES must be a whole number of minutes >= 1, got \""
+                    + env.get("LAMBDA_RTO_TARGET_MINUTES") + "\"");
+        }
+        return java.time.Duration.ofMinutes((long) minutes);
     }
 
     /** The lock lease when no deployment configures one: 2 h, renewed by the playbook's steps while it runs. */

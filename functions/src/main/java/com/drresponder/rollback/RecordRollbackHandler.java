@@ -31,7 +31,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 /**
  * record-rollback: runs right after the alias was updated. Remembers the bad version (never chosen
  * again) and the new alias state, puts the change with its undo on the timeline, marks the incident
- * Mitigated, tells people, and emits time-to-mitigate. Input: {@code incidentId}, {@code plan}, and the
+ * Mitigated, tells people, and emits time-to-mitigate, measured against the Lambda RTO target
+ * ({@code LAMBDA_RTO_TARGET_MINUTES}). Input: {@code incidentId}, {@code plan}, and the
  * playbook {@code input} (its {@code detectedAt}, when an alarm started it). Output: when to stop
  * verifying ({@code verifyDeadline}) and how often to look ({@code pollSeconds}).
  */
@@ -43,23 +44,28 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
     private final Clock clock;
     private final Duration verifyWindow;
     private final Duration pollInterval;
+    private final Duration rtoTarget;
 
     public RecordRollbackHandler() {
         this(ledger(), new SnsNotifier(AwsClients.create(SnsClient.builder()), Settings.fromEnvironment().topicArn()), Clock.systemUTC(),
                 Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("VERIFY_WINDOW_SECONDS", "600"))),
-                Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("VERIFY_POLL_SECONDS", "30"))));
+                Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("VERIFY_POLL_SECONDS", "30"))),
+                Settings.fromEnvironment().lambdaRtoTarget());
     }
 
     /**
      * @param verifyWindow how long the alarm may take to clear after the rollback before escalating
      * @param pollInterval how often the verify loop reads the alarm (CloudWatch evaluates each minute at best)
+     * @param rtoTarget    the time from alarm to rollback the runbook promises (reported as met or missed)
      */
-    public RecordRollbackHandler(Ledger ledger, Notifier notifier, Clock clock, Duration verifyWindow, Duration pollInterval) {
+    public RecordRollbackHandler(Ledger ledger, Notifier notifier, Clock clock, Duration verifyWindow, Duration pollInterval,
+                                 Duration rtoTarget) {
         this.ledger = ledger;
         this.notifier = notifier;
         this.clock = clock;
         this.verifyWindow = verifyWindow;
         this.pollInterval = pollInterval;
+        this.rtoTarget = rtoTarget;
     }
 
     @Override
@@ -89,7 +95,8 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
         ledger.incident(incidentId).ifPresent(incident -> notifier.send(new Notification(incidentId, IncidentStatus.MITIGATED,
                 incident.severity(), incident.playbook(), incident.resource(), incident.summary(),
                 "Rolled back " + plan.functionName() + ":" + change + "."
-                        + (toMitigate == null ? "" : " Time from alarm to rollback: " + toMitigate.toSeconds() + " s."),
+                        + (toMitigate == null ? "" : " Time from alarm to rollback: " + toMitigate.toSeconds() + " s (RTO target "
+                        + rtoTarget.toMinutes() + " min: " + (met(toMitigate) ? "met" : "MISSED") + ")."),
                 "Watching the alarm until it clears. Undo: " + undo,
                 incident.executionArn() == null ? List.of() : List.of(incident.executionArn()))));
         ObjectNode out = Json.object();
@@ -98,8 +105,14 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
         out.put("pollSeconds", Math.max(1, pollInterval.toSeconds()));
         if (toMitigate != null) {
             out.put("secondsToMitigate", toMitigate.toMillis() / 1000.0);
+            out.put("rtoTargetSeconds", rtoTarget.toSeconds());
+            out.put("rtoMet", met(toMitigate));
         }
         return out;
+    }
+
+    private boolean met(Duration toMitigate) {
+        return toMitigate.compareTo(rtoTarget) <= 0;
     }
 
     private static Duration sinceDetection(String detectedAt, Instant now) {

@@ -287,8 +287,7 @@ public final class ResponderCore extends Construct {
         env.put("DR_PARTITION", Aws.PARTITION);
         env.put("GUARDDUTY_MIN_SEVERITY", Double.toString(config.guardDutyMinSeverity()));
         env.put("FINDING_ACTIONS", toJson(config.findingActions()));
-        env.put("RTO_TARGET_MINUTES", Integer.toString(config.rtoTargetMinutes()));
-        env.put("RPO_TARGET_MINUTES", Integer.toString(config.rpoTargetMinutes()));
+        // the restore's RTO/RPO targets reach its state machine as parameters (RestorePlaybook), not as variables
         env.put("LAMBDA_RTO_TARGET_MINUTES", Integer.toString(config.lambdaRtoTargetMinutes()));
         env.put("VERIFY_WINDOW_SECONDS", Integer.toString(config.verifyWindowMinutes() * 60));
         env.put("VERIFY_POLL_SECONDS", "30");
