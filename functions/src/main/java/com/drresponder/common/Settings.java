@@ -21,21 +21,20 @@ public record Settings(
         FindingActions findingActions,
         Map<String, String> stateMachineArns,
         java.time.Duration lockTtl,
-        Set<String> autoRestoreEventIds,
-        java.time.Duration lambdaRtoTarget) {
+        Set<String> autoRestoreEventIds) {
 
     public enum Mode { ENFORCE, DRY_RUN }
 
     public static final String DRY_RUN_TAG_KEY = "dr:dry-run";
 
     public static Settings fromEnvironment() {
-        return from(System.getenv());
+        return from(Environment.variables());
     }
 
     public static Settings from(Map<String, String> env) {
         return new Settings(
-                required(env, "LEDGER_TABLE"),
-                required(env, "TOPIC_ARN"),
+                Environment.required(env, "LEDGER_TABLE"),
+                Environment.required(env, "TOPIC_ARN"),
                 mode(env.getOrDefault("DR_MODE", "dry-run")),
                 env.getOrDefault("PROTECTION_TAG_KEY", "dr:protected"),
                 commaList(env.get("PROTECTED_RESOURCES")),
@@ -43,21 +42,7 @@ public record Settings(
                 FindingActions.fromEnvironment(env.get("FINDING_ACTIONS")),
                 stateMachines(env),
                 lockTtl(env),
-                commaList(env.get("AUTO_RESTORE_EVENT_IDS")),
-                lambdaRtoTarget(env));
-    }
-
-    /** The Lambda rollback's recovery-time objective when no deployment configures one (the runbook's 15 min). */
-    public static final java.time.Duration DEFAULT_LAMBDA_RTO_TARGET = java.time.Duration.ofMinutes(15);
-
-    /** {@code LAMBDA_RTO_TARGET_MINUTES} (config {@code lambdaRtoTargetMinutes}): what record-rollback measures against. */
-    private static java.time.Duration lambdaRtoTarget(Map<String, String> env) {
-        double minutes = number(env, "LAMBDA_RTO_TARGET_MINUTES", DEFAULT_LAMBDA_RTO_TARGET.toMinutes());
-        if (minutes < 1 || minutes != Math.floor(minutes)) {
-            throw new IllegalStateException("LAMBDA_RTO_TARGET_MINUTES must be a whole number of minutes >= 1, got \""
-                    + env.get("LAMBDA_RTO_TARGET_MINUTES") + "\"");
-        }
-        return java.time.Duration.ofMinutes((long) minutes);
+                commaList(env.get("AUTO_RESTORE_EVENT_IDS")));
     }
 
     /** The lock lease when no deployment configures one: 2 h, renewed by the playbook's steps while it runs. */
@@ -95,14 +80,6 @@ public record Settings(
         return Catalog.RESPONDER.playbooks().stream()
                 .filter(p -> env.get(p.stateMachineEnvVar()) != null)
                 .collect(Collectors.toUnmodifiableMap(Catalog.Playbook::name, p -> env.get(p.stateMachineEnvVar())));
-    }
-
-    private static String required(Map<String, String> env, String name) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("environment variable " + name + " is required");
-        }
-        return value;
     }
 
     private static Mode mode(String value) {

@@ -1,7 +1,7 @@
 package com.drresponder.rollback;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.Environment;
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
@@ -16,9 +16,6 @@ import com.drresponder.notify.Notifier;
 import com.drresponder.notify.SnsNotifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +33,7 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * playbook {@code input} (its {@code detectedAt}, when an alarm started it). Output: when to stop
  * verifying ({@code verifyDeadline}) and how often to look ({@code pollSeconds}).
  */
-public final class RecordRollbackHandler implements RequestStreamHandler {
+public final class RecordRollbackHandler extends JsonStepHandler {
     private static final DateTimeFormatter ALARM_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]XX");
 
     private final Ledger ledger;
@@ -48,9 +45,11 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
 
     public RecordRollbackHandler() {
         this(ledger(), new SnsNotifier(AwsClients.create(SnsClient.builder()), Settings.fromEnvironment().topicArn()), Clock.systemUTC(),
-                Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("VERIFY_WINDOW_SECONDS", "600"))),
-                Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("VERIFY_POLL_SECONDS", "30"))),
-                Settings.fromEnvironment().lambdaRtoTarget());
+                RollbackSettings.from(Environment.variables()));
+    }
+
+    private RecordRollbackHandler(Ledger ledger, Notifier notifier, Clock clock, RollbackSettings settings) {
+        this(ledger, notifier, clock, settings.verifyWindow(), settings.pollInterval(), settings.rtoTarget());
     }
 
     /**
@@ -69,8 +68,8 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, in -> record(in));
+    protected Object handle(JsonNode in) {
+        return record(in);
     }
 
     ObjectNode record(JsonNode in) {

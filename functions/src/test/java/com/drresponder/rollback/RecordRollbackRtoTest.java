@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.drresponder.common.Json;
-import com.drresponder.common.Settings;
 import com.drresponder.incident.Incident;
 import com.drresponder.incident.IncidentStatus;
 import com.drresponder.incident.Severity;
@@ -59,12 +58,8 @@ class RecordRollbackRtoTest {
 
     @Test
     void settings_should_readTheTargetFromTheEnvironment_when_configured() {
-        Map<String, String> env = Map.of("LEDGER_TABLE", "t", "TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t");
-
-        assertThat(Settings.from(env).lambdaRtoTarget()).isEqualTo(Duration.ofMinutes(15));
-        assertThat(Settings.from(new java.util.HashMap<>(Map.of("LEDGER_TABLE", "t", "TOPIC_ARN", "x", "LAMBDA_RTO_TARGET_MINUTES", "5")))
-                .lambdaRtoTarget()).isEqualTo(Duration.ofMinutes(5));
-        assertThatThrownBy(() -> Settings.from(Map.of("LEDGER_TABLE", "t", "TOPIC_ARN", "x", "LAMBDA_RTO_TARGET_MINUTES", "0")))
-                .hasMessageContaining("LAMBDA_RTO_TARGET_MINUTES");
+        assertThat(RollbackSettings.from(Map.of()).rtoTarget()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(RollbackSettings.from(Map.of("LAMBDA_RTO_TARGET_MINUTES", "5")).rtoTarget()).isEqualTo(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> RollbackSettings.from(Map.of("LAMBDA_RTO_TARGET_MINUTES", "0"))).hasMessageContaining("LAMBDA_RTO_TARGET_MINUTES");
     }
 }
