@@ -207,6 +207,21 @@ class DrResponderStackTest {
     }
 
     @Test
+    void onlyFourJavaSteps_should_changeAwsResources_when_synthesized() {
+        // README: changes to protected resources are the state machines' aws-sdk integrations, except these Java steps
+        java.util.regex.Pattern change = java.util.regex.Pattern.compile(
+                "(lambda|rds|secretsmanager|ssm|wafv2|iam|cloudwatch|guardduty):(?!Describe|List|Get|BatchGet).*");
+        java.util.Set<String> changing = new java.util.TreeSet<>();
+        stack.functions().forEach((name, fn) -> statementsOfRole(fn.role()).stream()
+                .filter(st -> "Allow".equals(st.get("Effect")))
+                .flatMap(st -> actions(st).stream())
+                .filter(a -> change.matcher(a).matches())
+                .findAny().ifPresent(a -> changing.add(name)));
+
+        assertThat(changing).containsExactlyInAnyOrder("merge-ip-set", "config-cutover", "delete-drill-copy", "secret-rotation");
+    }
+
+    @Test
     void functions_should_notUseAwsManagedPolicies_when_synthesized() {
         template.allResourcesProperties("AWS::IAM::Role", Match.objectLike(Map.of("ManagedPolicyArns", Match.absent())));
     }
