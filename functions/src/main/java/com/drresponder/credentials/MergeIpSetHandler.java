@@ -25,9 +25,11 @@ import software.amazon.awssdk.services.wafv2.Wafv2Client;
  * {@code {incidentId, cidrs[], ipSets: {ipv4: {name, id, scope}, ipv6: {...}}}}, output {@link IpBlocker.Result}. The
  * stack's sweeper schedule: input {@code {sweep: true, ipSets: {...}}}, output the addresses removed.
  * Environment: {@code LEDGER_TABLE}, {@code BLOCK_HOURS} (default 24), {@code WAF_SAFELIST} (comma-separated CIDRs never
- * blocked), {@code WAF_MAX_BLOCKS_PER_INCIDENT} (default 50).
+ * blocked), {@code WAF_MAX_BLOCKS_PER_INCIDENT} (default 50). Emits {@value #SET_SIZE_METRIC} (each set's size after a change).
  */
 public final class MergeIpSetHandler implements RequestStreamHandler {
+    /** Addresses in a block list after a change (the largest of the two sets counts): the stack's WafIpSetHeadroom alarm watches it. */
+    public static final String SET_SIZE_METRIC = "WafIpSetSize";
     private static final Set<String> FIELDS = Set.of("incidentId", "cidrs", "ipSets", "sweep");
     private final IpBlocker blocker;
 
@@ -36,7 +38,9 @@ public final class MergeIpSetHandler implements RequestStreamHandler {
                 new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), Settings.fromEnvironment().ledgerTable()), Clock.systemUTC(),
                 Duration.ofHours(Long.parseLong(System.getenv().getOrDefault("BLOCK_HOURS", "24"))),
                 List.copyOf(Settings.commaList(System.getenv("WAF_SAFELIST"))),
-                Integer.parseInt(System.getenv().getOrDefault("WAF_MAX_BLOCKS_PER_INCIDENT", "50"))));
+                Integer.parseInt(System.getenv().getOrDefault("WAF_MAX_BLOCKS_PER_INCIDENT", "50")))
+                .onSetSize((set, size) -> Telemetry.metrics().addMetric(SET_SIZE_METRIC, size,
+                        software.amazon.lambda.powertools.metrics.model.MetricUnit.COUNT)));
     }
 
     public MergeIpSetHandler(IpBlocker blocker) {

@@ -226,6 +226,15 @@ class FinaliserIT {
         assertThat(ledger.lock(resource)).get().satisfies(l -> assertThat(l.heldForOperator()).isTrue());
         assertThat(ledger.timeline(SAMPLE_NAME)).extracting(TimelineEntry::outcome).containsExactly("failed");
         assertThat(responder.notifications()).isEmpty();
+
+        // AND it is counted as the metric the ResponderFailed alarm subtracts (DrResponderStackTest): namespace DrResponder,
+        // one dimension set, Service = the finaliser's catalog name
+        JsonNode emf = finaliserLog().stream().filter(l -> l.contains("\"PlaybookEscalated\"")).map(LocalResponder::json)
+                .reduce((first, last) -> last).orElseThrow(() -> new AssertionError("no PlaybookEscalated metric in the finaliser's log"));
+        JsonNode metrics = emf.path("_aws").path("CloudWatchMetrics").get(0);
+        assertThat(metrics.path("Namespace").asText()).isEqualTo(com.drresponder.catalog.Catalog.METRICS_NAMESPACE);
+        assertThat(metrics.path("Dimensions").toString()).isEqualTo("[[\"Service\"]]");
+        assertThat(emf.path("Service").asText()).isEqualTo("finaliser");
     }
 
     @Test
@@ -236,6 +245,14 @@ class FinaliserIT {
         InvokeResponse other = responder.invoke("Finaliser", ABORTED.replace("\"source\": \"aws.states\"", "\"source\": \"drresponder.manual\""));
         assertThat(other.functionError()).isNotNull();
         assertThat(ledger.recentIncidents(10)).isEmpty();
+    }
+
+    java.util.List<String> finaliserLog() {
+        try {
+            return java.nio.file.Files.readAllLines(emulator.lambdaHost().logFile("finaliser"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String statusChange(String sample, String executionArn, String name) {

@@ -581,6 +581,31 @@ class DrResponderStackTest {
     }
 
     @Test
+    void wafHeadroomAlarm_should_fireBeforeABlockListReachesWafsLimit_when_theCredentialPlaybookIsDeployed() {
+        // merge-ip-set emits WafIpSetSize (each set's size after a change; IpBlockerTest); WAF refuses updates past 10,000 addresses
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", com.drresponder.catalog.Catalog.METRICS_NAMESPACE, "MetricName", "WafIpSetSize",
+                "Dimensions", List.of(Map.of("Name", "Service", "Value", "merge-ip-set")),
+                "Statistic", "Maximum", "Threshold", 8000, "ComparisonOperator", "GreaterThanThreshold",
+                "AlarmActions", List.of(ref(stack.topic()))));
+        assertThat(com.drresponder.catalog.Catalog.RESPONDER.functions()).anyMatch(f -> f.name().equals("merge-ip-set"));
+    }
+
+    @Test
+    void responderFailedAlarm_should_subtractTheMetricTheFinaliserEmits_when_synthesized() {
+        // the finaliser's EMF carries exactly one dimension, Service = its POWERTOOLS_SERVICE_NAME (the catalog name; FinaliserIT reads
+        // it from the function's log): the alarm must name that metric exactly, or it subtracts nothing and alarms on every escalation
+        String finaliser = com.drresponder.catalog.Catalog.RESPONDER.coreFunctions().stream()
+                .filter(f -> f.handler().startsWith("com.drresponder.lifecycle.FinaliserHandler")).findFirst().orElseThrow().name();
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Metrics", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                "Id", "escalated",
+                "MetricStat", Match.objectLike(Map.of("Metric", Map.of(
+                        "Namespace", com.drresponder.catalog.Catalog.METRICS_NAMESPACE,
+                        "MetricName", "PlaybookEscalated",
+                        "Dimensions", List.of(Map.of("Name", "Service", "Value", finaliser)))))))))));
+    }
+
+    @Test
     void finaliser_should_receiveFailedTimedOutAndAbortedExecutionsOfTheStacksPlaybooks_when_synthesized() {
         template.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Map.of(
                 "source", List.of("aws.states"),
@@ -619,7 +644,8 @@ class DrResponderStackTest {
 
     @Test
     void monitoring_should_haveOneAlarmPerSignal_when_synthesized() {
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 4);
+        // timed out + aborted per playbook; responder failed, router errors, DLQ, router failures, WAF headroom
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 5);
     }
 
     @Test
