@@ -27,6 +27,16 @@ public final class TargetResolver {
     static final String PRINCIPAL_TAG = "dr:principal";
     static final String DATABASE_TAG = "dr:database";
     static final String REVOKE_POLICY = "DrResponderRevokeOlderSessions";
+    private static final int MAX_POLICY_NAME = 128;
+
+    /**
+     * The inline policy one incident puts on a principal: its own name, so its undo (delete that policy) lifts only this
+     * incident's deny, never another incident's or an operator's (the IAM console's own is {@code AWSRevokeOlderSessions}).
+     */
+    static String revokePolicyName(String incidentId) {
+        String name = REVOKE_POLICY + "-" + incidentId.replaceAll("[^\\w+=,.@-]", "-");
+        return name.length() > MAX_POLICY_NAME ? name.substring(0, MAX_POLICY_NAME) : name;
+    }
     private static final Set<String> SEVERITIES = Set.of("P1", "P2", "P3", "P4");
 
     private final SecretCatalog catalog;
@@ -186,9 +196,10 @@ public final class TargetResolver {
                     suppressed.add("revoking the sessions of " + what + " (" + reason + ")");
                 } else {
                     String issuedBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-                    CredentialTargets.Sessions sessions = new CredentialTargets.Sessions(user, REVOKE_POLICY, revokePolicy(issuedBefore), issuedBefore,
+                    String policyName = revokePolicyName(Json.text(input, "incidentId"));
+                    CredentialTargets.Sessions sessions = new CredentialTargets.Sessions(user, policyName, revokePolicy(issuedBefore), issuedBefore,
                             "aws iam delete-" + (isUser ? "user" : "role") + "-policy --" + (isUser ? "user" : "role") + "-name " + user
-                                    + " --policy-name " + REVOKE_POLICY);
+                                    + " --policy-name " + policyName);
                     if (isUser) {
                         userSessions = sessions;
                     } else {
@@ -199,6 +210,7 @@ public final class TargetResolver {
             if (isUser) {
                 key = accessKey(user, keyId, userSessions);
                 notes.addAll(otherUserCredentials(user, keyId));
+                notes.add(assumedRoleSessions(user, keyId));
             } else if (!isRole) {
                 notes.add("access key of " + user + " not deactivated: principal type " + type + " has no key IAM can deactivate");
             }
@@ -236,7 +248,7 @@ public final class TargetResolver {
     /** The user's containment with its write-ahead text and one undo for all of it (the key, and the session deny if any). */
     private static CredentialTargets.AccessKey accessKey(String user, String keyId, CredentialTargets.Sessions sessions) {
         String reactivate = "aws iam update-access-key --user-name " + user + " --access-key-id " + keyId + " --status Active";
-        String denied = sessions == null ? "" : "; sessions issued before " + sessions.issuedBefore() + " denied (inline policy " + REVOKE_POLICY + ")";
+        String denied = sessions == null ? "" : "; sessions issued before " + sessions.issuedBefore() + " denied (inline policy " + sessions.policyName() + ")";
         return new CredentialTargets.AccessKey(user, keyId,
                 "Deactivating access key " + keyId + " of IAM user " + user + (sessions == null ? "" : " and denying its sessions issued before "
                         + sessions.issuedBefore()),
@@ -262,6 +274,18 @@ public final class TargetResolver {
                     + " (aws iam delete-login-profile --user-name " + user + ")");
         }
         return notes;
+    }
+
+    /**
+     * What the user's deny cannot reach: a role session obtained with the key (sts:AssumeRole) is evaluated against the
+     * role's policies only, never the caller's, and the responder cannot see which roles were assumed (that is in CloudTrail,
+     * which it does not read). GetSessionToken and GetFederationToken sessions are covered: they carry the user's policies.
+     */
+    static String assumedRoleSessions(String user, String keyId) {
+        return "sessions of roles assumed with access key " + keyId + " are not covered by the deny on IAM user " + user
+                + " (a role session carries the role's permissions, not the user's): recommended, find them"
+                + " (aws cloudtrail lookup-events --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=" + keyId
+                + ", event AssumeRole) and revoke each role's sessions issued before now (the IAM console's Revoke active sessions on the role)";
     }
 
     static String revokePolicy(String issuedBefore) {
