@@ -126,7 +126,28 @@ public final class TargetResolver {
         String summary = "Credential response for " + subject + (input.hasNonNull("reason") ? ": " + Json.text(input, "reason") : "");
         return new CredentialTargets(lockKey, severity != null && SEVERITIES.contains(severity) ? severity : "P2", summary,
                 List.copyOf(targets), List.copyOf(skipped), containment,
-                containment == null ? "none" : containment.summary(), List.copyOf(notes), plan(targets, skipped, containment, notes));
+                containment == null ? "none" : containment.summary(), List.copyOf(notes), plan(targets, skipped, containment, notes),
+                whatIsNext(input, actions));
+    }
+
+    /**
+     * What a person does when nothing could be acted on (the notification's "what is next"). A finding configured to notify
+     * only (failed logins by default: nothing leaked) is not a mistake to fix but a decision to make.
+     */
+    static String whatIsNext(JsonNode input, Set<String> actions) {
+        String type = Json.text(input, "findingType");
+        if (type == null || !actions.isEmpty()) {
+            return "Check the secret names or tags and their dr:protected tag, then run the response again.";
+        }
+        JsonNode db = input.path("database");
+        String where = db.isObject() ? " on " + Optional.ofNullable(Json.text(db, "clusterId")).orElse(Json.text(db, "instanceId"))
+                + (Json.text(db, "user") == null ? "" : " for database user " + Json.text(db, "user")) : "";
+        String what = type.contains("FailedLogin") ? "Failed logins" + where + " were reported: nothing leaked, so nothing was rotated"
+                : "GuardDuty " + type + where + " was reported";
+        return what + " (findingActions for this type: notify only). Next: look at the source addresses in the GuardDuty finding "
+                + Json.text(input, "findingId") + ". If a login may have succeeded or the password may be guessable, rotate that"
+                + " database's secrets by hand (drctl respond --secret <name>); if the addresses are hostile, block them (WAF,"
+                + " security groups). To have the responder act on this type, configure findingActions.";
     }
 
     /**

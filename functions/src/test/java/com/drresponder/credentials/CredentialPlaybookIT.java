@@ -226,7 +226,10 @@ class CredentialPlaybookIT {
         assertThat(postgres.canLogIn(user, oldPassword)).isTrue();
         assertThat(blockList()).doesNotContain("203.0.113.77/32");
         assertThat(execution.error()).isEqualTo("NothingToDo");
-        assertThat(playbook.ledger.notifications()).anySatisfy(n -> assertThat(n).contains("Escalated").contains("Nothing was rotated or contained"));
+        assertThat(playbook.ledger.notifications()).anySatisfy(n -> assertThat(n).contains("Escalated").contains("Nothing was rotated or contained")
+                // AND the notification says what is next for failed logins, not "check the secret names"
+                .contains("Failed logins on orders-db").contains("nothing leaked, so nothing was rotated")
+                .contains("If a login may have succeeded").doesNotContain("Check the secret names"));
     }
 
     @Test

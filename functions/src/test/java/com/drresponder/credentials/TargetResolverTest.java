@@ -98,6 +98,19 @@ class TargetResolverTest {
     }
 
     @Test
+    void whatIsNext_should_sayWhatAPersonDecides_when_aFailedLoginFindingOnlyNotifies() {
+        // GIVEN a failed-login finding routed with the default findingActions (notify only), and a manual request naming nothing
+        CredentialTargets failedLogins = resolver.resolve(RoutedPlaybookInputs.guardDuty("rds-failed-login.json", "inc-1", false));
+        CredentialTargets manual = resolver.resolve(com.drresponder.common.Json.object().put("incidentId", "inc-2")
+                .set("secretIds", com.drresponder.common.Json.MAPPER.createArrayNode().add("no/such")));
+        // THEN the failed logins get the decision a person faces, the manual request the fix for its names
+        assertThat(failedLogins.actionable()).isFalse();
+        assertThat(failedLogins.whatIsNext()).startsWith("Failed logins on orders-db for database user orders_admin were reported: nothing leaked")
+                .contains("If a login may have succeeded").contains("drctl respond --secret").contains("configure findingActions");
+        assertThat(manual.whatIsNext()).isEqualTo("Check the secret names or tags and their dr:protected tag, then run the response again.");
+    }
+
+    @Test
     void resolve_should_giveEachIncidentItsOwnDenyPolicy_when_twoIncidentsRevokeTheSameRole() {
         // GIVEN two incidents on the same role (no cooldown configured)
         CredentialTargets first = resolver.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false));
