@@ -122,7 +122,8 @@ class FinaliserIT {
         // is refused (PreconditionFailed), and the Pass state that remembers the version seen then fails with States.Runtime
         // (its InputPath names nothing); a Pass state has no Catch, and in AWS a States.ALL Catch would not match it either
         String plan = ("{\"action\":\"rollback\",\"functionName\":\"checkout-api\",\"alias\":\"live\",\"toVersion\":\"2\","
-                + "\"revisionId\":\"stale-revision\",\"badVersion\":\"3\",\"source\":\"fallback\",\"reason\":\"test\"}");
+                + "\"revisionId\":\"stale-revision\",\"badVersion\":\"3\",\"source\":\"fallback\",\"reason\":\"test\","
+                + "\"intent\":\"Pointing checkout-api:live to 2\",\"undo\":\"aws lambda update-alias (no version known)\"}");
         emulator.setStepFunctionsMockConfig("{\"StateMachines\":{\"" + ROLLBACK + "\":{\"TestCases\":{\"Runtime\":{\"Plan rollback\":\"PartialPlan\"}}}},"
                 + "\"MockedResponses\":{\"PartialPlan\":{\"0\":{\"Return\":{\"Payload\":" + plan + "}}}}}");
         String lockKey = estate.functionArn + ":live";

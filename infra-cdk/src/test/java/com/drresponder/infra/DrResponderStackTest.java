@@ -532,6 +532,16 @@ class DrResponderStackTest {
     }
 
     @Test
+    void verifyRotation_should_findAManagedSecretsDatabaseReadOnly_andDescribeOnlyProtectedSecrets_when_synthesized() {
+        List<Map<String, Object>> statements = statementsOfRole(stack.functions().get("verify-rotation").role());
+        Map<String, Object> rds = statements.stream().filter(s -> actions(s).contains("rds:DescribeDBClusters")).findFirst().orElseThrow();
+        assertThat(actions(rds)).containsExactlyInAnyOrder("rds:DescribeDBClusters", "rds:DescribeDBInstances");
+        assertThat(statements.toString()).doesNotContain("rds:Modify").doesNotContain("rds:Delete");
+        Map<String, Object> describe = statements.stream().filter(s -> actions(s).contains("secretsmanager:DescribeSecret")).findFirst().orElseThrow();
+        assertThat(describe.get("Condition").toString()).contains("aws:ResourceTag/dr:protected");
+    }
+
+    @Test
     void rollbackPlaybook_should_notGetRdsPermissions_when_synthesized() {
         assertThat(statementsOfRole(stack.stateMachines().get("rollback-lambda-alias").getRole()).toString()).doesNotContain("rds:");
     }
