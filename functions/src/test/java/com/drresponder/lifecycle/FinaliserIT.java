@@ -58,6 +58,9 @@ class FinaliserIT {
         String executionArn = started.get("executionArn").asText();
         String lockKey = estate.functionArn + ":live";
         awaitUntil(() -> estate.aliasVersion().equals("2"));
+        // ... and in its verify loop: stopped mid-task (record-rollback in flight), moto's engine sometimes fails the task
+        // with a null input and reports FAILED instead of ABORTED (seen under load); AWS ends a stopped execution ABORTED
+        awaitUntil(() -> ledger.timeline(incidentId).stream().anyMatch(e -> e.action().equals("Update alias") && e.outcome().equals("succeeded")));
 
         // WHEN an operator stops it, and Step Functions reports the abort
         responder.sfn.stopExecution(b -> b.executionArn(executionArn).error("Operator").cause("stopped by the test"));
