@@ -139,8 +139,7 @@ public final class ResponderDeployment {
                                             Map<String, String> substitutions, Integer timeoutSeconds) {
         String definition;
         try {
-            DeployableAsl asl = DeployableAsl.load(stateMachinesDir.resolve(playbook.stateMachineFile()));
-            String text = asl.definition();
+            String text = DeployableAsl.load(playbook, stateMachinesDir).definition();
             if (timeoutSeconds != null) {
                 com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) com.drresponder.common.Json.MAPPER.readTree(text);
                 text = tree.put("TimeoutSeconds", timeoutSeconds).toString();

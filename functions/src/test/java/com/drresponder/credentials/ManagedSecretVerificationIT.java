@@ -6,12 +6,12 @@ import com.drresponder.common.Json;
 import com.drresponder.database.DatabaseTls;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testing.PostgresTest;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * test points the found database at the embedded one, as the local deployment does for every database check).
  */
 @AwsEmulatorTest
+@PostgresTest
 class ManagedSecretVerificationIT {
     private static PostgresFixture postgres;
 
@@ -38,13 +39,8 @@ class ManagedSecretVerificationIT {
     RdsManagedSecretDatabases fromAws;
 
     @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresFixture.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
+    static void startPostgres(PostgresFixture started) {
+        postgres = started;
     }
 
     @BeforeEach
