@@ -79,6 +79,16 @@ class DrctlIT {
     }
 
     @Test
+    void failover_should_recordTheRefusingPlan_and_changeNothing_when_dryRun() {
+        // orders-db (local estate) has one instance and no reader: the dry run records a plan that would be refused
+        Cli.Run r = drctl("failover", "--cluster", "orders-db", "--dry-run", "--follow");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("incident   fail-over-").containsPattern("\\[ok\\] Plan failover +\\d+\\.\\ds")
+                .contains("outcome    SUCCEEDED in ").contains("no reader of orders-db may replace it");
+    }
+
+    @Test
     void incidentsAndShow_should_printTables_when_text() {
         String incident = drctl("rollback", "--function", "checkout-api", "--alias", "live", "--dry-run", "-o", "json")
                 .json().path("incidentId").asText();
