@@ -79,13 +79,14 @@ class DrctlIT {
     }
 
     @Test
-    void failover_should_recordTheRefusingPlan_and_changeNothing_when_dryRun() {
-        // orders-db (local estate) has one instance and no reader: the dry run records a plan that would be refused
-        Cli.Run r = drctl("failover", "--cluster", "orders-db", "--dry-run", "--follow");
+    void failover_should_reachTheRouterAsTheFailoverPlaybook_when_dryRun() {
+        Cli.Run r = drctl("failover", "--cluster", "Orders-DB", "--to", "orders-db-instance-2", "--dry-run");
 
+        // the router admitted it for fail-over-database, on the canonical cluster, and started nothing (dry run)
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("incident   fail-over-").containsPattern("\\[ok\\] Plan failover +\\d+\\.\\ds")
-                .contains("outcome    SUCCEEDED in ").contains("no reader of orders-db may replace it");
+        assertThat(r.out()).contains("outcome    DRY_RUN").contains("incident   fail-over-orders-db-").contains("playbook   fail-over-database")
+                .contains("resource   arn:aws:rds:us-east-1:123456789012:cluster:orders-db")
+                .contains("\"clusterId\":\"orders-db\"").contains("\"to\":\"orders-db-instance-2\"");
     }
 
     @Test
