@@ -65,6 +65,7 @@ public final class DrResponderStack extends Stack {
     public static final String ROLLBACK = "rollback-lambda-alias";
     public static final String RESTORE = "restore-database-to-point-in-time";
     public static final String CREDENTIALS = "respond-to-credential-compromise";
+    public static final String FAILOVER = "fail-over-database";
 
     public static final Duration EVENT_MAX_AGE = Duration.hours(1);
     public static final int EVENT_RETRY_ATTEMPTS = 8;
@@ -287,6 +288,7 @@ public final class DrResponderStack extends Stack {
             case ROLLBACK -> rollbackFunctionGrants();
             case CREDENTIALS -> credentialResources();
             case RESTORE -> restoreResources();
+            case FAILOVER -> failoverResources();
             default -> { /* a new playbook starts with what its catalog entry names; its issue adds grants here */ }
         }
     }
@@ -313,6 +315,9 @@ public final class DrResponderStack extends Stack {
             case ROLLBACK -> grantRollbackLambdaAlias(sm.getRole());
             case RESTORE -> grantRestoreDatabase(sm.getRole());
             case CREDENTIALS -> grantRespondToCredentialCompromise(sm.getRole());
+            // Promotion ends replication and cannot be undone: only replicas that opted in themselves (an untagged twin
+            // never), and a forced failover only of opted-in clusters.
+            case FAILOVER -> grantFailOverDatabase(sm.getRole());
             default -> { /* a new playbook starts with the basics; its issue adds a grant method */ }
         }
         return sm;
@@ -760,6 +765,41 @@ public final class DrResponderStack extends Stack {
         // with SkipFinalSnapshot. Safe unconditioned: the cluster statement above still requires dr:drill=true, and
         // this action cannot delete snapshots (that is DeleteDBClusterSnapshot, granted nowhere).
         allow(delete.role(), List.of("rds:DeleteDBCluster"), List.of(arn("rds", "cluster-snapshot:*")), null, FINAL_SNAPSHOT);
+    }
+
+    private static final String FAILOVER_TARGET = "FailoverDBCluster is also authorised against the reader it names (resource type db, "
+            + "optional): RDS accepts only a member of the cluster, and the cluster itself must be tagged protected.";
+
+    private void grantFailOverDatabase(IRole role) {
+        allow(role, List.of("rds:PromoteReadReplica"), List.of(arn("rds", "db:*")), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("rds:FailoverDBCluster"), List.of(arn("rds", "cluster:*")), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("rds:FailoverDBCluster"), List.of(arn("rds", "db:*")), null, FAILOVER_TARGET);
+    }
+
+    /** fail-over-database's Java steps: planning reads replicas, tags and lag; the restore's steps with the restore's grants. */
+    private void failoverResources() {
+        parameters.put("RtoTargetMinutes", Integer.toString(config.rtoTargetMinutes()));
+        parameters.put("RpoTargetMinutes", Integer.toString(config.rpoTargetMinutes()));
+        List<String> databases = List.of(arn("rds", "cluster:*"), arn("rds", "db:*"));
+        IRole plan = functions.get("plan-failover").role();
+        allow(plan, List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:ListTagsForResource"), databases, null, READ_ONLY_LOOKUP);
+        allow(plan, List.of("cloudwatch:GetMetricData"), List.of("*"), null, NO_RESOURCE_LEVEL);
+        allow(plan, List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
+        allow(plan, List.of("ssm:ListTagsForResource"), List.of(arn("ssm", "parameter/*")), null, READ_ONLY_LOOKUP);
+        allow(plan, List.of("lambda:GetFunction"), List.of(arn("lambda", "function:*")), null, READ_ONLY_LOOKUP);
+        allow(functions.get("check-failover").role(), List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances"), databases, null,
+                READ_ONLY_LOOKUP);
+        IRole verify = functions.get("verify-promoted").role();
+        allow(verify, List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")),
+                Map.of("Null", Map.of("aws:ResourceTag/dr:database", "false")), TAG_SCOPED);
+        allowSecretKeys(verify, false);
+        IRole cutover = functions.get("failover-config-cutover").role();
+        allow(cutover, List.of("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"),
+                List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        allowSecretKeys(cutover, true);
+        allow(cutover, List.of("ssm:GetParameter", "ssm:PutParameter"), List.of(arn("ssm", "parameter/*")), taggedProtected(), TAG_SCOPED);
+        allow(cutover, List.of("lambda:GetFunctionConfiguration", "lambda:PublishVersion", "lambda:UpdateFunctionConfiguration"),
+                List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
     }
 
     // ------------------------------------------------------------------ helpers
