@@ -49,9 +49,9 @@ class CatalogTest {
     void catalog_should_refuseAFunctionTwice_when_built() {
         Catalog.Function dup = CATALOG.function("plan-rollback");
 
-        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("other", "other", List.of(), List.of(), List.of(dup))))
+        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("other", "other", 3600, List.of(), List.of(), List.of(dup))))
                 .hasMessageContaining("function plan-rollback is in the catalog twice");
-        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("x", "rollback", List.of(), List.of(), List.of())))
+        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("x", "rollback", 3600, List.of(), List.of(), List.of())))
                 .hasMessageContaining("twice");
     }
 

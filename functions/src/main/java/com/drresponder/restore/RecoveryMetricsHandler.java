@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.Json;
 import com.drresponder.common.Telemetry;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +31,7 @@ public final class RecoveryMetricsHandler extends JsonStepHandler {
     }
 
     @Override
-    Object handle(JsonNode event) {
+    protected Object handle(JsonNode event) {
         Instant now = clock.instant();
         Duration rto = Duration.between(Instant.parse(required(event, "executionStart")), now);
         // a failover loses what its replica had not received: the lag at promotion, given as dataLossSeconds

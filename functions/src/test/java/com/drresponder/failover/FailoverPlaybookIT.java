@@ -2,32 +2,24 @@ package com.drresponder.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.drresponder.catalog.Catalog;
-import com.drresponder.catalog.DeployableAsl;
-import com.drresponder.catalog.Substitutions;
 import com.drresponder.common.Json;
 import com.drresponder.playbook.FailoverRequest;
 import com.drresponder.incident.TimelineEntry;
 import com.drresponder.ledger.DynamoDbLedger;
-import com.drresponder.local.ResponderDeployment;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.ExecutionHistorySecrets;
-import com.drresponder.testing.LedgerFixture;
+import com.drresponder.testing.LocalResponder;
+import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testing.PostgresTest;
 import com.drresponder.testing.MutatingCalls;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,58 +37,42 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * The real fail-over-database ASL in moto's Step Functions, its Java steps served by the harness's Lambda host,
  * RDS read replicas and Aurora readers in moto, lag as CloudWatch data points the test puts (RDS publishes them in
  * AWS), and the verification SQL against a real PostgreSQL (moto's endpoints are no databases: the local
- * deployment's {@link ResponderDeployment#localDatabaseEnvironment} sends connections to it).
+ * deployment's local database address sends connections to it; no request can).
  */
 @AwsEmulatorTest
+@PostgresTest
 class FailoverPlaybookIT {
-    static final Path ASL = Path.of("..", "statemachines", "fail-over-database.asl.json");
     static final String VERIFY_PASSWORD = "orders-failover-pass-3b7d";
     static final String URL_PASSWORD = "url-secret-in-failover-9e2a";
     static final String APPROVER = "arn:aws:iam::123456789012:user/alice";
-    static EmbeddedPostgres postgres;
+    static PostgresFixture postgres;
 
     AwsEmulator emulator;
-    LedgerFixture ledger;
+    LocalResponder responder;
     RdsClient rds;
     SfnClient sfn;
     CloudWatchClient cloudWatch;
     String stateMachineArn;
 
     @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
-            s.execute("INSERT INTO orders (updated_at) SELECT now() - interval '1 minute' FROM generate_series(1, 12)");
-        }
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
+    static void startPostgres(PostgresFixture started) {
+        postgres = started;
+        postgres.superuser("CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
+        postgres.superuser("INSERT INTO orders (updated_at) SELECT now() - interval '1 minute' FROM generate_series(1, 12)");
     }
 
     @BeforeEach
-    void setUp(AwsEmulator emulator) throws Exception {
+    void setUp(AwsEmulator emulator) {
         this.emulator = emulator;
-        ledger = LedgerFixture.create(emulator);
         rds = EmulatorClients.of(emulator, RdsClient.builder());
-        sfn = EmulatorClients.of(emulator, SfnClient.builder());
         cloudWatch = EmulatorClients.of(emulator, CloudWatchClient.builder());
         EmulatorClients.of(emulator, SecretsManagerClient.builder()).createSecret(r -> r.name("orders-db/verify")
                 .secretString(Json.object().put("username", "postgres").put("password", VERIFY_PASSWORD).put("host", "orders-db.local")
                         .put("port", 5432).put("dbname", "postgres").toString())
                 .tags(t -> t.key("dr:database").value("orders-db")));
-        Map<String, String> env = new HashMap<>(ledger.environment());
-        env.putAll(ResponderDeployment.localDatabaseEnvironment("localhost:" + postgres.getPort()));
-        Catalog.Playbook playbook = Catalog.RESPONDER.playbook(FailoverRequest.PLAYBOOK);
-        Map<String, String> substitutions = new HashMap<>(Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
-        for (Catalog.Function f : Catalog.RESPONDER.invokedBy(playbook)) {
-            substitutions.put(f.substitution(), ResponderDeployment.create(emulator::deployJavaFunction, f, env));
-        }
-        String definition = Substitutions.apply(DeployableAsl.load(ASL).definition(), substitutions);
-        stateMachineArn = sfn.createStateMachine(r -> r.name(FailoverRequest.PLAYBOOK).definition(definition)
-                .roleArn("arn:aws:iam::" + emulator.accountId() + ":role/sfn")).stateMachineArn();
+        responder = LocalResponder.create(emulator).localDatabase("localhost:" + postgres.port()).functionsOf(FailoverRequest.PLAYBOOK);
+        sfn = responder.sfn;
+        stateMachineArn = responder.playbook(FailoverRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
     }
 
     @Test
@@ -314,7 +290,7 @@ class FailoverPlaybookIT {
     }
 
     DynamoDbLedger ledgerStore() {
-        return new DynamoDbLedger(EmulatorClients.of(emulator, software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()), LedgerFixture.TABLE);
+        return responder.ledger();
     }
 
     List<TimelineEntry> timeline(ObjectNode input) {
