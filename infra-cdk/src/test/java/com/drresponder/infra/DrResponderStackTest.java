@@ -152,11 +152,13 @@ class DrResponderStackTest {
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
                 "TracingConfig", Map.of("Mode", "Active"),
                 "MemorySize", 1024)));
-        // 30 s for every step (and the finaliser) but the restore's: 60 s, and 5 minutes for the data verification.
+        // 30 s for every step (and the finaliser) but the restore's and the failover's: 60 s, and 5 minutes for the data verifications.
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 11);
-        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 7);
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 13);
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "Timeout", 300));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "com.drresponder.failover.VerifyPromotedHandler::handleRequest", "Timeout", 300));
     }
 
     @Test
@@ -373,8 +375,8 @@ class DrResponderStackTest {
     @Test
     void stateMachines_should_existOncePerAslFile_when_definitionsPresent() {
         assertThat(stack.stateMachines()).containsOnlyKeys("rollback-lambda-alias", "restore-database-to-point-in-time",
-                "respond-to-credential-compromise");
-        template.resourceCountIs("AWS::StepFunctions::StateMachine", 3);
+                "respond-to-credential-compromise", "fail-over-database");
+        template.resourceCountIs("AWS::StepFunctions::StateMachine", 4);
     }
 
     @Test
@@ -538,8 +540,21 @@ class DrResponderStackTest {
     }
 
     @Test
+    void failoverPlaybook_should_promoteOnlyProtectedReplicas_andFailOverOnlyProtectedClusters_when_synthesized() {
+        List<Map<String, Object>> role = statementsOfRole(stack.stateMachines().get("fail-over-database").getRole());
+        java.util.function.Function<String, List<String>> grants = action -> role.stream().filter(s -> actions(s).contains(action))
+                .map(s -> resourceTypes(s) + " -> " + s.getOrDefault("Condition", "none")).toList();
+
+        assertThat(grants.apply("rds:PromoteReadReplica")).containsExactly("db:* -> " + PROTECTED);
+        // the reader a failover names is authorised too (optional resource type); the cluster must be protected
+        assertThat(grants.apply("rds:FailoverDBCluster")).containsExactlyInAnyOrder("cluster:* -> " + PROTECTED, "db:* -> none");
+        assertThat(role.toString()).doesNotContain("rds:Delete").doesNotContain("rds:Modify").doesNotContain("rds:Create");
+    }
+
+    @Test
     void secretReaders_should_decryptOnlyThroughSecretsManager_when_synthesized() {
-        for (String fn : List.of("secret-rotation", "resolve-credential-targets", "verify-rotation", "verify-database", "config-cutover")) {
+        for (String fn : List.of("secret-rotation", "resolve-credential-targets", "verify-rotation", "verify-database", "config-cutover",
+                "verify-promoted", "failover-config-cutover")) {
             Map<String, Object> decrypt = statementsOfRole(stack.functions().get(fn).role()).stream()
                     .filter(s -> actions(s).contains("kms:Decrypt")).findFirst().orElseThrow();
 

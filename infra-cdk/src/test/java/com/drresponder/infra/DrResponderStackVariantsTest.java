@@ -144,13 +144,15 @@ class DrResponderStackVariantsTest {
     void databaseFacingFunctions_should_runInTheConfiguredVpc_when_vpcIsSet() {
         Map<String, Object> vpcConfig = Map.of("VpcConfig", Map.of("SubnetIds", List.of("subnet-0123456789abcdef1", "subnet-0123456789abcdef2"),
                 "SecurityGroupIds", List.of("sg-0123456789abcdef0")));
-        inVpc.resourcePropertiesCountIs("AWS::Lambda::Function", vpcConfig, 3);
+        inVpc.resourcePropertiesCountIs("AWS::Lambda::Function", vpcConfig, 4);
         inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "VpcConfig", Match.anyValue())));
         inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", "com.drresponder.credentials.PostgresRotationHandler::handleRequest", "VpcConfig", Match.anyValue())));
         inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", "VpcConfig", Match.anyValue())));
+        inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "com.drresponder.failover.VerifyPromotedHandler::handleRequest", "VpcConfig", Match.anyValue())));
     }
 
     @Test
