@@ -147,7 +147,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                     "DR_PARTITION", "GUARDDUTY_MIN_SEVERITY", "FINDING_ACTIONS", "RTO_TARGET_MINUTES", "RPO_TARGET_MINUTES",
                     "LAMBDA_RTO_TARGET_MINUTES", "VERIFY_WINDOW_SECONDS", "VERIFY_POLL_SECONDS", "MAX_ROLLBACKS_PER_HOUR",
                     "ROLLBACK_COOLDOWN_MINUTES", "CREDENTIAL_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL", "WAF_SAFELIST",
-                    "LOCK_TTL_SECONDS"),
+                    "LOCK_TTL_SECONDS", "MUTATING_STARTS_PER_MINUTE"),
             List.of(
                     new Playbook("rollback-lambda-alias", "rollback", List.of("lambda-alarms", "lambda-alias-changes"), List.of(), List.of(
                             step("plan-rollback", "PlanRollback", "com.drresponder.rollback.PlanRollbackHandler",

@@ -90,6 +90,7 @@ final class LocalRuntime implements AutoCloseable {
         env.put("RESTORE_WITHOUT_APPROVAL", "");
         env.put("WAF_SAFELIST", "");
         env.put("LOCK_TTL_SECONDS", "7200");
+        env.put("MUTATING_STARTS_PER_MINUTE", "30");
         return env;
     }
 

@@ -36,6 +36,8 @@ final class EventClassifier {
             case "aws.guardduty|GuardDuty Finding" -> ownFinding(event, () -> guardDuty.classify(event));
             case "drresponder.manual|Manual Playbook Request" -> own(event, () -> manual.classify(event));
             case "aws.lambda|AWS API Call via CloudTrail" -> own(event, () -> aliasChanges.classify(event));
+            // aws.* sources cannot be sent with PutEvents: only EventBridge's own schedule makes this event
+            case "aws.events|Scheduled Event" -> own(event, Classification.DrainStarts::new);
             default -> new Classification.Reject("unsupported event: source \"" + event.source()
                     + "\", detail-type \"" + event.detailType() + "\"");
         };

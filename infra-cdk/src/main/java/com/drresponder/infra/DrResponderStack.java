@@ -148,6 +148,7 @@ public final class DrResponderStack extends Stack {
             rules.put(rule.name(), ManualRequestBus.RULE.equals(rule.name()) ? manualRule(rule, router, manualBus) : eventRule(rule, router));
         }
         drillSchedule(router);
+        startGuardDrain(router);
         ipBlockSweeper(functions.get("merge-ip-set"));
 
         acknowledgeWildcards();
@@ -223,6 +224,7 @@ public final class DrResponderStack extends Stack {
         env.put("RESTORE_WITHOUT_APPROVAL", String.join(",", config.restoreWithoutApproval()));
         env.put("WAF_SAFELIST", String.join(",", config.wafSafelist()));
         env.put("LOCK_TTL_SECONDS", Integer.toString(config.lockTtlMinutes() * 60));
+        env.put("MUTATING_STARTS_PER_MINUTE", Integer.toString(config.mutatingStartsPerMinute()));
         if (!env.keySet().equals(new java.util.LinkedHashSet<>(catalog.environment()))) {
             throw new IllegalStateException("the stack's environment " + env.keySet() + " is not the catalog's " + catalog.environment());
         }
@@ -388,6 +390,26 @@ public final class DrResponderStack extends Stack {
                 .maxEventAge(EVENT_MAX_AGE)
                 .retryAttempts(EVENT_RETRY_ATTEMPTS)
                 .build()));
+    }
+
+    /**
+     * Every minute the router starts what waits for the start guard ({@code MUTATING_STARTS_PER_MINUTE}), so that a
+     * queued start goes ahead when tokens come back even if no further event arrives. EventBridge's own Scheduled Event.
+     */
+    private void startGuardDrain(JavaFunction router) {
+        if (stateMachines.isEmpty()) {
+            return;
+        }
+        Rule rule = Rule.Builder.create(this, "StartGuardDrainRule")
+                .description("DR Responder: starts queued playbooks as the start guard allows -> incident-router")
+                .schedule(Schedule.expression("rate(1 minute)"))
+                .build();
+        rule.addTarget(new LambdaFunction(router.alias(), LambdaFunctionProps.builder()
+                .deadLetterQueue(deadLetterQueue)
+                .maxEventAge(EVENT_MAX_AGE)
+                .retryAttempts(EVENT_RETRY_ATTEMPTS)
+                .build()));
+        rules.put("start-guard-drain", rule);
     }
 
     /** The scheduled DR drill: starts the {@code restore-drill} playbook when it exists and a schedule is configured. */

@@ -37,7 +37,8 @@ class ComplianceTest {
         stack = TestStacks.stack(app, new DrConfig(config.protectionTagKey(), config.protectedResources(), config.mode(),
                 config.guardDutyMinSeverity(), config.findingActions(), List.of("oncall@example.com"), config.rtoTargetMinutes(),
                 config.rpoTargetMinutes(), config.lambdaRtoTargetMinutes(), config.drillSchedule(), config.drillTargets(), config.verifyWindowMinutes(),
-                config.maxRollbacksPerHour(), config.cooldownMinutes(), null, List.of(), List.of(), List.of(), config.lockTtlMinutes()), TestStacks.repositoryLayout());
+                config.maxRollbacksPerHour(), config.cooldownMinutes(), null, List.of(), List.of(), List.of(), config.lockTtlMinutes(),
+                config.mutatingStartsPerMinute()), TestStacks.repositoryLayout());
         Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
         app.synth();
         template = outdir.resolve(stack.getTemplateFile());

@@ -253,7 +253,7 @@ class DrResponderStackTest {
         List<EventRuleDefinition> files = EventRuleDefinition.loadAll(TestStacks.REPO_ROOT.resolve("events/rules"));
 
         assertThat(files).hasSize(5);
-        template.resourceCountIs("AWS::Events::Rule", files.size() + 3); // + the drill schedule, the WAF block sweeper and the finaliser's rule
+        template.resourceCountIs("AWS::Events::Rule", files.size() + 4); // + the drill schedule, the WAF block sweeper, the finaliser's rule and the start guard's drain
     }
 
     @Test
@@ -291,7 +291,7 @@ class DrResponderStackTest {
         long routed = resources("AWS::Events::Rule").values().stream()
                 .filter(r -> String.valueOf(r.get("Properties")).contains(logicalId(stack.functions().get("incident-router").alias())))
                 .count();
-        assertThat(routed).isEqualTo(6); // the five rule files and the drill schedule
+        assertThat(routed).isEqualTo(7); // the five rule files, the drill schedule and the start guard's drain
     }
 
     @Test
@@ -299,7 +299,7 @@ class DrResponderStackTest {
         template.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of(
                 "Action", "lambda:InvokeFunction",
                 "Principal", "events.amazonaws.com",
-                "FunctionName", ref(stack.functions().get("incident-router").alias())), 6); // five rules + the drill schedule
+                "FunctionName", ref(stack.functions().get("incident-router").alias())), 7); // five rules + the drill schedule + the start guard's drain
     }
 
     @Test
@@ -387,6 +387,16 @@ class DrResponderStackTest {
         String asl = PlaybookDefinition.load(TestStacks.REPO_ROOT.resolve("statemachines/rollback-lambda-alias.asl.json")).definition();
 
         template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("DefinitionString", asl));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void stack_should_drainTheStartGuardEveryMinute_and_configureItsRate_when_synthesized() {
+        assertThat(stack.rules()).containsKey("start-guard-drain");
+        template.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(1 minute)",
+                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", logicalId(stack.functions().get("incident-router").alias())))))));
+        resources("AWS::Lambda::Function").forEach((id, f) -> assertThat(((Map<String, Map<String, Object>>) ((Map<String, Object>) f.get("Properties"))
+                .get("Environment")).get("Variables")).as(id).containsEntry("MUTATING_STARTS_PER_MINUTE", "30"));
     }
 
     @Test

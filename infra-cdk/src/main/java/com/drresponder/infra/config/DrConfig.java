@@ -38,6 +38,8 @@ import java.util.Objects;
  *                               NAT gateways, health checkers, partners)
  * @param lockTtlMinutes         the resource lock's lease: how long a lock outlives its playbook's last heartbeat (each
  *                               step and poll renews it), so a crashed playbook frees its resource after this long
+ * @param mutatingStartsPerMinute the global start guard: mutating playbook starts a minute (and burst) in the account
+ *                               and region; more wait in the ledger and start in order (P1 first)
  */
 public record DrConfig(
         String protectionTagKey,
@@ -58,11 +60,14 @@ public record DrConfig(
         List<String> operatorPrincipals,
         List<String> restoreWithoutApproval,
         List<String> wafSafelist,
-        int lockTtlMinutes) {
+        int lockTtlMinutes,
+        int mutatingStartsPerMinute) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
     public static final int DEFAULT_LOCK_TTL_MINUTES = 120;
+    /** The start guard's default: above a 20-alias storm, below Lambda's and Step Functions' control-plane rates. */
+    public static final int DEFAULT_MUTATING_STARTS_PER_MINUTE = 30;
     /** A lease must outlast the longest gap between two heartbeats: a restore polls at most every 60 min (pollSeconds). */
     public static final int MIN_LOCK_TTL_MINUTES = 65;
 
@@ -90,7 +95,7 @@ public record DrConfig(
                     int maxRollbacksPerHour, int cooldownMinutes, VpcConfig vpc) {
         this(protectionTagKey, protectedResources, mode, guardDutyMinSeverity, findingActions, notificationEmails, rtoTargetMinutes,
                 rpoTargetMinutes, lambdaRtoTargetMinutes, drillSchedule, drillTargets, verifyWindowMinutes, maxRollbacksPerHour,
-                cooldownMinutes, vpc, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES);
+                cooldownMinutes, vpc, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES, DEFAULT_MUTATING_STARTS_PER_MINUTE);
     }
 
     /** Global operating mode. */
@@ -142,7 +147,8 @@ public record DrConfig(
     /** The configuration used when nothing is configured: dry-run, nothing in scope. */
     public static DrConfig defaults() {
         return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
-                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES);
+                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES,
+                DEFAULT_MUTATING_STARTS_PER_MINUTE);
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }
