@@ -40,11 +40,18 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
      * @param logicalId      CDK construct id; a step's ASL refers to it as {@code ${<logicalId>FunctionArn}}
      * @param handler        {@code class::method}
      * @param step           a Task of its playbook's ASL (false: invoked by an AWS service or by rules)
+     * @param rules          rules (of its playbook) whose events go to this function itself rather than to the router
      */
     public record Function(String name, String logicalId, String handler, String description, int timeoutSeconds,
-                           Set<Need> needs, boolean step) {
+                           Set<Need> needs, boolean step, List<String> rules) {
         public Function {
             needs = Set.copyOf(needs);
+            rules = List.copyOf(rules);
+        }
+
+        /** A function no rule targets directly. */
+        public Function(String name, String logicalId, String handler, String description, int timeoutSeconds, Set<Need> needs, boolean step) {
+            this(name, logicalId, handler, description, timeoutSeconds, needs, step, List.of());
         }
 
         /** The substitution name a step's ARN is supplied under. */
@@ -107,6 +114,9 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
             if (!names.add(p.name()) || !shortNames.add(p.shortName())) {
                 throw new IllegalArgumentException("playbook " + p.name() + " (" + p.shortName() + ") is in the catalog twice");
             }
+            p.functions().stream().filter(f -> !p.rules().containsAll(f.rules())).findFirst().ifPresent(f -> {
+                throw new IllegalArgumentException("function " + f.name() + " targets rules " + f.rules() + " that playbook " + p.name() + " does not have");
+            });
         }
         Map<String, Function> byName = new LinkedHashMap<>();
         for (Function f : allFunctions(sharedSteps, coreFunctions, router, playbooks)) {
@@ -155,7 +165,11 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                             step("check-alarm", "CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler",
                                     "checks the health alarm after a rollback", LEDGER),
                             step("record-rollback", "RecordRollback", "com.drresponder.rollback.RecordRollbackHandler",
-                                    "remembers the bad version and the new alias state, marks the incident mitigated", LEDGER_NOTIFY))),
+                                    "remembers the bad version and the new alias state, marks the incident mitigated", LEDGER_NOTIFY),
+                            // account-wide deploy traffic: kept off the router, so it never takes the router's reserved concurrency
+                            new Function("alias-history-recorder", "AliasHistoryRecorder", "com.drresponder.router.AliasHistoryHandler::handleRequest",
+                                    "DR Responder: remembers protected aliases' deployments (CloudTrail UpdateAlias/CreateAlias) for rollback planning",
+                                    DEFAULT_TIMEOUT_SECONDS, LEDGER, false, List.of("lambda-alias-changes")))),
                     new Playbook("respond-to-credential-compromise", "credentials", List.of("guardduty-findings"),
                             List.of("WafIpSetName", "WafIpSetId", "WafIpSet6Name", "WafIpSet6Id", "WafScope"), List.of(
                             // Secrets Manager invokes it; RotateSecret names it, so the state machine may invoke it too.
@@ -230,6 +244,11 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
         functions().stream().filter(Function::step).forEach(f -> names.add(f.substitution()));
         playbooks.forEach(p -> names.addAll(p.parameters()));
         return names;
+    }
+
+    /** The function a rule's events go to: the function that lists the rule as its own, else the router. */
+    public Function ruleTarget(String rule) {
+        return functions().stream().filter(f -> f.rules().contains(rule)).findFirst().orElse(router);
     }
 
     /** Every rule file name: the core rules, then each playbook's. */

@@ -67,7 +67,8 @@ public final class IncidentRouter {
         return switch (classification) {
             case Classification.Reject r -> RouterResult.rejected(r.error());
             case Classification.Ignore i -> RouterResult.ignored(i.reason());
-            case Classification.RecordAliasChange r -> recordAliasChange(r);
+            // produced only for the alias-history recorder, which its own rule targets
+            case Classification.RecordAliasChange r -> RouterResult.rejected("alias changes go to the alias-history recorder");
             case Classification.DrainStarts ignored -> drained(drain());
             case Classification.Decision d -> decide(d);
         };
@@ -194,16 +195,6 @@ public final class IncidentRouter {
         if (lockTaken && ledger.incident(incident.id()).map(i -> !i.status().isOpen()).orElse(false)) {
             ledger.releaseLock(incident.resource(), incident.id());
         }
-    }
-
-    private RouterResult recordAliasChange(Classification.RecordAliasChange r) {
-        ProtectionPolicy.Verdict verdict = protection.check(r.resource());
-        if (verdict.notProtectedBecause().isPresent()) {
-            return RouterResult.ignored("not protected: " + verdict.notProtectedBecause().get());
-        }
-        ledger.recordAliasChange(r.change());
-        return new RouterResult(RouterResult.Outcome.RECORDED, null, null, r.resource().lockKey(), null,
-                "alias " + r.resource().displayName() + " -> version " + r.change().version());
     }
 
     private RouterResult start(Incident incident, String stateMachineArn, String input, boolean lockTaken) {

@@ -18,7 +18,7 @@ public record RouterResult(Outcome outcome, String incidentId, String playbook, 
         QUEUED,
         /** The scheduled drain of the start guard's queue ran (reason: which incidents it started). */
         DRAINED,
-        /** A fact was recorded (alias history); no incident. */
+        /** A fact was recorded (alias history, by the alias-history recorder); no incident. */
         RECORDED,
         IGNORED,
         REJECTED

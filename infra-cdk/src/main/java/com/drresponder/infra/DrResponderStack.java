@@ -145,7 +145,9 @@ public final class DrResponderStack extends Stack {
         ManualRequestBus manualBus = new ManualRequestBus(this, "ManualRequests", config.operatorPrincipals());
         for (String name : catalog.rules()) {
             EventRuleDefinition rule = EventRuleDefinition.load(layout.rulesDir().resolve(name + ".json"));
-            rules.put(rule.name(), ManualRequestBus.RULE.equals(rule.name()) ? manualRule(rule, router, manualBus) : eventRule(rule, router));
+            // a rule goes to the router unless the catalog names a function of its own for it (alias history)
+            JavaFunction target = catalog.ruleTarget(name).equals(catalog.router()) ? router : functions.get(catalog.ruleTarget(name).name());
+            rules.put(rule.name(), ManualRequestBus.RULE.equals(rule.name()) ? manualRule(rule, router, manualBus) : eventRule(rule, target));
         }
         drillSchedule(router);
         startGuardDrain(router);
@@ -320,8 +322,8 @@ public final class DrResponderStack extends Stack {
         return sm;
     }
 
-    private Rule eventRule(EventRuleDefinition definition, JavaFunction router) {
-        return eventRule(definition, router, Rule.Builder.create(this, definition.pascalName() + "Rule"));
+    private Rule eventRule(EventRuleDefinition definition, JavaFunction target) {
+        return eventRule(definition, target, Rule.Builder.create(this, definition.pascalName() + "Rule"));
     }
 
     /** The manual-requests rule: on the manual bus, for events of this account only. */
@@ -332,14 +334,14 @@ public final class DrResponderStack extends Stack {
         return rule;
     }
 
-    private Rule eventRule(EventRuleDefinition definition, JavaFunction router, Rule.Builder builder) {
+    private Rule eventRule(EventRuleDefinition definition, JavaFunction target, Rule.Builder builder) {
         Rule rule = builder
-                .description("DR Responder: events/rules/" + definition.file().getFileName() + " -> incident-router")
+                .description("DR Responder: events/rules/" + definition.file().getFileName() + " -> " + catalog.ruleTarget(definition.name()).name())
                 .eventPattern(definition.toEventPattern())
                 .build();
         CfnRule cfn = (CfnRule) rule.getNode().getDefaultChild();
         definition.extraFields().forEach((field, value) -> cfn.addPropertyOverride("EventPattern." + field, value));
-        rule.addTarget(new LambdaFunction(router.alias(), LambdaFunctionProps.builder()
+        rule.addTarget(new LambdaFunction(target.alias(), LambdaFunctionProps.builder()
                 .deadLetterQueue(deadLetterQueue)
                 .maxEventAge(EVENT_MAX_AGE)
                 .retryAttempts(EVENT_RETRY_ATTEMPTS)
@@ -580,6 +582,8 @@ public final class DrResponderStack extends Stack {
         allow(functions.get("plan-rollback").role(), List.of("lambda:GetAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
                         "lambda:GetFunctionConfiguration", "lambda:ListTags"),
                 List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        // alias history: the recorder reads the opt-in tag of the function whose alias changed
+        allow(functions.get("alias-history-recorder").role(), List.of("lambda:ListTags"), List.of(arn("lambda", "function:*")), null, READ_ONLY_LOOKUP);
         IRole check = functions.get("check-alarm").role();
         allow(check, List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
         allow(check, List.of("cloudwatch:GetMetricData"), List.of("*"), null, NO_RESOURCE_LEVEL);

@@ -152,8 +152,8 @@ class DrResponderStackTest {
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
                 "TracingConfig", Map.of("Mode", "Active"),
                 "MemorySize", 1024)));
-        // 30 s for every step (and the finaliser) but the restore's: 60 s, and 5 minutes for the data verification.
-        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 11);
+        // 30 s for every step (the finaliser, the alias-history recorder) but the restore's: 60 s, and 5 minutes for the data verification.
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 12);
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 7);
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "Timeout", 300));
@@ -283,7 +283,7 @@ class DrResponderStackTest {
                 "Arn", ref(stack.functions().get("incident-router").alias()),
                 "RetryPolicy", Map.of("MaximumEventAgeInSeconds", 3600, "MaximumRetryAttempts", 8),
                 "DeadLetterConfig", Map.of("Arn", Map.of("Fn::GetAtt", List.of(logicalId(stack.deadLetterQueue()), "Arn"))));
-        for (String name : List.of("lambda-alarms", "rds-events", "guardduty-findings", "lambda-alias-changes", "manual-requests")) {
+        for (String name : List.of("lambda-alarms", "rds-events", "guardduty-findings", "manual-requests")) {
             assertThat(stack.rules()).containsKey(name);
             template.hasResource("AWS::Events::Rule", Map.of("Properties", Match.objectLike(Map.of(
                     "Targets", List.of(Match.objectLike(target))))));
@@ -291,7 +291,19 @@ class DrResponderStackTest {
         long routed = resources("AWS::Events::Rule").values().stream()
                 .filter(r -> String.valueOf(r.get("Properties")).contains(logicalId(stack.functions().get("incident-router").alias())))
                 .count();
-        assertThat(routed).isEqualTo(7); // the five rule files, the drill schedule and the start guard's drain
+        assertThat(routed).isEqualTo(6); // four rule files (not alias changes), the drill schedule and the start guard's drain
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aliasChangesRule_should_targetTheRecorderNotTheRouter_when_synthesized() {
+        // account-wide deploy traffic must not take the router's reserved concurrency
+        String rule = logicalId(stack.rules().get("lambda-alias-changes"));
+        Map<String, Object> props = (Map<String, Object>) resources("AWS::Events::Rule").get(rule).get("Properties");
+        assertThat(props.get("Targets").toString()).contains(logicalId(stack.functions().get("alias-history-recorder").alias()))
+                .doesNotContain(logicalId(stack.functions().get("incident-router").alias()));
+        template.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of("Action", "lambda:InvokeFunction", "Principal", "events.amazonaws.com",
+                "FunctionName", ref(stack.functions().get("alias-history-recorder").alias())), 1);
     }
 
     @Test
@@ -299,7 +311,7 @@ class DrResponderStackTest {
         template.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of(
                 "Action", "lambda:InvokeFunction",
                 "Principal", "events.amazonaws.com",
-                "FunctionName", ref(stack.functions().get("incident-router").alias())), 7); // five rules + the drill schedule + the start guard's drain
+                "FunctionName", ref(stack.functions().get("incident-router").alias())), 6); // four rules + the drill schedule + the start guard's drain
     }
 
     @Test
