@@ -33,7 +33,7 @@ public final class MergeIpSetHandler implements RequestStreamHandler {
 
     public MergeIpSetHandler() {
         this(new IpBlocker(new Wafv2IpSets(AwsClients.create(Wafv2Client.builder())),
-                new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), Settings.fromEnvironment().ledgerTable()), Clock.systemUTC(),
+                DynamoDbLedger.atInit(Settings.fromEnvironment().ledgerTable()), Clock.systemUTC(),
                 Duration.ofHours(Long.parseLong(System.getenv().getOrDefault("BLOCK_HOURS", "24"))),
                 List.copyOf(Settings.commaList(System.getenv("WAF_SAFELIST"))),
                 Integer.parseInt(System.getenv().getOrDefault("WAF_MAX_BLOCKS_PER_INCIDENT", "50"))));

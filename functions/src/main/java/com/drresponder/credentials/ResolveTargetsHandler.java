@@ -27,7 +27,7 @@ public final class ResolveTargetsHandler implements RequestStreamHandler {
         this(new TargetResolver(new SecretsManagerCatalog(AwsClients.create(SecretsManagerClient.builder())),
                 System.getenv().getOrDefault("PROTECTION_TAG_KEY", "dr:protected"),
                 Settings.commaList(System.getenv("PROTECTED_RESOURCES")), Clock.systemUTC(),
-                new Cooldowns(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), required("LEDGER_TABLE")),
+                new Cooldowns(DynamoDbLedger.atInit(required("LEDGER_TABLE")),
                         Cooldowns.period(System.getenv("CREDENTIAL_COOLDOWN_MINUTES")), Clock.systemUTC()),
                 new IamUserCredentialsReader(AwsClients.create(IamClient.builder()))));
     }

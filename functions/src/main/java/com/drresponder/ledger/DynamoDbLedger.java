@@ -44,6 +44,12 @@ public final class DynamoDbLedger implements Ledger {
         this.table = table;
     }
 
+    /** A function's ledger, built at init with the environment's client and primed ({@link com.drresponder.common.Priming}). */
+    public static DynamoDbLedger atInit(String table) {
+        return com.drresponder.common.Priming.primed(new DynamoDbLedger(
+                com.drresponder.common.AwsClients.create(DynamoDbClient.builder()), table));
+    }
+
     @Override
     public boolean openIncident(Incident incident) {
         Map<String, AttributeValue> item = new HashMap<>();

@@ -48,6 +48,6 @@ public final class AliasHistoryHandler implements RequestStreamHandler {
     private static AliasHistoryRecorder fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
         return new AliasHistoryRecorder(settings, Deployment.fromEnvironment(), AwsResourceTags.fromEnvironment(),
-                new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()));
+                DynamoDbLedger.atInit(settings.ledgerTable()));
     }
 }

@@ -76,7 +76,7 @@ public final class IncidentRouterHandler implements RequestStreamHandler {
         Settings settings = Settings.fromEnvironment();
         Lazy<RdsClient> rds = Lazy.of(() -> AwsClients.create(RdsClient.builder()));
         Deployment deployment = Deployment.fromEnvironment();
-        DynamoDbLedger ledger = new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable());
+        DynamoDbLedger ledger = DynamoDbLedger.atInit(settings.ledgerTable());
         return new IncidentRouter(settings, deployment, AwsResourceTags.fromEnvironment(rds), new AwsRdsTopology(rds), ledger,
                 new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()),
                 new StepFunctionsPlaybookStarter(AwsClients.create(SfnClient.builder())),

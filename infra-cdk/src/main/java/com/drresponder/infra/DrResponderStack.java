@@ -467,6 +467,10 @@ public final class DrResponderStack extends Stack {
             + "the playbook never modifies them.";
     private static final String SECRET_KEYS = "Customer-managed keys of opted-in secrets are not known at deploy time; the "
             + "kms:ViaService condition limits their use to Secrets Manager calls.";
+    private static final String CODEDEPLOY_GROUPS = "The CodeDeploy deployment group of a protected function is named by that "
+            + "function's dr:codedeploy-group tag, not known at deploy time; only listing its deployments is allowed here.";
+    private static final String CODEDEPLOY_STOP = "codedeploy:StopDeployment supports no resource-level permissions; the playbook "
+            + "stops only a deployment it found in flight in the protected function's own deployment group, with rollback.";
     private static final String LEDGER_INDEX = "Queries the ledger's own GSIs (byStatus); the wildcard is limited to indexes of this one table.";
     private static final String FINAL_SNAPSHOT = "rds:DeleteDBCluster names a cluster-snapshot resource type for the final "
             + "snapshot; the cluster itself must carry dr:drill=true, and the action deletes no snapshot.";
@@ -606,6 +610,9 @@ public final class DrResponderStack extends Stack {
                         "lambda:GetFunctionConfiguration", "lambda:ListTags"),
                 List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
         allow(role, List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
+        // a CodeDeploy-managed alias: find the in-flight deployment and stop it with rollback instead of fighting it
+        allow(role, List.of("codedeploy:ListDeployments"), List.of(arn("codedeploy", "deploymentgroup:*/*")), null, CODEDEPLOY_GROUPS);
+        allow(role, List.of("codedeploy:StopDeployment"), List.of("*"), null, CODEDEPLOY_STOP);
     }
 
     /** restore-database-to-point-in-time: snapshot and restore tagged databases into new, tagged ones. */
