@@ -14,8 +14,8 @@ class CatalogTest {
     void functions_should_listSharedStepsAndCoreFirstAndTheRouterLast_when_read() {
         List<String> names = CATALOG.functions().stream().map(Catalog.Function::name).toList();
 
-        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(20);
-        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(19);
+        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(27);
+        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(26);
     }
 
     @Test
@@ -25,6 +25,7 @@ class CatalogTest {
         assertThat(restore.stateMachineFile()).isEqualTo("restore-database-to-point-in-time.asl.json");
         assertThat(restore.stateMachineEnvVar()).isEqualTo("RESTORE_STATE_MACHINE_ARN");
         assertThat(CATALOG.playbook("respond-to-credential-compromise").stateMachineEnvVar()).isEqualTo("CREDENTIALS_STATE_MACHINE_ARN");
+        assertThat(CATALOG.playbook("fail-over-database").stateMachineEnvVar()).isEqualTo("FAIL_OVER_STATE_MACHINE_ARN");
         assertThatThrownBy(() -> CATALOG.playbook("nope")).hasMessageContaining("unknown playbook nope");
     }
 
@@ -48,9 +49,9 @@ class CatalogTest {
     void catalog_should_refuseAFunctionTwice_when_built() {
         Catalog.Function dup = CATALOG.function("plan-rollback");
 
-        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("other", "other", List.of(), List.of(), List.of(dup))))
+        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("other", "other", 3600, List.of(), List.of(), List.of(dup))))
                 .hasMessageContaining("function plan-rollback is in the catalog twice");
-        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("x", "rollback", List.of(), List.of(), List.of())))
+        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("x", "rollback", 3600, List.of(), List.of(), List.of())))
                 .hasMessageContaining("twice");
     }
 
@@ -60,7 +61,7 @@ class CatalogTest {
         CATALOG.rules().stream().filter(r -> !r.equals("lambda-alias-changes"))
                 .forEach(r -> assertThat(CATALOG.ruleTarget(r)).as(r).isEqualTo(CATALOG.router()));
         Catalog.Function stray = new Catalog.Function("stray", "Stray", "x.Stray::handleRequest", "d", 30, Set.of(), false, List.of("other-rule"));
-        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("p", "p", List.of(), List.of(), List.of(stray))))
+        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("p", "p", 3600, List.of(), List.of(), List.of(stray))))
                 .hasMessageContaining("function stray targets rules [other-rule]");
     }
 

@@ -79,8 +79,6 @@ final class LocalRuntime implements AutoCloseable {
         env.put("DR_PARTITION", "aws");
         env.put("GUARDDUTY_MIN_SEVERITY", "7.0");
         env.put("FINDING_ACTIONS", ""); // blank: the built-in defaults
-        env.put("RTO_TARGET_MINUTES", "60");
-        env.put("RPO_TARGET_MINUTES", "5");
         env.put("LAMBDA_RTO_TARGET_MINUTES", "15");
         env.put("VERIFY_WINDOW_SECONDS", "45");
         env.put("VERIFY_POLL_SECONDS", "1");
@@ -90,6 +88,9 @@ final class LocalRuntime implements AutoCloseable {
         env.put("RESTORE_WITHOUT_APPROVAL", "");
         env.put("WAF_SAFELIST", "");
         env.put("LOCK_TTL_SECONDS", "7200");
+        env.put("AUTO_RESTORE_EVENT_IDS", "");
+        env.put("PASSWORD_LENGTH", "32");
+        env.put("EXCLUDE_CHARACTERS", "/@\"'\\");
         env.put("MUTATING_STARTS_PER_MINUTE", "30");
         return env;
     }

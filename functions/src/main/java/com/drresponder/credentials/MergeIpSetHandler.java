@@ -1,18 +1,14 @@
 package com.drresponder.credentials;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.Environment;
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
 import com.drresponder.common.Telemetry;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,30 +21,33 @@ import software.amazon.awssdk.services.wafv2.Wafv2Client;
  * {@code {incidentId, cidrs[], ipSets: {ipv4: {name, id, scope}, ipv6: {...}}}}, output {@link IpBlocker.Result}. The
  * stack's sweeper schedule: input {@code {sweep: true, ipSets: {...}}}, output the addresses removed.
  * Environment: {@code LEDGER_TABLE}, {@code BLOCK_HOURS} (default 24), {@code WAF_SAFELIST} (comma-separated CIDRs never
- * blocked), {@code WAF_MAX_BLOCKS_PER_INCIDENT} (default 50).
+ * blocked), {@code WAF_MAX_BLOCKS_PER_INCIDENT} (default 50). Emits {@value #SET_SIZE_METRIC} (each set's size after a change).
  */
-public final class MergeIpSetHandler implements RequestStreamHandler {
+public final class MergeIpSetHandler extends JsonStepHandler {
+    /** Addresses in a block list after a change (the largest of the two sets counts): the stack's WafIpSetHeadroom alarm watches it. */
+    public static final String SET_SIZE_METRIC = "WafIpSetSize";
     private static final Set<String> FIELDS = Set.of("incidentId", "cidrs", "ipSets", "sweep");
     private final IpBlocker blocker;
 
     public MergeIpSetHandler() {
+        this(CredentialSettings.from(Environment.variables()), Settings.fromEnvironment().ledgerTable());
+    }
+
+    private MergeIpSetHandler(CredentialSettings settings, String ledgerTable) {
         this(new IpBlocker(new Wafv2IpSets(AwsClients.create(Wafv2Client.builder())),
-                DynamoDbLedger.atInit(Settings.fromEnvironment().ledgerTable()), Clock.systemUTC(),
-                Duration.ofHours(Long.parseLong(System.getenv().getOrDefault("BLOCK_HOURS", "24"))),
-                List.copyOf(Settings.commaList(System.getenv("WAF_SAFELIST"))),
-                Integer.parseInt(System.getenv().getOrDefault("WAF_MAX_BLOCKS_PER_INCIDENT", "50"))));
+                DynamoDbLedger.atInit(ledgerTable), Clock.systemUTC(),
+                settings.blockFor(), settings.wafSafelist(), settings.maxBlocksPerIncident())
+                .onSetSize((set, size) -> Telemetry.metrics().addMetric(SET_SIZE_METRIC, size,
+                        software.amazon.lambda.powertools.metrics.model.MetricUnit.COUNT)));
     }
 
     public MergeIpSetHandler(IpBlocker blocker) {
         this.blocker = blocker;
     }
 
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, this::handle);
-    }
 
-    Object handle(JsonNode in) {
+    @Override
+    protected Object handle(JsonNode in) {
         in.fieldNames().forEachRemaining(f -> {
             if (!FIELDS.contains(f)) {
                 throw new IllegalArgumentException("unknown field " + f);

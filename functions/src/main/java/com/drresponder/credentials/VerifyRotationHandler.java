@@ -1,24 +1,24 @@
 package com.drresponder.credentials;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.JsonStepHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.drresponder.common.AwsClients;
-import com.drresponder.common.Telemetry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * verify-rotation: last check of the credential playbook. Input {@code {incidentId, rotations[]}} (the rotation
  * Map's results); output {@link RotationVerifier.Verification}. Needs network access to the databases.
  */
-public final class VerifyRotationHandler implements RequestStreamHandler {
+public final class VerifyRotationHandler extends JsonStepHandler {
     private final RotationVerifier verifier;
 
     public VerifyRotationHandler() {
-        this(new RotationVerifier(new SecretsManagerSecretStore(AwsClients.create(SecretsManagerClient.builder())),
-                new JdbcPostgresPasswordChanger()));
+        this(verifier(AwsClients.create(SecretsManagerClient.builder())));
+    }
+
+    private static RotationVerifier verifier(SecretsManagerClient secrets) {
+        return new RotationVerifier(new SecretsManagerSecretStore(secrets), new JdbcPostgresPasswordChanger(),
+                new RdsManagedSecretDatabases(secrets, AwsClients.create(software.amazon.awssdk.services.rds.RdsClient.builder())));
     }
 
     public VerifyRotationHandler(RotationVerifier verifier) {
@@ -26,7 +26,7 @@ public final class VerifyRotationHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, in -> verifier.verify(in.path("rotations")));
+    protected Object handle(JsonNode in) {
+        return verifier.verify(in.path("rotations"));
     }
 }

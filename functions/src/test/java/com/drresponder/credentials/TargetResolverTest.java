@@ -98,6 +98,35 @@ class TargetResolverTest {
     }
 
     @Test
+    void whatIsNext_should_sayWhatAPersonDecides_when_aFailedLoginFindingOnlyNotifies() {
+        // GIVEN a failed-login finding routed with the default findingActions (notify only), and a manual request naming nothing
+        CredentialTargets failedLogins = resolver.resolve(RoutedPlaybookInputs.guardDuty("rds-failed-login.json", "inc-1", false));
+        CredentialTargets manual = resolver.resolve(com.drresponder.common.Json.object().put("incidentId", "inc-2")
+                .set("secretIds", com.drresponder.common.Json.MAPPER.createArrayNode().add("no/such")));
+        // THEN the failed logins get the decision a person faces, the manual request the fix for its names
+        assertThat(failedLogins.actionable()).isFalse();
+        assertThat(failedLogins.whatIsNext()).startsWith("Failed logins on orders-db for database user orders_admin were reported: nothing leaked")
+                .contains("If a login may have succeeded").contains("drctl respond --secret").contains("configure findingActions");
+        assertThat(manual.whatIsNext()).isEqualTo("Check the secret names or tags and their dr:protected tag, then run the response again.");
+    }
+
+    @Test
+    void resolve_should_giveEachIncidentItsOwnDenyPolicy_when_twoIncidentsRevokeTheSameRole() {
+        // GIVEN two incidents on the same role (no cooldown configured)
+        CredentialTargets first = resolver.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false));
+        CredentialTargets second = resolver.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-2", false));
+        // THEN each puts and undoes only its own inline policy: undoing one lifts neither the other's deny nor an operator's
+        // (the IAM console's is AWSRevokeOlderSessions)
+        assertThat(first.containment().roleSessions().policyName()).isEqualTo("DrResponderRevokeOlderSessions-inc-1");
+        assertThat(second.containment().roleSessions().policyName()).isEqualTo("DrResponderRevokeOlderSessions-inc-2");
+        assertThat(first.containment().roleSessions().undo())
+                .isEqualTo("aws iam delete-role-policy --role-name orders-app-instance-role --policy-name DrResponderRevokeOlderSessions-inc-1");
+        // AND a name IAM would refuse cannot come out of an incident id
+        assertThat(TargetResolver.revokePolicyName("x".repeat(200) + "/evil")).hasSize(128).matches("[\\w+=,.@-]+");
+        assertThat(TargetResolver.revokePolicyName("a/b c")).isEqualTo("DrResponderRevokeOlderSessions-a-b-c");
+    }
+
+    @Test
     void resolve_should_skipTaggedSecret_when_itIsNotInTheAllowList() {
         // GIVEN two tagged secrets, only one of them in PROTECTED_RESOURCES
         catalog.add("orders/db", Map.of("dr:protected", "true"), FN, null);
@@ -126,11 +155,11 @@ class TargetResolverTest {
         CredentialTargets t = resolver.resolve(input);
         // THEN the key is deactivated and the user's sessions issued before now are denied, with one undo for both
         String undo = "aws iam update-access-key --user-name ci --access-key-id AKIAIOSFODNN7EXAMPLE --status Active"
-                + " && aws iam delete-user-policy --user-name ci --policy-name DrResponderRevokeOlderSessions";
+                + " && aws iam delete-user-policy --user-name ci --policy-name DrResponderRevokeOlderSessions-inc-1";
         assertThat(t.containment().accessKey()).isEqualTo(new CredentialTargets.AccessKey("ci", "AKIAIOSFODNN7EXAMPLE",
                 "Deactivating access key AKIAIOSFODNN7EXAMPLE of IAM user ci and denying its sessions issued before 2024-03-15T14:00:00Z",
                 undo, "Access key AKIAIOSFODNN7EXAMPLE of IAM user ci set Inactive; sessions issued before 2024-03-15T14:00:00Z denied"
-                        + " (inline policy DrResponderRevokeOlderSessions)"));
+                        + " (inline policy DrResponderRevokeOlderSessions-inc-1)"));
         assertThat(t.containment().userSessions().name()).isEqualTo("ci");
         assertThat(t.containment().userSessions().policyDocument()).contains("\"Deny\"").contains("\"aws:TokenIssueTime\":\"2024-03-15T14:00:00Z\"");
         assertThat(t.containment().roleSessions()).isNull();
@@ -138,6 +167,9 @@ class TargetResolverTest {
         assertThat(t.plan()).contains("deny sessions of IAM user ci issued before 2024-03-15T14:00:00Z")
                 .contains("IAM user ci has other active access key(s) AKIAOTHERKEY0000000A: recommended")
                 .contains("IAM user ci can sign in to the console (login profile): recommended, force a new one").doesNotContain("AKIAOLDKEY000000000B");
+        // AND it says what the user's deny cannot reach: sessions of roles assumed with the key, and how to find them
+        assertThat(t.plan()).contains("sessions of roles assumed with access key AKIAIOSFODNN7EXAMPLE are not covered by the deny on IAM user ci")
+                .contains("AttributeKey=AccessKeyId,AttributeValue=AKIAIOSFODNN7EXAMPLE");
     }
 
     @Test
@@ -251,10 +283,7 @@ class TargetResolverTest {
     void resolve_should_leaveSecretAndRoleAlone_when_anotherIncidentActedWithinTheCooldown() {
         // GIVEN a 30-minute cooldown, and an incident that already rotated the role's secret and revoked its sessions
         com.drresponder.ledger.InMemoryLedger ledger = new com.drresponder.ledger.InMemoryLedger();
-        Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
-        TargetResolver withCooldown = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
-                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock), iamUsers);
-        catalog.add("orders/api-key", Map.of("dr:protected", "true", "dr:principal", "orders-app-instance-role"), FN, null);
+        TargetResolver withCooldown = withCooldownOnRoleSecret(ledger);
         CredentialTargets first = withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false));
 
         // WHEN the finding recurs as a new incident, and the first incident's step is retried
@@ -284,10 +313,7 @@ class TargetResolverTest {
     void resolve_should_claimNoCooldown_when_dryRun() {
         // GIVEN a cooldown and a dry run of the finding
         com.drresponder.ledger.InMemoryLedger ledger = new com.drresponder.ledger.InMemoryLedger();
-        Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
-        TargetResolver withCooldown = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
-                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock), iamUsers);
-        catalog.add("orders/api-key", Map.of("dr:protected", "true", "dr:principal", "orders-app-instance-role"), FN, null);
+        TargetResolver withCooldown = withCooldownOnRoleSecret(ledger);
         withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-dry", true));
 
         // WHEN the real response follows
@@ -299,10 +325,18 @@ class TargetResolverTest {
     }
 
     @Test
-    void period_should_failNamingTheVariable_when_notAWholeNumber() {
-        assertThat(Cooldowns.period(null)).isEqualTo(java.time.Duration.ofMinutes(30));
-        assertThat(Cooldowns.period("0")).isZero();
-        assertThatThrownBy(() -> Cooldowns.period("-1")).hasMessageContaining("CREDENTIAL_COOLDOWN_MINUTES");
-        assertThatThrownBy(() -> Cooldowns.period("soon")).hasMessageContaining("CREDENTIAL_COOLDOWN_MINUTES");
+    void cooldown_should_failNamingTheVariable_when_notAWholeNumber() {
+        assertThat(CredentialSettings.from(Map.of()).cooldown()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(CredentialSettings.from(Map.of("CREDENTIAL_COOLDOWN_MINUTES", "0")).cooldown()).isZero();
+        assertThatThrownBy(() -> CredentialSettings.from(Map.of("CREDENTIAL_COOLDOWN_MINUTES", "-1"))).hasMessageContaining("CREDENTIAL_COOLDOWN_MINUTES");
+        assertThatThrownBy(() -> CredentialSettings.from(Map.of("CREDENTIAL_COOLDOWN_MINUTES", "soon"))).hasMessageContaining("CREDENTIAL_COOLDOWN_MINUTES");
+    }
+
+    /** A resolver with a 30-minute cooldown at 2024-03-15T14:00Z, and an opted-in secret of orders-app-instance-role. */
+    private TargetResolver withCooldownOnRoleSecret(com.drresponder.ledger.InMemoryLedger ledger) {
+        Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
+        catalog.add("orders/api-key", Map.of("dr:protected", "true", "dr:principal", "orders-app-instance-role"), FN, null);
+        return new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
+                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock), iamUsers);
     }
 }

@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.testing.SdkRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -14,6 +15,7 @@ import com.drresponder.database.ReadOnlySql;
 import com.drresponder.playbook.InvalidRequestException;
 import com.drresponder.playbook.RestoreRequest;
 import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testing.PostgresTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,7 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
  * server and change nothing, chained statements are refused, the session is read-only, a secret of another
  * database is never read, and verify-full TLS never falls back to plain text. Mockito only for Secrets Manager.
  */
+@PostgresTest
 class VerificationOnPostgresTest {
     static final String PASSWORD = "verifier-pass-3e9b";
     static PostgresFixture pg;
@@ -44,8 +46,8 @@ class VerificationOnPostgresTest {
     final Instant restoreTime = Instant.now().plusSeconds(60);
 
     @BeforeAll
-    static void start() {
-        pg = PostgresFixture.start();
+    static void start(PostgresFixture postgres) {
+        pg = postgres;
         pg.createUser("verifier", PASSWORD, false);
         pg.superuser("CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
         pg.superuser("INSERT INTO orders (updated_at) SELECT now() - interval '1 day' FROM generate_series(1, 25)");
@@ -54,18 +56,12 @@ class VerificationOnPostgresTest {
         pg.superuser("GRANT ALL ON SCHEMA public TO verifier");
     }
 
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
-
     @BeforeEach
     @SuppressWarnings("unchecked")
     void secretOfOrdersDb() {
         when(secrets.describeSecret(any(Consumer.class))).thenAnswer(inv -> {
-            DescribeSecretRequest.Builder b = DescribeSecretRequest.builder();
-            ((Consumer<DescribeSecretRequest.Builder>) inv.getArgument(0)).accept(b);
-            String id = b.build().secretId();
+            DescribeSecretRequest request = SdkRequests.of(inv, DescribeSecretRequest.builder());
+            String id = request.secretId();
             return DescribeSecretResponse.builder().arn("arn:aws:secretsmanager:us-east-1:123456789012:secret:" + id)
                     .tags(t -> t.key("dr:database").value(id.startsWith("orders-db") ? "orders-db" : "billing-db")).build();
         });

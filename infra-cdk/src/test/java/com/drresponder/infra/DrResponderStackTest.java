@@ -42,7 +42,7 @@ class DrResponderStackTest {
     }
 
     static String logicalId(software.constructs.IConstruct construct) {
-        return stack.resolve(stack.getLogicalId((software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild())).toString();
+        return stack.logicalId(construct);
     }
 
     @SuppressWarnings("unchecked")
@@ -152,11 +152,13 @@ class DrResponderStackTest {
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
                 "TracingConfig", Map.of("Mode", "Active"),
                 "MemorySize", 1024)));
-        // 30 s for every step (the finaliser, the alias-history recorder) but the restore's: 60 s, and 5 minutes for the data verification.
+        // 30 s for every step (the finaliser, the alias-history recorder) but the restore's and the failover's: 60 s, and 5 minutes for the data verifications.
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 12);
-        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 7);
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 13);
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "Timeout", 300));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "com.drresponder.failover.VerifyPromotedHandler::handleRequest", "Timeout", 300));
     }
 
     @Test
@@ -204,6 +206,21 @@ class DrResponderStackTest {
                 "Properties", Map.of("RetentionInDays", 30))));
         assertThat(resources("AWS::Logs::LogGroup").keySet()).contains(stack.functions().values().stream()
                 .map(fn -> logicalId(fn.logGroup())).toArray(String[]::new));
+    }
+
+    @Test
+    void onlyFourJavaSteps_should_changeAwsResources_when_synthesized() {
+        // README: changes to protected resources are the state machines' aws-sdk integrations, except these Java steps
+        java.util.regex.Pattern change = java.util.regex.Pattern.compile(
+                "(lambda|rds|secretsmanager|ssm|wafv2|iam|cloudwatch|guardduty):(?!Describe|List|Get|BatchGet).*");
+        java.util.Set<String> changing = new java.util.TreeSet<>();
+        stack.functions().forEach((name, fn) -> statementsOfRole(fn.role()).stream()
+                .filter(st -> "Allow".equals(st.get("Effect")))
+                .flatMap(st -> actions(st).stream())
+                .filter(a -> change.matcher(a).matches())
+                .findAny().ifPresent(a -> changing.add(name)));
+
+        assertThat(changing).containsExactlyInAnyOrder("merge-ip-set", "config-cutover", "delete-drill-copy", "secret-rotation");
     }
 
     @Test
@@ -370,8 +387,8 @@ class DrResponderStackTest {
     @Test
     void stateMachines_should_existOncePerAslFile_when_definitionsPresent() {
         assertThat(stack.stateMachines()).containsOnlyKeys("rollback-lambda-alias", "restore-database-to-point-in-time",
-                "respond-to-credential-compromise");
-        template.resourceCountIs("AWS::StepFunctions::StateMachine", 3);
+                "respond-to-credential-compromise", "fail-over-database");
+        template.resourceCountIs("AWS::StepFunctions::StateMachine", 4);
     }
 
     @Test
@@ -384,14 +401,18 @@ class DrResponderStackTest {
     }
 
     @Test
-    void stateMachines_should_receiveTheSubstitutionMap_when_synthesized() {
-        Capture subs = new Capture();
-        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("DefinitionSubstitutions", subs));
+    @SuppressWarnings("unchecked")
+    void stateMachines_should_receiveExactlyTheSubstitutionsTheirAslUses_when_synthesized() {
+        Map<String, Map<String, Object>> machines = resources("AWS::StepFunctions::StateMachine");
+        Map<String, Map<String, Object>> substitutions = new java.util.LinkedHashMap<>();
+        stack.stateMachines().forEach((name, sm) -> substitutions.put(name,
+                (Map<String, Object>) ((Map<String, Object>) machines.get(logicalId(sm)).get("Properties")).get("DefinitionSubstitutions")));
 
-        assertThat(subs.asObject()).containsKeys("RecordStepFunctionArn", "PlanRollbackFunctionArn", "CheckAlarmFunctionArn",
-                "WafIpSetId", "RtoTargetMinutes");
-        assertThat(subs.asObject().get("RecordStepFunctionArn")).isEqualTo(ref(stack.functions().get("record-step").alias()));
-        assertThat(subs.asObject().get("RtoTargetMinutes")).isEqualTo(Integer.toString(stack.config().rtoTargetMinutes()));
+        substitutions.forEach((name, subs) -> assertThat(subs.keySet()).as(name).containsExactlyInAnyOrderElementsOf(
+                com.drresponder.catalog.Substitutions.names(PlaybookDefinition.load(TestStacks.REPO_ROOT.resolve("statemachines/" + name + ".asl.json")).definition())));
+        assertThat(substitutions.get("rollback-lambda-alias").get("RecordStepFunctionArn")).isEqualTo(ref(stack.functions().get("record-step").alias()));
+        assertThat(substitutions.get("restore-database-to-point-in-time").get("RtoTargetMinutes"))
+                .isEqualTo(Integer.toString(stack.config().rtoTargetMinutes()));
     }
 
     @Test
@@ -422,22 +443,20 @@ class DrResponderStackTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void stateMachines_should_eachHaveTheTimeoutOfTheTable_when_synthesized() throws Exception {
-        // GIVEN the one table of timeouts, and ASL files that leave TimeoutSeconds to it
+    void stateMachines_should_eachHaveTheTimeoutOfTheCatalog_when_synthesized() throws Exception {
+        // GIVEN the catalog's timeouts, and ASL files that leave TimeoutSeconds to it
         com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.JsonNode table = mapper.readTree(TestStacks.REPO_ROOT.resolve("statemachines/timeouts.json").toFile());
         for (String name : stack.stateMachines().keySet()) {
             assertThat(mapper.readTree(TestStacks.REPO_ROOT.resolve("statemachines/" + name + ".asl.json").toFile()).has("TimeoutSeconds"))
                     .as(name + ".asl.json must not set its own TimeoutSeconds").isFalse();
         }
-        // THEN every synthesized state machine's definition has the table's TimeoutSeconds at the top level
+        // THEN every synthesized state machine's definition has the catalog's TimeoutSeconds at the top level
         Map<String, Map<String, Object>> machines = resources("AWS::StepFunctions::StateMachine");
         assertThat(machines).hasSize(stack.stateMachines().size());
         for (String name : stack.stateMachines().keySet()) {
             Map<String, Object> props = (Map<String, Object>) machines.get(logicalId(stack.stateMachines().get(name))).get("Properties");
             com.fasterxml.jackson.databind.JsonNode definition = mapper.readTree((String) props.get("DefinitionString"));
-            int expected = table.path(name).path("timeoutSeconds").asInt();
-            assertThat(expected).as(name + " in timeouts.json").isPositive();
+            int expected = com.drresponder.catalog.Catalog.RESPONDER.playbook(name).timeoutSeconds();
             assertThat(definition.path("TimeoutSeconds").asInt()).as(name).isEqualTo(expected);
         }
     }
@@ -543,14 +562,37 @@ class DrResponderStackTest {
     }
 
     @Test
+    void failoverPlaybook_should_promoteOnlyProtectedReplicas_andFailOverOnlyProtectedClusters_when_synthesized() {
+        List<Map<String, Object>> role = statementsOfRole(stack.stateMachines().get("fail-over-database").getRole());
+        java.util.function.Function<String, List<String>> grants = action -> role.stream().filter(s -> actions(s).contains(action))
+                .map(s -> resourceTypes(s) + " -> " + s.getOrDefault("Condition", "none")).toList();
+
+        assertThat(grants.apply("rds:PromoteReadReplica")).containsExactly("db:* -> " + PROTECTED);
+        // the reader a failover names is authorised too (optional resource type); the cluster must be protected
+        assertThat(grants.apply("rds:FailoverDBCluster")).containsExactlyInAnyOrder("cluster:* -> " + PROTECTED, "db:* -> none");
+        assertThat(role.toString()).doesNotContain("rds:Delete").doesNotContain("rds:Modify").doesNotContain("rds:Create");
+    }
+
+    @Test
     void secretReaders_should_decryptOnlyThroughSecretsManager_when_synthesized() {
-        for (String fn : List.of("secret-rotation", "resolve-credential-targets", "verify-rotation", "verify-database", "config-cutover")) {
+        for (String fn : List.of("secret-rotation", "resolve-credential-targets", "verify-rotation", "verify-database", "config-cutover",
+                "verify-promoted", "failover-config-cutover")) {
             Map<String, Object> decrypt = statementsOfRole(stack.functions().get(fn).role()).stream()
                     .filter(s -> actions(s).contains("kms:Decrypt")).findFirst().orElseThrow();
 
             assertThat(decrypt.get("Resource").toString()).as(fn).contains(":key/*");
             assertThat(decrypt.get("Condition").toString()).as(fn).contains("kms:ViaService").contains("secretsmanager.");
         }
+    }
+
+    @Test
+    void verifyRotation_should_findAManagedSecretsDatabaseReadOnly_andDescribeOnlyProtectedSecrets_when_synthesized() {
+        List<Map<String, Object>> statements = statementsOfRole(stack.functions().get("verify-rotation").role());
+        Map<String, Object> rds = statements.stream().filter(s -> actions(s).contains("rds:DescribeDBClusters")).findFirst().orElseThrow();
+        assertThat(actions(rds)).containsExactlyInAnyOrder("rds:DescribeDBClusters", "rds:DescribeDBInstances");
+        assertThat(statements.toString()).doesNotContain("rds:Modify").doesNotContain("rds:Delete");
+        Map<String, Object> describe = statements.stream().filter(s -> actions(s).contains("secretsmanager:DescribeSecret")).findFirst().orElseThrow();
+        assertThat(describe.get("Condition").toString()).contains("aws:ResourceTag/dr:protected");
     }
 
     @Test
@@ -603,6 +645,31 @@ class DrResponderStackTest {
     }
 
     @Test
+    void wafHeadroomAlarm_should_fireBeforeABlockListReachesWafsLimit_when_theCredentialPlaybookIsDeployed() {
+        // merge-ip-set emits WafIpSetSize (each set's size after a change; IpBlockerTest); WAF refuses updates past 10,000 addresses
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", com.drresponder.catalog.Catalog.METRICS_NAMESPACE, "MetricName", "WafIpSetSize",
+                "Dimensions", List.of(Map.of("Name", "Service", "Value", "merge-ip-set")),
+                "Statistic", "Maximum", "Threshold", 8000, "ComparisonOperator", "GreaterThanThreshold",
+                "AlarmActions", List.of(ref(stack.topic()))));
+        assertThat(com.drresponder.catalog.Catalog.RESPONDER.functions()).anyMatch(f -> f.name().equals("merge-ip-set"));
+    }
+
+    @Test
+    void responderFailedAlarm_should_subtractTheMetricTheFinaliserEmits_when_synthesized() {
+        // the finaliser's EMF carries exactly one dimension, Service = its POWERTOOLS_SERVICE_NAME (the catalog name; FinaliserIT reads
+        // it from the function's log): the alarm must name that metric exactly, or it subtracts nothing and alarms on every escalation
+        String finaliser = com.drresponder.catalog.Catalog.RESPONDER.coreFunctions().stream()
+                .filter(f -> f.handler().startsWith("com.drresponder.lifecycle.FinaliserHandler")).findFirst().orElseThrow().name();
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Metrics", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                "Id", "escalated",
+                "MetricStat", Match.objectLike(Map.of("Metric", Map.of(
+                        "Namespace", com.drresponder.catalog.Catalog.METRICS_NAMESPACE,
+                        "MetricName", "PlaybookEscalated",
+                        "Dimensions", List.of(Map.of("Name", "Service", "Value", finaliser)))))))))));
+    }
+
+    @Test
     void finaliser_should_receiveFailedTimedOutAndAbortedExecutionsOfTheStacksPlaybooks_when_synthesized() {
         template.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Map.of(
                 "source", List.of("aws.states"),
@@ -641,7 +708,8 @@ class DrResponderStackTest {
 
     @Test
     void monitoring_should_haveOneAlarmPerSignal_when_synthesized() {
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 4);
+        // timed out + aborted per playbook; responder failed, router errors, DLQ, router failures, WAF headroom
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 5);
     }
 
     @Test
