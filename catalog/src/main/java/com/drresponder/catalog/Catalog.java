@@ -40,11 +40,18 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
      * @param logicalId      CDK construct id; a step's ASL refers to it as {@code ${<logicalId>FunctionArn}}
      * @param handler        {@code class::method}
      * @param step           a Task of its playbook's ASL (false: invoked by an AWS service or by rules)
+     * @param rules          rules (of its playbook) whose events go to this function itself rather than to the router
      */
     public record Function(String name, String logicalId, String handler, String description, int timeoutSeconds,
-                           Set<Need> needs, boolean step) {
+                           Set<Need> needs, boolean step, List<String> rules) {
         public Function {
             needs = Set.copyOf(needs);
+            rules = List.copyOf(rules);
+        }
+
+        /** A function no rule targets directly. */
+        public Function(String name, String logicalId, String handler, String description, int timeoutSeconds, Set<Need> needs, boolean step) {
+            this(name, logicalId, handler, description, timeoutSeconds, needs, step, List.of());
         }
 
         /** The substitution name a step's ARN is supplied under. */
@@ -120,6 +127,9 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
             if (!names.add(p.name()) || !shortNames.add(p.shortName())) {
                 throw new IllegalArgumentException("playbook " + p.name() + " (" + p.shortName() + ") is in the catalog twice");
             }
+            p.functions().stream().filter(f -> !p.rules().containsAll(f.rules())).findFirst().ifPresent(f -> {
+                throw new IllegalArgumentException("function " + f.name() + " targets rules " + f.rules() + " that playbook " + p.name() + " does not have");
+            });
         }
         Map<String, Function> byName = new LinkedHashMap<>();
         for (Function f : allFunctions(sharedSteps, coreFunctions, router, playbooks)) {
@@ -166,7 +176,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                     "DR_PARTITION", "GUARDDUTY_MIN_SEVERITY", "FINDING_ACTIONS", "LAMBDA_RTO_TARGET_MINUTES", "VERIFY_WINDOW_SECONDS",
                     "VERIFY_POLL_SECONDS", "MAX_ROLLBACKS_PER_HOUR",
                     "ROLLBACK_COOLDOWN_MINUTES", "CREDENTIAL_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL", "WAF_SAFELIST",
-                    "LOCK_TTL_SECONDS", "AUTO_RESTORE_EVENT_IDS", "PASSWORD_LENGTH", "EXCLUDE_CHARACTERS"),
+                    "LOCK_TTL_SECONDS", "AUTO_RESTORE_EVENT_IDS", "PASSWORD_LENGTH", "EXCLUDE_CHARACTERS", "MUTATING_STARTS_PER_MINUTE"),
             List.of(
                     // timeout: verify window (verifyWindowMinutes, at most 1440 min) + plan, update, record and re-plan: 24 h + 1 h
                     new Playbook("rollback-lambda-alias", "rollback", 90_000, List.of("lambda-alarms", "lambda-alias-changes"), List.of(), List.of(
@@ -175,7 +185,11 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                             step("check-alarm", "CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler",
                                     "checks the health alarm after a rollback", LEDGER),
                             step("record-rollback", "RecordRollback", "com.drresponder.rollback.RecordRollbackHandler",
-                                    "remembers the bad version and the new alias state, marks the incident mitigated", LEDGER_NOTIFY))),
+                                    "remembers the bad version and the new alias state, marks the incident mitigated", LEDGER_NOTIFY),
+                            // account-wide deploy traffic: kept off the router, so it never takes the router's reserved concurrency
+                            new Function("alias-history-recorder", "AliasHistoryRecorder", "com.drresponder.router.AliasHistoryHandler::handleRequest",
+                                    "DR Responder: remembers protected aliases' deployments (CloudTrail UpdateAlias/CreateAlias) for rollback planning",
+                                    DEFAULT_TIMEOUT_SECONDS, LEDGER, false, List.of("lambda-alias-changes")))),
                     // timeout: each secret 2 passes x ROTATION_MAX_CHECKS (60) checks x 5 s wait = 10 min, 5 at a time; up to
                     // 150 secrets in 5 h + containment and verification: 6 h
                     new Playbook("respond-to-credential-compromise", "credentials", 21_600, List.of("guardduty-findings"),
@@ -273,6 +287,11 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
         functions().stream().filter(Function::step).forEach(f -> names.add(f.substitution()));
         playbooks.forEach(p -> names.addAll(p.parameters()));
         return names;
+    }
+
+    /** The function a rule's events go to: the function that lists the rule as its own, else the router. */
+    public Function ruleTarget(String rule) {
+        return functions().stream().filter(f -> f.rules().contains(rule)).findFirst().orElse(router);
     }
 
     /** Every rule file name: the core rules, then each playbook's. */

@@ -14,8 +14,8 @@ class CatalogTest {
     void functions_should_listSharedStepsAndCoreFirstAndTheRouterLast_when_read() {
         List<String> names = CATALOG.functions().stream().map(Catalog.Function::name).toList();
 
-        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(26);
-        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(25);
+        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(27);
+        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(26);
     }
 
     @Test
@@ -53,6 +53,16 @@ class CatalogTest {
                 .hasMessageContaining("function plan-rollback is in the catalog twice");
         assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("x", "rollback", 3600, List.of(), List.of(), List.of())))
                 .hasMessageContaining("twice");
+    }
+
+    @Test
+    void ruleTarget_should_beTheRecorderForAliasChanges_and_theRouterOtherwise_when_read() {
+        assertThat(CATALOG.ruleTarget("lambda-alias-changes").name()).isEqualTo("alias-history-recorder");
+        CATALOG.rules().stream().filter(r -> !r.equals("lambda-alias-changes"))
+                .forEach(r -> assertThat(CATALOG.ruleTarget(r)).as(r).isEqualTo(CATALOG.router()));
+        Catalog.Function stray = new Catalog.Function("stray", "Stray", "x.Stray::handleRequest", "d", 30, Set.of(), false, List.of("other-rule"));
+        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("p", "p", 3600, List.of(), List.of(), List.of(stray))))
+                .hasMessageContaining("function stray targets rules [other-rule]");
     }
 
     @Test

@@ -13,7 +13,8 @@ import software.amazon.event.ruler.GenericMachine;
 /**
  * Delivers events to the local responder as EventBridge would: an event matching none of the stack's rules
  * (events/rules/*.json, matched by event-ruler, EventBridge's own matcher) is not delivered; a matching one
- * goes to the router, the rules' target. Used by {@code drctl local send} and {@code drctl local demo}.
+ * goes to its rule's target: the router, or the function the catalog names for the rule (alias changes go to the
+ * alias-history recorder, never the router). Used by {@code drctl local send} and {@code drctl local demo}.
  */
 final class EventSender {
     /** One event and what became of it; {@code rules} empty means EventBridge would not have delivered it. */
@@ -40,7 +41,10 @@ final class EventSender {
         if (matched.isEmpty()) {
             return new Routed(file, time, matched, Routed.NOT_DELIVERED, null, null, "no rule in events/rules matches it");
         }
-        InvokeResponse response = target.lambda().invoke(b -> b.functionName(target.routerFunction())
+        // local function names are the catalog's; the router's comes from the deployment
+        com.drresponder.catalog.Catalog.Function to = com.drresponder.catalog.Catalog.RESPONDER.ruleTarget(matched.get(0));
+        String function = to.equals(com.drresponder.catalog.Catalog.RESPONDER.router()) ? target.routerFunction() : to.name();
+        InvokeResponse response = target.lambda().invoke(b -> b.functionName(function)
                 .payload(SdkBytes.fromUtf8String(event.toString())));
         JsonNode body = ManualRequest.parse(response.payload().asUtf8String());
         if (response.functionError() != null) {

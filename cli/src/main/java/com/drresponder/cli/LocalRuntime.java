@@ -91,6 +91,7 @@ final class LocalRuntime implements AutoCloseable {
         env.put("AUTO_RESTORE_EVENT_IDS", "");
         env.put("PASSWORD_LENGTH", "32");
         env.put("EXCLUDE_CHARACTERS", "/@\"'\\");
+        env.put("MUTATING_STARTS_PER_MINUTE", "30");
         return env;
     }
 

@@ -247,6 +247,28 @@ class DrctlIT {
     }
 
     @Test
+    void localSend_should_recordAliasHistoryWithTheRecorder_andNotInvokeTheRouter_when_aliasChangeEvent() throws Exception {
+        // GIVEN CloudTrail's UpdateAlias event for the estate's protected alias
+        com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode)
+                com.drresponder.common.Json.MAPPER.readTree(read("events/samples/cloudtrail/lambda-update-alias.json"));
+        Path file = dir.resolve("update-alias.json");
+        java.nio.file.Files.writeString(file, event.toString());
+        runtime.emulator.clearRequests();
+
+        // WHEN it is sent as EventBridge would deliver it
+        Cli.Run r = Cli.run(stateFile, "local", "send", file.toString(), "-o", "json");
+
+        // THEN the alias-history recorder recorded it, and the router was never invoked
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.json().get(0).path("rules").toString()).contains("lambda-alias-changes");
+        assertThat(r.json().get(0).path("outcome").asText()).as(r.toString()).isEqualTo("RECORDED");
+        String alias = "arn:aws:lambda:us-east-1:123456789012:function:checkout-api:live";
+        assertThat(new com.drresponder.ledger.DynamoDbLedger(runtime.dynamo(), runtime.deployed.table()).aliasHistory(alias)).extracting(c -> c.source()).contains("cloudtrail");
+        java.util.List<String> invoked = runtime.emulator.requests().stream().filter(q -> q.action().equals("Invoke")).map(q -> q.path()).toList();
+        assertThat(invoked).isNotEmpty().allSatisfy(p -> assertThat(p).contains("alias-history-recorder").doesNotContain("incident-router"));
+    }
+
+    @Test
     void localSend_should_exit2_andSendNothing_when_aFileIsNoEvent() throws Exception {
         Path notAnEvent = dir.resolve("not-an-event.json");
         java.nio.file.Files.writeString(notAnEvent, "{\"alarmName\": \"checkout-api-live-errors\"}");

@@ -21,7 +21,8 @@ public record Settings(
         FindingActions findingActions,
         Map<String, String> stateMachineArns,
         java.time.Duration lockTtl,
-        Set<String> autoRestoreEventIds) {
+        Set<String> autoRestoreEventIds,
+        int mutatingStartsPerMinute) {
 
     public enum Mode { ENFORCE, DRY_RUN }
 
@@ -42,7 +43,8 @@ public record Settings(
                 FindingActions.fromEnvironment(env.get("FINDING_ACTIONS")),
                 stateMachines(env),
                 lockTtl(env),
-                commaList(env.get("AUTO_RESTORE_EVENT_IDS")));
+                commaList(env.get("AUTO_RESTORE_EVENT_IDS")),
+                startsPerMinute(env));
     }
 
     /** The lock lease when no deployment configures one: 2 h, renewed by the playbook's steps while it runs. */
@@ -55,6 +57,19 @@ public record Settings(
             throw new IllegalStateException("LOCK_TTL_SECONDS must be a whole number of seconds >= 1, got \"" + env.get("LOCK_TTL_SECONDS") + "\"");
         }
         return java.time.Duration.ofSeconds((long) seconds);
+    }
+
+    /** Mutating playbook starts a minute in one account and region when no deployment configures it (the start guard). */
+    public static final int DEFAULT_MUTATING_STARTS_PER_MINUTE = 30;
+
+    /** {@code MUTATING_STARTS_PER_MINUTE}: the start guard's rate and burst, a whole number from 1 to 1000. */
+    private static int startsPerMinute(Map<String, String> env) {
+        double n = number(env, "MUTATING_STARTS_PER_MINUTE", DEFAULT_MUTATING_STARTS_PER_MINUTE);
+        if (n < 1 || n > 1000 || n != Math.floor(n)) {
+            throw new IllegalStateException("MUTATING_STARTS_PER_MINUTE must be a whole number from 1 to 1000, got \""
+                    + env.get("MUTATING_STARTS_PER_MINUTE") + "\"");
+        }
+        return (int) n;
     }
 
     public boolean dryRun() {

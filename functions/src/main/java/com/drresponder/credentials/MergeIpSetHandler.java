@@ -35,7 +35,7 @@ public final class MergeIpSetHandler extends JsonStepHandler {
 
     private MergeIpSetHandler(CredentialSettings settings, String ledgerTable) {
         this(new IpBlocker(new Wafv2IpSets(AwsClients.create(Wafv2Client.builder())),
-                new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), ledgerTable), Clock.systemUTC(),
+                DynamoDbLedger.atInit(ledgerTable), Clock.systemUTC(),
                 settings.blockFor(), settings.wafSafelist(), settings.maxBlocksPerIncident())
                 .onSetSize((set, size) -> Telemetry.metrics().addMetric(SET_SIZE_METRIC, size,
                         software.amazon.lambda.powertools.metrics.model.MetricUnit.COUNT)));

@@ -27,7 +27,7 @@ public final class ResolveTargetsHandler extends JsonStepHandler {
     private ResolveTargetsHandler(CredentialSettings settings, String ledgerTable) {
         this(new TargetResolver(new SecretsManagerCatalog(AwsClients.create(SecretsManagerClient.builder())),
                 settings.protectionTagKey(), settings.protectedResources(), Clock.systemUTC(),
-                new Cooldowns(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), ledgerTable), settings.cooldown(), Clock.systemUTC()),
+                new Cooldowns(DynamoDbLedger.atInit(ledgerTable), settings.cooldown(), Clock.systemUTC()),
                 new IamUserCredentialsReader(AwsClients.create(IamClient.builder()))));
     }
 

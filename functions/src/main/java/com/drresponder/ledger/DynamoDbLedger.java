@@ -30,6 +30,8 @@ public final class DynamoDbLedger implements Ledger {
     static final String IP_BLOCK_PREFIX = "WAFBLOCK#";
     static final String ALIAS_PREFIX = "ALIAS#";
     static final String BAD_VERSION_PREFIX = "BADVERSION#";
+    static final String GUARD_PREFIX = "STARTGUARD#";
+    static final String QUEUE_PREFIX = "STARTQUEUE#";
     static final String INCIDENTS_INDEX = "byStatus";
 
     private final DynamoDbClient dynamo;
@@ -40,6 +42,12 @@ public final class DynamoDbLedger implements Ledger {
     public DynamoDbLedger(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
+    }
+
+    /** A function's ledger, built at init with the environment's client and primed ({@link com.drresponder.common.Priming}). */
+    public static DynamoDbLedger atInit(String table) {
+        return com.drresponder.common.Priming.primed(new DynamoDbLedger(
+                com.drresponder.common.AwsClients.create(DynamoDbClient.builder()), table));
     }
 
     @Override
@@ -342,6 +350,59 @@ public final class DynamoDbLedger implements Ledger {
                         .expressionAttributeValues(Map.of(":pk", s(BAD_VERSION_PREFIX + functionArn))))
                 .items().forEach(i -> versions.add(str(i, "version")));
         return versions;
+    }
+
+    @Override
+    public Optional<Bucket> bucket(String scope) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(bucketKey(scope))).item();
+        return item == null || item.isEmpty() ? Optional.empty()
+                : Optional.of(new Bucket(Double.parseDouble(item.get("tokens").n()), Instant.parse(str(item, "refilledAt")),
+                        Long.parseLong(item.get("version").n())));
+    }
+
+    @Override
+    public boolean replaceBucket(String scope, Bucket seen, Bucket next) {
+        Map<String, AttributeValue> item = new HashMap<>(bucketKey(scope));
+        item.put("tokens", AttributeValue.fromN(Double.toString(next.tokens())));
+        item.put("refilledAt", s(next.refilledAt().toString()));
+        item.put("version", n(next.version()));
+        try {
+            dynamo.putItem(b -> {
+                b.tableName(table).item(item);
+                if (seen == null) {
+                    b.conditionExpression("attribute_not_exists(pk)");
+                } else {
+                    b.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(seen.version())));
+                }
+            });
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, AttributeValue> bucketKey(String scope) {
+        return Map.of("pk", s(GUARD_PREFIX + scope), "sk", s("BUCKET"));
+    }
+
+    @Override
+    public void enqueueStart(QueuedStart start) {
+        dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", s(QUEUE_PREFIX + start.scope()), "sk", s(start.order()),
+                "severity", s(start.severity().name()), "openedAt", s(start.openedAt().toString()), "incidentId", s(start.incidentId()),
+                "stateMachineArn", s(start.stateMachineArn()))));
+    }
+
+    @Override
+    public List<QueuedStart> queuedStarts(String scope, int limit) {
+        return dynamo.query(b -> b.tableName(table).consistentRead(true).limit(limit).keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(QUEUE_PREFIX + scope))))
+                .items().stream().map(i -> new QueuedStart(scope, Severity.valueOf(str(i, "severity")), Instant.parse(str(i, "openedAt")),
+                        str(i, "incidentId"), str(i, "stateMachineArn"))).toList();
+    }
+
+    @Override
+    public void dequeueStart(QueuedStart start) {
+        dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(QUEUE_PREFIX + start.scope()), "sk", s(start.order()))));
     }
 
     private static Map<String, AttributeValue> incidentKey(String id) {

@@ -19,7 +19,7 @@ public record Lease(Ledger ledger, Clock clock, Duration ttl) implements Heartbe
     /** The lease of the deployment's functions: the ledger table and {@code LOCK_TTL_SECONDS} from the environment. */
     public static Lease fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
-        return new Lease(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()), Clock.systemUTC(),
+        return new Lease(DynamoDbLedger.atInit(settings.ledgerTable()), Clock.systemUTC(),
                 settings.lockTtl());
     }
 

@@ -112,6 +112,34 @@ public interface Ledger {
     java.util.Set<String> badVersions(String functionArn);
 
     /**
+     * The start guard's token bucket for a scope (account/region): tokens left, fractional while refilling, as of
+     * {@code refilledAt}; {@code version} counts writes, so that two starts cannot spend the same token.
+     */
+    record Bucket(double tokens, Instant refilledAt, long version) {}
+
+    Optional<Bucket> bucket(String scope);
+
+    /** Writes {@code next} only if the stored bucket is still {@code seen} (null: none stored yet); false otherwise. */
+    boolean replaceBucket(String scope, Bucket seen, Bucket next);
+
+    /** A playbook start waiting for the start guard: started P1 first, then in the order the incidents opened. */
+    record QueuedStart(String scope, com.drresponder.incident.Severity severity, Instant openedAt, String incidentId,
+                       String stateMachineArn) {
+        /** The queue's sort key: severity, then opening time (fixed width, so that it sorts as text), then the incident id. */
+        public String order() {
+            return severity.name() + "#" + String.format("%015d", openedAt.toEpochMilli()) + "#" + incidentId;
+        }
+    }
+
+    /** Queues a start; queuing the same incident again changes nothing. */
+    void enqueueStart(QueuedStart start);
+
+    /** The first {@code limit} waiting starts of a scope, in start order. */
+    List<QueuedStart> queuedStarts(String scope, int limit);
+
+    void dequeueStart(QueuedStart start);
+
+    /**
      * Outcome of {@link #acquireLock}: acquired, or held by {@code holder}. {@code taken}: this call took a free
      * (or expired) lock, as opposed to finding it held by the same incident already.
      */

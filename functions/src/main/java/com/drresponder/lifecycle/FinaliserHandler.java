@@ -39,7 +39,7 @@ public final class FinaliserHandler extends JsonStepHandler {
 
     private static ExecutionFinaliser fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
-        return new ExecutionFinaliser(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()),
+        return new ExecutionFinaliser(DynamoDbLedger.atInit(settings.ledgerTable()),
                 new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()), Clock.systemUTC(),
                 com.drresponder.admission.Deployment.fromEnvironment());
     }

@@ -54,8 +54,18 @@ public final class ResponderDeployment {
         return env;
     }
 
-    /** The local-only variables {@link #localDatabaseEnvironment} may add besides the catalog's. */
-    private static final Set<String> LOCAL_VARIABLES = localDatabaseEnvironment("localhost:0").keySet();
+    /**
+     * The local-only variables besides the catalog's: {@link #localDatabaseEnvironment}'s, and the start guard's
+     * movable refill clock ({@link com.drresponder.guard.GuardClock}), since the emulator lets no time pass.
+     */
+    private static final Set<String> LOCAL_VARIABLES = union(localDatabaseEnvironment("localhost:0").keySet(),
+            Set.of(com.drresponder.guard.GuardClock.FILE_VARIABLE));
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     /** Creates one function and returns its ARN. */
     @FunctionalInterface

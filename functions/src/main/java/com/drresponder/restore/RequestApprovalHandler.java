@@ -73,7 +73,7 @@ public final class RequestApprovalHandler extends JsonStepHandler {
     }
 
     static Ledger ledgerFromEnvironment() {
-        return new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), Settings.fromEnvironment().ledgerTable());
+        return DynamoDbLedger.atInit(Settings.fromEnvironment().ledgerTable());
     }
 
     static TimelineRecorder recorder(Ledger ledger, Clock clock) {

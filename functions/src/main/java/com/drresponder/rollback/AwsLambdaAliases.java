@@ -22,4 +22,9 @@ public final class AwsLambdaAliases implements LambdaAliases {
                 .versions().stream().map(v -> v.version()).filter(v -> !"$LATEST".equals(v)).toList();
         return new AliasState(a.aliasArn(), a.functionVersion(), a.revisionId(), weights, versions);
     }
+
+    @Override
+    public Map<String, String> tags(String functionArn) {
+        return lambda.listTags(b -> b.resource(functionArn)).tags();
+    }
 }

@@ -28,7 +28,7 @@ public final class PlanRollbackHandler extends JsonStepHandler {
 
     public PlanRollbackHandler() {
         this(new AwsLambdaAliases(AwsClients.create(LambdaClient.builder())),
-                new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), Settings.fromEnvironment().ledgerTable()),
+                DynamoDbLedger.atInit(Settings.fromEnvironment().ledgerTable()),
                 new RollbackPlanner(RollbackSettings.from(Environment.variables()).guardrails()), Clock.systemUTC());
     }
 
@@ -44,10 +44,31 @@ public final class PlanRollbackHandler extends JsonStepHandler {
         return plan(in);
     }
 
-    RollbackPlan plan(JsonNode in) {
+    /**
+     * The plan, and {@code codeDeploy: {application, deploymentGroup}} when the function's tag {@value #CODEDEPLOY_TAG}
+     * ({@code <application>/<deployment group>}) says CodeDeploy shifts its aliases: the playbook then looks for an
+     * in-flight deployment to stop with rollback before it touches the alias itself.
+     */
+    JsonNode plan(JsonNode in) {
         RollbackRequest request = RollbackRequest.parse(in);
         AliasState state = aliases.read(request.functionName(), request.alias());
         String functionArn = state.aliasArn().substring(0, state.aliasArn().lastIndexOf(':'));
+        com.fasterxml.jackson.databind.node.ObjectNode out = Json.MAPPER.valueToTree(plan(in, request, state, functionArn));
+        String group = aliases.tags(functionArn).get(CODEDEPLOY_TAG);
+        if (group != null) {
+            String[] parts = group.split("/");
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new IllegalArgumentException("tag " + CODEDEPLOY_TAG + " of " + functionArn + " must be <application>/<deployment group>, got \"" + group + "\"");
+            }
+            out.putObject("codeDeploy").put("application", parts[0]).put("deploymentGroup", parts[1]);
+        }
+        return out;
+    }
+
+    /** Tag on a protected function whose aliases CodeDeploy deploys: {@code <application>/<deployment group>}. */
+    public static final String CODEDEPLOY_TAG = "dr:codedeploy-group";
+
+    private RollbackPlan plan(JsonNode in, RollbackRequest request, AliasState state, String functionArn) {
         JsonNode previous = in.path("planned").path("result");
         if (Json.text(in, "expectedFromVersion") != null && previous.isObject()) {
             Optional<RollbackPlan> applied = planner.alreadyApplied(Json.MAPPER.convertValue(previous, RollbackPlan.class), state);

@@ -77,6 +77,11 @@ public final class RecordRollbackHandler extends JsonStepHandler {
         RollbackPlan plan = Json.MAPPER.convertValue(in.path("plan"), RollbackPlan.class);
         Instant now = clock.instant();
         String functionArn = plan.aliasArn().substring(0, plan.aliasArn().lastIndexOf(':'));
+        JsonNode inFlight = in.path("input").path("codeDeployInFlight").path("ids").path(0);
+        String stoppedDeployment = inFlight.isTextual() ? inFlight.asText() : null;
+        if (stoppedDeployment != null && in.path("input").has("codeDeployStop")) {
+            return recordDeferral(incidentId, plan, functionArn, stoppedDeployment, in, now);
+        }
         ledger.markBadVersion(functionArn, plan.badVersion(), incidentId, now);
         ledger.recordAliasChange(new AliasChange(plan.aliasArn(), plan.toVersion(), now, "rollback"));
         // a clear-weights plan (or its re-plan found applied) keeps the version and only drops the canary's weight
@@ -109,6 +114,30 @@ public final class RecordRollbackHandler extends JsonStepHandler {
         return out;
     }
 
+    /**
+     * The playbook stopped an in-flight CodeDeploy deployment with rollback rather than fight its traffic shifting:
+     * CodeDeploy moves the alias back (CloudTrail then feeds the alias history); the responder records which it did.
+     */
+    private ObjectNode recordDeferral(String incidentId, RollbackPlan plan, String functionArn, String deploymentId, JsonNode in, Instant now) {
+        String current = plan.fromVersion();
+        ledger.markBadVersion(functionArn, current, incidentId, now);
+        String change = "CodeDeploy deployment " + deploymentId + " of " + plan.functionName() + ":" + plan.alias() + " (now on version "
+                + current + ") stopped with rollback: CodeDeploy moves the alias back to its version before the deployment; the responder did not update the alias";
+        String undo = "redeploy through CodeDeploy (aws deploy create-deployment) once the fault in version " + current + " is fixed";
+        ledger.append(incidentId, new TimelineEntry(now, "rollback-lambda-alias", "Stop CodeDeploy deployment", "stopped with rollback", change, undo));
+        ledger.updateStatus(incidentId, IncidentStatus.MITIGATED, now);
+        ledger.incident(incidentId).ifPresent(incident -> notifier.send(new Notification(incidentId, IncidentStatus.MITIGATED,
+                incident.severity(), incident.playbook(), incident.resource(), incident.summary(), change + ".",
+                "Watching the alarm until it clears. " + undo,
+                incident.executionArn() == null ? List.of() : List.of(incident.executionArn()))));
+        ObjectNode out = Json.object();
+        out.put("recordedAt", now.toString());
+        out.put("verifyDeadline", now.plus(verifyWindow).toString());
+        out.put("pollSeconds", Math.max(1, pollInterval.toSeconds()));
+        out.put("deferredTo", deploymentId);
+        return out;
+    }
+
     private boolean met(Duration toMitigate) {
         return toMitigate.compareTo(rtoTarget) <= 0;
     }
@@ -126,6 +155,6 @@ public final class RecordRollbackHandler extends JsonStepHandler {
     }
 
     private static Ledger ledger() {
-        return new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), Settings.fromEnvironment().ledgerTable());
+        return DynamoDbLedger.atInit(Settings.fromEnvironment().ledgerTable());
     }
 }

@@ -29,6 +29,9 @@ public sealed interface Classification {
     /** A fact to remember, not an incident: an alias now points at a new version. */
     record RecordAliasChange(ProtectedResource resource, com.drresponder.ledger.AliasChange change) implements Classification {}
 
+    /** The stack's schedule: start what waits for the start guard, as far as it allows. */
+    record DrainStarts() implements Classification {}
+
     record Ignore(String reason) implements Classification {}
 
     record Reject(String error) implements Classification {}

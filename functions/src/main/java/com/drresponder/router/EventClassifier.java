@@ -18,7 +18,6 @@ final class EventClassifier {
     private final RdsEventClassifier rds;
     private final GuardDutyFindingClassifier guardDuty;
     private final ManualRequestClassifier manual;
-    private final AliasChangeClassifier aliasChanges;
 
     EventClassifier(Settings settings, Deployment deployment, ResourceTags tags, RdsTopology topology) {
         this.deployment = deployment;
@@ -26,7 +25,6 @@ final class EventClassifier {
         this.rds = new RdsEventClassifier(deployment, settings.autoRestoreEventIds(), topology);
         this.guardDuty = new GuardDutyFindingClassifier(deployment, settings.guardDutyMinSeverity(), settings.findingActions());
         this.manual = new ManualRequestClassifier(new ManualRequests(deployment));
-        this.aliasChanges = new AliasChangeClassifier(deployment);
     }
 
     Classification classify(EventEnvelope event) {
@@ -35,7 +33,8 @@ final class EventClassifier {
             case "aws.rds|RDS DB Cluster Event", "aws.rds|RDS DB Instance Event" -> own(event, () -> rds.classify(event));
             case "aws.guardduty|GuardDuty Finding" -> ownFinding(event, () -> guardDuty.classify(event));
             case "drresponder.manual|Manual Playbook Request" -> own(event, () -> manual.classify(event));
-            case "aws.lambda|AWS API Call via CloudTrail" -> own(event, () -> aliasChanges.classify(event));
+            // aws.* sources cannot be sent with PutEvents: only EventBridge's own schedule makes this event
+            case "aws.events|Scheduled Event" -> own(event, Classification.DrainStarts::new);
             default -> new Classification.Reject("unsupported event: source \"" + event.source()
                     + "\", detail-type \"" + event.detailType() + "\"");
         };

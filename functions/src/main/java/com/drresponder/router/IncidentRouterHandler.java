@@ -9,6 +9,8 @@ import com.drresponder.common.Json;
 import com.drresponder.common.Lazy;
 import com.drresponder.common.Settings;
 import com.drresponder.common.Telemetry;
+import com.drresponder.guard.GuardClock;
+import com.drresponder.guard.StartGuard;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.notify.SnsNotifier;
 import java.io.IOException;
@@ -26,7 +28,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * The incident router. Triggered by every EventBridge rule of the stack (CloudWatch alarm state
- * changes, RDS events, GuardDuty findings, manual {@code drresponder.manual} requests). Returns the
+ * changes, RDS events, GuardDuty findings, manual {@code drresponder.manual} requests) and by the stack's
+ * one-minute schedule, which drains the start guard's queue. Returns the
  * {@link RouterResult} as JSON; a malformed or unsupported event fails the invocation with
  * {@link RejectedEventException}, not in silence; every rejected or ignored event is logged with its id and source. EventBridge invokes the router asynchronously: its target DLQ
  * holds only events it could not deliver; a failed invocation is retried twice by Lambda and then sent, whole,
@@ -74,11 +77,14 @@ public final class IncidentRouterHandler implements RequestStreamHandler {
     private static IncidentRouter fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
         Lazy<RdsClient> rds = Lazy.of(() -> AwsClients.create(RdsClient.builder()));
-        return new IncidentRouter(settings, Deployment.fromEnvironment(), AwsResourceTags.fromEnvironment(rds), new AwsRdsTopology(rds),
-                new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()),
+        Deployment deployment = Deployment.fromEnvironment();
+        DynamoDbLedger ledger = DynamoDbLedger.atInit(settings.ledgerTable());
+        return new IncidentRouter(settings, deployment, AwsResourceTags.fromEnvironment(rds), new AwsRdsTopology(rds), ledger,
                 new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()),
                 new StepFunctionsPlaybookStarter(AwsClients.create(SfnClient.builder())),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                new StartGuard(ledger, deployment.account(), deployment.region(), settings.mutatingStartsPerMinute(),
+                        GuardClock.from(System.getenv())));
     }
 
     /** The event cannot be routed as it is; retrying will not help. The message says why. */

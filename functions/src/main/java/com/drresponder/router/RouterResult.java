@@ -14,7 +14,11 @@ public record RouterResult(Outcome outcome, String incidentId, String playbook, 
         DRY_RUN,
         /** An incident was opened with a proposed input for a person to run; nothing started. */
         PROPOSED,
-        /** A fact was recorded (alias history); no incident. */
+        /** The start guard had no token (or others waited): the start waits in the ledger, in order. */
+        QUEUED,
+        /** The scheduled drain of the start guard's queue ran (reason: which incidents it started). */
+        DRAINED,
+        /** A fact was recorded (alias history, by the alias-history recorder); no incident. */
         RECORDED,
         IGNORED,
         REJECTED

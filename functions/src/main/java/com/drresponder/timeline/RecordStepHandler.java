@@ -40,7 +40,7 @@ public final class RecordStepHandler extends JsonStepHandler {
 
     private static TimelineRecorder fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
-        DynamoDbLedger ledger = new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable());
+        DynamoDbLedger ledger = DynamoDbLedger.atInit(settings.ledgerTable());
         StartAdmission admission = new StartAdmission(new ManualRequests(Deployment.fromEnvironment()),
                 new ProtectionPolicy(AwsResourceTags.fromEnvironment(), settings.protectionTagKey(), settings.protectedResources()), settings.dryRun(), ledger,
                 Clock.systemUTC(), settings.lockTtl());

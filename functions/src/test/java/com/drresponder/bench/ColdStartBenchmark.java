@@ -54,6 +54,7 @@ class ColdStartBenchmark {
         String functionArn = estate(emulator);
         responder.ledger().openIncident(new Incident("bench", "rollback-lambda-alias", functionArn + ":live", "bench", Severity.P2,
                 IncidentStatus.INVESTIGATING, null, "bench", "{}", Instant.now(), Instant.now()));
+        responder.ledger().acquireLock(functionArn + ":live", "bench", Instant.now(), Instant.now().plusSeconds(7200)); // check-alarm renews it
         Path classpath = unpackDeploymentPackage();
         Path payloads = Files.createDirectories(Path.of("target", "benchmarks", "payloads"));
         String alarm = RepositoryFiles.read("events/samples/cloudwatch/lambda-errors-alarm.json");
@@ -63,7 +64,7 @@ class ColdStartBenchmark {
                 new Fn("incident-router", alarm),
                 new Fn("plan-rollback", "{\"incidentId\":\"bench\",\"functionName\":\"checkout-api\",\"alias\":\"live\"}"),
                 new Fn("record-rollback", "{\"incidentId\":\"bench\",\"plan\":" + plan + ",\"input\":{}}"),
-                new Fn("check-alarm", "{\"alarmName\":\"checkout-api-live-errors\",\"deadline\":\"2099-01-01T00:00:00Z\"}"),
+                new Fn("check-alarm", "{\"incidentId\":\"bench\",\"alarmName\":\"checkout-api-live-errors\",\"deadline\":\"2099-01-01T00:00:00Z\"}"),
                 new Fn("record-step", "{\"incidentId\":\"bench\",\"action\":\"Bench\",\"outcome\":\"ok\",\"notify\":{\"whatHappened\":\"bench\"}}"));
         Map<String, String> env = new HashMap<>(responder.environment);
         env.putAll(Map.of("AWS_REGION", emulator.region(), "AWS_ACCESS_KEY_ID", emulator.accessKey(),
@@ -93,6 +94,108 @@ class ColdStartBenchmark {
                 + " runs each, median of whole-process time from JVM start to end of first response\n\n" + report, StandardCharsets.UTF_8);
         System.out.println(Files.readString(out));
         assertThat(report.toString().lines().count()).isEqualTo(2 + functions.size());
+    }
+
+    /** Invocations per process in the after-init benchmark: the first, then warm ones (their median is "warm"). */
+    static final int INVOCATIONS = 6;
+
+    /**
+     * Cold start after init, what SnapStart leaves on the recovery path: in one fresh JVM the handler is constructed
+     * (init: what the snapshot holds), then invoked {@value #INVOCATIONS} times; the first invocation against the
+     * median of the others (warm), per function, with and without priming ({@code Priming}, on by default; off with
+     * {@code -Ddrresponder.priming=off}). Writes target/benchmarks/cold-start-after-init.md.
+     */
+    @Test
+    void afterInit_firstInvocationVersusWarm_withAndWithoutPriming(AwsEmulator emulator) throws Exception {
+        LocalResponder responder = LocalResponder.create(emulator);
+        String smArn = responder.playbook("rollback-lambda-alias", Map.of("RecordStepFunctionArn", none(), "PlanRollbackFunctionArn", none(),
+                "RecordRollbackFunctionArn", none(), "CheckAlarmFunctionArn", none()));
+        String functionArn = estate(emulator);
+        responder.ledger().openIncident(new Incident("bench", "rollback-lambda-alias", functionArn + ":live", "bench", Severity.P2,
+                IncidentStatus.INVESTIGATING, null, "bench", "{}", Instant.now(), Instant.now()));
+        responder.ledger().acquireLock(functionArn + ":live", "bench", Instant.now(), Instant.now().plusSeconds(7200)); // check-alarm renews it
+        Path classpath = unpackDeploymentPackage();
+        Path payloads = Files.createDirectories(Path.of("target", "benchmarks", "payloads"));
+        String alarm = RepositoryFiles.read("events/samples/cloudwatch/lambda-errors-alarm.json");
+        String plan = "{\"action\":\"rollback\",\"functionName\":\"checkout-api\",\"alias\":\"live\",\"aliasArn\":\"" + functionArn
+                + ":live\",\"fromVersion\":\"3\",\"toVersion\":\"2\",\"revisionId\":\"r\",\"badVersion\":\"3\",\"source\":\"fallback\",\"reason\":\"bench\"}";
+        List<Fn> functions = List.of(
+                new Fn("incident-router", alarm),
+                new Fn("plan-rollback", "{\"incidentId\":\"bench\",\"functionName\":\"checkout-api\",\"alias\":\"live\"}"),
+                new Fn("record-rollback", "{\"incidentId\":\"bench\",\"plan\":" + plan + ",\"input\":{}}"),
+                new Fn("check-alarm", "{\"incidentId\":\"bench\",\"alarmName\":\"checkout-api-live-errors\",\"deadline\":\"2099-01-01T00:00:00Z\"}"),
+                new Fn("record-step", "{\"incidentId\":\"bench\",\"action\":\"Bench\",\"outcome\":\"ok\",\"notify\":{\"whatHappened\":\"bench\"}}"));
+        Map<String, String> env = new HashMap<>(responder.environment);
+        env.putAll(Map.of("AWS_REGION", emulator.region(), "AWS_ACCESS_KEY_ID", emulator.accessKey(),
+                "AWS_SECRET_ACCESS_KEY", emulator.secretKey(), "AWS_ENDPOINT_URL", emulator.endpoint().toString(),
+                "ROLLBACK_STATE_MACHINE_ARN", smArn, "BENCH_FUNCTION_ARN", functionArn, "ROLLBACK_COOLDOWN_MINUTES", "0",
+                "MAX_ROLLBACKS_PER_HOUR", "1000000", "MUTATING_STARTS_PER_MINUTE", "1000"));
+
+        // every router invocation starts an incident on a function of its own (a second alarm on one alias would only join)
+        LambdaClient lambda = EmulatorClients.of(emulator, LambdaClient.builder());
+        CloudWatchClient cloudWatch = EmulatorClients.of(emulator, CloudWatchClient.builder());
+        int routerInvocations = 2 * RUNS * INVOCATIONS;
+        for (int i = 0; i < routerInvocations; i++) {
+            String name = "bench-%03d".formatted(i);
+            RollbackEstate.functionWithThreeVersions(emulator, lambda, name, true);
+            RollbackEstate.firingAlarm(cloudWatch, name, name + "-live-errors");
+        }
+        StringBuilder report = new StringBuilder("| function | priming | init median ms | first median ms | warm median ms | first / warm |\n|---|---|---|---|---|---|\n");
+        int transition = 0;
+        for (Fn fn : functions) {
+            for (boolean priming : List.of(false, true)) {
+                List<Long> init = new ArrayList<>();
+                List<Long> first = new ArrayList<>();
+                List<Long> warm = new ArrayList<>();
+                for (int run = 0; run < RUNS; run++) {
+                    List<String> files = new ArrayList<>();
+                    for (int i = 0; i < INVOCATIONS; i++, transition++) {
+                        // the router: an alarm on a function of its own each time (the full STARTED path, never a join)
+                        String payload = fn.name().equals("incident-router")
+                                ? fn.payload().replace("checkout-api", "bench-%03d".formatted(transition)) : fn.payload();
+                        Path file = payloads.resolve(fn.name() + "-after-init-" + transition + ".json");
+                        Files.writeString(file, payload, StandardCharsets.UTF_8);
+                        files.add(file.toString());
+                    }
+                    List<Long> times = afterInit(classpath, env, priming, fn, files);
+                    init.add(times.get(0));
+                    first.add(times.get(1));
+                    warm.add(median(times.subList(2, times.size())));
+                }
+                long f = median(first);
+                long w = Math.max(1, median(warm));
+                report.append("| ").append(fn.name()).append(" | ").append(priming ? "on" : "off").append(" | ").append(median(init))
+                        .append(" | ").append(f).append(" | ").append(w).append(" | ").append(String.format("%.1f", (double) f / w)).append(" |\n");
+            }
+        }
+        Path out = Path.of("target", "benchmarks", "cold-start-after-init.md");
+        Files.writeString(out, "java " + System.getProperty("java.version") + ", flags " + LAMBDA_JVM_FLAGS + ", " + RUNS + " processes per row, "
+                + INVOCATIONS + " invocations each (first, then warm: median of the rest)\n\n" + report, StandardCharsets.UTF_8);
+        System.out.println(Files.readString(out));
+        assertThat(report.toString().lines().count()).isEqualTo(2 + 2L * functions.size());
+    }
+
+    static List<Long> afterInit(Path classpath, Map<String, String> env, boolean priming, Fn fn, List<String> payloads) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(LAMBDA_JVM_FLAGS);
+        command.add("-Xmx870m");
+        if (!priming) {
+            command.add("-D" + com.drresponder.common.Priming.PROPERTY + "=off");
+        }
+        command.add("-cp");
+        command.add(classpath + ":" + classpath.resolve("lib") + "/*:" + Path.of("target", "test-classes").toAbsolutePath());
+        command.add(ColdStartDriver.class.getName());
+        command.addAll(List.of("after-init", fn.name(), fn.handler()));
+        command.addAll(payloads);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(
+                Path.of("target", "benchmarks", "cold-start-stderr.log").toFile()));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor()).as("after-init " + fn.name() + " failed; see target/benchmarks/cold-start-stderr.log").isZero();
+        String[] lines = out.split("\n");
+        return java.util.Arrays.stream(lines[lines.length - 1].trim().split(" ")).map(Long::parseLong).toList();
     }
 
     static long spawn(Path classpath, Map<String, String> env, String mode, String fn, String handler, String payload) throws Exception {

@@ -33,6 +33,10 @@ public final class ColdStartDriver {
     public static void main(String[] args) throws Exception {
         String mode = args[0];
         String function = args[1];
+        if (mode.equals("after-init")) {
+            afterInit(function, args);
+            System.exit(0);
+        }
         if (mode.equals("handler")) {
             RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[2]).getDeclaredConstructor().newInstance();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -45,6 +49,24 @@ public final class ColdStartDriver {
         System.out.flush();
         // Lambda keeps its JVM; here the process must end so the next cold start can begin.
         System.exit(0);
+    }
+
+    /**
+     * What SnapStart leaves on the recovery path: the handler is constructed (init, as in the snapshot), then each
+     * payload file is one invocation. Prints {@code <init ms> <first ms> <second ms> ...}.
+     */
+    static void afterInit(String function, String[] args) throws Exception {
+        long t0 = System.nanoTime();
+        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[2]).getDeclaredConstructor().newInstance();
+        StringBuilder out = new StringBuilder(Long.toString((System.nanoTime() - t0) / 1_000_000));
+        for (int i = 3; i < args.length; i++) {
+            byte[] payload = Files.readAllBytes(Path.of(args[i]));
+            long start = System.nanoTime();
+            handler.handleRequest(new ByteArrayInputStream(payload), new ByteArrayOutputStream(), new BenchContext(function));
+            out.append(' ').append((System.nanoTime() - start) / 1_000_000);
+        }
+        System.out.println(out);
+        System.out.flush();
     }
 
     /** The AWS calls each handler makes on the rollback path, with nothing around them. */

@@ -203,4 +203,37 @@ public final class InMemoryLedger implements Ledger {
     public synchronized Optional<String> lockHolder(String resource) {
         return Optional.ofNullable(locks.get(resource)).map(Lock::incidentId);
     }
+
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final java.util.TreeMap<String, QueuedStart> queue = new java.util.TreeMap<>();
+
+    @Override
+    public synchronized Optional<Bucket> bucket(String scope) {
+        return Optional.ofNullable(buckets.get(scope));
+    }
+
+    @Override
+    public synchronized boolean replaceBucket(String scope, Bucket seen, Bucket next) {
+        Bucket stored = buckets.get(scope);
+        if (seen == null ? stored != null : stored == null || stored.version() != seen.version()) {
+            return false;
+        }
+        buckets.put(scope, next);
+        return true;
+    }
+
+    @Override
+    public synchronized void enqueueStart(QueuedStart start) {
+        queue.put(start.scope() + "|" + start.order(), start);
+    }
+
+    @Override
+    public synchronized List<QueuedStart> queuedStarts(String scope, int limit) {
+        return queue.values().stream().filter(q -> q.scope().equals(scope)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized void dequeueStart(QueuedStart start) {
+        queue.remove(start.scope() + "|" + start.order());
+    }
 }

@@ -65,8 +65,11 @@ public final class IncidentRouting extends Construct {
         if (manual) {
             builder.eventBus(manualBus.bus());
         }
+        // a rule goes to the router unless the catalog names a function of its own for it (alias history: off the router)
+        Catalog.Function to = core.catalog().ruleTarget(name);
+        JavaFunction target = to.equals(core.catalog().router()) ? router : core.functions().get(to.name());
         Rule rule = builder
-                .description("DR Responder: events/rules/" + definition.file().getFileName() + " -> incident-router")
+                .description("DR Responder: events/rules/" + definition.file().getFileName() + " -> " + to.name())
                 .eventPattern(definition.toEventPattern())
                 .build();
         CfnRule cfn = (CfnRule) rule.getNode().getDefaultChild();
@@ -75,7 +78,7 @@ public final class IncidentRouting extends Construct {
             ManualRequestBus.pinToAccount(cfn);
             CfnOutput.Builder.create(this, "ManualBusName").value(manualBus.bus().getEventBusName()).build();
         }
-        rule.addTarget(new LambdaFunction(router.alias(), targetProps().build()));
+        rule.addTarget(new LambdaFunction(target.alias(), targetProps().build()));
         rules.put(name, rule);
         return rule;
     }
@@ -116,6 +119,22 @@ public final class IncidentRouting extends Construct {
                         .build())
                 .build();
         rule.addTarget(new LambdaFunction(finaliser.alias(), targetProps().build()));
+    }
+
+    /**
+     * Every minute the router starts what waits for the start guard ({@code MUTATING_STARTS_PER_MINUTE}), so that a
+     * queued start goes ahead when tokens come back even if no further event arrives. EventBridge's own Scheduled Event.
+     */
+    void startGuardDrain() {
+        if (stateMachines.isEmpty()) {
+            return;
+        }
+        Rule rule = Rule.Builder.create(this, "StartGuardDrainRule")
+                .description("DR Responder: starts queued playbooks as the start guard allows -> incident-router")
+                .schedule(software.amazon.awscdk.services.events.Schedule.expression("rate(1 minute)"))
+                .build();
+        rule.addTarget(new LambdaFunction(router.alias(), targetProps().build()));
+        rules.put("start-guard-drain", rule);
     }
 
     /**

@@ -166,6 +166,7 @@ public final class ResponderCore extends Construct {
      */
     public void finish() {
         routing.finaliserRule(functions.get("finaliser"));
+        routing.startGuardDrain();
         this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(topic, routing.router(), deadLetterQueue,
                 routing.routerFailures(), routing.stateMachines(), config));
         permissions.acknowledgeWildcards();
@@ -236,6 +237,7 @@ public final class ResponderCore extends Construct {
         env.put("FINDING_ACTIONS", toJson(config.findingActions()));
         // the restore's RTO/RPO targets reach its state machine as parameters (RestorePlaybook), not as variables
         env.put("LAMBDA_RTO_TARGET_MINUTES", Integer.toString(config.lambdaRtoTargetMinutes()));
+        env.put("MUTATING_STARTS_PER_MINUTE", Integer.toString(config.mutatingStartsPerMinute()));
         env.put("VERIFY_WINDOW_SECONDS", Integer.toString(config.verifyWindowMinutes() * 60));
         env.put("VERIFY_POLL_SECONDS", "30");
         env.put("MAX_ROLLBACKS_PER_HOUR", Integer.toString(config.maxRollbacksPerHour()));

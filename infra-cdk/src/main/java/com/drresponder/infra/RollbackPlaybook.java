@@ -23,6 +23,8 @@ public final class RollbackPlaybook extends PlaybookConstruct {
         allow(function("plan-rollback").role(), List.of("lambda:GetAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
                         "lambda:GetFunctionConfiguration", "lambda:ListTags"),
                 List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        // alias history: the recorder reads the opt-in tag of the function whose alias changed
+        allow(function("alias-history-recorder").role(), List.of("lambda:ListTags"), List.of(arn("lambda", "function:*")), null, READ_ONLY_LOOKUP);
         IRole check = function("check-alarm").role();
         allow(check, List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
         allow(check, List.of("cloudwatch:GetMetricData"), List.of("*"), null, NO_RESOURCE_LEVEL);
@@ -33,5 +35,13 @@ public final class RollbackPlaybook extends PlaybookConstruct {
                         "lambda:GetFunctionConfiguration", "lambda:ListTags"),
                 List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
         allow(role, List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
+        // a CodeDeploy-managed alias: find the in-flight deployment and stop it with rollback instead of fighting it
+        allow(role, List.of("codedeploy:ListDeployments"), List.of(arn("codedeploy", "deploymentgroup:*/*")), null, CODEDEPLOY_GROUPS);
+        allow(role, List.of("codedeploy:StopDeployment"), List.of("*"), null, CODEDEPLOY_STOP);
     }
+
+    private static final String CODEDEPLOY_GROUPS = "The CodeDeploy deployment group of a protected function is named by that "
+            + "function's dr:codedeploy-group tag, not known at deploy time; only listing its deployments is allowed here.";
+    private static final String CODEDEPLOY_STOP = "codedeploy:StopDeployment supports no resource-level permissions; the playbook "
+            + "stops only a deployment it found in flight in the protected function's own deployment group, with rollback.";
 }

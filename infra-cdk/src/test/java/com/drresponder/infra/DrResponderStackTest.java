@@ -152,8 +152,8 @@ class DrResponderStackTest {
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
                 "TracingConfig", Map.of("Mode", "Active"),
                 "MemorySize", 1024)));
-        // 30 s for every step (and the finaliser) but the restore's and the failover's: 60 s, and 5 minutes for the data verifications.
-        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 11);
+        // 30 s for every step (the finaliser, the alias-history recorder) but the restore's and the failover's: 60 s, and 5 minutes for the data verifications.
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 12);
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 13);
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "Timeout", 300));
@@ -270,7 +270,7 @@ class DrResponderStackTest {
         List<EventRuleDefinition> files = EventRuleDefinition.loadAll(TestStacks.REPO_ROOT.resolve("events/rules"));
 
         assertThat(files).hasSize(5);
-        template.resourceCountIs("AWS::Events::Rule", files.size() + 3); // + the drill schedule, the WAF block sweeper and the finaliser's rule
+        template.resourceCountIs("AWS::Events::Rule", files.size() + 4); // + the drill schedule, the WAF block sweeper, the finaliser's rule and the start guard's drain
     }
 
     @Test
@@ -300,7 +300,7 @@ class DrResponderStackTest {
                 "Arn", ref(stack.functions().get("incident-router").alias()),
                 "RetryPolicy", Map.of("MaximumEventAgeInSeconds", 3600, "MaximumRetryAttempts", 8),
                 "DeadLetterConfig", Map.of("Arn", Map.of("Fn::GetAtt", List.of(logicalId(stack.deadLetterQueue()), "Arn"))));
-        for (String name : List.of("lambda-alarms", "rds-events", "guardduty-findings", "lambda-alias-changes", "manual-requests")) {
+        for (String name : List.of("lambda-alarms", "rds-events", "guardduty-findings", "manual-requests")) {
             assertThat(stack.rules()).containsKey(name);
             template.hasResource("AWS::Events::Rule", Map.of("Properties", Match.objectLike(Map.of(
                     "Targets", List.of(Match.objectLike(target))))));
@@ -308,7 +308,19 @@ class DrResponderStackTest {
         long routed = resources("AWS::Events::Rule").values().stream()
                 .filter(r -> String.valueOf(r.get("Properties")).contains(logicalId(stack.functions().get("incident-router").alias())))
                 .count();
-        assertThat(routed).isEqualTo(6); // the five rule files and the drill schedule
+        assertThat(routed).isEqualTo(6); // four rule files (not alias changes), the drill schedule and the start guard's drain
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aliasChangesRule_should_targetTheRecorderNotTheRouter_when_synthesized() {
+        // account-wide deploy traffic must not take the router's reserved concurrency
+        String rule = logicalId(stack.rules().get("lambda-alias-changes"));
+        Map<String, Object> props = (Map<String, Object>) resources("AWS::Events::Rule").get(rule).get("Properties");
+        assertThat(props.get("Targets").toString()).contains(logicalId(stack.functions().get("alias-history-recorder").alias()))
+                .doesNotContain(logicalId(stack.functions().get("incident-router").alias()));
+        template.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of("Action", "lambda:InvokeFunction", "Principal", "events.amazonaws.com",
+                "FunctionName", ref(stack.functions().get("alias-history-recorder").alias())), 1);
     }
 
     @Test
@@ -316,7 +328,7 @@ class DrResponderStackTest {
         template.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of(
                 "Action", "lambda:InvokeFunction",
                 "Principal", "events.amazonaws.com",
-                "FunctionName", ref(stack.functions().get("incident-router").alias())), 6); // five rules + the drill schedule
+                "FunctionName", ref(stack.functions().get("incident-router").alias())), 6); // four rules + the drill schedule + the start guard's drain
     }
 
     @Test
@@ -408,6 +420,16 @@ class DrResponderStackTest {
         String asl = PlaybookDefinition.load(TestStacks.REPO_ROOT.resolve("statemachines/rollback-lambda-alias.asl.json")).definition();
 
         template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("DefinitionString", asl));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void stack_should_drainTheStartGuardEveryMinute_and_configureItsRate_when_synthesized() {
+        assertThat(stack.rules()).containsKey("start-guard-drain");
+        template.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(1 minute)",
+                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", logicalId(stack.functions().get("incident-router").alias())))))));
+        resources("AWS::Lambda::Function").forEach((id, f) -> assertThat(((Map<String, Map<String, Object>>) ((Map<String, Object>) f.get("Properties"))
+                .get("Environment")).get("Variables")).as(id).containsEntry("MUTATING_STARTS_PER_MINUTE", "30"));
     }
 
     @Test

@@ -65,13 +65,15 @@ class StableLogicalIdsTest {
             Map.entry("AWS::StepFunctions::StateMachine", List.of("FailOverDatabaseBB174BAE")),
             Map.entry("AWS::Logs::LogGroup", List.of("CheckFailoverApprovalLogGroupFB1EA850", "CheckFailoverLogGroupDEF9D713",
                     "FailOverDatabaseLogs1D43CFAA", "FailoverConfigCutoverLogGroup3F562487", "FailoverMetricsLogGroupE0C6A898",
-                    "PlanFailoverLogGroup9A37D2D8", "RequestFailoverApprovalLogGroupDC26684B", "VerifyPromotedLogGroupEF670557")),
+                    "PlanFailoverLogGroup9A37D2D8", "RequestFailoverApprovalLogGroupDC26684B", "VerifyPromotedLogGroupEF670557",
+                    "AliasHistoryRecorderLogGroupFF355CCD")),
+            Map.entry("AWS::Events::Rule", List.of("StartGuardDrainRule70983579")),
             Map.entry("AWS::Lambda::Function", List.of("CheckFailoverApprovalFunction59992E3F", "CheckFailoverFunctionDD828C0B",
                     "FailoverConfigCutoverFunctionEACF888E", "FailoverMetricsFunctionF57EA307", "PlanFailoverFunctionCB479E2F",
-                    "RequestFailoverApprovalFunction14C1C072", "VerifyPromotedFunction5935A1FC")),
+                    "RequestFailoverApprovalFunction14C1C072", "VerifyPromotedFunction5935A1FC", "AliasHistoryRecorderFunctionFD381E32")),
             Map.entry("AWS::Lambda::Alias", List.of("CheckFailoverApprovalLiveAlias9D294C2B", "CheckFailoverLiveAliasD31F6E1D",
                     "FailoverConfigCutoverLiveAlias67BE20B5", "FailoverMetricsLiveAlias59FEF60D", "PlanFailoverLiveAlias3E44AD92",
-                    "RequestFailoverApprovalLiveAliasC602DB67", "VerifyPromotedLiveAlias2C45C1EA")));
+                    "RequestFailoverApprovalLiveAliasC602DB67", "VerifyPromotedLiveAlias2C45C1EA", "AliasHistoryRecorderLiveAlias3A47CE15")));
 
     /** The outputs drctl and operators read, by name. */
     static final List<String> OUTPUTS = List.of("LedgerTableName", "ManualBusName", "RespondToCredentialCompromiseStateMachineArn",

@@ -337,6 +337,43 @@ def _install_alias_revision_checks():
 _install_alias_revision_checks()
 
 
+def _install_codedeploy_stop():
+    """moto 5.2.1's CodeDeploy creates and lists deployments (status "Created", never moving on) but has no
+    StopDeployment. AWS stops an in-flight deployment and, with AutoRollbackEnabled, rolls it back: for a Lambda
+    deployment it shifts the alias back to the AppSpec's CurrentVersion. The emulator does the same, so the rollback
+    playbook can defer to CodeDeploy instead of fighting its traffic shifting (a JSON AppSpec is read; YAML is not)."""
+    import json as _json
+    from moto.codedeploy import responses as cd_responses
+    from moto.awslambda.utils import get_backend as _lambda_backend
+
+    final = {"Succeeded", "Failed", "Stopped"}
+
+    def stop_deployment(self):
+        deployment_id = self._get_param("deploymentId")
+        rollback = bool(self._get_param("autoRollbackEnabled"))
+        deployment = self.codedeploy_backend.get_deployment(deployment_id)
+        if deployment.status in final:
+            from moto.core.exceptions import JsonRESTError
+            raise JsonRESTError("DeploymentAlreadyCompletedException", "The deployment %s is already completed" % deployment_id)
+        deployment.status = "Stopped"
+        if rollback:
+            revision = deployment.revision or {}
+            content = ((revision.get("appSpecContent") or {}).get("content")) or "{}"
+            for resource in (_json.loads(content).get("Resources") or []):
+                for spec in resource.values():
+                    props = spec.get("Properties", {})
+                    if spec.get("Type") == "AWS::Lambda::Function" and props.get("CurrentVersion"):
+                        name = props["Name"].split(":function:")[-1].split(":")[0]
+                        _lambda_backend(self.current_account, self.region).update_alias(
+                            props["Alias"], name, str(props["CurrentVersion"]), None, {"AdditionalVersionWeights": {}})
+        return _json.dumps({"status": "Succeeded", "statusMessage": "stopped" + (" and rolled back" if rollback else "")})
+
+    cd_responses.CodeDeployResponse.stop_deployment = stop_deployment
+
+
+_install_codedeploy_stop()
+
+
 REQUEST_LOG = []
 REQUEST_LOG_LOCK = threading.Lock()
 ATOMIC_LOCKS = {"dynamodb": threading.Lock(), "states": threading.Lock()}
@@ -604,6 +641,12 @@ def _resource_arns(prefix, params, region, account):
                 continue
             if arn not in arns:
                 arns.append(arn)
+    if prefix == "codedeploy" and isinstance(params, dict):
+        # IAM authorises ListDeployments against the deployment group (deploymentgroup:<application>/<group>);
+        # StopDeployment has no resource-level permissions
+        app, group = params.get("applicationName"), params.get("deploymentGroupName")
+        if app and group:
+            arns.append("arn:aws:codedeploy:%s:%s:deploymentgroup:%s/%s" % (region, account, app, group))
     if prefix == "wafv2" and isinstance(params, dict) and params.get("Name") and params.get("Id"):
         scope = "global" if params.get("Scope") == "CLOUDFRONT" else "regional"
         arns.append("arn:aws:wafv2:%s:%s:%s/ipset/%s/%s" % (region, account, scope, params["Name"], params["Id"]))
@@ -849,6 +892,40 @@ def _install_sdk_parameter_casing():
                         normalised_parameters=normalised_parameters, state_credentials=state_credentials)
 
     sdk.StateTaskServiceAwsSdk._eval_service_task = _eval_service_task
+
+    # The other direction: AWS Step Functions returns an aws-sdk task's result with its members named as the SDK
+    # model's, first letter upper case (CodeDeploy's "deployments" is "Deployments"); moto hands boto3's dict back
+    # as it is. Re-case structure members only (map keys such as a DynamoDB item's attribute names stay as they are).
+    outputs = {}
+
+    def output_shape(service, action):
+        key = (service, action)
+        if key not in outputs:
+            model = session.get_service_model(service)
+            by_snake = {botocore.xform_name(name): name for name in model.operation_names}
+            name = by_snake.get(action)
+            outputs[key] = model.operation_model(name).output_shape if name else None
+        return outputs[key]
+
+    def pascal(value, shape):
+        if shape is None:
+            return value
+        if shape.type_name == "structure" and isinstance(value, dict):
+            return {(k[:1].upper() + k[1:]): pascal(v, shape.members.get(k)) for k, v in value.items()}
+        if shape.type_name == "list" and isinstance(value, list):
+            return [pascal(v, shape.member) for v in value]
+        if shape.type_name == "map" and isinstance(value, dict):
+            return {k: pascal(v, shape.value) for k, v in value.items()}
+        return value
+
+    def _normalise_response(self, response, boto_service_name=None, service_action_name=None):
+        if isinstance(response, dict):
+            shape = output_shape(self._get_boto_service_name(boto_service_name), self._get_boto_service_action(service_action_name))
+            recased = pascal(dict(response), shape)
+            response.clear()
+            response.update(recased)
+
+    sdk.StateTaskServiceAwsSdk._normalise_response = _normalise_response
 
 
 _install_sdk_parameter_casing()

@@ -42,6 +42,8 @@ import java.util.Objects;
  *                               RDS event the rule passes only proposes one (a restore is a big step)
  * @param passwordLength         length of the passwords secret-rotation draws (8-99: RDS master passwords stop at 99)
  * @param passwordExcludeCharacters characters rotated passwords never contain (connection strings, shell quoting)
+ * @param mutatingStartsPerMinute the global start guard: mutating playbook starts a minute (and burst) in the account
+ *                               and region; more wait in the ledger and start in order (P1 first)
  */
 public record DrConfig(
         String protectionTagKey,
@@ -65,11 +67,14 @@ public record DrConfig(
         int lockTtlMinutes,
         List<String> autoRestoreEventIds,
         int passwordLength,
-        String passwordExcludeCharacters) {
+        String passwordExcludeCharacters,
+        int mutatingStartsPerMinute) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
     public static final int DEFAULT_LOCK_TTL_MINUTES = 120;
+    /** The start guard's default: above a 20-alias storm, below Lambda's and Step Functions' control-plane rates. */
+    public static final int DEFAULT_MUTATING_STARTS_PER_MINUTE = 30;
     /** A lease must outlast the longest gap between two heartbeats: a restore polls at most every 60 min (pollSeconds). */
     public static final int MIN_LOCK_TTL_MINUTES = 65;
     /** The rotation's password defaults (the functions' RotationSettings holds the same). */
@@ -103,7 +108,7 @@ public record DrConfig(
         this(protectionTagKey, protectedResources, mode, guardDutyMinSeverity, findingActions, notificationEmails, rtoTargetMinutes,
                 rpoTargetMinutes, lambdaRtoTargetMinutes, drillSchedule, drillTargets, verifyWindowMinutes, maxRollbacksPerHour,
                 cooldownMinutes, vpc, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES, List.of(), DEFAULT_PASSWORD_LENGTH,
-                DEFAULT_PASSWORD_EXCLUDE_CHARACTERS);
+                DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE);
     }
 
     /** Global operating mode. */
@@ -156,7 +161,7 @@ public record DrConfig(
     public static DrConfig defaults() {
         return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
                 60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES,
-                List.of(), DEFAULT_PASSWORD_LENGTH, DEFAULT_PASSWORD_EXCLUDE_CHARACTERS);
+                List.of(), DEFAULT_PASSWORD_LENGTH, DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE);
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }

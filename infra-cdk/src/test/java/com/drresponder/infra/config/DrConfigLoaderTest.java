@@ -113,6 +113,14 @@ class DrConfigLoaderTest {
     }
 
     @Test
+    void fromMap_should_readTheStartGuardRate_and_refuseZero_when_configured() {
+        assertThat(DrConfigLoader.fromMap(Map.of()).mutatingStartsPerMinute()).isEqualTo(30);
+        assertThat(DrConfigLoader.fromMap(Map.of("mutatingStartsPerMinute", 5)).mutatingStartsPerMinute()).isEqualTo(5);
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("mutatingStartsPerMinute", 0)))
+                .hasMessageStartingWith("drResponder.mutatingStartsPerMinute must be a whole number from 1 to 1000");
+    }
+
+    @Test
     void fromMap_should_rejectNegative_when_cooldownBelowZero() {
         assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("cooldownMinutes", -1)))
                 .hasMessageStartingWith("drResponder.cooldownMinutes must be a whole number from 0 to 1440");

@@ -1,0 +1,46 @@
+package com.drresponder.common;
+
+import com.drresponder.ledger.Ledger;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Work done once at init, so that it is in SnapStart's snapshot (as a {@code beforeCheckpoint} hook would do it)
+ * rather than on the first invocation, which during an incident is the recovery path: Jackson's mapper reads and
+ * writes an event-shaped document, and the ledger's DynamoDB client makes one real read (a GetItem of an incident
+ * that never exists), which loads and links the SDK's marshalling, signing and HTTP code. Best effort: a failed
+ * priming read is logged and init goes on (the first invocation then pays, as without priming).
+ */
+public final class Priming {
+    /** {@code -Ddrresponder.priming=off}: only the cold-start benchmark sets it, for its "without priming" figure. */
+    public static final String PROPERTY = "drresponder.priming";
+    private static final Logger LOG = LoggerFactory.getLogger(Priming.class);
+    private static final String EVENT = """
+            {"version":"0","id":"priming","detail-type":"Priming","source":"drresponder.priming","account":"000000000000",
+             "time":"2000-01-01T00:00:00Z","region":"us-east-1","resources":["arn:aws:lambda:us-east-1:000000000000:function:f"],
+             "detail":{"state":{"value":"OK","timestamp":"2000-01-01T00:00:00.000+0000"},"list":[1,2.5,true,null],"nested":{"a":"b"}}}
+            """;
+
+    private Priming() {}
+
+    public static boolean enabled() {
+        return !"off".equals(System.getProperty(PROPERTY));
+    }
+
+    /** Primes Jackson and the ledger's client; returns the ledger. */
+    public static <L extends Ledger> L primed(L ledger) {
+        if (!enabled()) {
+            return ledger;
+        }
+        try {
+            JsonNode tree = Json.MAPPER.readTree(EVENT);
+            Json.write(Json.MAPPER.convertValue(tree, Map.class));
+            ledger.incident("priming-never-an-incident");
+        } catch (Exception e) {
+            LOG.warn("priming at init failed, the first invocation will be slower: {}", e.toString());
+        }
+        return ledger;
+    }
+}
