@@ -166,7 +166,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                     "DR_PARTITION", "GUARDDUTY_MIN_SEVERITY", "FINDING_ACTIONS", "LAMBDA_RTO_TARGET_MINUTES", "VERIFY_WINDOW_SECONDS",
                     "VERIFY_POLL_SECONDS", "MAX_ROLLBACKS_PER_HOUR",
                     "ROLLBACK_COOLDOWN_MINUTES", "CREDENTIAL_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL", "WAF_SAFELIST",
-                    "LOCK_TTL_SECONDS"),
+                    "LOCK_TTL_SECONDS", "AUTO_RESTORE_EVENT_IDS", "PASSWORD_LENGTH", "EXCLUDE_CHARACTERS"),
             List.of(
                     // timeout: verify window (verifyWindowMinutes, at most 1440 min) + plan, update, record and re-plan: 24 h + 1 h
                     new Playbook("rollback-lambda-alias", "rollback", 90_000, List.of("lambda-alarms", "lambda-alias-changes"), List.of(), List.of(

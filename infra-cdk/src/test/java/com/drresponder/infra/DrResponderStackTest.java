@@ -209,6 +209,21 @@ class DrResponderStackTest {
     }
 
     @Test
+    void onlyFourJavaSteps_should_changeAwsResources_when_synthesized() {
+        // README: changes to protected resources are the state machines' aws-sdk integrations, except these Java steps
+        java.util.regex.Pattern change = java.util.regex.Pattern.compile(
+                "(lambda|rds|secretsmanager|ssm|wafv2|iam|cloudwatch|guardduty):(?!Describe|List|Get|BatchGet).*");
+        java.util.Set<String> changing = new java.util.TreeSet<>();
+        stack.functions().forEach((name, fn) -> statementsOfRole(fn.role()).stream()
+                .filter(st -> "Allow".equals(st.get("Effect")))
+                .flatMap(st -> actions(st).stream())
+                .filter(a -> change.matcher(a).matches())
+                .findAny().ifPresent(a -> changing.add(name)));
+
+        assertThat(changing).containsExactlyInAnyOrder("merge-ip-set", "config-cutover", "delete-drill-copy", "secret-rotation");
+    }
+
+    @Test
     void functions_should_notUseAwsManagedPolicies_when_synthesized() {
         template.allResourcesProperties("AWS::IAM::Role", Match.objectLike(Map.of("ManagedPolicyArns", Match.absent())));
     }
@@ -549,6 +564,16 @@ class DrResponderStackTest {
     }
 
     @Test
+    void verifyRotation_should_findAManagedSecretsDatabaseReadOnly_andDescribeOnlyProtectedSecrets_when_synthesized() {
+        List<Map<String, Object>> statements = statementsOfRole(stack.functions().get("verify-rotation").role());
+        Map<String, Object> rds = statements.stream().filter(s -> actions(s).contains("rds:DescribeDBClusters")).findFirst().orElseThrow();
+        assertThat(actions(rds)).containsExactlyInAnyOrder("rds:DescribeDBClusters", "rds:DescribeDBInstances");
+        assertThat(statements.toString()).doesNotContain("rds:Modify").doesNotContain("rds:Delete");
+        Map<String, Object> describe = statements.stream().filter(s -> actions(s).contains("secretsmanager:DescribeSecret")).findFirst().orElseThrow();
+        assertThat(describe.get("Condition").toString()).contains("aws:ResourceTag/dr:protected");
+    }
+
+    @Test
     void rollbackPlaybook_should_notGetRdsPermissions_when_synthesized() {
         assertThat(statementsOfRole(stack.stateMachines().get("rollback-lambda-alias").getRole()).toString()).doesNotContain("rds:");
     }
@@ -598,6 +623,31 @@ class DrResponderStackTest {
     }
 
     @Test
+    void wafHeadroomAlarm_should_fireBeforeABlockListReachesWafsLimit_when_theCredentialPlaybookIsDeployed() {
+        // merge-ip-set emits WafIpSetSize (each set's size after a change; IpBlockerTest); WAF refuses updates past 10,000 addresses
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", com.drresponder.catalog.Catalog.METRICS_NAMESPACE, "MetricName", "WafIpSetSize",
+                "Dimensions", List.of(Map.of("Name", "Service", "Value", "merge-ip-set")),
+                "Statistic", "Maximum", "Threshold", 8000, "ComparisonOperator", "GreaterThanThreshold",
+                "AlarmActions", List.of(ref(stack.topic()))));
+        assertThat(com.drresponder.catalog.Catalog.RESPONDER.functions()).anyMatch(f -> f.name().equals("merge-ip-set"));
+    }
+
+    @Test
+    void responderFailedAlarm_should_subtractTheMetricTheFinaliserEmits_when_synthesized() {
+        // the finaliser's EMF carries exactly one dimension, Service = its POWERTOOLS_SERVICE_NAME (the catalog name; FinaliserIT reads
+        // it from the function's log): the alarm must name that metric exactly, or it subtracts nothing and alarms on every escalation
+        String finaliser = com.drresponder.catalog.Catalog.RESPONDER.coreFunctions().stream()
+                .filter(f -> f.handler().startsWith("com.drresponder.lifecycle.FinaliserHandler")).findFirst().orElseThrow().name();
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Metrics", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                "Id", "escalated",
+                "MetricStat", Match.objectLike(Map.of("Metric", Map.of(
+                        "Namespace", com.drresponder.catalog.Catalog.METRICS_NAMESPACE,
+                        "MetricName", "PlaybookEscalated",
+                        "Dimensions", List.of(Map.of("Name", "Service", "Value", finaliser)))))))))));
+    }
+
+    @Test
     void finaliser_should_receiveFailedTimedOutAndAbortedExecutionsOfTheStacksPlaybooks_when_synthesized() {
         template.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Map.of(
                 "source", List.of("aws.states"),
@@ -636,7 +686,8 @@ class DrResponderStackTest {
 
     @Test
     void monitoring_should_haveOneAlarmPerSignal_when_synthesized() {
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 4);
+        // timed out + aborted per playbook; responder failed, router errors, DLQ, router failures, WAF headroom
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 5);
     }
 
     @Test
