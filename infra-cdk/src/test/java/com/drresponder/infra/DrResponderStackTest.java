@@ -209,7 +209,7 @@ class DrResponderStackTest {
     }
 
     @Test
-    void onlyFourJavaSteps_should_changeAwsResources_when_synthesized() {
+    void onlyFiveJavaSteps_should_changeAwsResources_when_synthesized() {
         // README: changes to protected resources are the state machines' aws-sdk integrations, except these Java steps
         java.util.regex.Pattern change = java.util.regex.Pattern.compile(
                 "(lambda|rds|secretsmanager|ssm|wafv2|iam|cloudwatch|guardduty):(?!Describe|List|Get|BatchGet).*");
@@ -220,7 +220,8 @@ class DrResponderStackTest {
                 .filter(a -> change.matcher(a).matches())
                 .findAny().ifPresent(a -> changing.add(name)));
 
-        assertThat(changing).containsExactlyInAnyOrder("merge-ip-set", "config-cutover", "delete-drill-copy", "secret-rotation");
+        assertThat(changing).containsExactlyInAnyOrder("merge-ip-set", "config-cutover", "failover-config-cutover", "delete-drill-copy",
+                "secret-rotation");
     }
 
     @Test
