@@ -220,8 +220,7 @@ class DrResponderStackTest {
                 .filter(a -> change.matcher(a).matches())
                 .findAny().ifPresent(a -> changing.add(name)));
 
-        assertThat(changing).containsExactlyInAnyOrder("merge-ip-set", "config-cutover", "failover-config-cutover", "delete-drill-copy",
-                "secret-rotation");
+        assertThat(changing).containsExactlyInAnyOrder("merge-ip-set", "config-cutover", "failover-config-cutover", "delete-drill-copy", "secret-rotation");
     }
 
     @Test
