@@ -150,8 +150,8 @@ public final class RestorePlaybook extends PlaybookConstruct {
             event.put("region", EventField.fromPath("$.region"));
             event.put("resources", List.of());
             event.put("detail", detail);
-            rule.addTarget(new LambdaFunction(core.router().alias(), core.targetProps().event(RuleTargetInput.fromObject(event)).build()));
+            rule.addTarget(new LambdaFunction(core.router().alias(), core.routing().targetProps().event(RuleTargetInput.fromObject(event)).build()));
         }
-        core.addRule("drill-schedule", rule);
+        core.routing().addRule("drill-schedule", rule);
     }
 }
