@@ -248,12 +248,27 @@ class FailoverPlaybookIT {
             DescribeExecutionResponse d = sfn.describeExecution(r -> r.executionArn(executionArn));
             if (d.status() != ExecutionStatus.RUNNING) {
                 lastHistory = history(executionArn);
+                printCost(executionArn, d);
                 ExecutionHistorySecrets.assertNoneIn(sfn, executionArn, List.of(VERIFY_PASSWORD, URL_PASSWORD));
                 return d;
             }
             Thread.sleep(250);
         }
         throw new AssertionError("execution still running after 300 s: " + history(executionArn));
+    }
+
+    /**
+     * Benchmark line (docs/BENCHMARKS.md, "Database failover"): state transitions, Lambda invocations, RDS calls of
+     * the state machine, poll turns and wall time (approval waits included: the test answers as soon as it sees the token).
+     */
+    void printCost(String executionArn, DescribeExecutionResponse d) {
+        List<HistoryEvent> events = sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000)).events();
+        long transitions = events.stream().filter(e -> e.typeAsString().endsWith("StateEntered")).count();
+        long lambdas = events.stream().filter(e -> e.taskScheduledEventDetails() != null && e.taskScheduledEventDetails().resourceType().equals("lambda")).count();
+        long rdsCalls = events.stream().filter(e -> e.taskScheduledEventDetails() != null && e.taskScheduledEventDetails().resourceType().contains("rds")).count();
+        long polls = events.stream().filter(e -> e.stateEnteredEventDetails() != null && e.stateEnteredEventDetails().name().equals("Check failover")).count();
+        System.out.printf("BENCHMARK failover %s status=%s transitions=%d lambdaInvokes=%d (polls=%d) rdsSdkCalls=%d wall=%d ms%n",
+                d.name(), d.status(), transitions, lambdas, polls, rdsCalls, Duration.between(d.startDate(), d.stopDate()).toMillis());
     }
 
     String awaitApprovalToken(ObjectNode input) throws InterruptedException {
