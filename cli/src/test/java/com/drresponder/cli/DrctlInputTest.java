@@ -3,112 +3,51 @@ package com.drresponder.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bad input never reaches AWS: exit 2 and a message naming the field and what is allowed (the playbooks' own validators). */
 class DrctlInputTest {
     @TempDir Path dir;
 
-    Cli.Run drctl(String... args) {
-        return Cli.run(dir.resolve("drctl.json"), args);
+    /** Each case: what the operator typed, the exit code, and what the error must say. */
+    static Stream<Arguments> badInput() {
+        return Stream.of(
+                bad("alias only digits", 2, List.of("rollback", "--function", "checkout-api", "--alias", "123"), "alias:", "not only digits", "\"123\""),
+                bad("target version $LATEST", 2, List.of("rollback", "--function", "checkout-api", "--alias", "live", "--to-version", "$LATEST"),
+                        "targetVersion:", "published version number"),
+                bad("required option missing", 2, List.of("rollback", "--function", "checkout-api"), "--alias"),
+                bad("unknown cut-over", 2, List.of("restore", "--cluster", "orders-db", "--to", "latest", "--cutover", "swap"),
+                        "cutover: must be one of none, rename, config"),
+                bad("restore time not ISO", 2, List.of("restore", "--instance", "billing-db", "--to", "yesterday"), "restoreTime:", "ISO-8601"),
+                bad("cluster and instance", 2, List.of("restore", "--cluster", "orders-db", "--instance", "billing-db", "--to", "latest"),
+                        "clusterId: give exactly one of clusterId"),
+                bad("failover to the primary", 2, List.of("failover", "--instance", "orders-db", "--to", "orders-db"),
+                        "to: must name a replica or reader, not the primary itself"),
+                bad("Aurora failover with a config cut-over", 2, List.of("failover", "--cluster", "orders-db", "--cutover", "config",
+                        "--cutover-config", "{\"parameterName\": \"/orders/db\"}"), "cutover: an Aurora failover keeps the cluster endpoints"),
+                bad("drill without database", 2, List.of("drill"), "clusterId"),
+                bad("respond without secrets or tag", 2, List.of("respond"), "secretIds: give exactly one of secretIds (a list) or tag (key=value)"),
+                bad("tag without value", 2, List.of("respond", "--tag", "app"), "tag:", "key=value"),
+                bad("unknown severity", 2, List.of("rollback", "--function", "f", "--alias", "live", "--severity", "urgent"),
+                        "severity: must be one of P1, P2, P3, P4"),
+                bad("unknown output format", 2, List.of("incidents", "--output", "yaml"), "text, json"),
+                bad("local mode without a local responder", 3, List.of("--local", "incidents"), "drctl local up"));
     }
 
-    @Test
-    void rollback_should_exit2NamingAlias_when_aliasIsOnlyDigits() {
-        Cli.Run r = drctl("rollback", "--function", "checkout-api", "--alias", "123");
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-        assertThat(r.err()).contains("alias:").contains("not only digits").contains("\"123\"");
+    private static Arguments bad(String what, int exitCode, List<String> args, String... says) {
+        return Arguments.of(what, exitCode, args, List.of(says));
     }
 
-    @Test
-    void rollback_should_exit2NamingTargetVersion_when_versionIsLatest() {
-        Cli.Run r = drctl("rollback", "--function", "checkout-api", "--alias", "live", "--to-version", "$LATEST");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("targetVersion:").contains("published version number");
-    }
-
-    @Test
-    void rollback_should_exit2_when_requiredOptionMissing() {
-        Cli.Run r = drctl("rollback", "--function", "checkout-api");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("--alias");
-    }
-
-    @Test
-    void restore_should_exit2NamingCutoverAndAllowedValues_when_cutoverUnknown() {
-        Cli.Run r = drctl("restore", "--cluster", "orders-db", "--to", "latest", "--cutover", "swap");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("cutover: must be one of none, rename, config");
-    }
-
-    @Test
-    void restore_should_exit2NamingRestoreTime_when_timeNotIso() {
-        Cli.Run r = drctl("restore", "--instance", "billing-db", "--to", "yesterday");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("restoreTime:").contains("ISO-8601");
-    }
-
-    @Test
-    void restore_should_exit2NamingClusterId_when_bothClusterAndInstance() {
-        Cli.Run r = drctl("restore", "--cluster", "orders-db", "--instance", "billing-db", "--to", "latest");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("clusterId: give exactly one of clusterId");
-    }
-
-    @Test
-    void failover_should_exit2NamingTo_when_itIsThePrimary() {
-        Cli.Run r = drctl("failover", "--instance", "orders-db", "--to", "orders-db");
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-        assertThat(r.err()).contains("to: must name a replica or reader, not the primary itself");
-    }
-
-    @Test
-    void failover_should_exit2NamingCutover_when_clusterWouldCutOverByConfig() {
-        Cli.Run r = drctl("failover", "--cluster", "orders-db", "--cutover", "config", "--cutover-config", "{\"parameterName\": \"/orders/db\"}");
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-        assertThat(r.err()).contains("cutover: an Aurora failover keeps the cluster endpoints");
-    }
-
-    @Test
-    void drill_should_exit2_when_noDatabaseGiven() {
-        Cli.Run r = drctl("drill");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("clusterId");
-    }
-
-    @Test
-    void respond_should_exit2NamingSecretIds_when_neitherSecretNorTag() {
-        Cli.Run r = drctl("respond");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("secretIds: give exactly one of secretIds (a list) or tag (key=value)");
-    }
-
-    @Test
-    void respond_should_exit2NamingTag_when_tagHasNoValue() {
-        Cli.Run r = drctl("respond", "--tag", "app");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("tag:").contains("key=value");
-    }
-
-    @Test
-    void severity_should_exit2ListingAllowedValues_when_unknown() {
-        Cli.Run r = drctl("rollback", "--function", "f", "--alias", "live", "--severity", "urgent");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("severity: must be one of P1, P2, P3, P4");
-    }
-
-    @Test
-    void output_should_exit2ListingFormats_when_unknown() {
-        Cli.Run r = drctl("incidents", "--output", "yaml");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("text, json");
-    }
-
-    @Test
-    void local_should_exit3WithHowToStart_when_noLocalResponderRunning() {
-        Cli.Run r = drctl("--local", "incidents");
-        assertThat(r.exitCode()).isEqualTo(3);
-        assertThat(r.err()).contains("drctl local up");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInput")
+    void drctl_should_exitNamingTheProblem_when_inputIsBad(String what, int exitCode, List<String> args, List<String> says) {
+        Cli.Run r = Cli.run(dir.resolve("drctl.json"), args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(exitCode);
+        says.forEach(text -> assertThat(r.err()).contains(text));
     }
 }
