@@ -44,8 +44,8 @@ class DrctlIT {
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("outcome    STARTED").contains("incident   rollback-checkout-api-live-")
-                .containsPattern("\\[ok\\] Plan rollback +\\d+\\.\\ds")
-                .containsPattern("\\[ok\\] Update alias +\\d+\\.\\ds")
+                .containsPattern("\\[ok\\] Plan rollback +(\\d\\.\\d|\\d+|\\d+m\\d\\d)s")
+                .containsPattern("\\[ok\\] Update alias +(\\d\\.\\d|\\d+|\\d+m\\d\\d)s")
                 .contains("outcome    SUCCEEDED in ")
                 .contains("Update alias").contains("version 7 -> 6");
         assertThat(runtime.aliasVersion()).isEqualTo("6");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -88,12 +89,15 @@ public final class DynamoDbLedger implements Ledger {
 
     @Override
     public boolean recordExecution(String incidentId, String executionArn, IncidentStatus status, Instant at) {
+        // the SDK retries a write whose response was lost (timeout, 5xx) with the same request: the token lets that retry
+        // see its own first attempt as success, while a concurrent copy (another token) still loses
+        String token = UUID.randomUUID().toString();
         try {
             dynamo.updateItem(b -> b.tableName(table).key(incidentKey(incidentId))
-                    .conditionExpression("attribute_exists(pk) AND attribute_not_exists(executionArn)")
-                    .updateExpression("SET executionArn = :e, #s = :s, updatedAt = :u")
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(executionArn) OR startToken = :k)")
+                    .updateExpression("SET executionArn = :e, startToken = :k, #s = :s, updatedAt = :u")
                     .expressionAttributeNames(Map.of("#s", "status"))
-                    .expressionAttributeValues(Map.of(":e", s(executionArn), ":s", s(status.name()), ":u", s(at.toString()))));
+                    .expressionAttributeValues(Map.of(":e", s(executionArn), ":k", s(token), ":s", s(status.name()), ":u", s(at.toString()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

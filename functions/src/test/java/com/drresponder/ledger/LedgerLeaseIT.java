@@ -44,6 +44,23 @@ class LedgerLeaseIT {
     }
 
     @Test
+    void recordExecution_should_succeedOnce_when_itsFirstResponseIsLostAndTheSdkRetries(AwsEmulator emulator) {
+        // GIVEN an opened incident, and DynamoDB losing the answer to the next UpdateItem (the write lands)
+        ledger.openIncident(new Incident("inc-1", "rollback-lambda-alias", RESOURCE, "alarm", Severity.P2, IncidentStatus.OPENED,
+                null, "s", "{}", NOW, NOW));
+        emulator.injectFault(AwsEmulator.Fault.lostResponse("dynamodb", "UpdateItem").times(1));
+        // WHEN the router records its execution (the SDK retries the same request), then a concurrent copy tries
+        boolean first = ledger.recordExecution("inc-1", "arn:exec:1", IncidentStatus.INVESTIGATING, NOW);
+        emulator.clearFaults();
+        boolean copy = ledger.recordExecution("inc-1", "arn:exec:1", IncidentStatus.INVESTIGATING, NOW.plusSeconds(1));
+        // THEN the retried write counts as the start (the router says STARTED, not DUPLICATE); the copy does not
+        assertThat(emulator.requests()).anyMatch(r -> r.action().equals("UpdateItem") && r.fault() != null);
+        assertThat(first).isTrue();
+        assertThat(copy).isFalse();
+        assertThat(ledger.incident("inc-1")).get().extracting(Incident::executionArn).isEqualTo("arn:exec:1");
+    }
+
+    @Test
     void acquireLock_should_tellATakenLockFromOneAlreadyHeld_when_theSameIncidentAsksTwice() {
         // WHEN an incident takes a free lock, then asks again, and another incident asks
         Ledger.LockResult first = ledger.acquireLock(RESOURCE, "inc-1", NOW, NOW.plusSeconds(600));
