@@ -153,6 +153,11 @@ class RestorePlaybookIT {
                 && e.detail().contains("host billing-db.old.local -> " + endpoint) && e.detail().contains("kept in version " + oldVersion)
                 && e.undo().contains("/billing/database-url:" + oldVersion));
         assertThat(timeline(input)).allSatisfy(e -> assertThat(e.detail() + e.undo()).doesNotContain(URL_PASSWORD));
+        // AND the version in use was recorded before the change (write-ahead), and is the one the change started from
+        assertThat(timeline(input)).filteredOn(e -> e.action().equals("Cut-over: configuration")).extracting(TimelineEntry::outcome)
+                .containsExactly("started", "succeeded");
+        assertThat(timeline(input)).anyMatch(e -> e.action().equals("Cut-over: configuration") && e.outcome().equals("started")
+                && e.detail().contains("kept in version " + oldVersion));
     }
 
     @Test

@@ -437,12 +437,13 @@ public final class DrResponderStack extends Stack {
             + "whether a resource is opted in; resource names are not known at deploy time, the ARN pattern fixes service, "
             + "region, account and resource type.";
     private static final String NO_RESOURCE_LEVEL = "X-Ray (PutTraceSegments, PutTelemetryRecords), Step Functions log delivery "
-            + "(logs:CreateLogDelivery and friends) and cloudwatch:GetMetricData support no resource-level permissions.";
+            + "(logs:CreateLogDelivery and friends), cloudwatch:GetMetricData, secretsmanager:ListSecrets and ssm:DescribeParameters "
+            + "support no resource-level permissions.";
     private static final String RDS_RESTORE_INPUTS = "RDS authorises a point-in-time restore against the subnet group, DB cluster "
             + "parameter group, DB parameter group and option group it uses, whose names come from the source database; "
             + "the playbook never modifies them.";
     private static final String SECRET_KEYS = "Customer-managed keys of opted-in secrets are not known at deploy time; the "
-            + "kms:ViaService condition limits their use to Secrets Manager calls.";
+            + "kms:ViaService condition limits their use to Secrets Manager calls (SSM calls for the config cut-over's SecureString parameters).";
     private static final String LEDGER_INDEX = "Queries the ledger's own GSIs (byStatus); the wildcard is limited to indexes of this one table.";
     private static final String FINAL_SNAPSHOT = "rds:DeleteDBCluster names a cluster-snapshot resource type for the final "
             + "snapshot; the cluster itself must carry dr:drill=true, and the action deletes no snapshot.";
@@ -744,13 +745,18 @@ public final class DrResponderStack extends Stack {
         allow(validate.role(), List.of("ssm:ListTagsForResource"), List.of(arn("ssm", "parameter/*")), null, READ_ONLY_LOOKUP);
         allow(validate.role(), List.of("lambda:GetFunction"), List.of(arn("lambda", "function:*")), null, READ_ONLY_LOOKUP);
         JavaFunction cutover = functions.get("config-cutover");
-        allow(cutover.role(), List.of("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"),
+        allow(cutover.role(), List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"),
                 List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         allowSecretKeys(cutover.role(), true);
         allow(cutover.role(), List.of("ssm:GetParameter", "ssm:PutParameter"), List.of(arn("ssm", "parameter/*")), taggedProtected(), TAG_SCOPED);
-        // PublishVersion keeps the old configuration (a URL may hold a password) in a version, referenced by number
-        allow(cutover.role(), List.of("lambda:GetFunctionConfiguration", "lambda:PublishVersion", "lambda:UpdateFunctionConfiguration"),
-                List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        // a SecureString's type and KMS key (written back unchanged) are only in DescribeParameters, which has no resource level
+        allow(cutover.role(), List.of("ssm:DescribeParameters"), List.of("*"), null, NO_RESOURCE_LEVEL);
+        allow(cutover.role(), List.of("kms:Decrypt", "kms:Encrypt"), List.of(arn("kms", "key/*")),
+                Map.of("StringEquals", Map.of("kms:ViaService", "ssm." + Aws.REGION + ".amazonaws.com")), SECRET_KEYS);
+        // PublishVersion keeps the old configuration (a URL may hold a password) in a version, referenced by number;
+        // consumers behind an alias move with it (UpdateAlias), the old version being the undo
+        allow(cutover.role(), List.of("lambda:GetFunctionConfiguration", "lambda:PublishVersion", "lambda:UpdateFunctionConfiguration",
+                "lambda:GetAlias", "lambda:ListAliases", "lambda:UpdateAlias"), List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
         JavaFunction delete = functions.get("delete-drill-copy");
         allow(delete.role(), describe, databases, null, READ_ONLY_LOOKUP);
         // The only deletion anywhere in the stack: resources the drill created, tagged dr:drill=true at creation.

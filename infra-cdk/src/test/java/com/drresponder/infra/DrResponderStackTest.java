@@ -532,6 +532,18 @@ class DrResponderStackTest {
     }
 
     @Test
+    void configCutover_should_useParameterKeysOnlyThroughSsm_and_moveOnlyOptedInAliases_when_synthesized() {
+        List<Map<String, Object>> statements = statementsOfRole(stack.functions().get("config-cutover").role());
+        Map<String, Object> ssmKeys = statements.stream().filter(s -> actions(s).contains("kms:Encrypt")).findFirst().orElseThrow();
+        Map<String, Object> alias = statements.stream().filter(s -> actions(s).contains("lambda:UpdateAlias")).findFirst().orElseThrow();
+
+        assertThat(actions(ssmKeys)).containsExactlyInAnyOrder("kms:Decrypt", "kms:Encrypt");
+        assertThat(ssmKeys.get("Condition").toString()).contains("kms:ViaService").contains("ssm.");
+        assertThat(alias.get("Condition").toString()).contains("aws:ResourceTag/dr:protected");
+        assertThat(actions(alias)).contains("lambda:GetAlias", "lambda:PublishVersion");
+    }
+
+    @Test
     void rollbackPlaybook_should_notGetRdsPermissions_when_synthesized() {
         assertThat(statementsOfRole(stack.stateMachines().get("rollback-lambda-alias").getRole()).toString()).doesNotContain("rds:");
     }
