@@ -59,7 +59,7 @@ public record RestoreRequest(
     /** Either at least {@code minimumRows}, or within {@code tolerancePercent} of the source's count. */
     public record RowCountRule(Long minimumRows, Double tolerancePercent) {}
 
-    /** max(column) of table must not be later than the restore time (no rows from "after" the restore point). */
+    /** max(column) of table lies in [restore time - RPO target, restore time]: no rows from "after", none missing from just before. */
     public record Freshness(String table, String column) {}
 
     /**

@@ -446,7 +446,8 @@ public final class DrResponderStack extends Stack {
             + "kms:ViaService condition limits their use to Secrets Manager calls (SSM calls for the config cut-over's SecureString parameters).";
     private static final String LEDGER_INDEX = "Queries the ledger's own GSIs (byStatus); the wildcard is limited to indexes of this one table.";
     private static final String FINAL_SNAPSHOT = "rds:DeleteDBCluster names a cluster-snapshot resource type for the final "
-            + "snapshot; the cluster itself must carry dr:drill=true, and the action deletes no snapshot.";
+            + "snapshot; the cluster itself must carry dr:drill=true, and the action deletes no snapshot (only sweep-snapshots may, by "
+            + "DeleteDBClusterSnapshot/DeleteDBSnapshot on snapshots tagged dr:playbook=restore-database-to-point-in-time).";
     private static final String TOPIC_KEY = "kms:GenerateDataKey* on the notification topic's own key only, needed to publish to the encrypted topic.";
 
     private final Map<String, Acknowledgements> acknowledgements = new LinkedHashMap<>();
@@ -764,8 +765,50 @@ public final class DrResponderStack extends Stack {
                 Map.of("StringEquals", Map.of("aws:ResourceTag/dr:drill", "true")), TAG_SCOPED);
         // IAM authorises DeleteDBCluster against the cluster AND a cluster-snapshot (both required resource types), even
         // with SkipFinalSnapshot. Safe unconditioned: the cluster statement above still requires dr:drill=true, and
-        // this action cannot delete snapshots (that is DeleteDBClusterSnapshot, granted nowhere).
+        // this action cannot delete snapshots (that is DeleteDBClusterSnapshot, granted only to sweep-snapshots, on the playbook's own).
         allow(delete.role(), List.of("rds:DeleteDBCluster"), List.of(arn("rds", "cluster-snapshot:*")), null, FINAL_SNAPSHOT);
+        snapshotSweeper(functions.get("sweep-snapshots"));
+    }
+
+    /** The manual snapshots a restore may take in the account (RDS default quota, per kind); the sweeper reports headroom against it. */
+    static final int MANUAL_SNAPSHOT_QUOTA = 100;
+    /** Alarm when fewer manual snapshots than this are left: a restore and its drills take two or three. */
+    static final int SNAPSHOT_HEADROOM_ALARM = 10;
+
+    /**
+     * Daily, sweep-snapshots deletes the snapshots the restore playbook made once their dr:expires passed (only those:
+     * the delete statement requires dr:playbook=restore-database-to-point-in-time on the snapshot), and an alarm
+     * watches the manual-snapshot quota headroom it reports.
+     */
+    private void snapshotSweeper(JavaFunction sweeper) {
+        allow(sweeper.role(), List.of("rds:DescribeDBClusterSnapshots", "rds:DescribeDBSnapshots"),
+                List.of(arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")), null, READ_ONLY_LOOKUP);
+        allow(sweeper.role(), List.of("rds:DeleteDBClusterSnapshot", "rds:DeleteDBSnapshot"),
+                List.of(arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")),
+                Map.of("StringEquals", Map.of("aws:ResourceTag/" + PLAYBOOK_TAG_KEY, RESTORE)), TAG_SCOPED);
+        Rule rule = Rule.Builder.create(this, "SnapshotSweeperRule")
+                .description("DR Responder: deletes expired snapshots the restore playbook made")
+                .schedule(Schedule.expression("rate(1 day)"))
+                .build();
+        rule.addTarget(new LambdaFunction(sweeper.alias(), LambdaFunctionProps.builder()
+                .event(RuleTargetInput.fromObject(Map.of("snapshotQuota", MANUAL_SNAPSHOT_QUOTA)))
+                .deadLetterQueue(deadLetterQueue)
+                .maxEventAge(EVENT_MAX_AGE)
+                .retryAttempts(EVENT_RETRY_ATTEMPTS)
+                .build()));
+        rules.put("snapshot-sweeper", rule);
+        software.amazon.awscdk.services.cloudwatch.Alarm.Builder.create(this, "ManualSnapshotHeadroomLow")
+                .alarmDescription("DR Responder: fewer than " + SNAPSHOT_HEADROOM_ALARM + " manual RDS snapshots left under the quota;"
+                        + " the next restore's snapshot would fail (delete old manual snapshots or raise the quota)")
+                .metric(software.amazon.awscdk.services.cloudwatch.Metric.Builder.create().namespace(JavaFunction.METRICS_NAMESPACE)
+                        .metricName("ManualSnapshotHeadroom").dimensionsMap(Map.of("Service", "sweep-snapshots"))
+                        .statistic("Minimum").period(Duration.days(1)).build())
+                .threshold(SNAPSHOT_HEADROOM_ALARM)
+                .comparisonOperator(software.amazon.awscdk.services.cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD)
+                .evaluationPeriods(1)
+                .treatMissingData(software.amazon.awscdk.services.cloudwatch.TreatMissingData.NOT_BREACHING)
+                .build()
+                .addAlarmAction(new software.amazon.awscdk.services.cloudwatch.actions.SnsAction(topic));
     }
 
     // ------------------------------------------------------------------ helpers

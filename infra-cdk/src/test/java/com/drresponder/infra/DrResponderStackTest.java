@@ -253,7 +253,7 @@ class DrResponderStackTest {
         List<EventRuleDefinition> files = EventRuleDefinition.loadAll(TestStacks.REPO_ROOT.resolve("events/rules"));
 
         assertThat(files).hasSize(5);
-        template.resourceCountIs("AWS::Events::Rule", files.size() + 3); // + the drill schedule, the WAF block sweeper and the finaliser's rule
+        template.resourceCountIs("AWS::Events::Rule", files.size() + 4); // + the drill schedule, the WAF block and snapshot sweepers, the finaliser's rule
     }
 
     @Test
@@ -268,6 +268,25 @@ class DrResponderStackTest {
                 .filter(s -> actions(s).contains("wafv2:UpdateIPSet")).findFirst().orElseThrow();
         assertThat(waf.get("Condition")).isEqualTo(PROTECTED);
         assertThat(statementsOfRole(stack.stateMachines().get("respond-to-credential-compromise").getRole()).toString()).doesNotContain("wafv2:");
+    }
+
+    @Test
+    void snapshotSweeper_should_runDaily_deleteOnlyRestoreSnapshots_and_alarmOnLowQuotaHeadroom_when_synthesized() {
+        String sweeper = resources("AWS::Events::Rule").values().stream().map(Object::toString)
+                .filter(r -> r.contains("rate(1 day)")).findFirst().orElseThrow();
+        assertThat(sweeper).contains("SweepSnapshotsLiveAlias").contains("snapshotQuota");
+        Map<String, Object> delete = statementsOfRole(stack.functions().get("sweep-snapshots").role()).stream()
+                .filter(s -> actions(s).contains("rds:DeleteDBClusterSnapshot")).findFirst().orElseThrow();
+        assertThat(delete.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("aws:ResourceTag/dr:playbook", "restore-database-to-point-in-time")));
+        assertThat(delete.get("Resource").toString()).contains(":cluster-snapshot:*").contains(":snapshot:*").doesNotContain(":cluster:*");
+        // no other role may delete a snapshot
+        resources("AWS::IAM::Policy").forEach((id, p) -> {
+            if (!id.startsWith("SweepSnapshots")) {
+                assertThat(p.toString()).as(id).doesNotContain("rds:DeleteDBClusterSnapshot").doesNotContain("rds:DeleteDBSnapshot");
+            }
+        });
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "ManualSnapshotHeadroom", "Threshold", 10,
+                "ComparisonOperator", "LessThanThreshold", "Statistic", "Minimum"));
     }
 
     @Test
