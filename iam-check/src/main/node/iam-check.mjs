@@ -164,7 +164,7 @@ function readTemplate(template, playbooksDir) {
       principals[`function:${r.Properties.Handler}`] = roleIdOf(r.Properties.Role);
     } else if (r.Type === 'AWS::StepFunctions::StateMachine') {
       const body = r.Properties.DefinitionString;
-      // the stack adds TimeoutSeconds from statemachines/timeouts.json to the file's ASL
+      // the stack adds TimeoutSeconds (the catalog playbook's timeoutSeconds) to the file's ASL
       const deployed = typeof body === 'string' ? JSON.parse(body) : undefined;
       if (deployed) delete deployed.TimeoutSeconds;
       const playbook = deployed ? definitions[canonical(deployed)] : undefined;

@@ -58,12 +58,20 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
      *
      * @param name       {@code statemachines/<name>.asl.json}, the state machine's name, the request's {@code playbook}
      * @param shortName  execution-name prefix; the router's {@code <SHORT_NAME>_STATE_MACHINE_ARN}
+     * @param timeoutSeconds the state machine's top-level {@code TimeoutSeconds} ({@link DeployableAsl} adds it; the ASL
+     *                   file never sets it): the longest run its configuration allows, plus an hour. Past it Step
+     *                   Functions ends the execution as TIMED_OUT and the finaliser records it, notifies and releases
+     *                   the lock
      * @param rules      {@code events/rules/<rule>.json} files whose events start it (through the router)
      * @param parameters substitutions besides step ARNs that its ASL uses; each deployment supplies a value for each
      * @param functions  its own functions (the shared steps come on top)
      */
-    public record Playbook(String name, String shortName, List<String> rules, List<String> parameters, List<Function> functions) {
+    public record Playbook(String name, String shortName, int timeoutSeconds, List<String> rules, List<String> parameters,
+                           List<Function> functions) {
         public Playbook {
+            if (timeoutSeconds <= 0) {
+                throw new IllegalArgumentException("playbook " + name + " needs a positive timeoutSeconds, got " + timeoutSeconds);
+            }
             rules = List.copyOf(rules);
             parameters = List.copyOf(parameters);
             functions = List.copyOf(functions);
@@ -75,13 +83,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
 
         /** {@code rollback-lambda-alias} -> {@code RollbackLambdaAlias}: the state machine's construct id. */
         public String pascalName() {
-            StringBuilder out = new StringBuilder();
-            for (String part : name.split("[^A-Za-z0-9]+")) {
-                if (!part.isEmpty()) {
-                    out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-                }
-            }
-            return out.toString();
+            return pascalCase(name);
         }
 
         /** The stack output holding the state machine ARN (drctl reads it). */
@@ -93,6 +95,17 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
         public String stateMachineEnvVar() {
             return shortName.replaceAll("[^A-Za-z0-9]+", "_").toUpperCase(Locale.ROOT) + "_STATE_MACHINE_ARN";
         }
+    }
+
+    /** {@code lambda-alarms} -> {@code LambdaAlarms}: construct ids and output names from kebab-case names. */
+    public static String pascalCase(String kebab) {
+        StringBuilder out = new StringBuilder();
+        for (String part : kebab.split("[^A-Za-z0-9]+")) {
+            if (!part.isEmpty()) {
+                out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return out.toString();
     }
 
     public Catalog {
@@ -144,19 +157,22 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                     DEFAULT_TIMEOUT_SECONDS, LEDGER_NOTIFY, false)),
             List.of("manual-requests"),
             List.of("LEDGER_TABLE", "TOPIC_ARN", "DR_MODE", "PROTECTION_TAG_KEY", "PROTECTED_RESOURCES", "DR_ACCOUNT_ID",
-                    "DR_PARTITION", "GUARDDUTY_MIN_SEVERITY", "FINDING_ACTIONS", "RTO_TARGET_MINUTES", "RPO_TARGET_MINUTES",
-                    "LAMBDA_RTO_TARGET_MINUTES", "VERIFY_WINDOW_SECONDS", "VERIFY_POLL_SECONDS", "MAX_ROLLBACKS_PER_HOUR",
+                    "DR_PARTITION", "GUARDDUTY_MIN_SEVERITY", "FINDING_ACTIONS", "LAMBDA_RTO_TARGET_MINUTES", "VERIFY_WINDOW_SECONDS",
+                    "VERIFY_POLL_SECONDS", "MAX_ROLLBACKS_PER_HOUR",
                     "ROLLBACK_COOLDOWN_MINUTES", "CREDENTIAL_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL", "WAF_SAFELIST",
                     "LOCK_TTL_SECONDS"),
             List.of(
-                    new Playbook("rollback-lambda-alias", "rollback", List.of("lambda-alarms", "lambda-alias-changes"), List.of(), List.of(
+                    // timeout: verify window (verifyWindowMinutes, at most 1440 min) + plan, update, record and re-plan: 24 h + 1 h
+                    new Playbook("rollback-lambda-alias", "rollback", 90_000, List.of("lambda-alarms", "lambda-alias-changes"), List.of(), List.of(
                             step("plan-rollback", "PlanRollback", "com.drresponder.rollback.PlanRollbackHandler",
                                     "picks the last known-good Lambda version to roll an alias back to", LEDGER),
                             step("check-alarm", "CheckAlarm", "com.drresponder.rollback.CheckAlarmHandler",
                                     "checks the health alarm after a rollback", LEDGER),
                             step("record-rollback", "RecordRollback", "com.drresponder.rollback.RecordRollbackHandler",
                                     "remembers the bad version and the new alias state, marks the incident mitigated", LEDGER_NOTIFY))),
-                    new Playbook("respond-to-credential-compromise", "credentials", List.of("guardduty-findings"),
+                    // timeout: each secret 2 passes x ROTATION_MAX_CHECKS (60) checks x 5 s wait = 10 min, 5 at a time; up to
+                    // 150 secrets in 5 h + containment and verification: 6 h
+                    new Playbook("respond-to-credential-compromise", "credentials", 21_600, List.of("guardduty-findings"),
                             List.of("WafIpSetName", "WafIpSetId", "WafIpSet6Name", "WafIpSet6Id", "WafScope"), List.of(
                             // Secrets Manager invokes it; RotateSecret names it, so the state machine may invoke it too.
                             new Function("secret-rotation", "SecretRotation", "com.drresponder.credentials.PostgresRotationHandler::handleRequest",
@@ -170,7 +186,10 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                                     "blocks finding IPs in the WAF block lists, and removes them again when their block expires", LEDGER),
                             step("verify-rotation", "VerifyRotation", "com.drresponder.credentials.VerifyRotationHandler",
                                     "proves the new password works and the old one no longer does", DATABASE))),
-                    new Playbook("restore-database-to-point-in-time", "restore", List.of("rds-events"),
+                    // timeout: approval wait (24 h, the Request approval task's TimeoutSeconds) + six phases armed with
+                    // timeoutMinutes (at most 1440 min each: snapshot, restore, deletion or final snapshot, source rename,
+                    // restored rename, undo) + 1 h
+                    new Playbook("restore-database-to-point-in-time", "restore", 694_800, List.of("rds-events"),
                             List.of("RtoTargetMinutes", "RpoTargetMinutes"), List.of(
                             restoreStep("validate-restore", "ValidateRestore", "ValidateRestoreHandler",
                                     "checks the source, the restore window and the target name; plans what to copy", Set.of()),

@@ -14,8 +14,8 @@ class CatalogTest {
     void functions_should_listSharedStepsAndCoreFirstAndTheRouterLast_when_read() {
         List<String> names = CATALOG.functions().stream().map(Catalog.Function::name).toList();
 
-        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(19);
-        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(18);
+        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(20);
+        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(19);
     }
 
     @Test
@@ -48,9 +48,9 @@ class CatalogTest {
     void catalog_should_refuseAFunctionTwice_when_built() {
         Catalog.Function dup = CATALOG.function("plan-rollback");
 
-        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("other", "other", List.of(), List.of(), List.of(dup))))
+        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("other", "other", 3600, List.of(), List.of(), List.of(dup))))
                 .hasMessageContaining("function plan-rollback is in the catalog twice");
-        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("x", "rollback", List.of(), List.of(), List.of())))
+        assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("x", "rollback", 3600, List.of(), List.of(), List.of())))
                 .hasMessageContaining("twice");
     }
 

@@ -13,15 +13,13 @@ import picocli.CommandLine.ParentCommand;
 final class DrillCommand implements Callable<Integer> {
     @ParentCommand Drctl cli;
     @Mixin RequestOptions request;
-    @Option(names = "--cluster", description = "Aurora DB cluster identifier.") String cluster;
-    @Option(names = "--instance", description = "RDS DB instance identifier.") String instance;
+    @Mixin DatabaseOptions database;
     @Option(names = "--verify", description = "Verification checks, JSON or @file (see restore --verify).") String verify;
 
     @Override
     public Integer call() {
         ObjectNode detail = Json.object().put("mode", "drill");
-        RestoreCommand.put(detail, "clusterId", cluster);
-        RestoreCommand.put(detail, "instanceId", instance);
+        database.putInto(detail);
         RestoreCommand.putJson(detail, "verify", "--verify", verify);
         return request.send(cli, RestoreRequest.PLAYBOOK, detail, RestoreRequest::parse);
     }

@@ -79,8 +79,6 @@ final class LocalRuntime implements AutoCloseable {
         env.put("DR_PARTITION", "aws");
         env.put("GUARDDUTY_MIN_SEVERITY", "7.0");
         env.put("FINDING_ACTIONS", ""); // blank: the built-in defaults
-        env.put("RTO_TARGET_MINUTES", "60");
-        env.put("RPO_TARGET_MINUTES", "5");
         env.put("LAMBDA_RTO_TARGET_MINUTES", "15");
         env.put("VERIFY_WINDOW_SECONDS", "45");
         env.put("VERIFY_POLL_SECONDS", "1");

@@ -13,8 +13,7 @@ import picocli.CommandLine.ParentCommand;
 final class RestoreCommand implements Callable<Integer> {
     @ParentCommand Drctl cli;
     @Mixin RequestOptions request;
-    @Option(names = "--cluster", description = "Aurora DB cluster identifier.") String cluster;
-    @Option(names = "--instance", description = "RDS DB instance identifier.") String instance;
+    @Mixin DatabaseOptions database;
     @Option(names = "--to", description = "Restore time: an ISO-8601 instant (2026-11-22T03:00:00Z) or latest.") String to;
     @Option(names = "--target", description = "Identifier of the restored copy (default: derived).") String targetId;
     @Option(names = "--instance-class", description = "Instance class of the restored copy, e.g. db.r6g.large.") String instanceClass;
@@ -26,8 +25,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ObjectNode detail = Json.object();
-        put(detail, "clusterId", cluster);
-        put(detail, "instanceId", instance);
+        database.putInto(detail);
         put(detail, "restoreTime", to);
         put(detail, "targetId", targetId);
         put(detail, "instanceClass", instanceClass);

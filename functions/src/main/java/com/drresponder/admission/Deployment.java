@@ -22,7 +22,7 @@ public record Deployment(String partition, String account, String region) {
     }
 
     public static Deployment fromEnvironment() {
-        return from(System.getenv());
+        return from(com.drresponder.common.Environment.variables());
     }
 
     /** {@code DR_ACCOUNT_ID} and {@code AWS_REGION} are required; {@code DR_PARTITION} defaults to the region's partition. */

@@ -37,7 +37,7 @@ public final class AwsClients {
     }
 
     static Region region() {
-        String region = System.getenv("AWS_REGION");
+        String region = Environment.variables().get("AWS_REGION");
         if (region == null || region.isBlank()) {
             region = System.getProperty("aws.region", "");
         }

@@ -28,13 +28,13 @@ public record Settings(
     public static final String DRY_RUN_TAG_KEY = "dr:dry-run";
 
     public static Settings fromEnvironment() {
-        return from(System.getenv());
+        return from(Environment.variables());
     }
 
     public static Settings from(Map<String, String> env) {
         return new Settings(
-                required(env, "LEDGER_TABLE"),
-                required(env, "TOPIC_ARN"),
+                Environment.required(env, "LEDGER_TABLE"),
+                Environment.required(env, "TOPIC_ARN"),
                 mode(env.getOrDefault("DR_MODE", "dry-run")),
                 env.getOrDefault("PROTECTION_TAG_KEY", "dr:protected"),
                 commaList(env.get("PROTECTED_RESOURCES")),
@@ -80,14 +80,6 @@ public record Settings(
         return Catalog.RESPONDER.playbooks().stream()
                 .filter(p -> env.get(p.stateMachineEnvVar()) != null)
                 .collect(Collectors.toUnmodifiableMap(Catalog.Playbook::name, p -> env.get(p.stateMachineEnvVar())));
-    }
-
-    private static String required(Map<String, String> env, String name) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("environment variable " + name + " is required");
-        }
-        return value;
     }
 
     private static Mode mode(String value) {

@@ -24,7 +24,7 @@ public final class Telemetry {
 
     public static Metrics metrics() {
         Metrics metrics = MetricsFactory.getMetricsInstance();
-        if (System.getenv("POWERTOOLS_METRICS_NAMESPACE") == null) {
+        if (Environment.variables().get("POWERTOOLS_METRICS_NAMESPACE") == null) {
             metrics.setNamespace(NAMESPACE);
         }
         return metrics;

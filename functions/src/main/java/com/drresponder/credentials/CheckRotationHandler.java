@@ -1,15 +1,12 @@
 package com.drresponder.credentials;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.Environment;
+import com.drresponder.common.JsonStepHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
-import com.drresponder.common.Telemetry;
 import com.drresponder.ledger.Heartbeat;
 import com.drresponder.ledger.Lease;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -17,13 +14,13 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * after it, after each wait). Input: the rotation Map's item; output {@link RotationProgress.Status}. Environment:
  * {@code ROTATION_MAX_CHECKS} (default 60; the state machine waits 5 s between checks). Reads only.
  */
-public final class CheckRotationHandler implements RequestStreamHandler {
+public final class CheckRotationHandler extends JsonStepHandler {
     private final RotationProgress progress;
     private final Heartbeat heartbeat;
 
     public CheckRotationHandler() {
         this(new RotationProgress(new SecretsManagerSecretStore(AwsClients.create(SecretsManagerClient.builder())),
-                Integer.parseInt(System.getenv().getOrDefault("ROTATION_MAX_CHECKS", "60"))), Lease.fromEnvironment());
+                CredentialSettings.from(Environment.variables()).rotationMaxChecks()), Lease.fromEnvironment());
     }
 
     /** {@code heartbeat}: each check renews the incident's lock (the item carries its {@code incidentId}). */
@@ -33,10 +30,8 @@ public final class CheckRotationHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, in -> {
-            heartbeat.renew(Json.text(in, "incidentId"));
-            return progress.check(in);
-        });
+    protected Object handle(JsonNode in) {
+        heartbeat.renew(Json.text(in, "incidentId"));
+        return progress.check(in);
     }
 }

@@ -12,36 +12,11 @@ import java.util.Optional;
  * The first incident claims each subject in the ledger (a conditional write) for {@code CREDENTIAL_COOLDOWN_MINUTES};
  * another incident inside that time is refused the subject, and the suppression goes on its timeline.
  */
-public final class Cooldowns {
+public record Cooldowns(Ledger ledger, Duration period, Clock clock) {
     static final String ACTOR = "respond-to-credential-compromise";
     /** No cooldown: every claim is granted and nothing is written. */
     public static final Cooldowns NONE = new Cooldowns(null, Duration.ZERO, Clock.systemUTC());
 
-    private final Ledger ledger;
-    private final Duration period;
-    private final Clock clock;
-
-    public Cooldowns(Ledger ledger, Duration period, Clock clock) {
-        this.ledger = ledger;
-        this.period = period;
-        this.clock = clock;
-    }
-
-    /** {@code CREDENTIAL_COOLDOWN_MINUTES} (default 30, the config's {@code cooldownMinutes}); 0 turns it off. */
-    public static Duration period(String minutes) {
-        if (minutes == null || minutes.isBlank()) {
-            return Duration.ofMinutes(30);
-        }
-        try {
-            long m = Long.parseLong(minutes.trim());
-            if (m < 0) {
-                throw new NumberFormatException("negative");
-            }
-            return Duration.ofMinutes(m);
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("CREDENTIAL_COOLDOWN_MINUTES must be a whole number of minutes >= 0, got \"" + minutes + "\"", e);
-        }
-    }
 
     /** Empty when {@code incidentId} may act on {@code subject} (claimed now or earlier); else the incident whose cooldown runs. */
     Optional<Ledger.Cooldown> claim(String subject, String incidentId) {

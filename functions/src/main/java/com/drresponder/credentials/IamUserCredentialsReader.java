@@ -5,13 +5,7 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 
 /** {@link IamUserCredentials} from IAM: ListAccessKeys and GetLoginProfile. */
-public final class IamUserCredentialsReader implements IamUserCredentials {
-    private final IamClient iam;
-
-    public IamUserCredentialsReader(IamClient iam) {
-        this.iam = iam;
-    }
-
+public record IamUserCredentialsReader(IamClient iam) implements IamUserCredentials {
     @Override
     public List<AccessKeyInfo> accessKeys(String userName) {
         return iam.listAccessKeysPaginator(r -> r.userName(userName)).accessKeyMetadata().stream()

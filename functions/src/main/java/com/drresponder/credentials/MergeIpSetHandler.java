@@ -1,18 +1,13 @@
 package com.drresponder.credentials;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.Environment;
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
-import com.drresponder.common.Telemetry;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,28 +22,27 @@ import software.amazon.awssdk.services.wafv2.Wafv2Client;
  * Environment: {@code LEDGER_TABLE}, {@code BLOCK_HOURS} (default 24), {@code WAF_SAFELIST} (comma-separated CIDRs never
  * blocked), {@code WAF_MAX_BLOCKS_PER_INCIDENT} (default 50).
  */
-public final class MergeIpSetHandler implements RequestStreamHandler {
+public final class MergeIpSetHandler extends JsonStepHandler {
     private static final Set<String> FIELDS = Set.of("incidentId", "cidrs", "ipSets", "sweep");
     private final IpBlocker blocker;
 
     public MergeIpSetHandler() {
+        this(CredentialSettings.from(Environment.variables()), Settings.fromEnvironment().ledgerTable());
+    }
+
+    private MergeIpSetHandler(CredentialSettings settings, String ledgerTable) {
         this(new IpBlocker(new Wafv2IpSets(AwsClients.create(Wafv2Client.builder())),
-                new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), Settings.fromEnvironment().ledgerTable()), Clock.systemUTC(),
-                Duration.ofHours(Long.parseLong(System.getenv().getOrDefault("BLOCK_HOURS", "24"))),
-                List.copyOf(Settings.commaList(System.getenv("WAF_SAFELIST"))),
-                Integer.parseInt(System.getenv().getOrDefault("WAF_MAX_BLOCKS_PER_INCIDENT", "50"))));
+                new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), ledgerTable), Clock.systemUTC(),
+                settings.blockFor(), settings.wafSafelist(), settings.maxBlocksPerIncident()));
     }
 
     public MergeIpSetHandler(IpBlocker blocker) {
         this.blocker = blocker;
     }
 
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, this::handle);
-    }
 
-    Object handle(JsonNode in) {
+    @Override
+    protected Object handle(JsonNode in) {
         in.fieldNames().forEachRemaining(f -> {
             if (!FIELDS.contains(f)) {
                 throw new IllegalArgumentException("unknown field " + f);

@@ -3,6 +3,7 @@ package com.drresponder.credentials;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.drresponder.common.AwsClients;
+import com.drresponder.common.Environment;
 import com.drresponder.common.Telemetry;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ public final class PostgresRotationHandler implements RequestHandler<Map<String,
 
     public PostgresRotationHandler() {
         this(new RotationSteps(new SecretsManagerSecretStore(AwsClients.create(SecretsManagerClient.builder())),
-                new JdbcPostgresPasswordChanger(), RotationSettings.from(System.getenv())));
+                new JdbcPostgresPasswordChanger(), RotationSettings.from(Environment.variables())));
     }
 
     public PostgresRotationHandler(RotationSteps steps) {

@@ -1,14 +1,11 @@
 package com.drresponder.credentials;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.Environment;
+import com.drresponder.common.JsonStepHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Settings;
-import com.drresponder.common.Telemetry;
 import com.drresponder.ledger.DynamoDbLedger;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -20,24 +17,18 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * the cooldowns it claims in the ledger. Environment: {@code PROTECTION_TAG_KEY} (default {@code dr:protected}),
  * {@code PROTECTED_RESOURCES}, {@code LEDGER_TABLE}, {@code CREDENTIAL_COOLDOWN_MINUTES} (default 30; 0 = off).
  */
-public final class ResolveTargetsHandler implements RequestStreamHandler {
+public final class ResolveTargetsHandler extends JsonStepHandler {
     private final TargetResolver resolver;
 
     public ResolveTargetsHandler() {
-        this(new TargetResolver(new SecretsManagerCatalog(AwsClients.create(SecretsManagerClient.builder())),
-                System.getenv().getOrDefault("PROTECTION_TAG_KEY", "dr:protected"),
-                Settings.commaList(System.getenv("PROTECTED_RESOURCES")), Clock.systemUTC(),
-                new Cooldowns(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), required("LEDGER_TABLE")),
-                        Cooldowns.period(System.getenv("CREDENTIAL_COOLDOWN_MINUTES")), Clock.systemUTC()),
-                new IamUserCredentialsReader(AwsClients.create(IamClient.builder()))));
+        this(CredentialSettings.from(Environment.variables()), Settings.fromEnvironment().ledgerTable());
     }
 
-    private static String required(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("environment variable " + name + " is required");
-        }
-        return value;
+    private ResolveTargetsHandler(CredentialSettings settings, String ledgerTable) {
+        this(new TargetResolver(new SecretsManagerCatalog(AwsClients.create(SecretsManagerClient.builder())),
+                settings.protectionTagKey(), settings.protectedResources(), Clock.systemUTC(),
+                new Cooldowns(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), ledgerTable), settings.cooldown(), Clock.systemUTC()),
+                new IamUserCredentialsReader(AwsClients.create(IamClient.builder()))));
     }
 
     public ResolveTargetsHandler(TargetResolver resolver) {
@@ -45,7 +36,7 @@ public final class ResolveTargetsHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, in -> resolver.resolve(in));
+    protected Object handle(JsonNode in) {
+        return resolver.resolve(in);
     }
 }

@@ -18,22 +18,13 @@ import java.util.Optional;
  *       credentials keep working until finishSecret switches over.</li>
  * </ul>
  */
-public final class RotationSteps {
+public record RotationSteps(SecretStore store, PostgresPasswordChanger database, RotationSettings settings) {
     static final String CLONE_SUFFIX = "_clone";
     private static final int MAX_IDENTIFIER_LENGTH = 63;
 
     /** What a step did; the handler logs it. */
     public enum Outcome { DONE, ALREADY_DONE, ALREADY_CURRENT }
 
-    private final SecretStore store;
-    private final PostgresPasswordChanger database;
-    private final RotationSettings settings;
-
-    public RotationSteps(SecretStore store, PostgresPasswordChanger database, RotationSettings settings) {
-        this.store = store;
-        this.database = database;
-        this.settings = settings;
-    }
 
     public Outcome run(RotationRequest request) {
         SecretStore.Description secret = store.describe(request.secretId());
@@ -45,9 +36,6 @@ public final class RotationSteps {
             throw new RotationRefusedException("secret " + secret.name() + " has no version " + request.token() + " to rotate");
         }
         if (stages.contains(CURRENT)) {
-            if (request.step() == RotationStep.FINISH_SECRET && stages.contains(PENDING)) {
-                store.moveStage(request.secretId(), PENDING, null, request.token());
-            }
             return Outcome.ALREADY_CURRENT;
         }
         if (!stages.contains(PENDING)) {
@@ -121,15 +109,15 @@ public final class RotationSteps {
     }
 
     /**
-     * Moves AWSCURRENT to the new version (Secrets Manager then stages the old one AWSPREVIOUS). AWSPENDING is
-     * removed too: AWS does that itself after the function returns; doing it here is harmless there and keeps
-     * emulators from reporting the secret as still rotating.
+     * Moves AWSCURRENT to the new version (Secrets Manager then stages the old one AWSPREVIOUS). AWSPENDING stays on
+     * it: a version carrying both is a finished rotation for Secrets Manager (and for {@link RotationProgress}).
      */
     Outcome finishSecret(RotationRequest request, SecretStore.Description secret) {
-        pending(request); // never make a version current that has no valid value (an emulator runs on after a failed step)
+        // Never make a version current that has no valid value. AWS stops a rotation at its first failed step, but
+        // anyone allowed to invoke the function can call finishSecret directly (and moto runs on after a failed step).
+        pending(request);
         String currentVersion = secret.versionWithStage(CURRENT).orElse(null);
         store.moveStage(request.secretId(), CURRENT, request.token(), currentVersion);
-        store.moveStage(request.secretId(), PENDING, null, request.token());
         return Outcome.DONE;
     }
 

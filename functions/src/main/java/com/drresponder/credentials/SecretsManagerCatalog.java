@@ -15,13 +15,7 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /** {@link SecretCatalog} on Secrets Manager (DescribeSecret, ListSecrets with tag filters, GetSecretValue for the host). */
-public final class SecretsManagerCatalog implements SecretCatalog {
-    private final SecretsManagerClient client;
-
-    public SecretsManagerCatalog(SecretsManagerClient client) {
-        this.client = client;
-    }
-
+public record SecretsManagerCatalog(SecretsManagerClient client) implements SecretCatalog {
     @Override
     public Optional<SecretInfo> describe(String secretId) {
         try {

@@ -7,16 +7,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
 /** {@link SecretStore} on the real Secrets Manager API. */
-public final class SecretsManagerSecretStore implements SecretStore {
-    private final SecretsManagerClient client;
-
-    public SecretsManagerSecretStore(SecretsManagerClient client) {
-        this.client = client;
-    }
-
+public record SecretsManagerSecretStore(SecretsManagerClient client) implements SecretStore {
     @Override
     public Description describe(String secretId) {
         DescribeSecretResponse d = client.describeSecret(r -> r.secretId(secretId));
@@ -30,13 +23,7 @@ public final class SecretsManagerSecretStore implements SecretStore {
             GetSecretValueResponse v = client.getSecretValue(r -> r.secretId(secretId).versionId(versionId).versionStage(stage));
             return Optional.ofNullable(v.secretString());
         } catch (ResourceNotFoundException e) {
-            return Optional.empty();
-        } catch (SecretsManagerException e) {
-            // Emulators answer a version without a value with this code; AWS answers ResourceNotFoundException.
-            if (e.awsErrorDetails() != null && "SecretHasNoValueException".equals(e.awsErrorDetails().errorCode())) {
-                return Optional.empty();
-            }
-            throw e;
+            return Optional.empty(); // a version staged without a value yet (RotateSecret's fresh AWSPENDING)
         }
     }
 

@@ -1,19 +1,15 @@
 package com.drresponder.credentials;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.JsonStepHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.drresponder.common.AwsClients;
-import com.drresponder.common.Telemetry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * verify-rotation: last check of the credential playbook. Input {@code {incidentId, rotations[]}} (the rotation
  * Map's results); output {@link RotationVerifier.Verification}. Needs network access to the databases.
  */
-public final class VerifyRotationHandler implements RequestStreamHandler {
+public final class VerifyRotationHandler extends JsonStepHandler {
     private final RotationVerifier verifier;
 
     public VerifyRotationHandler() {
@@ -26,7 +22,7 @@ public final class VerifyRotationHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, in -> verifier.verify(in.path("rotations")));
+    protected Object handle(JsonNode in) {
+        return verifier.verify(in.path("rotations"));
     }
 }

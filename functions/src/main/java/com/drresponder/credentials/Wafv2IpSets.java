@@ -6,13 +6,7 @@ import software.amazon.awssdk.services.wafv2.model.GetIpSetResponse;
 import software.amazon.awssdk.services.wafv2.model.WafOptimisticLockException;
 
 /** {@link WafIpSets} over WAFv2 GetIPSet / UpdateIPSet. */
-public final class Wafv2IpSets implements WafIpSets {
-    private final Wafv2Client waf;
-
-    public Wafv2IpSets(Wafv2Client waf) {
-        this.waf = waf;
-    }
-
+public record Wafv2IpSets(Wafv2Client waf) implements WafIpSets {
     @Override
     public Snapshot read(Ref set) {
         GetIpSetResponse r = waf.getIPSet(b -> b.name(set.name()).id(set.id()).scope(set.scope()));

@@ -39,7 +39,7 @@ public final class DatabaseTls {
     }
 
     public static DatabaseTls fromEnvironment() {
-        return from(System.getenv());
+        return from(com.drresponder.common.Environment.variables());
     }
 
     /** Reads and validates the two variables; an unknown mode fails at init, naming the variable. */

@@ -15,26 +15,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * no longer holds the lock stops with {@link LeaseLostException} (its Catch records the failure) instead of acting on
  * a resource another incident now owns.
  */
-public final class Lease implements Heartbeat {
-    private final Ledger ledger;
-    private final Clock clock;
-    private final Duration ttl;
-
-    public Lease(Ledger ledger, Clock clock, Duration ttl) {
-        this.ledger = ledger;
-        this.clock = clock;
-        this.ttl = ttl;
-    }
-
+public record Lease(Ledger ledger, Clock clock, Duration ttl) implements Heartbeat {
     /** The lease of the deployment's functions: the ledger table and {@code LOCK_TTL_SECONDS} from the environment. */
     public static Lease fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
         return new Lease(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()), Clock.systemUTC(),
                 settings.lockTtl());
-    }
-
-    public Duration ttl() {
-        return ttl;
     }
 
     /** When a lock taken or renewed at {@code now} lapses unless renewed again. */

@@ -23,22 +23,13 @@ import org.slf4j.LoggerFactory;
  * incident still holds it (a lock held for an operator stays), then people told. A designed escalation (the playbook
  * recorded ESCALATED, then reached its Fail state) was recorded and announced by the playbook: it is only counted.
  */
-public final class ExecutionFinaliser {
+public record ExecutionFinaliser(Ledger ledger, Notifier notifier, Clock clock) {
     public static final String ACTOR = "finaliser";
     static final String ACTION = "Execution ended";
     static final Set<String> ENDED = Set.of("FAILED", "TIMED_OUT", "ABORTED");
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionFinaliser.class);
     private static final int MAX_CAUSE = 1000;
 
-    private final Ledger ledger;
-    private final Notifier notifier;
-    private final Clock clock;
-
-    public ExecutionFinaliser(Ledger ledger, Notifier notifier, Clock clock) {
-        this.ledger = ledger;
-        this.notifier = notifier;
-        this.clock = clock;
-    }
 
     /** What was done. {@code designed}: a recorded escalation (or a refused start), not a responder failure. */
     public record Outcome(String incidentId, String status, boolean designed, boolean recorded, boolean lockReleased, boolean notified,

@@ -1,16 +1,13 @@
 package com.drresponder.lifecycle;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.JsonStepHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
 import com.drresponder.common.Telemetry;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.notify.SnsNotifier;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -21,7 +18,7 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * ABORTED) of its own playbooks; see {@link ExecutionFinaliser}. Emits {@code PlaybookEscalated} for designed
  * escalations (the "responder failed" alarm subtracts them) and {@code ExecutionsFinalised} otherwise.
  */
-public final class FinaliserHandler implements RequestStreamHandler {
+public final class FinaliserHandler extends JsonStepHandler {
     private final ExecutionFinaliser finaliser;
 
     public FinaliserHandler() {
@@ -33,13 +30,11 @@ public final class FinaliserHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, event -> {
-            Telemetry.correlate(Json.text(event.path("detail"), "name"));
-            ExecutionFinaliser.Outcome outcome = finaliser.finalise(event);
-            Telemetry.metrics().addMetric(outcome.designed() ? "PlaybookEscalated" : "ExecutionsFinalised", 1, MetricUnit.COUNT);
-            return outcome;
-        });
+    protected Object handle(JsonNode event) {
+        Telemetry.correlate(Json.text(event.path("detail"), "name"));
+        ExecutionFinaliser.Outcome outcome = finaliser.finalise(event);
+        Telemetry.metrics().addMetric(outcome.designed() ? "PlaybookEscalated" : "ExecutionsFinalised", 1, MetricUnit.COUNT);
+        return outcome;
     }
 
     private static ExecutionFinaliser fromEnvironment() {

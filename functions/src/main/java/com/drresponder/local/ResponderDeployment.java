@@ -130,7 +130,7 @@ public final class ResponderDeployment {
                                             Map<String, String> substitutions) {
         String definition;
         try {
-            definition = Substitutions.apply(DeployableAsl.load(stateMachinesDir.resolve(playbook.stateMachineFile())).definition(), substitutions);
+            definition = Substitutions.apply(DeployableAsl.load(playbook, stateMachinesDir).definition(), substitutions);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the ASL of playbook " + playbook.name(), e);
         }

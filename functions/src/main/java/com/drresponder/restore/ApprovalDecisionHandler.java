@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.Json;
 import com.drresponder.ledger.Ledger;
 import com.drresponder.timeline.StepRecord;
@@ -31,7 +32,7 @@ public final class ApprovalDecisionHandler extends JsonStepHandler {
     }
 
     @Override
-    Object handle(JsonNode event) {
+    protected Object handle(JsonNode event) {
         String incidentId = required(event, "incidentId");
         ApprovalDecision decision = ApprovalDecision.of(event.get("answer"));
         ledger.deleteApprovalToken(incidentId);

@@ -16,13 +16,7 @@ import software.amazon.awssdk.services.rds.model.Tag;
 import software.amazon.awssdk.services.rds.model.VpcSecurityGroupMembership;
 
 /** {@link RdsInventory} over the RDS API (DescribeDBClusters / DescribeDBInstances; tags come in the answer). */
-public final class AwsRdsInventory implements RdsInventory {
-    private final RdsClient rds;
-
-    public AwsRdsInventory(RdsClient rds) {
-        this.rds = rds;
-    }
-
+public record AwsRdsInventory(RdsClient rds) implements RdsInventory {
     @Override
     public Optional<SourceDatabase> cluster(String id) {
         DBCluster c;

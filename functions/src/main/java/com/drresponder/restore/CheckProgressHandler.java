@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.ledger.Heartbeat;
@@ -52,7 +53,7 @@ public final class CheckProgressHandler extends JsonStepHandler {
     }
 
     @Override
-    Object handle(JsonNode event) {
+    protected Object handle(JsonNode event) {
         heartbeat.renew(Json.text(event, "incidentId"));
         String check = required(event, "check");
         String kind = required(event, "kind");

@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Lazy;
@@ -42,7 +43,7 @@ public final class ConfigCutoverHandler extends JsonStepHandler {
     }
 
     @Override
-    Object handle(JsonNode event) {
+    protected Object handle(JsonNode event) {
         RestoreRequest request = RestoreRequest.parse(Json.object().put("instanceId", "x").put("restoreTime", "latest")
                 .put("cutover", "config").<ObjectNode>set("verify", Json.object().put("secretId", "x"))
                 .set("cutoverConfig", event.get("cutoverConfig")));

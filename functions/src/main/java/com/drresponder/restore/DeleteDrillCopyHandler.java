@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +32,7 @@ public final class DeleteDrillCopyHandler extends JsonStepHandler {
     }
 
     @Override
-    Object handle(JsonNode event) {
+    protected Object handle(JsonNode event) {
         String kind = required(event, "kind");
         String id = required(event, "id");
         ObjectNode result = SourceDatabase.CLUSTER.equals(kind) ? deleteCluster(id) : deleteInstance(id);

@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.Json;
 import com.drresponder.common.Telemetry;
 import com.drresponder.incident.Incident;
@@ -31,7 +32,7 @@ public final class RecoveryMetricsHandler extends JsonStepHandler {
     }
 
     @Override
-    Object handle(JsonNode event) {
+    protected Object handle(JsonNode event) {
         String incidentId = required(event, "incidentId");
         Incident incident = ledger.incident(incidentId).orElseThrow(() -> new IllegalStateException("no incident " + incidentId + " in the ledger"));
         boolean drill = "drill".equals(Json.text(event, "mode"));

@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
@@ -48,7 +49,7 @@ public final class RequestApprovalHandler extends JsonStepHandler {
     }
 
     @Override
-    Object handle(JsonNode event) {
+    protected Object handle(JsonNode event) {
         String incidentId = required(event, "incidentId");
         java.time.Instant tokenExpires = clock.instant().plus(TOKEN_LIFETIME);
         // nothing renews the lease while the playbook waits for a person: it must outlast the whole wait

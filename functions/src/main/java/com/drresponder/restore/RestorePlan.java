@@ -35,7 +35,7 @@ public record RestorePlan(
     public static final String DRILL_TAG_KEY = "dr:drill";
     /**
      * On everything the playbook creates, from the create request on (the snapshots carry it in the ASL): the
-     * restore role may create only what carries it (infra-cdk DrResponderStack.PLAYBOOK_TAG_KEY).
+     * restore role may create only what carries it (infra-cdk RestorePlaybook.PLAYBOOK_TAG_KEY).
      */
     public static final String PLAYBOOK_TAG_KEY = "dr:playbook";
     /** On the snapshots the playbook takes: when the snapshot sweeper ({@link SnapshotSweeperHandler}) may delete it. */
@@ -44,7 +44,7 @@ public record RestorePlan(
     public static final java.time.Duration SNAPSHOT_RETENTION = java.time.Duration.ofDays(30);
     /**
      * Every restored database's name holds one of these (default names do; a given targetId must): the restore role
-     * may create databases by these names only (infra-cdk DrResponderStack.RESTORE_TARGET_MARKERS, docs/SECURITY.md).
+     * may create databases by these names only (infra-cdk RestorePlaybook.RESTORE_TARGET_MARKERS, docs/SECURITY.md).
      */
     public static final java.util.List<String> TARGET_NAME_MARKERS = java.util.List.of("-restored-", "-drill-");
 

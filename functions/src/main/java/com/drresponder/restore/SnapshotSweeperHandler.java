@@ -2,6 +2,7 @@ package com.drresponder.restore;
 
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.Lazy;
 import com.drresponder.common.Telemetry;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +47,7 @@ public final class SnapshotSweeperHandler extends JsonStepHandler {
     }
 
     @Override
-    Object handle(JsonNode event) {
+    protected Object handle(JsonNode event) {
         int quota = event.path("snapshotQuota").asInt(100);
         Instant now = clock.instant();
         ArrayNode deleted = Json.MAPPER.createArrayNode();

@@ -1,12 +1,13 @@
 package com.drresponder.restore;
 
+import com.drresponder.common.Environment;
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.playbook.RestoreRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.drresponder.common.Lazy;
-import com.drresponder.common.Settings;
 import java.time.Clock;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -25,11 +26,15 @@ public final class ValidateRestoreHandler extends JsonStepHandler {
     private final DatabaseLinks links;
 
     public ValidateRestoreHandler() {
+        this(RestoreSettings.from(Environment.variables()));
+    }
+
+    private ValidateRestoreHandler(RestoreSettings settings) {
         this(new RestorePlanner(new AwsRdsInventory(AwsClients.create(RdsClient.builder())), Clock.systemUTC(),
-                        env("PROTECTION_TAG_KEY", "dr:protected"), Settings.commaList(System.getenv(RestorePlanner.WITHOUT_APPROVAL_VARIABLE))),
+                        settings.protectionTagKey(), settings.withoutApproval()),
                 new DatabaseLinks(Lazy.of(() -> AwsClients.create(SecretsManagerClient.builder())),
                         Lazy.of(() -> AwsClients.create(SsmClient.builder())), Lazy.of(() -> AwsClients.create(LambdaClient.builder())),
-                        env("PROTECTION_TAG_KEY", "dr:protected"), Settings.commaList(System.getenv("PROTECTED_RESOURCES"))));
+                        settings.protectionTagKey(), settings.protectedResources()));
     }
 
     public ValidateRestoreHandler(RestorePlanner planner, DatabaseLinks links) {
@@ -38,7 +43,7 @@ public final class ValidateRestoreHandler extends JsonStepHandler {
     }
 
     @Override
-    Object handle(JsonNode event) {
+    protected Object handle(JsonNode event) {
         RestoreRequest request = RestoreRequest.parse(event);
         RestorePlan plan = planner.plan(request, Json.text(event, "incidentId"));
         // what the request names besides the database must belong to it: checked before anything is created

@@ -1,5 +1,7 @@
 package com.drresponder.restore;
 
+import com.drresponder.common.Environment;
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Lazy;
@@ -38,7 +40,8 @@ public final class VerifyDatabaseHandler extends JsonStepHandler {
     private final DatabaseVerifier verifier = new DatabaseVerifier();
 
     public VerifyDatabaseHandler() {
-        this(Lazy.of(() -> AwsClients.create(SecretsManagerClient.builder())), DatabaseTls.fromEnvironment(), System.getenv(LOCAL_ADDRESS));
+        this(Lazy.of(() -> AwsClients.create(SecretsManagerClient.builder())), DatabaseTls.fromEnvironment(),
+                RestoreSettings.from(Environment.variables()).localDatabaseAddress());
     }
 
     public VerifyDatabaseHandler(Supplier<SecretsManagerClient> secrets, DatabaseTls tls, String localAddress) {
@@ -48,7 +51,7 @@ public final class VerifyDatabaseHandler extends JsonStepHandler {
     }
 
     @Override
-    Object handle(JsonNode event) {
+    protected Object handle(JsonNode event) {
         RestoreRequest.Verify spec = RestoreRequest.verify(event.get("verify"));
         if (spec == null) {
             throw new IllegalArgumentException("verify is required in the step input");

@@ -1,16 +1,12 @@
 package com.drresponder.rollback;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.JsonStepHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
-import com.drresponder.common.Telemetry;
 import com.drresponder.ledger.Heartbeat;
 import com.drresponder.ledger.Lease;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -22,7 +18,7 @@ import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
  * (ISO-8601), {@code incidentId} (whose lease each check renews); output: {@code state}, {@code cleared} (back to OK) and {@code expired} (deadline passed
  * while not cleared). A missing alarm is an error: verifying against nothing would be a false "Resolved".
  */
-public final class CheckAlarmHandler implements RequestStreamHandler {
+public final class CheckAlarmHandler extends JsonStepHandler {
     private final CloudWatchClient cloudWatch;
     private final Clock clock;
     private final Heartbeat heartbeat;
@@ -39,11 +35,9 @@ public final class CheckAlarmHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, in -> {
-            heartbeat.renew(Json.text(in, "incidentId"));
-            return check(Json.text(in, "alarmName"), Json.text(in, "deadline"));
-        });
+    protected Object handle(JsonNode in) {
+        heartbeat.renew(Json.text(in, "incidentId"));
+        return check(Json.text(in, "alarmName"), Json.text(in, "deadline"));
     }
 
     ObjectNode check(String alarmName, String deadline) {

@@ -1,18 +1,14 @@
 package com.drresponder.rollback;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.Environment;
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
-import com.drresponder.common.Telemetry;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.ledger.Ledger;
 import com.drresponder.playbook.RollbackRequest;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -24,7 +20,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
  * {@code targetVersion?}, {@code expectedFromVersion?} and, on the re-plan, the previous plan as {@code planned.result});
  * output: a {@link RollbackPlan}. Reads only.
  */
-public final class PlanRollbackHandler implements RequestStreamHandler {
+public final class PlanRollbackHandler extends JsonStepHandler {
     private final LambdaAliases aliases;
     private final Ledger ledger;
     private final RollbackPlanner planner;
@@ -33,7 +29,7 @@ public final class PlanRollbackHandler implements RequestStreamHandler {
     public PlanRollbackHandler() {
         this(new AwsLambdaAliases(AwsClients.create(LambdaClient.builder())),
                 new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), Settings.fromEnvironment().ledgerTable()),
-                new RollbackPlanner(RollbackGuardrails.fromEnvironment(System.getenv())), Clock.systemUTC());
+                new RollbackPlanner(RollbackSettings.from(Environment.variables()).guardrails()), Clock.systemUTC());
     }
 
     public PlanRollbackHandler(LambdaAliases aliases, Ledger ledger, RollbackPlanner planner, Clock clock) {
@@ -44,8 +40,8 @@ public final class PlanRollbackHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, in -> plan(in));
+    protected Object handle(JsonNode in) {
+        return plan(in);
     }
 
     RollbackPlan plan(JsonNode in) {

@@ -1,7 +1,7 @@
 package com.drresponder.rollback;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.Environment;
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
@@ -16,9 +16,6 @@ import com.drresponder.notify.Notifier;
 import com.drresponder.notify.SnsNotifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,11 +28,12 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 /**
  * record-rollback: runs right after the alias was updated. Remembers the bad version (never chosen
  * again) and the new alias state, puts the change with its undo on the timeline, marks the incident
- * Mitigated, tells people, and emits time-to-mitigate. Input: {@code incidentId}, {@code plan}, and the
+ * Mitigated, tells people, and emits time-to-mitigate, measured against the Lambda RTO target
+ * ({@code LAMBDA_RTO_TARGET_MINUTES}). Input: {@code incidentId}, {@code plan}, and the
  * playbook {@code input} (its {@code detectedAt}, when an alarm started it). Output: when to stop
  * verifying ({@code verifyDeadline}) and how often to look ({@code pollSeconds}).
  */
-public final class RecordRollbackHandler implements RequestStreamHandler {
+public final class RecordRollbackHandler extends JsonStepHandler {
     private static final DateTimeFormatter ALARM_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]XX");
 
     private final Ledger ledger;
@@ -43,28 +41,35 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
     private final Clock clock;
     private final Duration verifyWindow;
     private final Duration pollInterval;
+    private final Duration rtoTarget;
 
     public RecordRollbackHandler() {
         this(ledger(), new SnsNotifier(AwsClients.create(SnsClient.builder()), Settings.fromEnvironment().topicArn()), Clock.systemUTC(),
-                Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("VERIFY_WINDOW_SECONDS", "600"))),
-                Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("VERIFY_POLL_SECONDS", "30"))));
+                RollbackSettings.from(Environment.variables()));
+    }
+
+    private RecordRollbackHandler(Ledger ledger, Notifier notifier, Clock clock, RollbackSettings settings) {
+        this(ledger, notifier, clock, settings.verifyWindow(), settings.pollInterval(), settings.rtoTarget());
     }
 
     /**
      * @param verifyWindow how long the alarm may take to clear after the rollback before escalating
      * @param pollInterval how often the verify loop reads the alarm (CloudWatch evaluates each minute at best)
+     * @param rtoTarget    the time from alarm to rollback the runbook promises (reported as met or missed)
      */
-    public RecordRollbackHandler(Ledger ledger, Notifier notifier, Clock clock, Duration verifyWindow, Duration pollInterval) {
+    public RecordRollbackHandler(Ledger ledger, Notifier notifier, Clock clock, Duration verifyWindow, Duration pollInterval,
+                                 Duration rtoTarget) {
         this.ledger = ledger;
         this.notifier = notifier;
         this.clock = clock;
         this.verifyWindow = verifyWindow;
         this.pollInterval = pollInterval;
+        this.rtoTarget = rtoTarget;
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, in -> record(in));
+    protected Object handle(JsonNode in) {
+        return record(in);
     }
 
     ObjectNode record(JsonNode in) {
@@ -89,7 +94,8 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
         ledger.incident(incidentId).ifPresent(incident -> notifier.send(new Notification(incidentId, IncidentStatus.MITIGATED,
                 incident.severity(), incident.playbook(), incident.resource(), incident.summary(),
                 "Rolled back " + plan.functionName() + ":" + change + "."
-                        + (toMitigate == null ? "" : " Time from alarm to rollback: " + toMitigate.toSeconds() + " s."),
+                        + (toMitigate == null ? "" : " Time from alarm to rollback: " + toMitigate.toSeconds() + " s (RTO target "
+                        + rtoTarget.toMinutes() + " min: " + (met(toMitigate) ? "met" : "MISSED") + ")."),
                 "Watching the alarm until it clears. Undo: " + undo,
                 incident.executionArn() == null ? List.of() : List.of(incident.executionArn()))));
         ObjectNode out = Json.object();
@@ -98,8 +104,14 @@ public final class RecordRollbackHandler implements RequestStreamHandler {
         out.put("pollSeconds", Math.max(1, pollInterval.toSeconds()));
         if (toMitigate != null) {
             out.put("secondsToMitigate", toMitigate.toMillis() / 1000.0);
+            out.put("rtoTargetSeconds", rtoTarget.toSeconds());
+            out.put("rtoMet", met(toMitigate));
         }
         return out;
+    }
+
+    private boolean met(Duration toMitigate) {
+        return toMitigate.compareTo(rtoTarget) <= 0;
     }
 
     private static Duration sinceDetection(String detectedAt, Instant now) {

@@ -16,20 +16,10 @@ import java.util.Set;
  * compromised IAM credentials (deactivate the key, rotate what the principal can read) and anomalous
  * RDS logins (rotate that database's secrets). Which of those actions a finding type gets is the
  * deployment's {@link FindingActions}; hostile IPs named in the finding are passed on for the WAF IP set
- * when its actions include {@code block-ip}.
+ * when its actions include {@code block-ip}. {@code deployment}: findings reach this classifier only when they are
+ * about its account and region.
  */
-final class GuardDutyFindingClassifier {
-    private final Deployment deployment;
-    private final double minSeverity;
-    private final FindingActions findingActions;
-
-    /** {@code deployment}: findings reach this classifier only when they are about its account and region. */
-    GuardDutyFindingClassifier(Deployment deployment, double minSeverity, FindingActions findingActions) {
-        this.deployment = deployment;
-        this.minSeverity = minSeverity;
-        this.findingActions = findingActions;
-    }
-
+record GuardDutyFindingClassifier(Deployment deployment, double minSeverity, FindingActions findingActions) {
     Classification classify(EventEnvelope event) {
         JsonNode d = event.detail();
         String type = Json.text(d, "type");

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * ({@code AUTO_RESTORE_EVENT_IDS}) start a restore on their own, because a restore is a big step.
  * Events of an Aurora member instance are attributed to its cluster: Aurora restores whole clusters.
  */
-final class RdsEventClassifier {
+record RdsEventClassifier(Deployment deployment, Set<String> autoRestoreEventIds, RdsTopology topology) {
     /** EventID -> severity, for the events that may call for a restore. Sources: AWS RDS/Aurora event tables. */
     static final Map<String, Severity> RECOVERY_EVENTS = Map.of(
             "RDS-EVENT-0031", Severity.P1, // DB instance failed (incompatible configuration or storage issue)
@@ -34,15 +34,6 @@ final class RdsEventClassifier {
     /** The ARN of the event's source: a DB instance ({@code :db:}) or cluster ({@code :cluster:}). */
     private static final Pattern SOURCE_ARN = Pattern.compile("arn:aws[a-z-]*:rds:[a-z0-9-]+:\\d{12}:(db|cluster):[A-Za-z][A-Za-z0-9-]{0,62}");
 
-    private final Deployment deployment;
-    private final Set<String> autoRestoreEventIds;
-    private final RdsTopology topology;
-
-    RdsEventClassifier(Deployment deployment, Set<String> autoRestoreEventIds, RdsTopology topology) {
-        this.deployment = deployment;
-        this.autoRestoreEventIds = autoRestoreEventIds;
-        this.topology = topology;
-    }
 
     Classification classify(EventEnvelope event) {
         JsonNode d = event.detail();

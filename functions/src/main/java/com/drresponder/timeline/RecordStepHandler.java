@@ -1,7 +1,7 @@
 package com.drresponder.timeline;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.JsonStepHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.drresponder.admission.AwsResourceTags;
 import com.drresponder.admission.Deployment;
 import com.drresponder.admission.ManualRequests;
@@ -10,12 +10,8 @@ import com.drresponder.admission.StartAdmission;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
-import com.drresponder.common.Telemetry;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.notify.SnsNotifier;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -26,7 +22,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * {@code open} (each playbook's first step) admits the execution: see {@link StartAdmission}.
  * Input: {@link StepRecord}; output: {@link TimelineRecorder.Result}.
  */
-public final class RecordStepHandler implements RequestStreamHandler {
+public final class RecordStepHandler extends JsonStepHandler {
     private final TimelineRecorder recorder;
 
     public RecordStepHandler() {
@@ -38,13 +34,8 @@ public final class RecordStepHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        StepRecord step = Json.MAPPER.readValue(input, StepRecord.class);
-        TimelineRecorder.Result result = Telemetry.invocation(context, () -> {
-            Telemetry.correlate(step.incidentId());
-            return recorder.record(step);
-        });
-        Json.MAPPER.writeValue(output, result);
+    protected Object handle(JsonNode in) {
+        return recorder.record(Json.MAPPER.convertValue(in, StepRecord.class));
     }
 
     private static TimelineRecorder fromEnvironment() {

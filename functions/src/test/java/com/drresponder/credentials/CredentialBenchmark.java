@@ -3,6 +3,7 @@ package com.drresponder.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testing.PostgresTest;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
 import java.time.Duration;
@@ -17,31 +18,30 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * Run: {@code ./mvnw -B -pl functions -am test -Dtest=CredentialBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @AwsEmulatorTest
+@PostgresTest
 class CredentialBenchmark {
 
     @Test
-    void timeToRotate(AwsEmulator emulator) {
-        try (PostgresFixture postgres = PostgresFixture.start()) {
-            for (int n : new int[] {1, 50}) {
-                emulator.reset();
-                // the warm run rotates the same secrets again at once: without the cooldown, which would rightly refuse it
-                CredentialPlaybookFixture playbook = new CredentialPlaybookFixture(emulator, Map.of("CREDENTIAL_COOLDOWN_MINUTES", "0"));
-                for (int i = 0; i < n; i++) {
-                    playbook.databaseSecret(postgres, "bench_" + n + "_" + i, "Pw-bench-" + n + "-" + i, Map.of("dr:protected", "true", "app", "bench"));
-                }
-                long start = System.nanoTime();
-                DescribeExecutionResponse execution = playbook.run(CredentialPlaybookFixture.manualInput(CredentialPlaybookFixture.newIncidentId(),
-                        Map.of("tag", "app=bench", "reason", "benchmark")), Duration.ofMinutes(20));
-                long millis = (System.nanoTime() - start) / 1_000_000;
-                assertThat(execution.status()).as(execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
-                System.out.printf("BENCHMARK credential-response secrets=%d wall_ms=%d (cold workers)%n", n, millis);
-                start = System.nanoTime();
-                execution = playbook.run(CredentialPlaybookFixture.manualInput(CredentialPlaybookFixture.newIncidentId(),
-                        Map.of("tag", "app=bench", "reason", "benchmark")), Duration.ofMinutes(20));
-                millis = (System.nanoTime() - start) / 1_000_000;
-                assertThat(execution.status()).as(execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
-                System.out.printf("BENCHMARK credential-response secrets=%d wall_ms=%d (warm workers)%n", n, millis);
+    void timeToRotate(AwsEmulator emulator, PostgresFixture postgres) {
+        for (int n : new int[] {1, 50}) {
+            emulator.reset();
+            // the warm run rotates the same secrets again at once: without the cooldown, which would rightly refuse it
+            CredentialPlaybookFixture playbook = new CredentialPlaybookFixture(emulator, Map.of("CREDENTIAL_COOLDOWN_MINUTES", "0"));
+            for (int i = 0; i < n; i++) {
+                playbook.databaseSecret(postgres, "bench_" + n + "_" + i, "Pw-bench-" + n + "-" + i, Map.of("dr:protected", "true", "app", "bench"));
             }
+            long start = System.nanoTime();
+            DescribeExecutionResponse execution = playbook.run(CredentialPlaybookFixture.manualInput(CredentialPlaybookFixture.newIncidentId(),
+                    Map.of("tag", "app=bench", "reason", "benchmark")), Duration.ofMinutes(20));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(execution.status()).as(execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            System.out.printf("BENCHMARK credential-response secrets=%d wall_ms=%d (cold workers)%n", n, millis);
+            start = System.nanoTime();
+            execution = playbook.run(CredentialPlaybookFixture.manualInput(CredentialPlaybookFixture.newIncidentId(),
+                    Map.of("tag", "app=bench", "reason", "benchmark")), Duration.ofMinutes(20));
+            millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(execution.status()).as(execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            System.out.printf("BENCHMARK credential-response secrets=%d wall_ms=%d (warm workers)%n", n, millis);
         }
     }
 

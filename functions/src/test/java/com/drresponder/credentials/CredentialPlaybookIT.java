@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.ledger.Ledger;
 import com.drresponder.router.RoutedPlaybookInputs;
-import com.drresponder.testing.LedgerFixture;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testing.PostgresTest;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,12 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.iam.model.StatusType;
@@ -34,6 +32,7 @@ import software.amazon.awssdk.services.wafv2.model.Scope;
 
 /** The real ASL in moto's Step Functions, its Java steps in worker JVMs, rotation against a real PostgreSQL. */
 @AwsEmulatorTest
+@PostgresTest
 class CredentialPlaybookIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final String ROLE = "orders-app-instance-role";
@@ -43,13 +42,8 @@ class CredentialPlaybookIT {
     private final List<String> passwordsSeen = new ArrayList<>();
 
     @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresFixture.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
+    static void startPostgres(PostgresFixture started) {
+        postgres = started;
     }
 
     @BeforeEach
@@ -73,6 +67,10 @@ class CredentialPlaybookIT {
 
     private List<String> blockList() {
         return playbook.waf.getIPSet(r -> r.name(CredentialPlaybookFixture.IP_SET_NAME).id(playbook.ipSetId).scope(Scope.REGIONAL)).ipSet().addresses();
+    }
+
+    private void assertNoSecretLeaked(DescribeExecutionResponse execution, String secretId) throws Exception {
+        assertNoSecretLeaked(playbook.responder.notificationTexts(), execution, List.of(secretId));
     }
 
     /** No password (old or new) in any notification, worker log or execution output. */
@@ -110,7 +108,7 @@ class CredentialPlaybookIT {
         // WHEN
         DescribeExecutionResponse execution = playbook.runRouted(input, TIMEOUT);
         // THEN
-        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertSucceeded(execution);
         String newPassword = playbook.currentPassword(secret);
         assertThat(postgres.canLogIn(user, newPassword)).isTrue();
         assertThat(postgres.canLogIn(user, oldPassword)).isFalse();
@@ -119,9 +117,9 @@ class CredentialPlaybookIT {
         assertThat(URLDecoder.decode(iam.getRolePolicy(r -> r.roleName(ROLE).policyName(TargetResolver.REVOKE_POLICY)).policyDocument(),
                 StandardCharsets.UTF_8)).contains("\"Deny\"", "aws:TokenIssueTime");
         assertThat(blockList()).contains("198.51.100.23/32", "192.0.2.1/32");
-        List<String> notifications = playbook.ledger.notifications();
+        List<String> notifications = playbook.responder.notificationTexts();
         assertThat(notifications).anySatisfy(n -> assertThat(n).contains("Resolved").contains("db/" + user).contains("198.51.100.23/32"));
-        assertThat(playbook.ledger.incidentItems(incident).toString()).contains("delete-role-policy")
+        assertThat(playbook.responder.incidentItems(incident).toString()).contains("delete-role-policy")
                 .contains("Blocked 198.51.100.23/32 until").contains("remove 198.51.100.23/32 from IP set " + CredentialPlaybookFixture.IP_SET_NAME);
         assertNoSecretLeaked(notifications, execution, List.of(secret, unprotected));
     }
@@ -142,7 +140,7 @@ class CredentialPlaybookIT {
         // WHEN
         DescribeExecutionResponse execution = playbook.runRouted(input, TIMEOUT);
         // THEN the finding's key is Inactive, the other key untouched (a person decides, see the plan)
-        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertSucceeded(execution);
         Map<String, StatusType> keys = new java.util.HashMap<>();
         iam.listAccessKeys(r -> r.userName("ci-deployer")).accessKeyMetadata().forEach(k -> keys.put(k.accessKeyId(), k.status()));
         assertThat(keys).containsEntry(keyId, StatusType.INACTIVE).containsEntry(otherKeyId, StatusType.ACTIVE);
@@ -150,16 +148,16 @@ class CredentialPlaybookIT {
         assertThat(URLDecoder.decode(iam.getUserPolicy(r -> r.userName("ci-deployer").policyName(TargetResolver.REVOKE_POLICY)).policyDocument(),
                 StandardCharsets.UTF_8)).contains("\"Deny\"", "aws:TokenIssueTime");
         // AND the undo was on the timeline before the first change, and the plan names the other ways in
-        List<String> steps = playbook.ledger.incidentItems(incident).stream()
+        List<String> steps = playbook.responder.incidentItems(incident).stream()
                 .filter(i -> i.get("sk").s().startsWith("STEP#") && i.containsKey("outcome"))
                 .map(i -> i.get("action").s() + "/" + i.get("outcome").s() + "/" + (i.containsKey("undo") ? i.get("undo").s() : "")).toList();
         String undo = "aws iam update-access-key --user-name ci-deployer --access-key-id " + keyId
                 + " --status Active && aws iam delete-user-policy --user-name ci-deployer --policy-name " + TargetResolver.REVOKE_POLICY;
         assertThat(steps).containsSubsequence("Contain IAM user/started/" + undo, "Contain IAM user/succeeded/" + undo);
-        assertThat(playbook.ledger.incidentItems(incident).toString())
+        assertThat(playbook.responder.incidentItems(incident).toString())
                 .contains("IAM user ci-deployer has other active access key(s) " + otherKeyId)
                 .contains("IAM user ci-deployer can sign in to the console (login profile): recommended");
-        assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
+        assertNoSecretLeaked(execution, secret);
     }
 
     @Test
@@ -167,26 +165,26 @@ class CredentialPlaybookIT {
         // GIVEN a secret tagged with the finding's cluster
         String user = user();
         String oldPassword = password();
-        String secret = playbook.databaseSecret(postgres, user, oldPassword, Map.of("dr:protected", "true", "dr:database", "orders-db"));
+        String secret = ordersDbSecret(user, oldPassword);
         ObjectNode input = RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", CredentialPlaybookFixture.newIncidentId(), false);
         // WHEN
         DescribeExecutionResponse execution = playbook.runRouted(input, TIMEOUT);
         // THEN
-        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertSucceeded(execution);
         assertThat(postgres.canLogIn(user, playbook.currentPassword(secret))).isTrue();
         assertThat(postgres.canLogIn(user, oldPassword)).isFalse();
         assertThat(blockList()).contains("203.0.113.77/32");
-        assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
+        assertNoSecretLeaked(execution, secret);
     }
 
     @Test
     void rdsFinding_should_rotateNothingAndSaySo_when_theFindingRepeatsInsideTheCooldown() throws Exception {
         // GIVEN a database secret the first finding rotated
         String user = user();
-        String secret = playbook.databaseSecret(postgres, user, password(), Map.of("dr:protected", "true", "dr:database", "orders-db"));
+        String secret = ordersDbSecret(user, password());
         DescribeExecutionResponse first = playbook.runRouted(
                 RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", CredentialPlaybookFixture.newIncidentId(), false), TIMEOUT);
-        assertThat(first.status()).as(first.error() + " " + first.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertSucceeded(first);
         String rotated = playbook.currentPassword(secret);
         passwordsSeen.add(rotated);
 
@@ -198,10 +196,10 @@ class CredentialPlaybookIT {
         assertThat(playbook.currentPassword(secret)).isEqualTo(rotated);
         assertThat(postgres.canLogIn(user, rotated)).isTrue();
         // AND the repeat's timeline says what the cooldown held back and why
-        String items = playbook.ledger.incidentItems(repeat).toString();
+        String items = playbook.responder.incidentItems(repeat).toString();
         assertThat(items).contains("Cooldown").contains("suppressed").contains("rotation of db/" + user)
                 .contains("cooldown: rotated by incident " + first.name());
-        assertNoSecretLeaked(playbook.ledger.notifications(), second, List.of(secret));
+        assertNoSecretLeaked(second, secret);
     }
 
     @Test
@@ -209,7 +207,7 @@ class CredentialPlaybookIT {
         // GIVEN a database secret of the cluster a failed-login finding names
         String user = user();
         String oldPassword = password();
-        String secret = playbook.databaseSecret(postgres, user, oldPassword, Map.of("dr:protected", "true", "dr:database", "orders-db"));
+        String secret = ordersDbSecret(user, oldPassword);
         String incident = CredentialPlaybookFixture.newIncidentId();
 
         // WHEN the finding is routed with the default findingActions
@@ -220,39 +218,39 @@ class CredentialPlaybookIT {
         assertThat(postgres.canLogIn(user, oldPassword)).isTrue();
         assertThat(blockList()).doesNotContain("203.0.113.77/32");
         assertThat(execution.error()).isEqualTo("NothingToDo");
-        assertThat(playbook.ledger.notifications()).anySatisfy(n -> assertThat(n).contains("Escalated").contains("Nothing was rotated or contained"));
+        assertThat(playbook.responder.notificationTexts()).anySatisfy(n -> assertThat(n).contains("Escalated").contains("Nothing was rotated or contained"));
     }
 
     @Test
     void rdsFinding_should_blockIpv4AndIpv6ButNeverTheSafelist_andRecordEachExpiry_when_theFindingNamesThem() throws Exception {
         // GIVEN a finding naming an IPv4 caller, an IPv6 caller and an address of the deployment's own safelisted range
         String user = user();
-        String secret = playbook.databaseSecret(postgres, user, password(), Map.of("dr:protected", "true", "dr:database", "orders-db"));
+        String secret = ordersDbSecret(user, password());
         String incident = CredentialPlaybookFixture.newIncidentId();
         ObjectNode input = RoutedPlaybookInputs.guardDuty("rds-anomalous-login.json", incident, false);
         input.putArray("blockIps").add("203.0.113.77").add("2001:db8:bad::1").add("192.0.2.200");
         // WHEN
         DescribeExecutionResponse execution = playbook.runRouted(input, TIMEOUT);
         // THEN each family is blocked in its own set, the safelisted address in neither, the earlier entry kept
-        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertSucceeded(execution);
         assertThat(blockList()).containsExactlyInAnyOrder("192.0.2.1/32", "203.0.113.77/32");
         assertThat(blockList6()).containsExactly("2001:db8:bad::1/128");
         // AND the ledger holds each added address with its expiry (what the sweeper reads), the timeline what was left out
-        DynamoDbLedger ledger = new DynamoDbLedger(EmulatorClients.client(DynamoDbClient.builder(), playbook.emulator), LedgerFixture.TABLE);
+        DynamoDbLedger ledger = playbook.responder.ledger();
         assertThat(ledger.ipBlocks(playbook.ipSetId)).singleElement().satisfies(b -> {
             assertThat(b.cidr()).isEqualTo("203.0.113.77/32");
             assertThat(b.incidentId()).isEqualTo(incident);
             assertThat(b.until()).isAfter(java.time.Instant.now().plus(Duration.ofHours(23)));
         });
         assertThat(ledger.ipBlocks(playbook.ipSet6Id)).extracting(Ledger.IpBlock::cidr).containsExactly("2001:db8:bad::1/128");
-        assertThat(playbook.ledger.incidentItems(incident).toString()).contains("not blocked: 192.0.2.200/32 (safelisted)");
-        assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
+        assertThat(playbook.responder.incidentItems(incident).toString()).contains("not blocked: 192.0.2.200/32 (safelisted)");
+        assertNoSecretLeaked(execution, secret);
     }
 
     @Test
     void sweeper_should_removeOnlyTheExpiredAddressesItAdded_andSaySo_when_scheduled() {
         // GIVEN the block lists with an address nobody recorded, one expired block per family and one live block
-        DynamoDbLedger ledger = new DynamoDbLedger(EmulatorClients.client(DynamoDbClient.builder(), playbook.emulator), LedgerFixture.TABLE);
+        DynamoDbLedger ledger = playbook.responder.ledger();
         java.time.Instant now = java.time.Instant.now();
         String incident = CredentialPlaybookFixture.newIncidentId();
         setAddresses(CredentialPlaybookFixture.IP_SET_NAME, playbook.ipSetId, List.of("192.0.2.1/32", "203.0.113.5/32", "203.0.113.6/32"));
@@ -295,10 +293,10 @@ class CredentialPlaybookIT {
         // WHEN
         DescribeExecutionResponse execution = playbook.run(input, TIMEOUT);
         // THEN
-        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertSucceeded(execution);
         assertThat(postgres.canLogIn(user, oldPassword)).isFalse();
         assertThat(postgres.canLogIn(user, playbook.currentPassword(secret))).isTrue();
-        assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
+        assertNoSecretLeaked(execution, secret);
     }
 
     @Test
@@ -315,7 +313,7 @@ class CredentialPlaybookIT {
         assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(playbook.currentPassword(secret)).isEqualTo(oldPassword);
         assertThat(postgres.canLogIn(user, oldPassword)).isTrue();
-        List<String> notifications = playbook.ledger.notifications();
+        List<String> notifications = playbook.responder.notificationTexts();
         assertThat(notifications).anySatisfy(n -> assertThat(n).contains("Dry run").contains("Rotate 1 secret(s): db/" + user));
         assertNoSecretLeaked(notifications, execution, List.of(secret));
     }
@@ -345,7 +343,7 @@ class CredentialPlaybookIT {
         // THEN it does not claim success: escalated, with the reason for each secret, and people told
         assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(execution.error()).isEqualTo("NothingToDo");
-        assertThat(playbook.ledger.notifications()).anySatisfy(n -> assertThat(n)
+        assertThat(playbook.responder.notificationTexts()).anySatisfy(n -> assertThat(n)
                 .contains("Escalated").contains("Nothing was rotated or contained").contains("db/does-not-exist (no such secret)"));
     }
 
@@ -372,15 +370,15 @@ class CredentialPlaybookIT {
         // WHEN
         DescribeExecutionResponse execution = playbook.run(input, TIMEOUT);
         // THEN neither leaked password logs in, the new AWSCURRENT does, and the incident names the killed versions
-        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertSucceeded(execution);
         assertThat(postgres.canLogIn(app, leakedApp)).isFalse();
         assertThat(postgres.canLogIn(clone, leakedClone)).isFalse();
         DatabaseSecret current = DatabaseSecret.parse(secret, playbook.secrets.getSecretValue(r -> r.secretId(secret).versionStage("AWSCURRENT")).secretString());
         assertThat(postgres.canLogIn(current.username(), current.password())).isTrue();
-        assertThat(playbook.ledger.notifications()).anySatisfy(n -> assertThat(n).contains("Resolved")
+        assertThat(playbook.responder.notificationTexts()).anySatisfy(n -> assertThat(n).contains("Resolved")
                 .contains("killed AWSCURRENT").contains("(user " + app + ")").contains("AWSPREVIOUS").contains("(user " + clone + ")"));
         passwordsSeen.add(masterPassword);
-        assertNoSecretLeaked(playbook.ledger.notifications(), execution, List.of(secret));
+        assertNoSecretLeaked(execution, secret);
     }
 
     @Test
@@ -396,7 +394,7 @@ class CredentialPlaybookIT {
         // WHEN
         DescribeExecutionResponse execution = playbook.run(input, TIMEOUT);
         // THEN the check recognised the rotation by its token: one RotateSecret, one new password, verified
-        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertSucceeded(execution);
         List<AwsEmulator.ApiRequest> all = playbook.emulator.requests();
         List<AwsEmulator.ApiRequest> rotations = all.subList(before, all.size()).stream()
                 .filter(r -> r.action().equals("RotateSecret") && !r.client().equals("test")).toList();
@@ -405,5 +403,14 @@ class CredentialPlaybookIT {
         assertThat(DatabaseSecret.parse(secret, previous).password()).isEqualTo(oldPassword);
         assertThat(postgres.canLogIn(user, oldPassword)).isFalse();
         assertThat(postgres.canLogIn(user, playbook.currentPassword(secret))).isTrue();
+    }
+
+    /** An opted-in PostgreSQL user's secret linked to orders-db (the cluster the sample RDS findings name). */
+    private String ordersDbSecret(String user, String password) {
+        return playbook.databaseSecret(postgres, user, password, Map.of("dr:protected", "true", "dr:database", "orders-db"));
+    }
+
+    private static void assertSucceeded(DescribeExecutionResponse execution) {
+        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.drresponder.common.Json;
 import com.drresponder.database.DatabaseTls;
 import com.drresponder.testing.PostgresFixture;
-import org.junit.jupiter.api.AfterAll;
+import com.drresponder.testing.PostgresTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,19 +14,15 @@ import org.junit.jupiter.api.Test;
  * The rotation's connections follow the deployment's TLS rule and the secret's {@code ssl} field, against a
  * real PostgreSQL that has no certificate: where TLS is required, no password is sent in the clear.
  */
+@PostgresTest
 class JdbcPostgresPasswordChangerTlsTest {
     static final String PASSWORD = "rotation-tls-pass-8d2c";
     static PostgresFixture pg;
 
     @BeforeAll
-    static void start() {
-        pg = PostgresFixture.start();
+    static void start(PostgresFixture postgres) {
+        pg = postgres;
         pg.createUser("tls_user", PASSWORD, false);
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
     }
 
     static DatabaseSecret secret(Boolean ssl) {

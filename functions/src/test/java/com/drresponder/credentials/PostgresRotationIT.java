@@ -1,18 +1,18 @@
 package com.drresponder.credentials;
 
-import com.drresponder.local.ResponderDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.drresponder.common.Json;
 import com.drresponder.testing.EmulatorClients;
+import com.drresponder.testing.LocalResponder;
 import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testing.PostgresTest;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,9 +27,10 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  * steps, against a real PostgreSQL.
  */
 @AwsEmulatorTest
+@PostgresTest
 class PostgresRotationIT {
     static final String FUNCTION = "secret-rotation";
-    static final String HANDLER = com.drresponder.catalog.Catalog.RESPONDER.function("secret-rotation").handler();
+    static final String FUNCTION_ID = com.drresponder.catalog.Catalog.RESPONDER.function(FUNCTION).logicalId();
     /** The rotation function's role admits opted-in secrets only (docs/SECURITY.md). */
     static final Tag OPTED_IN = Tag.builder().key("dr:protected").value("true").build();
     private static PostgresFixture postgres;
@@ -41,20 +42,15 @@ class PostgresRotationIT {
     private final String oldPassword = "Initial-" + UUID.randomUUID();
 
     @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresFixture.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
+    static void startPostgres(PostgresFixture started) {
+        postgres = started;
     }
 
     @BeforeEach
     void setUp(AwsEmulator emulator) {
         this.emulator = emulator;
         secrets = EmulatorClients.client(SecretsManagerClient.builder(), emulator);
-        functionArn = emulator.createJavaFunction(FUNCTION, HANDLER, ResponderDeployment.localDatabaseEnvironment(null), 60, 512);
+        functionArn = LocalResponder.create(emulator).localDatabase(null).function(FUNCTION_ID).functionArn(FUNCTION_ID);
         user = "app_" + UUID.randomUUID().toString().substring(0, 8);
     }
 

@@ -251,10 +251,7 @@ class TargetResolverTest {
     void resolve_should_leaveSecretAndRoleAlone_when_anotherIncidentActedWithinTheCooldown() {
         // GIVEN a 30-minute cooldown, and an incident that already rotated the role's secret and revoked its sessions
         com.drresponder.ledger.InMemoryLedger ledger = new com.drresponder.ledger.InMemoryLedger();
-        Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
-        TargetResolver withCooldown = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
-                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock), iamUsers);
-        catalog.add("orders/api-key", Map.of("dr:protected", "true", "dr:principal", "orders-app-instance-role"), FN, null);
+        TargetResolver withCooldown = withCooldownOnRoleSecret(ledger);
         CredentialTargets first = withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false));
 
         // WHEN the finding recurs as a new incident, and the first incident's step is retried
@@ -284,10 +281,7 @@ class TargetResolverTest {
     void resolve_should_claimNoCooldown_when_dryRun() {
         // GIVEN a cooldown and a dry run of the finding
         com.drresponder.ledger.InMemoryLedger ledger = new com.drresponder.ledger.InMemoryLedger();
-        Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
-        TargetResolver withCooldown = new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
-                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock), iamUsers);
-        catalog.add("orders/api-key", Map.of("dr:protected", "true", "dr:principal", "orders-app-instance-role"), FN, null);
+        TargetResolver withCooldown = withCooldownOnRoleSecret(ledger);
         withCooldown.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-dry", true));
 
         // WHEN the real response follows
@@ -299,10 +293,18 @@ class TargetResolverTest {
     }
 
     @Test
-    void period_should_failNamingTheVariable_when_notAWholeNumber() {
-        assertThat(Cooldowns.period(null)).isEqualTo(java.time.Duration.ofMinutes(30));
-        assertThat(Cooldowns.period("0")).isZero();
-        assertThatThrownBy(() -> Cooldowns.period("-1")).hasMessageContaining("CREDENTIAL_COOLDOWN_MINUTES");
-        assertThatThrownBy(() -> Cooldowns.period("soon")).hasMessageContaining("CREDENTIAL_COOLDOWN_MINUTES");
+    void cooldown_should_failNamingTheVariable_when_notAWholeNumber() {
+        assertThat(CredentialSettings.from(Map.of()).cooldown()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(CredentialSettings.from(Map.of("CREDENTIAL_COOLDOWN_MINUTES", "0")).cooldown()).isZero();
+        assertThatThrownBy(() -> CredentialSettings.from(Map.of("CREDENTIAL_COOLDOWN_MINUTES", "-1"))).hasMessageContaining("CREDENTIAL_COOLDOWN_MINUTES");
+        assertThatThrownBy(() -> CredentialSettings.from(Map.of("CREDENTIAL_COOLDOWN_MINUTES", "soon"))).hasMessageContaining("CREDENTIAL_COOLDOWN_MINUTES");
+    }
+
+    /** A resolver with a 30-minute cooldown at 2024-03-15T14:00Z, and an opted-in secret of orders-app-instance-role. */
+    private TargetResolver withCooldownOnRoleSecret(com.drresponder.ledger.InMemoryLedger ledger) {
+        Clock clock = Clock.fixed(Instant.parse("2024-03-15T14:00:00Z"), ZoneOffset.UTC);
+        catalog.add("orders/api-key", Map.of("dr:protected", "true", "dr:principal", "orders-app-instance-role"), FN, null);
+        return new TargetResolver(catalog, "dr:protected", java.util.Set.of("*"), clock,
+                new Cooldowns(ledger, java.time.Duration.ofMinutes(30), clock), iamUsers);
     }
 }

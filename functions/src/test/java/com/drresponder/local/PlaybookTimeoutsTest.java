@@ -10,18 +10,18 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * statemachines/timeouts.json: each playbook's TimeoutSeconds covers the longest run its configuration allows (else
+ * The catalog's playbook timeouts: each playbook's TimeoutSeconds covers the longest run its configuration allows (else
  * Step Functions would end a legitimate run), and the local deployment applies it where it loads the ASL.
  */
 class PlaybookTimeoutsTest {
     static final Duration LONGEST_PHASE = Duration.ofMinutes(1440); // timeoutMinutes (restore) / verifyWindowMinutes (rollback) at most
 
     static long timeout(String playbook) throws Exception {
-        return Json.MAPPER.readTree(RepositoryFiles.read("statemachines/timeouts.json")).path(playbook).path("timeoutSeconds").asLong();
+        return com.drresponder.catalog.Catalog.RESPONDER.playbook(playbook).timeoutSeconds();
     }
 
     @Test
-    void timeouts_should_coverTheLongestConfiguredRun_when_readFromTheTable() throws Exception {
+    void timeouts_should_coverTheLongestConfiguredRun_when_readFromTheCatalog() throws Exception {
         JsonNode restore = Json.MAPPER.readTree(RepositoryFiles.read("statemachines/restore-database-to-point-in-time.asl.json"));
         long approval = restore.path("States").path("Request approval").path("TimeoutSeconds").asLong();
         assertThat(approval).isPositive();
@@ -32,11 +32,11 @@ class PlaybookTimeoutsTest {
     }
 
     @Test
-    void definition_should_carryTheTablesTimeout_when_loadedForTheLocalDeployment() throws Exception {
+    void definition_should_carryTheCatalogsTimeout_when_loadedForTheLocalDeployment() throws Exception {
         for (com.drresponder.catalog.Catalog.Playbook playbook : com.drresponder.catalog.Catalog.RESPONDER.playbooks()) {
             String name = playbook.name();
             Path file = RepositoryFiles.resolve("statemachines/" + playbook.stateMachineFile());
-            JsonNode asl = Json.MAPPER.readTree(com.drresponder.catalog.DeployableAsl.load(file).definition());
+            JsonNode asl = Json.MAPPER.readTree(com.drresponder.catalog.DeployableAsl.load(playbook, file.getParent()).definition());
             assertThat(asl.path("TimeoutSeconds").asLong()).as(name).isEqualTo(timeout(name)).isPositive();
             assertThat(asl.path("States").size()).as(name).isPositive();
         }

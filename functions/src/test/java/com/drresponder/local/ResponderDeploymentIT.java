@@ -96,7 +96,7 @@ class ResponderDeploymentIT {
         // GIVEN the repository's playbooks plus one more: a catalog entry, its ASL and one handler
         Catalog.Function step = new Catalog.Function("fail-over-check", "FailOverCheck", FailOverCheckHandler.class.getName() + "::handleRequest",
                 "DR Responder: test playbook step", 30, Set.of(), true);
-        Catalog.Playbook failover = new Catalog.Playbook("fail-over-test-database", "failover", List.of(), List.of(), List.of(step));
+        Catalog.Playbook failover = new Catalog.Playbook("fail-over-test-database", "failover", 3600, List.of(), List.of(), List.of(step));
         Path machines = Files.createDirectories(dir.resolve("statemachines"));
         for (Catalog.Playbook p : Catalog.RESPONDER.playbooks()) {
             Files.copy(RepositoryFiles.resolve("statemachines").resolve(p.stateMachineFile()), machines.resolve(p.stateMachineFile()));
@@ -108,11 +108,6 @@ class ResponderDeploymentIT {
                     "Catch":[{"ErrorEquals":["States.ALL"],"Next":"Failed"}],"End":true},
                   "Failed":{"Type":"Fail","Comment":"the step failed"}}}
                 """);
-        // its timeout: the one table of state machine timeouts, beside the ASL files
-        com.fasterxml.jackson.databind.node.ObjectNode timeouts = (com.fasterxml.jackson.databind.node.ObjectNode) com.drresponder.common.Json.MAPPER
-                .readTree(RepositoryFiles.read("statemachines/" + com.drresponder.catalog.DeployableAsl.TIMEOUTS));
-        timeouts.putObject(failover.name()).put("timeoutSeconds", 3600);
-        Files.writeString(machines.resolve(com.drresponder.catalog.DeployableAsl.TIMEOUTS), timeouts.toString());
         Map<String, Created> created = new LinkedHashMap<>();
 
         // WHEN the local deployment deploys that catalog and the new playbook runs

@@ -1,7 +1,5 @@
 package com.drresponder.restore;
 
-import com.drresponder.catalog.Catalog;
-import com.drresponder.catalog.Substitutions;
 import com.drresponder.local.ResponderDeployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,22 +10,18 @@ import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.ExecutionHistorySecrets;
 import com.drresponder.testing.MutatingCalls;
-import com.drresponder.testing.LedgerFixture;
+import com.drresponder.testing.LocalResponder;
+import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testing.PostgresTest;
+import com.drresponder.playbook.RestoreRequest;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,8 +45,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * Every run's execution history is scanned for the secret values the test created.
  */
 @AwsEmulatorTest
+@PostgresTest
 class RestorePlaybookIT {
-    static final Path ASL = Path.of("..", "statemachines", "restore-database-to-point-in-time.asl.json");
     static final String ORDERS_PASSWORD = "orders-verify-pass-7f3a";
     static final String BILLING_PASSWORD = "billing-verify-pass-91c2";
     static final String MASTER_PASSWORD = "password-123";
@@ -60,53 +54,32 @@ class RestorePlaybookIT {
     static final String APPROVER = "arn:aws:iam::123456789012:user/alice";
     /** Snapshot, restore and verification run before the gate: minutes on a loaded machine. */
     static final Duration APPROVAL_WAIT = Duration.ofMinutes(5);
-    static EmbeddedPostgres postgres;
+    static PostgresFixture postgres;
 
     AwsEmulator emulator;
-    LedgerFixture ledger;
+    LocalResponder responder;
     RdsClient rds;
     SfnClient sfn;
     String stateMachineArn;
 
     @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
-            s.execute("INSERT INTO orders (updated_at) SELECT now() - interval '1 day' FROM generate_series(1, 25)");
-        }
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
+    static void startPostgres(PostgresFixture started) {
+        postgres = started;
+        postgres.superuser("CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
+        postgres.superuser("INSERT INTO orders (updated_at) SELECT now() - interval '1 day' FROM generate_series(1, 25)");
     }
 
     @BeforeEach
-    void setUp(AwsEmulator emulator) throws Exception {
+    void setUp(AwsEmulator emulator) {
         this.emulator = emulator;
         // the newest order just before the restore point, as on a table written continuously (the freshness lower bound)
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("UPDATE orders SET updated_at = now() - interval '30 seconds'");
-        }
-        ledger = LedgerFixture.create(emulator);
+        postgres.superuser("UPDATE orders SET updated_at = now() - interval '30 seconds'");
         rds = EmulatorClients.of(emulator, RdsClient.builder());
-        sfn = EmulatorClients.of(emulator, SfnClient.builder());
         createVerifySecret("orders-db", ORDERS_PASSWORD);
         createVerifySecret("billing-db", BILLING_PASSWORD);
-        Map<String, String> env = new HashMap<>(ledger.environment());
-        env.put("PROTECTED_RESOURCES", "*");
-        env.putAll(ResponderDeployment.localDatabaseEnvironment("localhost:" + postgres.getPort()));
-        Catalog.Playbook playbook = Catalog.RESPONDER.playbook("restore-database-to-point-in-time");
-        Map<String, String> substitutions = new HashMap<>();
-        for (Catalog.Function f : Catalog.RESPONDER.invokedBy(playbook)) {
-            substitutions.put(f.substitution(), ResponderDeployment.create(emulator::deployJavaFunction, f, env));
-        }
-        substitutions.put("RtoTargetMinutes", "60");
-        substitutions.put("RpoTargetMinutes", "5");
-        String def = Substitutions.apply(com.drresponder.catalog.DeployableAsl.load(ASL).definition(), substitutions);
-        stateMachineArn = sfn.createStateMachine(r -> r.name("restore-database-to-point-in-time").definition(def)
-                .roleArn("arn:aws:iam::" + emulator.accountId() + ":role/sfn")).stateMachineArn();
+        responder = LocalResponder.create(emulator).localDatabase("localhost:" + postgres.port()).functionsOf(RestoreRequest.PLAYBOOK);
+        sfn = responder.sfn;
+        stateMachineArn = responder.playbook(RestoreRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
     }
 
     @Test
@@ -447,12 +420,8 @@ class RestorePlaybookIT {
         assertThat(MutatingCalls.of(emulator.requests())).as("calls that change the estate").isEmpty();
     }
 
-    static long ordersRows() throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM orders")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    static long ordersRows() {
+        return postgres.queryLong("SELECT count(*) FROM orders");
     }
 
     // ---- helpers
@@ -514,7 +483,7 @@ class RestorePlaybookIT {
     List<String> lastHistory = List.of();
 
     DynamoDbLedger ledgerStore() {
-        return new DynamoDbLedger(EmulatorClients.of(emulator, software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()), LedgerFixture.TABLE);
+        return responder.ledger();
     }
 
     void assertStatus(DescribeExecutionResponse run, ExecutionStatus expected) {
@@ -571,7 +540,7 @@ class RestorePlaybookIT {
         List<String> seen = new java.util.ArrayList<>();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
-            seen.addAll(ledger.notifications());
+            seen.addAll(responder.notificationTexts());
             if (seen.stream().anyMatch(n -> n.contains(text))) {
                 return seen;
             }

@@ -14,6 +14,7 @@ import com.drresponder.database.ReadOnlySql;
 import com.drresponder.playbook.InvalidRequestException;
 import com.drresponder.playbook.RestoreRequest;
 import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testing.PostgresTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
  * server and change nothing, chained statements are refused, the session is read-only, a secret of another
  * database is never read, and verify-full TLS never falls back to plain text. Mockito only for Secrets Manager.
  */
+@PostgresTest
 class VerificationOnPostgresTest {
     static final String PASSWORD = "verifier-pass-3e9b";
     static PostgresFixture pg;
@@ -44,8 +45,8 @@ class VerificationOnPostgresTest {
     final Instant restoreTime = Instant.now().plusSeconds(60);
 
     @BeforeAll
-    static void start() {
-        pg = PostgresFixture.start();
+    static void start(PostgresFixture postgres) {
+        pg = postgres;
         pg.createUser("verifier", PASSWORD, false);
         pg.superuser("CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
         pg.superuser("INSERT INTO orders (updated_at) SELECT now() - interval '1 minute' FROM generate_series(1, 25)");
@@ -57,11 +58,6 @@ class VerificationOnPostgresTest {
         // every privilege: only the read-only session may stop a write
         pg.superuser("GRANT ALL ON orders TO verifier");
         pg.superuser("GRANT ALL ON SCHEMA public TO verifier");
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
     }
 
     @BeforeEach

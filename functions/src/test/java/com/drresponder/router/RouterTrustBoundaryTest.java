@@ -92,9 +92,7 @@ class RouterTrustBoundaryTest {
 
         RouterResult result = router().route(manual("m3", detail.toString()));
 
-        assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
-        assertThat(result.reason()).isEqualTo("reason: must be at most 1024 characters, got 261120");
-        assertNothingHappened();
+        assertRefusedWithNothingDone(result, Outcome.REJECTED, "reason: must be at most 1024 characters, got 261120");
     }
 
     @Test
@@ -119,9 +117,7 @@ class RouterTrustBoundaryTest {
 
         RouterResult result = router().route(foreign);
 
-        assertThat(result.outcome()).isEqualTo(Outcome.IGNORED);
-        assertThat(result.reason()).isEqualTo("event from account 210987654321 in us-east-1; this deployment acts only in account 123456789012 in us-east-1");
-        assertNothingHappened();
+        assertRefusedWithNothingDone(result, Outcome.IGNORED, "event from account 210987654321 in us-east-1; this deployment acts only in account 123456789012 in us-east-1");
     }
 
     @Test
@@ -143,9 +139,7 @@ class RouterTrustBoundaryTest {
         RouterResult result = router().route(event.toString());
 
         // THEN the responder does not act on its own role of that name
-        assertThat(result.outcome()).isEqualTo(Outcome.IGNORED);
-        assertThat(result.reason()).isEqualTo("GuardDuty finding: event from account 210987654321 in us-east-1; this deployment acts only in account 123456789012 in us-east-1");
-        assertNothingHappened();
+        assertRefusedWithNothingDone(result, Outcome.IGNORED, "GuardDuty finding: event from account 210987654321 in us-east-1; this deployment acts only in account 123456789012 in us-east-1");
     }
 
     @Test
@@ -169,10 +163,8 @@ class RouterTrustBoundaryTest {
     void route_should_ignoreAndRecordWhy_when_alarmActionsAreSuppressed() {
         RouterResult result = router().route(RepositoryFiles.read("events/samples/cloudwatch/composite-alarm-actions-suppressed.json"));
 
-        assertThat(result.outcome()).isEqualTo(Outcome.IGNORED);
-        assertThat(result.reason()).isEqualTo("alarm checkout-api-live-health is in ALARM but its actions are suppressed (actionsSuppressedBy Alarm: "
+        assertRefusedWithNothingDone(result, Outcome.IGNORED, "alarm checkout-api-live-health is in ALARM but its actions are suppressed (actionsSuppressedBy Alarm: "
                 + "Alarm checkout-api-maintenance-window is in ALARM state); starting nothing");
-        assertNothingHappened();
     }
 
     @Test
@@ -182,10 +174,8 @@ class RouterTrustBoundaryTest {
 
         RouterResult result = router().route(envelope("r3", "aws.rds", "RDS DB Cluster Event", "", detail));
 
-        assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
-        assertThat(result.reason()).isEqualTo("RDS event SourceArn is not a DB instance or cluster ARN (arn:...:rds:...:db:<id> or :cluster:<id>): "
+        assertRefusedWithNothingDone(result, Outcome.REJECTED, "RDS event SourceArn is not a DB instance or cluster ARN (arn:...:rds:...:db:<id> or :cluster:<id>): "
                 + "\"arn:aws:rds:us-east-1:123456789012:snapshot:x\"");
-        assertNothingHappened();
     }
 
     @Test
@@ -195,14 +185,19 @@ class RouterTrustBoundaryTest {
 
         RouterResult result = router().route(envelope("a3", "aws.cloudwatch", "CloudWatch Alarm State Change", "\"not-an-arn\"", detail));
 
-        assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
-        assertThat(result.reason()).isEqualTo("alarm event resources[0] is not a CloudWatch alarm ARN: \"not-an-arn\"");
-        assertNothingHappened();
+        assertRefusedWithNothingDone(result, Outcome.REJECTED, "alarm event resources[0] is not a CloudWatch alarm ARN: \"not-an-arn\"");
     }
 
     private void assertNothingHappened() {
         assertThat(starter.calls).isEmpty();
         assertThat(ledger.recentIncidents(10)).isEmpty();
         assertThat(tagLookups).isEmpty();
+    }
+
+    /** The router ignored or rejected the event for this reason, and touched nothing. */
+    private void assertRefusedWithNothingDone(RouterResult result, Outcome outcome, String reason) {
+        assertThat(result.outcome()).isEqualTo(outcome);
+        assertThat(result.reason()).isEqualTo(reason);
+        assertNothingHappened();
     }
 }

@@ -4,6 +4,9 @@ import com.drresponder.admission.Deployment;
 import com.drresponder.catalog.Catalog;
 import com.drresponder.common.Json;
 import com.drresponder.events.RepositoryFiles;
+import com.drresponder.incident.Incident;
+import com.drresponder.incident.IncidentStatus;
+import com.drresponder.incident.Severity;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.local.ResponderDeployment;
 import com.drresponder.testsupport.AwsEmulator;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -80,6 +84,31 @@ public final class LocalResponder {
         return this;
     }
 
+    /**
+     * What the local deployment (and only it) gives functions that open database connections
+     * ({@link ResponderDeployment#localDatabaseEnvironment}): no TLS, and {@code address} ({@code host:port}, or null)
+     * for the emulator's RDS endpoints, which are no databases. Set before the functions are deployed.
+     */
+    public LocalResponder localDatabase(String address) {
+        environment.putAll(ResponderDeployment.localDatabaseEnvironment(address));
+        return this;
+    }
+
+    /** Deploys every function the playbook invokes (its own and the shared steps), as {@link #function} does. */
+    public LocalResponder functionsOf(String playbook) {
+        Catalog.RESPONDER.invokedBy(Catalog.RESPONDER.playbook(playbook)).forEach(f -> function(f.logicalId()));
+        return this;
+    }
+
+    /** The ARN (the live alias) of a deployed function, by logical id. */
+    public String functionArn(String logicalId) {
+        String arn = functionArns.get(logicalId);
+        if (arn == null) {
+            throw new IllegalArgumentException("function " + logicalId + " is not deployed");
+        }
+        return arn;
+    }
+
     /** Deploys the catalog function with this logical id (handler from the catalog); its substitution is {@code <logicalId>FunctionArn}. */
     public LocalResponder function(String logicalId) {
         Catalog.Function f = Catalog.RESPONDER.functions().stream().filter(c -> c.logicalId().equals(logicalId)).findFirst()
@@ -105,6 +134,34 @@ public final class LocalResponder {
     /** Invokes a deployed function synchronously; returns the response (check functionError). */
     public InvokeResponse invoke(String logicalName, String payload) {
         return lambda.invoke(b -> b.functionName(functionArns.get(logicalName)).payload(SdkBytes.fromUtf8String(payload)));
+    }
+
+    /** Starts a deployed playbook as an operator would: the execution is named after the input's incident id. */
+    public String start(String playbook, String input) {
+        String name = json(input).path("incidentId").asText(java.util.UUID.randomUUID().toString());
+        return sfn.startExecution(b -> b.stateMachineArn(stateMachineArns.get(playbook)).name(name).input(input)).executionArn();
+    }
+
+    /**
+     * Opens the incident for {@code input} and takes its lock exactly as the router does before it starts a playbook
+     * (execution name = incident id), so a test can start the routed input without an event.
+     */
+    public void openAsRouter(String playbook, JsonNode input) {
+        DynamoDbLedger ledger = ledger();
+        String id = input.get("incidentId").asText();
+        String lockKey = input.get("lockKey").asText();
+        Instant now = Instant.now();
+        if (!ledger.acquireLock(lockKey, id, now, now.plusSeconds(3600)).acquired()) {
+            throw new IllegalStateException(lockKey + " is locked");
+        }
+        ledger.openIncident(new Incident(id, playbook, lockKey, "test:routed", Severity.P2, IncidentStatus.INVESTIGATING, null,
+                "routed by the test", input.toString(), now, now));
+    }
+
+    /** Every ledger item of an incident (META and timeline), as attribute maps. */
+    public List<Map<String, AttributeValue>> incidentItems(String incidentId) {
+        return dynamo.query(q -> q.tableName(TABLE).keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("INCIDENT#" + incidentId)))).items();
     }
 
     public DescribeExecutionResponse awaitExecution(String executionArn, Duration timeout) {
@@ -133,6 +190,11 @@ public final class LocalResponder {
             });
         } while (!batch.isEmpty());
         return bodies;
+    }
+
+    /** Like {@link #notifications}, each as its subject and message text (what a person reads). */
+    public List<String> notificationTexts() {
+        return notifications().stream().map(n -> n.path("Subject").asText() + "\n" + n.path("Message").asText()).toList();
     }
 
     public static JsonNode json(String text) {

@@ -26,11 +26,10 @@ final class IamCheck {
             REPO_ROOT.resolve("functions/target/api-calls"), REPO_ROOT.resolve("cli/target/api-calls"));
 
     /**
-     * The names the local deployments give the stack's ledger table and topic: ResponderDeployment's (drctl local,
-     * LocalResponder) and functions' LedgerFixture's. A table or topic the ITs use under another name fails the check.
+     * The names the local deployment (ResponderDeployment: drctl local and the ITs' LocalResponder) gives the stack's
+     * ledger table and topic. A table or topic the ITs use under another name fails the check.
      */
-    static final String LOCAL_NAMES = "{\"tables\":[\"dr-ledger\",\"drresponder-ledger\"],"
-            + "\"topics\":[\"dr-notifications\",\"drresponder-notifications\"]}";
+    static final String LOCAL_NAMES = "{\"tables\":[\"dr-ledger\"],\"topics\":[\"dr-notifications\"]}";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SCRIPT = MODULE_DIR.resolve("src/main/node/iam-check.mjs");

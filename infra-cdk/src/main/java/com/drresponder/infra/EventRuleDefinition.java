@@ -46,7 +46,7 @@ public record EventRuleDefinition(String name, Path file, Map<String, Object> pa
         }
     }
 
-    public String pascalName() { return Names.pascal(name); }
+    public String pascalName() { return com.drresponder.catalog.Catalog.pascalCase(name); }
 
     /**
      * The pattern as a CDK {@link EventPattern}, value for value: the synthesized {@code EventPattern} is the file's

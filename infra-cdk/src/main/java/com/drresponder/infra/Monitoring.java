@@ -49,7 +49,7 @@ public final class Monitoring extends Construct {
         Duration period = Duration.minutes(5);
 
         props.stateMachines().forEach((name, sm) -> {
-            String smId = Names.pascal(name);
+            String smId = com.drresponder.catalog.Catalog.pascalCase(name);
             alarms.add(alarm(smId + "ExecutionsTimedOut", "DR playbook " + name + ": an execution timed out",
                     sm.metricTimedOut(MetricOptions.builder().period(period).statistic("Sum").build()), notify));
             alarms.add(alarm(smId + "ExecutionsAborted", "DR playbook " + name + ": an execution was stopped (StopExecution)",

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * One playbook's Amazon States Language, read from {@code statemachines/<name>.asl.json}.
+ * One of {@code Catalog.RESPONDER}'s playbooks' Amazon States Language, read from {@code statemachines/<name>.asl.json}
+ * (tests: the ASL house rules).
  *
  * @param name       the playbook name (file name without {@code .asl.json}), e.g. {@code rollback-lambda-alias}
  * @param file       where it was read from
@@ -45,7 +46,4 @@ public record PlaybookDefinition(String name, Path file, String definition, int 
             throw new UncheckedIOException("cannot read state machine definition " + file, e);
         }
     }
-
-    /** {@code rollback-lambda-alias} -> {@code RollbackLambdaAlias}: construct ids and output names. */
-    public String pascalName() { return Names.pascal(name); }
 }

@@ -65,22 +65,26 @@ class CatalogDeploymentTest {
     }
 
     @Test
+    void everyResponderPlaybook_should_beDeployedByItsOwnConstruct_when_synthesized() {
+        // a playbook of the catalog without its construct would deploy without its service grants
+        assertThat(Playbooks.CONSTRUCTS.keySet()).containsExactlyInAnyOrderElementsOf(CATALOG.playbooks().stream().map(Catalog.Playbook::name).toList());
+        assertThat(stack.playbooks().get(RollbackPlaybook.NAME)).isInstanceOf(RollbackPlaybook.class);
+        assertThat(stack.playbooks().get(RestorePlaybook.NAME)).isInstanceOf(RestorePlaybook.class);
+        assertThat(stack.playbooks().get(CredentialPlaybook.NAME)).isInstanceOf(CredentialPlaybook.class);
+    }
+
+    @Test
     void aFourthPlaybook_should_synthesize_when_addedAsOneCatalogEntry(@TempDir Path dir) throws Exception {
         // GIVEN the repository's playbooks plus one more: a catalog entry, its ASL and one handler
         Catalog.Function step = new Catalog.Function("fail-over-check", "FailOverCheck", "com.example.FailOverCheckHandler::handleRequest",
                 "DR Responder: test playbook step", 30, Set.of(Catalog.Need.LEDGER), true);
-        Catalog.Playbook failover = new Catalog.Playbook("fail-over-test-database", "failover", List.of(), List.of(), List.of(step));
+        Catalog.Playbook failover = new Catalog.Playbook("fail-over-test-database", "failover", 3600, List.of(), List.of(), List.of(step));
         Catalog catalog = CATALOG.withPlaybook(failover);
         Path machines = Files.createDirectories(dir.resolve("statemachines"));
         for (Catalog.Playbook p : CATALOG.playbooks()) {
             Files.copy(TestStacks.REPO_ROOT.resolve("statemachines").resolve(p.stateMachineFile()), machines.resolve(p.stateMachineFile()));
         }
         Files.writeString(machines.resolve(failover.stateMachineFile()), FakePlaybook.ASL);
-        // its timeout: the one table of state machine timeouts, beside the ASL files
-        com.fasterxml.jackson.databind.node.ObjectNode timeouts = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(TestStacks.REPO_ROOT.resolve("statemachines").resolve(com.drresponder.catalog.DeployableAsl.TIMEOUTS).toFile());
-        timeouts.putObject(failover.name()).put("timeoutSeconds", 3600);
-        Files.writeString(machines.resolve(com.drresponder.catalog.DeployableAsl.TIMEOUTS), timeouts.toString());
         ProjectLayout repo = TestStacks.repositoryLayout();
         ProjectLayout layout = new ProjectLayout(repo.infraCdkDir(), machines, repo.rulesDir(), repo.functionsZip());
 
@@ -92,6 +96,7 @@ class CatalogDeploymentTest {
         t.resourceCountIs("AWS::StepFunctions::StateMachine", CATALOG.playbooks().size() + 1);
         t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Handler", step.handler())));
         assertThat(extended.stateMachines()).containsKey("fail-over-test-database");
+        assertThat(extended.playbooks().get("fail-over-test-database").getClass()).isEqualTo(PlaybookConstruct.class);
         assertThat(extended.definitionSubstitutions()).containsKey("FailOverCheckFunctionArn");
         assertThat(environment(t, CATALOG.router().handler())).containsKey("FAILOVER_STATE_MACHINE_ARN");
         assertThat(t.findOutputs("FailOverTestDatabaseStateMachineArn")).isNotEmpty();
@@ -101,7 +106,7 @@ class CatalogDeploymentTest {
     }
 
     private static String logicalId(DrResponderStack s, software.constructs.IConstruct construct) {
-        return s.resolve(s.getLogicalId((software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild())).toString();
+        return s.logicalId(construct);
     }
 
     @SuppressWarnings("unchecked")

@@ -42,7 +42,7 @@ class DrResponderStackTest {
     }
 
     static String logicalId(software.constructs.IConstruct construct) {
-        return stack.resolve(stack.getLogicalId((software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild())).toString();
+        return stack.logicalId(construct);
     }
 
     @SuppressWarnings("unchecked")
@@ -391,14 +391,18 @@ class DrResponderStackTest {
     }
 
     @Test
-    void stateMachines_should_receiveTheSubstitutionMap_when_synthesized() {
-        Capture subs = new Capture();
-        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("DefinitionSubstitutions", subs));
+    @SuppressWarnings("unchecked")
+    void stateMachines_should_receiveExactlyTheSubstitutionsTheirAslUses_when_synthesized() {
+        Map<String, Map<String, Object>> machines = resources("AWS::StepFunctions::StateMachine");
+        Map<String, Map<String, Object>> substitutions = new java.util.LinkedHashMap<>();
+        stack.stateMachines().forEach((name, sm) -> substitutions.put(name,
+                (Map<String, Object>) ((Map<String, Object>) machines.get(logicalId(sm)).get("Properties")).get("DefinitionSubstitutions")));
 
-        assertThat(subs.asObject()).containsKeys("RecordStepFunctionArn", "PlanRollbackFunctionArn", "CheckAlarmFunctionArn",
-                "WafIpSetId", "RtoTargetMinutes");
-        assertThat(subs.asObject().get("RecordStepFunctionArn")).isEqualTo(ref(stack.functions().get("record-step").alias()));
-        assertThat(subs.asObject().get("RtoTargetMinutes")).isEqualTo(Integer.toString(stack.config().rtoTargetMinutes()));
+        substitutions.forEach((name, subs) -> assertThat(subs.keySet()).as(name).containsExactlyInAnyOrderElementsOf(
+                com.drresponder.catalog.Substitutions.names(PlaybookDefinition.load(TestStacks.REPO_ROOT.resolve("statemachines/" + name + ".asl.json")).definition())));
+        assertThat(substitutions.get("rollback-lambda-alias").get("RecordStepFunctionArn")).isEqualTo(ref(stack.functions().get("record-step").alias()));
+        assertThat(substitutions.get("restore-database-to-point-in-time").get("RtoTargetMinutes"))
+                .isEqualTo(Integer.toString(stack.config().rtoTargetMinutes()));
     }
 
     @Test
@@ -419,22 +423,20 @@ class DrResponderStackTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void stateMachines_should_eachHaveTheTimeoutOfTheTable_when_synthesized() throws Exception {
-        // GIVEN the one table of timeouts, and ASL files that leave TimeoutSeconds to it
+    void stateMachines_should_eachHaveTheTimeoutOfTheCatalog_when_synthesized() throws Exception {
+        // GIVEN the catalog's timeouts, and ASL files that leave TimeoutSeconds to it
         com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.JsonNode table = mapper.readTree(TestStacks.REPO_ROOT.resolve("statemachines/timeouts.json").toFile());
         for (String name : stack.stateMachines().keySet()) {
             assertThat(mapper.readTree(TestStacks.REPO_ROOT.resolve("statemachines/" + name + ".asl.json").toFile()).has("TimeoutSeconds"))
                     .as(name + ".asl.json must not set its own TimeoutSeconds").isFalse();
         }
-        // THEN every synthesized state machine's definition has the table's TimeoutSeconds at the top level
+        // THEN every synthesized state machine's definition has the catalog's TimeoutSeconds at the top level
         Map<String, Map<String, Object>> machines = resources("AWS::StepFunctions::StateMachine");
         assertThat(machines).hasSize(stack.stateMachines().size());
         for (String name : stack.stateMachines().keySet()) {
             Map<String, Object> props = (Map<String, Object>) machines.get(logicalId(stack.stateMachines().get(name))).get("Properties");
             com.fasterxml.jackson.databind.JsonNode definition = mapper.readTree((String) props.get("DefinitionString"));
-            int expected = table.path(name).path("timeoutSeconds").asInt();
-            assertThat(expected).as(name + " in timeouts.json").isPositive();
+            int expected = com.drresponder.catalog.Catalog.RESPONDER.playbook(name).timeoutSeconds();
             assertThat(definition.path("TimeoutSeconds").asInt()).as(name).isEqualTo(expected);
         }
     }
@@ -650,7 +652,8 @@ class DrResponderStackTest {
 
     @Test
     void monitoring_should_haveOneAlarmPerSignal_when_synthesized() {
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 4);
+        // + the restore playbook's manual-snapshot quota headroom alarm
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 4 + 1);
     }
 
     @Test

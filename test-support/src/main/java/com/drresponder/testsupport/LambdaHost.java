@@ -70,7 +70,6 @@ public final class LambdaHost implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration QUEUE_TIMEOUT = Duration.ofMinutes(15);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     /** Workers per function when nothing else limits it: enough for Map states and storms on a 2-core machine. */
     static final int DEFAULT_MAX_CONCURRENCY = 4;
 
@@ -702,20 +701,7 @@ public final class LambdaHost implements AutoCloseable {
         }
 
         void destroy(String reason) {
-            List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-            tree.add(process.toHandle());
-            tree.forEach(ProcessHandle::destroyForcibly);
-            for (ProcessHandle handle : tree) {
-                try {
-                    handle.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while stopping worker " + id, e);
-                } catch (ExecutionException | TimeoutException e) {
-                    throw new IllegalStateException("Worker " + id + " of " + slot.functionName + " (pid " + handle.pid()
-                            + ") did not stop within " + STOP_TIMEOUT + " (" + reason + ")", e);
-                }
-            }
+            ProcessTree.destroy(process, Duration.ZERO, "worker " + id + " of " + slot.functionName + " (stopping: " + reason + ")");
             appendToLog("=== " + Instant.now() + " worker " + id + " stopped: " + reason);
             exited();
         }

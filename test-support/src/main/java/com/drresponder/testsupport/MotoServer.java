@@ -22,9 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One moto server process, started through {@code moto_launcher.py} so that Lambda invokes reach the
@@ -41,7 +39,6 @@ final class MotoServer implements AutoCloseable {
             + "or point -Ddrresponder.moto.python=/path/to/python (or env MOTO_PYTHON) at a python that has it.";
     private static final int EXIT_NO_MOTO = 3;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final Process process;
     private final int port;
@@ -301,25 +298,7 @@ final class MotoServer implements AutoCloseable {
 
     /** Kills the process and every descendant, waiting (bounded) until they are gone. */
     static void destroyTree(Process process) {
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.add(process.toHandle());
-        process.destroy();
-        try {
-            process.waitFor(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        tree.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle handle : tree) {
-            try {
-                handle.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while stopping pid " + handle.pid(), e);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("Process " + handle.pid() + " did not stop within " + STOP_TIMEOUT, e);
-            }
-        }
+        ProcessTree.destroy(process, Duration.ofSeconds(2), "moto server");
     }
 
     @Override

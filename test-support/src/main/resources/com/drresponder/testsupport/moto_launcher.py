@@ -149,6 +149,28 @@ def _install_rotate_test_only_fix():
 _install_rotate_test_only_fix()
 
 
+def _install_finished_rotation_fix():
+    # A rotation ends with AWSPENDING either gone or on the AWSCURRENT version; AWS takes both for finished
+    # (the rotation templates' finishSecret only moves AWSCURRENT). moto 5.2.1 inverts its own check and refuses
+    # the next RotateSecret ("Previous rotation request is still in progress") exactly when AWSPENDING sits on
+    # the AWSCURRENT version. Dropping that label first gives the next RotateSecret what AWS gives it.
+    from moto.secretsmanager.models import SecretsManagerBackend
+    original = SecretsManagerBackend.rotate_secret
+
+    def rotate_secret(self, secret_id, *args, **kwargs):
+        secret = self.secrets[secret_id] if secret_id in self.secrets else None
+        for version in (secret.versions.values() if secret is not None else []):
+            stages = version.get("version_stages", [])
+            if "AWSPENDING" in stages and "AWSCURRENT" in stages:
+                stages.remove("AWSPENDING")
+        return original(self, secret_id, *args, **kwargs)
+
+    SecretsManagerBackend.rotate_secret = rotate_secret
+
+
+_install_finished_rotation_fix()
+
+
 # ---- Step Functions mock test cases ---------------------------------------------------------
 def _install_sfn_mocking():
     from moto.stepfunctions.parser import models as sfn_models

@@ -1,0 +1,37 @@
+package com.drresponder.infra;
+
+import static com.drresponder.infra.Permissions.NO_RESOURCE_LEVEL;
+import static com.drresponder.infra.Permissions.READ_ONLY_LOOKUP;
+import static com.drresponder.infra.Permissions.TAG_SCOPED;
+import static com.drresponder.infra.Permissions.arn;
+
+import com.drresponder.catalog.Catalog;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.services.iam.IRole;
+
+/**
+ * rollback-lambda-alias: an alarm on a Lambda alias (or a manual request) points the alias back at its last known-good
+ * version. Planning reads tagged functions, the health check reads alarms and metrics, the state machine moves the
+ * alias; only functions tagged protected.
+ */
+public final class RollbackPlaybook extends PlaybookConstruct {
+    public static final String NAME = "rollback-lambda-alias";
+
+    RollbackPlaybook(ResponderCore core, Catalog.Playbook playbook) {
+        super(core, playbook);
+        allow(function("plan-rollback").role(), List.of("lambda:GetAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
+                        "lambda:GetFunctionConfiguration", "lambda:ListTags"),
+                List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        IRole check = function("check-alarm").role();
+        allow(check, List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
+        allow(check, List.of("cloudwatch:GetMetricData"), List.of("*"), null, NO_RESOURCE_LEVEL);
+
+        IRole role = deploy(Map.of()).getRole();
+        // read versions, move the alias
+        allow(role, List.of("lambda:GetAlias", "lambda:UpdateAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
+                        "lambda:GetFunctionConfiguration", "lambda:ListTags"),
+                List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
+    }
+}
