@@ -145,6 +145,12 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                 "DR Responder: " + description, 60, needs, true);
     }
 
+    private static Function failoverStep(String name, String logicalId, String handlerClass, String description, Set<Need> needs) {
+        // failover steps poll RDS and write timelines, as the restore's do: a minute each
+        return new Function(name, logicalId, "com.drresponder.failover." + handlerClass + "::handleRequest",
+                "DR Responder: " + description, 60, needs, true);
+    }
+
     /** DR Responder's playbooks and functions. */
     public static final Catalog RESPONDER = new Catalog(
             List.of(step("record-step", "RecordStep", "com.drresponder.timeline.RecordStepHandler",
@@ -160,7 +166,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                     "DR_PARTITION", "GUARDDUTY_MIN_SEVERITY", "FINDING_ACTIONS", "LAMBDA_RTO_TARGET_MINUTES", "VERIFY_WINDOW_SECONDS",
                     "VERIFY_POLL_SECONDS", "MAX_ROLLBACKS_PER_HOUR",
                     "ROLLBACK_COOLDOWN_MINUTES", "CREDENTIAL_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL", "WAF_SAFELIST",
-                    "LOCK_TTL_SECONDS"),
+                    "LOCK_TTL_SECONDS", "AUTO_RESTORE_EVENT_IDS", "PASSWORD_LENGTH", "EXCLUDE_CHARACTERS"),
             List.of(
                     // timeout: verify window (verifyWindowMinutes, at most 1440 min) + plan, update, record and re-plan: 24 h + 1 h
                     new Playbook("rollback-lambda-alias", "rollback", 90_000, List.of("lambda-alarms", "lambda-alias-changes"), List.of(), List.of(
@@ -210,7 +216,25 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                                     "records measured RTO (from detection, approval wait apart) and RPO against the targets", LEDGER),
                             new Function("sweep-snapshots", "SweepSnapshots", "com.drresponder.restore.SnapshotSweeperHandler::handleRequest",
                                     "DR Responder: deletes expired snapshots the restore playbook made, reports manual-snapshot quota headroom",
-                                    300, Set.of(), false)))));
+                                    300, Set.of(), false))),
+                    // timeout: approval wait (24 h, the Request approval task's TimeoutSeconds) + the promotion phase armed with
+                    // timeoutMinutes (at most 1440 min) + 1 h
+                    new Playbook("fail-over-database", "fail-over", 180_000, List.of(), List.of("RtoTargetMinutes", "RpoTargetMinutes"), List.of(
+                            failoverStep("plan-failover", "PlanFailover", "PlanFailoverHandler",
+                                    "reads a primary's replicas or readers and their lag; chooses one within the RPO target or refuses", Set.of()),
+                            failoverStep("check-failover", "CheckFailover", "CheckFailoverHandler",
+                                    "polls a promotion or Aurora failover until RDS reports it done; renews the lease", LEDGER),
+                            // the restore's steps, each deployed as the failover's own function (own role, own grants)
+                            new Function("verify-promoted", "VerifyPromoted", "com.drresponder.failover.VerifyPromotedHandler::handleRequest",
+                                    "DR Responder: runs the restore's verification SQL against a promoted database", 300, DATABASE, true),
+                            failoverStep("request-failover-approval", "RequestFailoverApproval", "RequestFailoverApprovalHandler",
+                                    "keeps the approval task token in the ledger and asks people to approve a promotion", LEDGER_NOTIFY),
+                            failoverStep("check-failover-approval", "CheckFailoverApproval", "FailoverApprovalDecisionHandler",
+                                    "reads the promotion's approval answer strictly and records the approver", LEDGER_NOTIFY),
+                            failoverStep("failover-config-cutover", "FailoverConfigCutover", "FailoverConfigCutoverHandler",
+                                    "points consumers (secret host, SSM parameter, Lambda variable) at the promoted database", Set.of()),
+                            failoverStep("failover-metrics", "FailoverMetrics", "FailoverMetricsHandler",
+                                    "records measured RTO and RPO (lag at promotion) against the targets", Set.of())))));
 
     // ------------------------------------------------------------------ lookups
 

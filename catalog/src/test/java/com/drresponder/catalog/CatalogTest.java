@@ -14,8 +14,8 @@ class CatalogTest {
     void functions_should_listSharedStepsAndCoreFirstAndTheRouterLast_when_read() {
         List<String> names = CATALOG.functions().stream().map(Catalog.Function::name).toList();
 
-        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(20);
-        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(19);
+        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(27);
+        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(26);
     }
 
     @Test
@@ -25,6 +25,7 @@ class CatalogTest {
         assertThat(restore.stateMachineFile()).isEqualTo("restore-database-to-point-in-time.asl.json");
         assertThat(restore.stateMachineEnvVar()).isEqualTo("RESTORE_STATE_MACHINE_ARN");
         assertThat(CATALOG.playbook("respond-to-credential-compromise").stateMachineEnvVar()).isEqualTo("CREDENTIALS_STATE_MACHINE_ARN");
+        assertThat(CATALOG.playbook("fail-over-database").stateMachineEnvVar()).isEqualTo("FAIL_OVER_STATE_MACHINE_ARN");
         assertThatThrownBy(() -> CATALOG.playbook("nope")).hasMessageContaining("unknown playbook nope");
     }
 

@@ -19,7 +19,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
         description = "Start, follow and approve DR Responder playbooks by hand; run the whole responder locally.",
         footer = {"", "Exit codes: 0 ok, 1 failed (AWS error, playbook failed/escalated), 2 bad input, 3 not found / not deployed.",
                 "Reference: docs/drctl.md"},
-        subcommands = {RollbackCommand.class, RestoreCommand.class, DrillCommand.class, RespondCommand.class,
+        subcommands = {RollbackCommand.class, RestoreCommand.class, FailoverCommand.class, DrillCommand.class, RespondCommand.class,
                 ApproveCommand.class, RejectCommand.class, IncidentsCommand.class, ShowCommand.class, FollowCommand.class,
                 LocalCommand.class, CommandLine.HelpCommand.class})
 public final class Drctl {

@@ -88,6 +88,9 @@ final class LocalRuntime implements AutoCloseable {
         env.put("RESTORE_WITHOUT_APPROVAL", "");
         env.put("WAF_SAFELIST", "");
         env.put("LOCK_TTL_SECONDS", "7200");
+        env.put("AUTO_RESTORE_EVENT_IDS", "");
+        env.put("PASSWORD_LENGTH", "32");
+        env.put("EXCLUDE_CHARACTERS", "/@\"'\\");
         return env;
     }
 

@@ -79,6 +79,17 @@ class DrctlIT {
     }
 
     @Test
+    void failover_should_reachTheRouterAsTheFailoverPlaybook_when_dryRun() {
+        Cli.Run r = drctl("failover", "--cluster", "Orders-DB", "--to", "orders-db-instance-2", "--dry-run");
+
+        // the router admitted it for fail-over-database, on the canonical cluster, and started nothing (dry run)
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("outcome    DRY_RUN").contains("incident   fail-over-orders-db-").contains("playbook   fail-over-database")
+                .contains("resource   arn:aws:rds:us-east-1:123456789012:cluster:orders-db")
+                .contains("\"clusterId\":\"orders-db\"").contains("\"to\":\"orders-db-instance-2\"");
+    }
+
+    @Test
     void incidentsAndShow_should_printTables_when_text() {
         String incident = drctl("rollback", "--function", "checkout-api", "--alias", "live", "--dry-run", "-o", "json")
                 .json().path("incidentId").asText();

@@ -57,6 +57,20 @@ class DrctlInputTest {
     }
 
     @Test
+    void failover_should_exit2NamingTo_when_itIsThePrimary() {
+        Cli.Run r = drctl("failover", "--instance", "orders-db", "--to", "orders-db");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("to: must name a replica or reader, not the primary itself");
+    }
+
+    @Test
+    void failover_should_exit2NamingCutover_when_clusterWouldCutOverByConfig() {
+        Cli.Run r = drctl("failover", "--cluster", "orders-db", "--cutover", "config", "--cutover-config", "{\"parameterName\": \"/orders/db\"}");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("cutover: an Aurora failover keeps the cluster endpoints");
+    }
+
+    @Test
     void drill_should_exit2_when_noDatabaseGiven() {
         Cli.Run r = drctl("drill");
         assertThat(r.exitCode()).isEqualTo(2);

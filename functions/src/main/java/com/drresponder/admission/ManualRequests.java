@@ -3,6 +3,7 @@ package com.drresponder.admission;
 import com.drresponder.common.Json;
 import com.drresponder.incident.Severity;
 import com.drresponder.playbook.CredentialResponseRequest;
+import com.drresponder.playbook.FailoverRequest;
 import com.drresponder.playbook.InvalidRequestException;
 import com.drresponder.playbook.RestoreRequest;
 import com.drresponder.playbook.RollbackRequest;
@@ -47,7 +48,9 @@ public final class ManualRequests {
             RollbackRequest.PLAYBOOK, Set.of("functionName", "alias", "targetVersion"),
             RestoreRequest.PLAYBOOK, Set.of("clusterId", "instanceId", "restoreTime", "targetId", "instanceClass", "cutover",
                     "approval", "mode", "verify", "cutoverConfig", "pollSeconds", "timeoutMinutes"),
-            CredentialResponseRequest.PLAYBOOK, Set.of("secretIds", "tag"));
+            CredentialResponseRequest.PLAYBOOK, Set.of("secretIds", "tag"),
+            FailoverRequest.PLAYBOOK, Set.of("clusterId", "instanceId", "to", "cutover", "approval", "acceptLag", "verify",
+                    "cutoverConfig", "pollSeconds", "timeoutMinutes"));
     /** Set only by the router from a GuardDuty finding; named in the error so the operator knows why. */
     private static final Set<String> FINDING_FIELDS = Set.of("principal", "actions", "blockIps", "database", "findingId", "findingType");
 
@@ -87,6 +90,13 @@ public final class ManualRequests {
                 input.put(r.clusterId() != null ? "clusterId" : "instanceId", res.displayName());
                 yield new Admitted(playbook, res, severity, input,
                         "Manual " + r.mode() + " of " + res.displayName() + " to " + r.restoreTime(), r.dryRun());
+            }
+            case FailoverRequest.PLAYBOOK -> {
+                FailoverRequest r = FailoverRequest.parse(request);
+                ProtectedResource res = ProtectedResource.rdsDatabase(deployment, r.clusterId() != null, r.primaryId());
+                input.put(r.clusterId() != null ? "clusterId" : "instanceId", res.displayName());
+                yield new Admitted(playbook, res, severity, input, "Manual failover of " + res.displayName()
+                        + (r.to() == null ? "" : " to " + r.to()), r.dryRun());
             }
             default -> {
                 CredentialResponseRequest r = CredentialResponseRequest.parse(request);

@@ -100,7 +100,7 @@ public final class StartAdmission {
      * Same JSON, ignoring field order and number spelling (8 and 8.0): Step Functions may re-serialise the input.
      * The ledger stores the input redacted ({@link SecretRedactor}), so the request is compared redacted too.
      */
-    static boolean sameInput(String stored, JsonNode request) {
+    public static boolean sameInput(String stored, JsonNode request) {
         if (stored == null) {
             return false;
         }

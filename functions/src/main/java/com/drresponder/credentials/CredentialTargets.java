@@ -17,7 +17,8 @@ public record CredentialTargets(
         Containment containment,
         String containmentSummary,
         List<String> notes,
-        String plan) {
+        String plan,
+        String whatIsNext) {
 
     /**
      * Whether there is anything to act on. A request whose secrets all turned out missing or not opted in,

@@ -52,6 +52,27 @@ public final class DatabaseSecret {
         return new DatabaseSecret(object.deepCopy());
     }
 
+    /**
+     * An RDS-managed master secret ({@code {username, password}} only) as a credential for {@code database}'s endpoint.
+     * Refuses, naming the field, when the value lacks one; never quotes the value.
+     */
+    public static DatabaseSecret managed(String secretId, String secretString, ManagedSecretDatabases.Database database) {
+        JsonNode node;
+        try {
+            node = secretString == null ? null : Json.MAPPER.readTree(secretString);
+        } catch (JsonProcessingException e) {
+            throw new MalformedSecretException(secretId, "SecretString", "is not valid JSON");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new MalformedSecretException(secretId, "SecretString", "is not a JSON object");
+        }
+        ObjectNode credential = Json.object().put("engine", database.engine()).put("host", database.host()).put("port", database.port())
+                .put("dbname", database.dbname());
+        credential.set("username", object.get("username"));
+        credential.set("password", object.get("password"));
+        return parse(secretId, Json.write(credential));
+    }
+
     public String host() {
         return Json.text(json, "host");
     }

@@ -29,6 +29,7 @@ public final class IpBlocker {
     private final Duration blockFor;
     private final List<Cidr> safelist;
     private final int maxPerIncident;
+    private java.util.function.ObjIntConsumer<WafIpSets.Ref> setSizes = (set, size) -> { };
 
     public IpBlocker(WafIpSets waf, Ledger ledger, Clock clock, Duration blockFor, List<String> safelist, int maxPerIncident) {
         this.waf = waf;
@@ -37,6 +38,15 @@ public final class IpBlocker {
         this.blockFor = blockFor;
         this.safelist = safelist.stream().map(Cidr::parse).toList();
         this.maxPerIncident = maxPerIncident;
+    }
+
+    /**
+     * Tells {@code listener} how many addresses a set holds after each change this blocker made or saw (WAF allows 10,000 per
+     * set; the stack alarms on the headroom); returns this.
+     */
+    public IpBlocker onSetSize(java.util.function.ObjIntConsumer<WafIpSets.Ref> listener) {
+        this.setSizes = listener;
+        return this;
     }
 
     /** What the block step did: {@code detail} and {@code undo} go on the timeline. */
@@ -89,6 +99,7 @@ public final class IpBlocker {
             List<String> merged = new ArrayList<>(present);
             merged.addAll(newOnes);
             if (newOnes.isEmpty() || waf.replace(set, merged, snapshot.lockToken())) {
+                setSizes.accept(set, merged.size());
                 Set<String> ours = ledger.ipBlocks(set.id()).stream().map(Ledger.IpBlock::cidr).collect(Collectors.toSet());
                 for (String c : cidrs) {
                     if (present.contains(c)) {
@@ -138,6 +149,7 @@ public final class IpBlocker {
             Set<String> present = snapshot.addresses().stream().filter(cidrs::contains).collect(Collectors.toSet());
             List<String> remaining = snapshot.addresses().stream().filter(a -> !cidrs.contains(a)).toList();
             if (present.isEmpty() || waf.replace(set, remaining, snapshot.lockToken())) {
+                setSizes.accept(set, present.isEmpty() ? snapshot.addresses().size() : remaining.size());
                 return present;
             }
         }

@@ -5,6 +5,7 @@ import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
+import com.drresponder.common.Telemetry;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
@@ -20,9 +21,11 @@ import software.amazon.awssdk.services.wafv2.Wafv2Client;
  * {@code {incidentId, cidrs[], ipSets: {ipv4: {name, id, scope}, ipv6: {...}}}}, output {@link IpBlocker.Result}. The
  * stack's sweeper schedule: input {@code {sweep: true, ipSets: {...}}}, output the addresses removed.
  * Environment: {@code LEDGER_TABLE}, {@code BLOCK_HOURS} (default 24), {@code WAF_SAFELIST} (comma-separated CIDRs never
- * blocked), {@code WAF_MAX_BLOCKS_PER_INCIDENT} (default 50).
+ * blocked), {@code WAF_MAX_BLOCKS_PER_INCIDENT} (default 50). Emits {@value #SET_SIZE_METRIC} (each set's size after a change).
  */
 public final class MergeIpSetHandler extends JsonStepHandler {
+    /** Addresses in a block list after a change (the largest of the two sets counts): the stack's WafIpSetHeadroom alarm watches it. */
+    public static final String SET_SIZE_METRIC = "WafIpSetSize";
     private static final Set<String> FIELDS = Set.of("incidentId", "cidrs", "ipSets", "sweep");
     private final IpBlocker blocker;
 
@@ -33,7 +36,9 @@ public final class MergeIpSetHandler extends JsonStepHandler {
     private MergeIpSetHandler(CredentialSettings settings, String ledgerTable) {
         this(new IpBlocker(new Wafv2IpSets(AwsClients.create(Wafv2Client.builder())),
                 new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), ledgerTable), Clock.systemUTC(),
-                settings.blockFor(), settings.wafSafelist(), settings.maxBlocksPerIncident()));
+                settings.blockFor(), settings.wafSafelist(), settings.maxBlocksPerIncident())
+                .onSetSize((set, size) -> Telemetry.metrics().addMetric(SET_SIZE_METRIC, size,
+                        software.amazon.lambda.powertools.metrics.model.MetricUnit.COUNT)));
     }
 
     public MergeIpSetHandler(IpBlocker blocker) {

@@ -8,16 +8,24 @@ import java.util.Optional;
 /**
  * After the rotations, proves the leaked credentials are dead: for each rotated PostgreSQL secret, every version
  * that was AWSCURRENT or AWSPREVIOUS when the incident started (both users, for alternating users) is refused by
- * the database, and the new AWSCURRENT logs in. Says which versions were killed. A secret that was not rotated,
+ * the database, and the new AWSCURRENT logs in; an RDS-managed master secret the same way, at its database's endpoint
+ * (from RDS). Says which versions were killed. A secret that was not rotated,
  * or any check that fails or cannot be made, fails the verification. Never reads a password into a message.
  */
 public final class RotationVerifier {
     private final SecretStore store;
     private final PostgresPasswordChanger database;
+    private final ManagedSecretDatabases managedDatabases;
 
     public RotationVerifier(SecretStore store, PostgresPasswordChanger database) {
+        this(store, database, ManagedSecretDatabases.NONE);
+    }
+
+    /** {@code managedDatabases}: where an RDS-managed master secret logs in (its value holds no host). */
+    public RotationVerifier(SecretStore store, PostgresPasswordChanger database, ManagedSecretDatabases managedDatabases) {
         this.store = store;
         this.database = database;
+        this.managedDatabases = managedDatabases;
     }
 
     public record Verification(boolean ok, List<String> verified, List<String> failed, String summary) {}
@@ -50,11 +58,27 @@ public final class RotationVerifier {
     private String check(JsonNode rotation, String name, List<String> problems) {
         String secretId = rotation.path("secretId").asText();
         try {
-            Optional<DatabaseSecret> current = postgres(secretId, null, SecretStore.CURRENT);
+            java.util.function.Function<String, Optional<DatabaseSecret>> credential;
+            if ("managed".equals(rotation.path("kind").asText())) {
+                // RDS set the new password; a login proves it, as for any other secret ("resolved" means verified)
+                Optional<ManagedSecretDatabases.Database> db = managedDatabases.of(secretId);
+                if (db.isEmpty()) {
+                    problems.add(name + ": RDS-managed, but its database (tag " + RdsManagedSecretDatabases.CLUSTER_TAG + " or "
+                            + RdsManagedSecretDatabases.INSTANCE_TAG + ") was not found: not verified by a login");
+                    return "";
+                }
+                if (!db.get().postgres()) {
+                    problems.add(name + ": RDS-managed secret of a " + db.get().engine() + " database " + db.get().arn()
+                            + ": the verifier logs in to PostgreSQL only; check the old and new passwords by hand");
+                    return "";
+                }
+                credential = value -> Optional.of(DatabaseSecret.managed(secretId, value, db.get()));
+            } else {
+                credential = value -> postgres(secretId, value);
+            }
+            Optional<DatabaseSecret> current = store.value(secretId, null, SecretStore.CURRENT).flatMap(credential);
             if (current.isEmpty()) {
-                return "managed".equals(rotation.path("kind").asText())
-                        ? " (RDS-managed: RDS set the new password; not verified by a login)"
-                        : " (not a PostgreSQL credential: AWSCURRENT is the new version; no login to check)";
+                return " (not a PostgreSQL credential: AWSCURRENT is the new version; no login to check)";
             }
             if (!database.canLogIn(current.get())) {
                 problems.add(name + ": the new AWSCURRENT does not log in as " + current.get().username());
@@ -72,7 +96,8 @@ public final class RotationVerifier {
                     problems.add(name + ": cannot check " + label + " (the version is no longer stored)");
                     continue;
                 }
-                DatabaseSecret old = DatabaseSecret.parse(secretId, value.get());
+                DatabaseSecret old = credential.apply(value.get()).orElseThrow(
+                        () -> new MalformedSecretException(secretId, "SecretString", "of " + label + " is not a PostgreSQL credential"));
                 if (database.canLogIn(old)) {
                     problems.add(name + ": " + label + " (as of the incident start) still logs in as " + old.username());
                 } else {
@@ -87,9 +112,9 @@ public final class RotationVerifier {
         }
     }
 
-    private Optional<DatabaseSecret> postgres(String secretId, String versionId, String stage) {
+    private static Optional<DatabaseSecret> postgres(String secretId, String value) {
         try {
-            return store.value(secretId, versionId, stage).map(v -> DatabaseSecret.parse(secretId, v));
+            return Optional.of(DatabaseSecret.parse(secretId, value));
         } catch (MalformedSecretException e) {
             return Optional.empty(); // not a PostgreSQL secret (API key, JWT signing key...): nothing to log in with
         }

@@ -27,6 +27,16 @@ public final class TargetResolver {
     static final String PRINCIPAL_TAG = "dr:principal";
     static final String DATABASE_TAG = "dr:database";
     static final String REVOKE_POLICY = "DrResponderRevokeOlderSessions";
+    private static final int MAX_POLICY_NAME = 128;
+
+    /**
+     * The inline policy one incident puts on a principal: its own name, so its undo (delete that policy) lifts only this
+     * incident's deny, never another incident's or an operator's (the IAM console's own is {@code AWSRevokeOlderSessions}).
+     */
+    static String revokePolicyName(String incidentId) {
+        String name = REVOKE_POLICY + "-" + incidentId.replaceAll("[^\\w+=,.@-]", "-");
+        return name.length() > MAX_POLICY_NAME ? name.substring(0, MAX_POLICY_NAME) : name;
+    }
     private static final Set<String> SEVERITIES = Set.of("P1", "P2", "P3", "P4");
 
     private final SecretCatalog catalog;
@@ -116,7 +126,28 @@ public final class TargetResolver {
         String summary = "Credential response for " + subject + (input.hasNonNull("reason") ? ": " + Json.text(input, "reason") : "");
         return new CredentialTargets(lockKey, severity != null && SEVERITIES.contains(severity) ? severity : "P2", summary,
                 List.copyOf(targets), List.copyOf(skipped), containment,
-                containment == null ? "none" : containment.summary(), List.copyOf(notes), plan(targets, skipped, containment, notes));
+                containment == null ? "none" : containment.summary(), List.copyOf(notes), plan(targets, skipped, containment, notes),
+                whatIsNext(input, actions));
+    }
+
+    /**
+     * What a person does when nothing could be acted on (the notification's "what is next"). A finding configured to notify
+     * only (failed logins by default: nothing leaked) is not a mistake to fix but a decision to make.
+     */
+    static String whatIsNext(JsonNode input, Set<String> actions) {
+        String type = Json.text(input, "findingType");
+        if (type == null || !actions.isEmpty()) {
+            return "Check the secret names or tags and their dr:protected tag, then run the response again.";
+        }
+        JsonNode db = input.path("database");
+        String where = db.isObject() ? " on " + Optional.ofNullable(Json.text(db, "clusterId")).orElse(Json.text(db, "instanceId"))
+                + (Json.text(db, "user") == null ? "" : " for database user " + Json.text(db, "user")) : "";
+        String what = type.contains("FailedLogin") ? "Failed logins" + where + " were reported: nothing leaked, so nothing was rotated"
+                : "GuardDuty " + type + where + " was reported";
+        return what + " (findingActions for this type: notify only). Next: look at the source addresses in the GuardDuty finding "
+                + Json.text(input, "findingId") + ". If a login may have succeeded or the password may be guessable, rotate that"
+                + " database's secrets by hand (drctl respond --secret <name>); if the addresses are hostile, block them (WAF,"
+                + " security groups). To have the responder act on this type, configure findingActions.";
     }
 
     /**
@@ -186,9 +217,10 @@ public final class TargetResolver {
                     suppressed.add("revoking the sessions of " + what + " (" + reason + ")");
                 } else {
                     String issuedBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-                    CredentialTargets.Sessions sessions = new CredentialTargets.Sessions(user, REVOKE_POLICY, revokePolicy(issuedBefore), issuedBefore,
+                    String policyName = revokePolicyName(Json.text(input, "incidentId"));
+                    CredentialTargets.Sessions sessions = new CredentialTargets.Sessions(user, policyName, revokePolicy(issuedBefore), issuedBefore,
                             "aws iam delete-" + (isUser ? "user" : "role") + "-policy --" + (isUser ? "user" : "role") + "-name " + user
-                                    + " --policy-name " + REVOKE_POLICY);
+                                    + " --policy-name " + policyName);
                     if (isUser) {
                         userSessions = sessions;
                     } else {
@@ -199,6 +231,7 @@ public final class TargetResolver {
             if (isUser) {
                 key = accessKey(user, keyId, userSessions);
                 notes.addAll(otherUserCredentials(user, keyId));
+                notes.add(assumedRoleSessions(user, keyId));
             } else if (!isRole) {
                 notes.add("access key of " + user + " not deactivated: principal type " + type + " has no key IAM can deactivate");
             }
@@ -236,7 +269,7 @@ public final class TargetResolver {
     /** The user's containment with its write-ahead text and one undo for all of it (the key, and the session deny if any). */
     private static CredentialTargets.AccessKey accessKey(String user, String keyId, CredentialTargets.Sessions sessions) {
         String reactivate = "aws iam update-access-key --user-name " + user + " --access-key-id " + keyId + " --status Active";
-        String denied = sessions == null ? "" : "; sessions issued before " + sessions.issuedBefore() + " denied (inline policy " + REVOKE_POLICY + ")";
+        String denied = sessions == null ? "" : "; sessions issued before " + sessions.issuedBefore() + " denied (inline policy " + sessions.policyName() + ")";
         return new CredentialTargets.AccessKey(user, keyId,
                 "Deactivating access key " + keyId + " of IAM user " + user + (sessions == null ? "" : " and denying its sessions issued before "
                         + sessions.issuedBefore()),
@@ -262,6 +295,18 @@ public final class TargetResolver {
                     + " (aws iam delete-login-profile --user-name " + user + ")");
         }
         return notes;
+    }
+
+    /**
+     * What the user's deny cannot reach: a role session obtained with the key (sts:AssumeRole) is evaluated against the
+     * role's policies only, never the caller's, and the responder cannot see which roles were assumed (that is in CloudTrail,
+     * which it does not read). GetSessionToken and GetFederationToken sessions are covered: they carry the user's policies.
+     */
+    static String assumedRoleSessions(String user, String keyId) {
+        return "sessions of roles assumed with access key " + keyId + " are not covered by the deny on IAM user " + user
+                + " (a role session carries the role's permissions, not the user's): recommended, find them"
+                + " (aws cloudtrail lookup-events --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=" + keyId
+                + ", event AssumeRole) and revoke each role's sessions issued before now (the IAM console's Revoke active sessions on the role)";
     }
 
     static String revokePolicy(String issuedBefore) {

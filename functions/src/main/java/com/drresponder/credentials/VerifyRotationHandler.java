@@ -13,8 +13,12 @@ public final class VerifyRotationHandler extends JsonStepHandler {
     private final RotationVerifier verifier;
 
     public VerifyRotationHandler() {
-        this(new RotationVerifier(new SecretsManagerSecretStore(AwsClients.create(SecretsManagerClient.builder())),
-                new JdbcPostgresPasswordChanger()));
+        this(verifier(AwsClients.create(SecretsManagerClient.builder())));
+    }
+
+    private static RotationVerifier verifier(SecretsManagerClient secrets) {
+        return new RotationVerifier(new SecretsManagerSecretStore(secrets), new JdbcPostgresPasswordChanger(),
+                new RdsManagedSecretDatabases(secrets, AwsClients.create(software.amazon.awssdk.services.rds.RdsClient.builder())));
     }
 
     public VerifyRotationHandler(RotationVerifier verifier) {

@@ -1,5 +1,6 @@
 package com.drresponder.lifecycle;
 
+import com.drresponder.admission.Deployment;
 import com.drresponder.common.Json;
 import com.drresponder.incident.Incident;
 import com.drresponder.incident.IncidentStatus;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * incident still holds it (a lock held for an operator stays), then people told. A designed escalation (the playbook
  * recorded ESCALATED, then reached its Fail state) was recorded and announced by the playbook: it is only counted.
  */
-public record ExecutionFinaliser(Ledger ledger, Notifier notifier, Clock clock) {
+public record ExecutionFinaliser(Ledger ledger, Notifier notifier, Clock clock, Deployment deployment) {
     public static final String ACTOR = "finaliser";
     static final String ACTION = "Execution ended";
     static final Set<String> ENDED = Set.of("FAILED", "TIMED_OUT", "ABORTED");
@@ -49,6 +50,10 @@ public record ExecutionFinaliser(Ledger ledger, Notifier notifier, Clock clock) 
             throw new IllegalArgumentException("detail must name the execution (executionArn, name) and a status in " + ENDED
                     + ", got status " + status);
         }
+        String foreign = foreignBecause(event, detail, executionArn, name);
+        if (foreign != null) {
+            throw new IllegalArgumentException("not an execution of this deployment's playbooks: " + foreign);
+        }
         Incident incident = ledger.incident(name).orElse(null);
         if (incident == null) {
             // admission refused the start before any incident existed (RequestRejected): nothing was locked or changed
@@ -56,6 +61,10 @@ public record ExecutionFinaliser(Ledger ledger, Notifier notifier, Clock clock) 
         }
         if (incident.executionArn() != null && !incident.executionArn().equals(executionArn)) {
             throw new IllegalArgumentException("incident " + name + " belongs to execution " + incident.executionArn() + ", not " + executionArn);
+        }
+        if (incident.executionArn() == null && !startedWithItsRequest(incident, detail)) {
+            // started directly (StartExecution): its admission recorded the request, not the ARN; the event must carry that request
+            throw new IllegalArgumentException("incident " + name + " was opened by another request than this execution's input");
         }
         boolean designed = "FAILED".equals(status) && incident.status() == IncidentStatus.ESCALATED;
         boolean seen = ledger.timeline(incident.id()).stream()
@@ -72,6 +81,38 @@ public record ExecutionFinaliser(Ledger ledger, Notifier notifier, Clock clock) 
         boolean released = ledger.releaseLock(incident.resource(), incident.id());
         boolean notified = !designed && !seen && notify(incident, status, what, released, executionArn);
         return new Outcome(incident.id(), status, designed, !seen, released, notified, what);
+    }
+
+    /**
+     * Why the event is not about an execution of ours, or null: the event, the execution and its state machine must be in
+     * this deployment's account and region, the execution must belong to the state machine and carry the name in the detail.
+     * (The stack's rule matches only its own state machines; this holds for anyone who can invoke the function.)
+     */
+    private String foreignBecause(JsonNode event, JsonNode detail, String executionArn, String name) {
+        String elsewhere = deployment.foreignBecause(Json.text(event, "account"), Json.text(event, "region"));
+        if (elsewhere != null) {
+            return elsewhere;
+        }
+        String stateMachineArn = Json.text(detail, "stateMachineArn");
+        String prefix = deployment.arn("states", "stateMachine:");
+        if (stateMachineArn == null || !stateMachineArn.startsWith(prefix) || stateMachineArn.length() == prefix.length()) {
+            return "state machine " + stateMachineArn + " is not in " + deployment.arn("states", "");
+        }
+        String expected = deployment.arn("states", "execution:" + stateMachineArn.substring(prefix.length()) + ":" + name);
+        return expected.equals(executionArn) ? null : "execution " + executionArn + " is not " + expected;
+    }
+
+    /** The execution's input (the status-change event carries it) is the request the incident was admitted with. */
+    private static boolean startedWithItsRequest(Incident incident, JsonNode detail) {
+        String input = Json.text(detail, "input");
+        if (input == null) {
+            return false;
+        }
+        try {
+            return com.drresponder.admission.StartAdmission.sameInput(incident.input(), Json.MAPPER.readTree(input));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
+        }
     }
 
     private boolean notify(Incident incident, String status, String what, boolean released, String executionArn) {

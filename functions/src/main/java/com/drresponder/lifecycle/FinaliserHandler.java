@@ -40,6 +40,7 @@ public final class FinaliserHandler extends JsonStepHandler {
     private static ExecutionFinaliser fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
         return new ExecutionFinaliser(new DynamoDbLedger(AwsClients.create(DynamoDbClient.builder()), settings.ledgerTable()),
-                new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()), Clock.systemUTC());
+                new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()), Clock.systemUTC(),
+                com.drresponder.admission.Deployment.fromEnvironment());
     }
 }

@@ -128,9 +128,23 @@ public final class ResponderDeployment {
     /** A playbook's state machine from {@code statemachines/<name>.asl.json} with its timeout; a substitution without a value fails. */
     public static String createStateMachine(SfnClient sfn, Path stateMachinesDir, Catalog.Playbook playbook, String accountId,
                                             Map<String, String> substitutions) {
+        return createStateMachine(sfn, stateMachinesDir, playbook, accountId, substitutions, null);
+    }
+
+    /**
+     * As above, with {@code TimeoutSeconds} replaced by {@code timeoutSeconds} unless null: the emulator lets no time pass,
+     * so a local run that wants to see a playbook time out configures a short one here.
+     */
+    public static String createStateMachine(SfnClient sfn, Path stateMachinesDir, Catalog.Playbook playbook, String accountId,
+                                            Map<String, String> substitutions, Integer timeoutSeconds) {
         String definition;
         try {
-            definition = Substitutions.apply(DeployableAsl.load(playbook, stateMachinesDir).definition(), substitutions);
+            String text = DeployableAsl.load(playbook, stateMachinesDir).definition();
+            if (timeoutSeconds != null) {
+                com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) com.drresponder.common.Json.MAPPER.readTree(text);
+                text = tree.put("TimeoutSeconds", timeoutSeconds).toString();
+            }
+            definition = Substitutions.apply(text, substitutions);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the ASL of playbook " + playbook.name(), e);
         }

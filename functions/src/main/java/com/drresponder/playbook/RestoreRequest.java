@@ -221,7 +221,7 @@ public record RestoreRequest(
         return queries;
     }
 
-    private static CutoverConfig cutoverConfig(JsonNode c) {
+    static CutoverConfig cutoverConfig(JsonNode c) {
         if (c == null || c.isNull()) {
             return null;
         }
@@ -249,7 +249,7 @@ public record RestoreRequest(
         return new CutoverConfig(secret, parameter, function, variable, alias);
     }
 
-    private static int integer(JsonNode node, String field, int fallback, int min, int max) {
+    static int integer(JsonNode node, String field, int fallback, int min, int max) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return fallback;

@@ -11,7 +11,8 @@ import java.time.Clock;
 /**
  * Runs after the approval gate resumes: reads the answer strictly ({@link ApprovalDecision}), records who
  * approved on the timeline, and drops the task token (it has done its job). Input
- * {@code {"incidentId", "answer": <SendTaskSuccess output>}}; output {@code {"approved", "cause"}}: the
+ * {@code {"incidentId", "answer": <SendTaskSuccess output>}} (another playbook adds {@code "playbook"} and {@code "subject"},
+ * what was approved); output {@code {"approved", "cause"}}: the
  * state machine cuts over only on {@code approved == true}, and records {@code cause} as a rejection otherwise.
  */
 public final class ApprovalDecisionHandler extends JsonStepHandler {
@@ -37,8 +38,10 @@ public final class ApprovalDecisionHandler extends JsonStepHandler {
         ApprovalDecision decision = ApprovalDecision.of(event.get("answer"));
         ledger.deleteApprovalToken(incidentId);
         if (decision.approved()) {
-            recorder.record(new StepRecord(incidentId, "restore-database-to-point-in-time", "Approval", "approved",
-                    "Cut-over approved by " + decision.approver() + (decision.reason() == null ? "" : ": " + decision.reason()),
+            String playbook = Json.text(event, "playbook");
+            String subject = Json.text(event, "subject");
+            recorder.record(new StepRecord(incidentId, playbook != null ? playbook : "restore-database-to-point-in-time", "Approval", "approved",
+                    (subject != null ? subject : "Cut-over") + " approved by " + decision.approver() + (decision.reason() == null ? "" : ": " + decision.reason()),
                     null, null, null, null, false));
         }
         return Json.object().put("approved", decision.approved()).put("cause", decision.refusal());

@@ -53,9 +53,14 @@ public final class DatabaseLinks {
 
     /** The configuration a config cut-over changes belongs to the database and is opted in. */
     public void requireCutoverTarget(RestoreRequest.CutoverConfig config, SourceDatabase source) {
+        requireCutoverTarget(config, source.id(), source.arn());
+    }
+
+    /** The same, for a database known by its identifier and ARN (the primary of a failover). */
+    public void requireCutoverTarget(RestoreRequest.CutoverConfig config, String databaseId, String databaseArn) {
         Tagged target = switch (config.kind()) {
             case "secret" -> secretTags("cutoverConfig.secretId", config.secretId());
-            case "parameter" -> parameterTags(config.parameterName(), source.arn());
+            case "parameter" -> parameterTags(config.parameterName(), databaseArn);
             default -> functionTags(config.functionName());
         };
         String field = "cutoverConfig." + switch (config.kind()) {
@@ -63,7 +68,7 @@ public final class DatabaseLinks {
             case "parameter" -> "parameterName";
             default -> "functionName";
         };
-        requireLinked(field, target.arn, target.tags, source.id());
+        requireLinked(field, target.arn, target.tags, databaseId);
         if (!"true".equalsIgnoreCase(target.tags.get(protectionTagKey))) {
             throw new InvalidRequestException(field, target.arn + " is not tagged " + protectionTagKey + "=true; a cut-over only changes opted-in configuration");
         }

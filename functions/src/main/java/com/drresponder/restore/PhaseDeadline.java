@@ -9,10 +9,10 @@ import java.time.Instant;
  * that armed it), {@code seconds} its allowance from {@code plan.phaseSeconds}. Armed per phase, so an approval
  * that took hours costs the cut-over nothing. Judged here rather than in a Choice: one clock, testable.
  */
-record PhaseDeadline(Instant since, long seconds) {
+public record PhaseDeadline(Instant since, long seconds) {
 
     /** From a step input's {@code since} and {@code seconds}; none when the step has no deadline. */
-    static PhaseDeadline from(JsonNode event) {
+    public static PhaseDeadline from(JsonNode event) {
         String since = Json.text(event, "since");
         if (since == null) {
             return null;
@@ -23,7 +23,7 @@ record PhaseDeadline(Instant since, long seconds) {
         return new PhaseDeadline(Instant.parse(since), event.get("seconds").asLong());
     }
 
-    static boolean passed(PhaseDeadline deadline, Instant now) {
+    public static boolean passed(PhaseDeadline deadline, Instant now) {
         return deadline != null && now.isAfter(deadline.since.plusSeconds(deadline.seconds));
     }
 }

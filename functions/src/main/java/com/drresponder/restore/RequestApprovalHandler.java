@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * ({@link Ledger#putApprovalToken}), never to the timeline or a notification: people are told to run
  * {@code drctl approve|reject <incident>}, which reads it there. The execution waits until someone does
  * (the answer is then checked by {@link ApprovalDecisionHandler}).
- * Input {@code {"incidentId", "taskToken", "summary", "endpoint"}}.
+ * Input {@code {"incidentId", "taskToken", "summary", "endpoint"}}; another playbook adds {@code "playbook"} (the
+ * timeline's actor) and {@code "asking"} (what needs approval).
  */
 public final class RequestApprovalHandler extends JsonStepHandler {
     /** The approval task waits at most 24 h (its TimeoutSeconds); the token item outlives it a little. */
@@ -58,10 +59,14 @@ public final class RequestApprovalHandler extends JsonStepHandler {
         String approve = "./drctl approve " + incidentId + " --reason '<why>'";
         String reject = "./drctl reject " + incidentId + " --reason '<why>'";
         String restored = Json.text(event, "endpoint");
-        recorder.record(new StepRecord(incidentId, "restore-database-to-point-in-time", "Approval requested",
-                "waiting", "Restored and verified: " + Json.text(event, "summary") + (restored == null ? "" : "; endpoint " + restored)
-                + ". Approve: " + approve + " | Reject: " + reject, null, "IDENTIFIED", null,
-                new StepRecord.Notify("A restored copy is ready and verified; cut-over needs approval.",
+        // another playbook (fail-over-database) names itself and what it asks; the restore's words are the default
+        String playbook = Json.text(event, "playbook");
+        String asking = Json.text(event, "asking");
+        String detail = asking != null ? asking + ": " + Json.text(event, "summary")
+                : "Restored and verified: " + Json.text(event, "summary") + (restored == null ? "" : "; endpoint " + restored);
+        recorder.record(new StepRecord(incidentId, playbook != null ? playbook : "restore-database-to-point-in-time", "Approval requested",
+                "waiting", detail + ". Approve: " + approve + " | Reject: " + reject, null, "IDENTIFIED", null,
+                new StepRecord.Notify(asking != null ? asking + "." : "A restored copy is ready and verified; cut-over needs approval.",
                         Json.text(event, "summary"), "Approve: " + approve + "\nReject: " + reject),
                 false));
         return Json.object().put("requested", true);

@@ -83,8 +83,7 @@ public final class RecordRollbackHandler extends JsonStepHandler {
         String change = plan.fromVersion().equals(plan.toVersion())
                 ? "weighted rollout of version " + plan.badVersion() + " stopped: all traffic on " + plan.toVersion()
                 : plan.alias() + ": version " + plan.fromVersion() + " -> " + plan.toVersion() + " (" + plan.reason() + ")";
-        String undo = "aws lambda update-alias --function-name " + plan.functionName() + " --name " + plan.alias()
-                + " --function-version " + plan.fromVersion();
+        String undo = plan.undo();
         ledger.append(incidentId, new TimelineEntry(now, "rollback-lambda-alias", "Update alias", "succeeded", change, undo));
         ledger.updateStatus(incidentId, IncidentStatus.MITIGATED, now);
         Duration toMitigate = sinceDetection(Json.text(in.path("input"), "detectedAt"), now);

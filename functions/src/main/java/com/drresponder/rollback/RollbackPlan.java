@@ -27,6 +27,20 @@ public record RollbackPlan(
     static final String ESCALATE = "escalate";
     static final String APPLIED = "applied";
 
+    /** The command that points the alias back where this plan found it: on the timeline before the change and after it. */
+    @com.fasterxml.jackson.annotation.JsonProperty("undo")
+    public String undo() {
+        return "aws lambda update-alias --function-name " + functionName + " --name " + alias + " --function-version " + fromVersion;
+    }
+
+    /** The write-ahead text: the change about to be made. */
+    @com.fasterxml.jackson.annotation.JsonProperty("intent")
+    public String intent() {
+        return fromVersion != null && fromVersion.equals(toVersion)
+                ? "Ending the weighted rollout of version " + badVersion + " on " + functionName + ":" + alias + ": all traffic to " + toVersion
+                : "Pointing " + functionName + ":" + alias + " from version " + fromVersion + " to " + toVersion + " (" + reason + ")";
+    }
+
     static RollbackPlan escalate(String functionName, String alias, String aliasArn, String fromVersion, String reason) {
         return new RollbackPlan(ESCALATE, functionName, alias, aliasArn, fromVersion, null, null, null, null, reason);
     }

@@ -17,6 +17,31 @@ record EventEnvelope(String id, String source, String detailType, String account
         }
     }
 
+    private static final int MAX_LOGGED = 128;
+
+    /**
+     * {@code id <id>, source <source>} of any input, for the log line of a refused event: read without trusting it (an
+     * unreadable event gives {@code unknown}; values are cut to 128 characters), so every refusal can be traced to its event.
+     */
+    static String identity(String json) {
+        JsonNode root = null;
+        try {
+            root = json == null ? null : Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            // not JSON: logged as unknown, the rejection reason says why
+        }
+        return "id " + loggable(root, "id") + ", source " + loggable(root, "source");
+    }
+
+    private static String loggable(JsonNode root, String field) {
+        JsonNode value = root == null ? null : root.get(field);
+        if (value == null || !value.isValueNode()) {
+            return "unknown";
+        }
+        String text = value.asText();
+        return text.length() > MAX_LOGGED ? text.substring(0, MAX_LOGGED) + "..." : text;
+    }
+
     static EventEnvelope parse(String json) {
         if (json == null || json.isBlank()) {
             throw new MalformedEventException("event is empty");

@@ -28,7 +28,7 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * The incident router. Triggered by every EventBridge rule of the stack (CloudWatch alarm state
  * changes, RDS events, GuardDuty findings, manual {@code drresponder.manual} requests). Returns the
  * {@link RouterResult} as JSON; a malformed or unsupported event fails the invocation with
- * {@link RejectedEventException}, not in silence. EventBridge invokes the router asynchronously: its target DLQ
+ * {@link RejectedEventException}, not in silence; every rejected or ignored event is logged with its id and source. EventBridge invokes the router asynchronously: its target DLQ
  * holds only events it could not deliver; a failed invocation is retried twice by Lambda and then sent, whole,
  * to the router's on-failure destination (an SQS queue, alarmed; see DrResponderStack).
  */
@@ -56,7 +56,9 @@ public final class IncidentRouterHandler implements RequestStreamHandler {
                 Telemetry.metrics().addMetric("IncidentsOpened", 1, MetricUnit.COUNT);
             }
             if (r.outcome() == RouterResult.Outcome.REJECTED) {
-                LOG.error("event rejected: {}", r.reason());
+                LOG.error("event REJECTED ({}): {}", EventEnvelope.identity(event), r.reason());
+            } else if (r.outcome() == RouterResult.Outcome.IGNORED) {
+                LOG.info("event IGNORED ({}): {}", EventEnvelope.identity(event), r.reason());
             } else {
                 LOG.info("event {}: incident={} playbook={} resource={} {}", r.outcome(), r.incidentId(), r.playbook(),
                         r.resource(), r.reason() == null ? "" : r.reason());

@@ -18,7 +18,7 @@ final class ManualRequestClassifier {
     Classification classify(EventEnvelope event) {
         String playbook = Json.text(event.detail(), "playbook");
         if (playbook == null) {
-            return new Classification.Reject("playbook: is required (rollback-lambda-alias, restore-database-to-point-in-time, respond-to-credential-compromise)");
+            return new Classification.Reject("playbook: is required (rollback-lambda-alias, restore-database-to-point-in-time, respond-to-credential-compromise, fail-over-database)");
         }
         try {
             ManualRequests.Admitted a = requests.admit(playbook, event.detail(), ManualRequests.Channel.EVENT);

@@ -16,6 +16,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param holdLock    keep the resource locked for an operator (the playbook could not leave it in a safe state):
  *                    the lock no longer expires ({@code Ledger.holdLock}), and nothing that finishes the execution
  *                    (its last step, the finaliser) may release it; never together with {@code releaseLock}
+ * @param fence       a write-ahead step before a change: if the incident no longer holds its resource (the lease lapsed
+ *                    and another incident took it), record that the change was not started and fail with
+ *                    {@code LeaseLostException}, so the change that follows never runs
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record StepRecord(
@@ -29,12 +32,19 @@ public record StepRecord(
         Open open,
         @JsonProperty("notify") Notify announce,
         Boolean releaseLock,
-        Boolean holdLock) {
+        Boolean holdLock,
+        Boolean fence) {
 
     /** A step that holds no lock. */
     public StepRecord(String incidentId, String actor, String action, String outcome, String detail, String undo, String status,
                       Open open, Notify announce, Boolean releaseLock) {
-        this(incidentId, actor, action, outcome, detail, undo, status, open, announce, releaseLock, null);
+        this(incidentId, actor, action, outcome, detail, undo, status, open, announce, releaseLock, null, null);
+    }
+
+    /** A step that is no fence. */
+    public StepRecord(String incidentId, String actor, String action, String outcome, String detail, String undo, String status,
+                      Open open, Notify announce, Boolean releaseLock, Boolean holdLock) {
+        this(incidentId, actor, action, outcome, detail, undo, status, open, announce, releaseLock, holdLock, null);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -5,6 +5,7 @@ import com.drresponder.common.Telemetry;
 import com.drresponder.incident.Incident;
 import com.drresponder.incident.IncidentStatus;
 import com.drresponder.incident.TimelineEntry;
+import com.drresponder.ledger.Lease;
 import com.drresponder.ledger.Ledger;
 import com.drresponder.notify.Notification;
 import com.drresponder.notify.Notifier;
@@ -68,6 +69,14 @@ public final class TimelineRecorder {
         }
         Incident incident = ledger.incident(step.incidentId()).orElseThrow(() -> new InvalidRequestException("incidentId",
                 "no incident " + step.incidentId() + " in the ledger (start the playbook through the router, or pass \"open\")"));
+        if (Boolean.TRUE.equals(step.fence()) && !ledger.renewLock(incident.resource(), incident.id(), now, now.plus(lockTtl))) {
+            // the fence before a change: another incident may own the resource now; the change must not happen
+            ledger.append(incident.id(), TimelineEntry.of(now, step.actor() == null ? incident.playbook() : step.actor(), step.action(),
+                    "not started", "lease lost: incident " + incident.id() + " no longer holds " + incident.resource()
+                            + "; nothing was changed"));
+            throw new Lease.LeaseLostException("incident " + incident.id() + " no longer holds " + incident.resource()
+                    + "; not starting: " + step.action());
+        }
         ledger.append(incident.id(), new TimelineEntry(now, step.actor() == null ? incident.playbook() : step.actor(),
                 step.action(), step.outcome(), SecretRedactor.redact(step.detail()), SecretRedactor.redact(step.undo())));
         if (status != null) {

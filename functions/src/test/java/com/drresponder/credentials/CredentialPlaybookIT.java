@@ -114,8 +114,14 @@ class CredentialPlaybookIT {
         assertThat(postgres.canLogIn(user, oldPassword)).isFalse();
         assertThat(playbook.currentPassword(unprotected)).isEqualTo(otherPassword);
         // IAM returns policy documents URL-encoded
-        assertThat(URLDecoder.decode(iam.getRolePolicy(r -> r.roleName(ROLE).policyName(TargetResolver.REVOKE_POLICY)).policyDocument(),
+        assertThat(URLDecoder.decode(iam.getRolePolicy(r -> r.roleName(ROLE).policyName(TargetResolver.revokePolicyName(incident))).policyDocument(),
                 StandardCharsets.UTF_8)).contains("\"Deny\"", "aws:TokenIssueTime");
+        // AND the revocation and its undo were on the timeline before the change (write-ahead), the outcome after it
+        String roleUndo = "aws iam delete-role-policy --role-name " + ROLE + " --policy-name " + TargetResolver.revokePolicyName(incident);
+        assertThat(playbook.responder.incidentItems(incident).stream()
+                .filter(i -> i.get("sk").s().startsWith("STEP#") && i.containsKey("outcome") && i.get("action").s().equals("Revoke role sessions"))
+                .map(i -> i.get("outcome").s() + "/" + (i.containsKey("undo") ? i.get("undo").s() : "")).toList())
+                .containsExactly("started/" + roleUndo, "succeeded/" + roleUndo);
         assertThat(blockList()).contains("198.51.100.23/32", "192.0.2.1/32");
         List<String> notifications = playbook.responder.notificationTexts();
         assertThat(notifications).anySatisfy(n -> assertThat(n).contains("Resolved").contains("db/" + user).contains("198.51.100.23/32"));
@@ -145,14 +151,14 @@ class CredentialPlaybookIT {
         iam.listAccessKeys(r -> r.userName("ci-deployer")).accessKeyMetadata().forEach(k -> keys.put(k.accessKeyId(), k.status()));
         assertThat(keys).containsEntry(keyId, StatusType.INACTIVE).containsEntry(otherKeyId, StatusType.ACTIVE);
         // AND the user's sessions issued before the incident are denied (IAM returns policy documents URL-encoded)
-        assertThat(URLDecoder.decode(iam.getUserPolicy(r -> r.userName("ci-deployer").policyName(TargetResolver.REVOKE_POLICY)).policyDocument(),
+        assertThat(URLDecoder.decode(iam.getUserPolicy(r -> r.userName("ci-deployer").policyName(TargetResolver.revokePolicyName(incident))).policyDocument(),
                 StandardCharsets.UTF_8)).contains("\"Deny\"", "aws:TokenIssueTime");
         // AND the undo was on the timeline before the first change, and the plan names the other ways in
         List<String> steps = playbook.responder.incidentItems(incident).stream()
                 .filter(i -> i.get("sk").s().startsWith("STEP#") && i.containsKey("outcome"))
                 .map(i -> i.get("action").s() + "/" + i.get("outcome").s() + "/" + (i.containsKey("undo") ? i.get("undo").s() : "")).toList();
         String undo = "aws iam update-access-key --user-name ci-deployer --access-key-id " + keyId
-                + " --status Active && aws iam delete-user-policy --user-name ci-deployer --policy-name " + TargetResolver.REVOKE_POLICY;
+                + " --status Active && aws iam delete-user-policy --user-name ci-deployer --policy-name " + TargetResolver.revokePolicyName(incident);
         assertThat(steps).containsSubsequence("Contain IAM user/started/" + undo, "Contain IAM user/succeeded/" + undo);
         assertThat(playbook.responder.incidentItems(incident).toString())
                 .contains("IAM user ci-deployer has other active access key(s) " + otherKeyId)
@@ -218,7 +224,10 @@ class CredentialPlaybookIT {
         assertThat(postgres.canLogIn(user, oldPassword)).isTrue();
         assertThat(blockList()).doesNotContain("203.0.113.77/32");
         assertThat(execution.error()).isEqualTo("NothingToDo");
-        assertThat(playbook.responder.notificationTexts()).anySatisfy(n -> assertThat(n).contains("Escalated").contains("Nothing was rotated or contained"));
+        assertThat(playbook.responder.notificationTexts()).anySatisfy(n -> assertThat(n).contains("Escalated").contains("Nothing was rotated or contained")
+                // AND the notification says what is next for failed logins, not "check the secret names"
+                .contains("Failed logins on orders-db").contains("nothing leaked, so nothing was rotated")
+                .contains("If a login may have succeeded").doesNotContain("Check the secret names"));
     }
 
     @Test

@@ -52,6 +52,22 @@ class IpBlockerTest {
     }
 
     @Test
+    void setSizes_should_beReportedAfterEachChange_when_blockingAndSweeping() {
+        // GIVEN a v4 set someone else already filled with two addresses, and a listener (the handler emits it as a metric)
+        waf.sets.put("id-4", new ArrayList<>(List.of("198.51.100.1/32", "198.51.100.2/32")));
+        Map<String, List<Integer>> sizes = new HashMap<>();
+        IpBlocker blocker = blocker(NOW, List.of(), 50).onSetSize((set, size) -> sizes.computeIfAbsent(set.name(), k -> new ArrayList<>()).add(size));
+
+        // WHEN an incident blocks one v4 and one v6 address, and the sweeper removes them after the expiry
+        blocker.block("inc-1", List.of("203.0.113.7/32", "2001:db8:bad::1/128"), V4, V6);
+        blocker(NOW.plus(Duration.ofHours(25)), List.of(), 50).onSetSize((set, size) -> sizes.computeIfAbsent(set.name(), k -> new ArrayList<>()).add(size))
+                .sweep(List.of(V4, V6));
+
+        // THEN each set's size after each change was reported: what the headroom alarm needs to see a set fill up
+        assertThat(sizes).containsEntry("blocklist", List.of(3, 2)).containsEntry("blocklist6", List.of(1, 0));
+    }
+
+    @Test
     void block_should_addIpv4AndIpv6ToTheirSetsAndRecordTheExpiry_when_notSafelisted() {
         // GIVEN a safelist with the deployment's NAT range
         IpBlocker blocker = blocker(NOW, List.of("192.0.2.128/25", "2001:db8:5afe::/48"), 50);

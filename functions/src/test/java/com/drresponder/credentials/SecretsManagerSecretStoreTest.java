@@ -1,5 +1,6 @@
 package com.drresponder.credentials;
 
+import com.drresponder.testing.SdkRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
@@ -29,12 +30,9 @@ class SecretsManagerSecretStoreTest {
         // WHEN
         store.randomPassword(32, "/@\"'\\");
         // THEN
-        ArgumentCaptor<Consumer<GetRandomPasswordRequest.Builder>> captor = ArgumentCaptor.forClass(Consumer.class);
-        verify(client).getRandomPassword(captor.capture());
-        GetRandomPasswordRequest.Builder request = GetRandomPasswordRequest.builder();
-        captor.getValue().accept(request);
-        assertThat(request.build().passwordLength()).isEqualTo(32L);
-        assertThat(request.build().excludeCharacters()).isEqualTo("/@\"'\\");
+        GetRandomPasswordRequest request = SdkRequests.captured(GetRandomPasswordRequest.builder(), c -> verify(client).getRandomPassword(c.capture()));
+        assertThat(request.passwordLength()).isEqualTo(32L);
+        assertThat(request.excludeCharacters()).isEqualTo("/@\"'\\");
     }
 
     @Test
@@ -42,12 +40,9 @@ class SecretsManagerSecretStoreTest {
         // WHEN
         store.putPending("s", "tok", "{}");
         // THEN
-        ArgumentCaptor<Consumer<PutSecretValueRequest.Builder>> captor = ArgumentCaptor.forClass(Consumer.class);
-        verify(client).putSecretValue(captor.capture());
-        PutSecretValueRequest.Builder request = PutSecretValueRequest.builder();
-        captor.getValue().accept(request);
-        assertThat(request.build().clientRequestToken()).isEqualTo("tok");
-        assertThat(request.build().versionStages()).containsExactly("AWSPENDING");
+        PutSecretValueRequest request = SdkRequests.captured(PutSecretValueRequest.builder(), c -> verify(client).putSecretValue(c.capture()));
+        assertThat(request.clientRequestToken()).isEqualTo("tok");
+        assertThat(request.versionStages()).containsExactly("AWSPENDING");
     }
 
     @Test
@@ -57,11 +52,8 @@ class SecretsManagerSecretStoreTest {
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build()).build());
         // WHEN / THEN
         assertThat(store.value("s", "tok", "AWSPENDING")).isEmpty();
-        ArgumentCaptor<Consumer<GetSecretValueRequest.Builder>> captor = ArgumentCaptor.forClass(Consumer.class);
-        verify(client).getSecretValue(captor.capture());
-        GetSecretValueRequest.Builder request = GetSecretValueRequest.builder();
-        captor.getValue().accept(request);
-        assertThat(request.build().versionId()).isEqualTo("tok");
-        assertThat(request.build().versionStage()).isEqualTo("AWSPENDING");
+        GetSecretValueRequest request = SdkRequests.captured(GetSecretValueRequest.builder(), c -> verify(client).getSecretValue(c.capture()));
+        assertThat(request.versionId()).isEqualTo("tok");
+        assertThat(request.versionStage()).isEqualTo("AWSPENDING");
     }
 }

@@ -98,6 +98,35 @@ class TargetResolverTest {
     }
 
     @Test
+    void whatIsNext_should_sayWhatAPersonDecides_when_aFailedLoginFindingOnlyNotifies() {
+        // GIVEN a failed-login finding routed with the default findingActions (notify only), and a manual request naming nothing
+        CredentialTargets failedLogins = resolver.resolve(RoutedPlaybookInputs.guardDuty("rds-failed-login.json", "inc-1", false));
+        CredentialTargets manual = resolver.resolve(com.drresponder.common.Json.object().put("incidentId", "inc-2")
+                .set("secretIds", com.drresponder.common.Json.MAPPER.createArrayNode().add("no/such")));
+        // THEN the failed logins get the decision a person faces, the manual request the fix for its names
+        assertThat(failedLogins.actionable()).isFalse();
+        assertThat(failedLogins.whatIsNext()).startsWith("Failed logins on orders-db for database user orders_admin were reported: nothing leaked")
+                .contains("If a login may have succeeded").contains("drctl respond --secret").contains("configure findingActions");
+        assertThat(manual.whatIsNext()).isEqualTo("Check the secret names or tags and their dr:protected tag, then run the response again.");
+    }
+
+    @Test
+    void resolve_should_giveEachIncidentItsOwnDenyPolicy_when_twoIncidentsRevokeTheSameRole() {
+        // GIVEN two incidents on the same role (no cooldown configured)
+        CredentialTargets first = resolver.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-1", false));
+        CredentialTargets second = resolver.resolve(RoutedPlaybookInputs.guardDuty("iam-credential-exfiltration.json", "inc-2", false));
+        // THEN each puts and undoes only its own inline policy: undoing one lifts neither the other's deny nor an operator's
+        // (the IAM console's is AWSRevokeOlderSessions)
+        assertThat(first.containment().roleSessions().policyName()).isEqualTo("DrResponderRevokeOlderSessions-inc-1");
+        assertThat(second.containment().roleSessions().policyName()).isEqualTo("DrResponderRevokeOlderSessions-inc-2");
+        assertThat(first.containment().roleSessions().undo())
+                .isEqualTo("aws iam delete-role-policy --role-name orders-app-instance-role --policy-name DrResponderRevokeOlderSessions-inc-1");
+        // AND a name IAM would refuse cannot come out of an incident id
+        assertThat(TargetResolver.revokePolicyName("x".repeat(200) + "/evil")).hasSize(128).matches("[\\w+=,.@-]+");
+        assertThat(TargetResolver.revokePolicyName("a/b c")).isEqualTo("DrResponderRevokeOlderSessions-a-b-c");
+    }
+
+    @Test
     void resolve_should_skipTaggedSecret_when_itIsNotInTheAllowList() {
         // GIVEN two tagged secrets, only one of them in PROTECTED_RESOURCES
         catalog.add("orders/db", Map.of("dr:protected", "true"), FN, null);
@@ -126,11 +155,11 @@ class TargetResolverTest {
         CredentialTargets t = resolver.resolve(input);
         // THEN the key is deactivated and the user's sessions issued before now are denied, with one undo for both
         String undo = "aws iam update-access-key --user-name ci --access-key-id AKIAIOSFODNN7EXAMPLE --status Active"
-                + " && aws iam delete-user-policy --user-name ci --policy-name DrResponderRevokeOlderSessions";
+                + " && aws iam delete-user-policy --user-name ci --policy-name DrResponderRevokeOlderSessions-inc-1";
         assertThat(t.containment().accessKey()).isEqualTo(new CredentialTargets.AccessKey("ci", "AKIAIOSFODNN7EXAMPLE",
                 "Deactivating access key AKIAIOSFODNN7EXAMPLE of IAM user ci and denying its sessions issued before 2024-03-15T14:00:00Z",
                 undo, "Access key AKIAIOSFODNN7EXAMPLE of IAM user ci set Inactive; sessions issued before 2024-03-15T14:00:00Z denied"
-                        + " (inline policy DrResponderRevokeOlderSessions)"));
+                        + " (inline policy DrResponderRevokeOlderSessions-inc-1)"));
         assertThat(t.containment().userSessions().name()).isEqualTo("ci");
         assertThat(t.containment().userSessions().policyDocument()).contains("\"Deny\"").contains("\"aws:TokenIssueTime\":\"2024-03-15T14:00:00Z\"");
         assertThat(t.containment().roleSessions()).isNull();
@@ -138,6 +167,9 @@ class TargetResolverTest {
         assertThat(t.plan()).contains("deny sessions of IAM user ci issued before 2024-03-15T14:00:00Z")
                 .contains("IAM user ci has other active access key(s) AKIAOTHERKEY0000000A: recommended")
                 .contains("IAM user ci can sign in to the console (login profile): recommended, force a new one").doesNotContain("AKIAOLDKEY000000000B");
+        // AND it says what the user's deny cannot reach: sessions of roles assumed with the key, and how to find them
+        assertThat(t.plan()).contains("sessions of roles assumed with access key AKIAIOSFODNN7EXAMPLE are not covered by the deny on IAM user ci")
+                .contains("AttributeKey=AccessKeyId,AttributeValue=AKIAIOSFODNN7EXAMPLE");
     }
 
     @Test

@@ -78,7 +78,7 @@ class EventPatternsTest {
         // Manual requests: the rule matches valid and invalid alike; validation is the router's job
         for (String name : List.of("rollback-valid", "rollback-to-version-valid", "rollback-invalid-missing-alias",
                 "rollback-invalid-version", "restore-valid", "restore-drill", "restore-invalid-time", "restore-invalid-both-ids",
-                "respond-valid", "respond-invalid-empty", "respond-invalid-scope-widening")) {
+                "respond-valid", "respond-invalid-empty", "respond-invalid-scope-widening", "failover-valid", "failover-invalid-unknown-field")) {
             m.put("manual/" + name + ".json", Set.of(MANUAL_REQUESTS));
         }
         return Map.copyOf(m);

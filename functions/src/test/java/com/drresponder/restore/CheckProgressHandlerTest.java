@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.testing.SdkRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -34,9 +35,8 @@ class CheckProgressHandlerTest {
     @SuppressWarnings("unchecked")
     void rdsAnswersFromTheMap() {
         when(rds.describeDBClusters(any(Consumer.class))).thenAnswer(inv -> {
-            DescribeDbClustersRequest.Builder b = DescribeDbClustersRequest.builder();
-            ((Consumer<DescribeDbClustersRequest.Builder>) inv.getArgument(0)).accept(b);
-            DBCluster found = clusters.get(b.build().dbClusterIdentifier());
+            DescribeDbClustersRequest request = SdkRequests.of(inv, DescribeDbClustersRequest.builder());
+            DBCluster found = clusters.get(request.dbClusterIdentifier());
             if (found == null) {
                 throw DbClusterNotFoundException.builder().message("not found").build();
             }

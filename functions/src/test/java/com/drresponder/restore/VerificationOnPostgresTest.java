@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.testing.SdkRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -64,9 +65,8 @@ class VerificationOnPostgresTest {
     @SuppressWarnings("unchecked")
     void secretOfOrdersDb() {
         when(secrets.describeSecret(any(Consumer.class))).thenAnswer(inv -> {
-            DescribeSecretRequest.Builder b = DescribeSecretRequest.builder();
-            ((Consumer<DescribeSecretRequest.Builder>) inv.getArgument(0)).accept(b);
-            String id = b.build().secretId();
+            DescribeSecretRequest request = SdkRequests.of(inv, DescribeSecretRequest.builder());
+            String id = request.secretId();
             return DescribeSecretResponse.builder().arn("arn:aws:secretsmanager:us-east-1:123456789012:secret:" + id)
                     .tags(t -> t.key("dr:database").value(id.startsWith("orders-db") ? "orders-db" : "billing-db")).build();
         });

@@ -66,8 +66,8 @@ class RollbackFaultsIT {
         assertThat(calls("GetAlias")).extracting(AwsEmulator.ApiRequest::fault).startsWith("TooManyRequestsException", "TooManyRequestsException");
         String incidentId = routed.get("incidentId").asText();
         assertThat(ledger().incident(incidentId)).get().extracting(i -> i.status()).isEqualTo(IncidentStatus.RESOLVED);
-        assertThat(ledger().timeline(incidentId)).filteredOn(e -> e.action().equals("Update alias")).singleElement()
-                .satisfies(e -> assertThat(e.outcome()).isEqualTo("succeeded"));
+        assertThat(ledger().timeline(incidentId)).filteredOn(e -> e.action().equals("Update alias")).extracting(e -> e.outcome())
+                .containsExactly("started", "succeeded");
     }
 
     @Test
@@ -149,6 +149,35 @@ class RollbackFaultsIT {
                 });
         assertThat(ledger().badVersions(estate.functionArn)).containsExactly("3");
         assertThat(ledger().timeline(incidentId)).extracting(TimelineEntry::outcome).doesNotContain("escalated", "failed");
+    }
+
+    @Test
+    void killedBetweenChangeAndRecord_should_leaveTheChangeAndItsUndoOnTheTimeline() {
+        // GIVEN the step that records the rollback cannot run (every invoke of record-rollback throttled, retried with backoff)
+        emulator.injectFault(Fault.error("lambda", "Invoke", 429, "TooManyRequestsException").matching("function:record-rollback").always());
+
+        // WHEN the alarm routes, the alias is moved, and the execution is stopped while it retries the record
+        JsonNode routed = route();
+        String executionArn = routed.get("executionArn").asText();
+        awaitAlias("2");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (calls("Invoke").stream().noneMatch(r -> "TooManyRequestsException".equals(r.fault()))) {
+            assertThat(Instant.now()).as("record-rollback never invoked").isBefore(deadline);
+            RollbackPlaybookIT.pause(50);
+        }
+        estate.responder.sfn.stopExecution(b -> b.executionArn(executionArn).error("Killed").cause("stopped between change and record"));
+        DescribeExecutionResponse execution = estate.responder.awaitExecution(executionArn, Duration.ofSeconds(60));
+
+        // THEN whether the stop landed in the retries (ABORTED) or after them (FAILED by the Catch), the change is in place
+        // and the timeline has it, with its undo, from the write-ahead record made before UpdateAlias, and no "succeeded"
+        assertThat(execution.status()).as(history(executionArn)).isIn(ExecutionStatus.ABORTED, ExecutionStatus.FAILED);
+        assertThat(estate.aliasVersion()).isEqualTo("2");
+        String incidentId = routed.get("incidentId").asText();
+        assertThat(ledger().timeline(incidentId)).filteredOn(e -> e.action().equals("Update alias")).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo("started");
+            assertThat(e.detail()).contains("Pointing checkout-api:live from version 3 to 2");
+            assertThat(e.undo()).isEqualTo(UNDO);
+        });
     }
 
     JsonNode route() {

@@ -106,9 +106,16 @@ class RollbackPlaybookIT {
         assertThat(ledger.incident(incidentId)).get().extracting(i -> i.status()).isEqualTo(IncidentStatus.RESOLVED);
         assertThat(ledger.timeline(incidentId)).extracting(TimelineEntry::action).containsSubsequence(
                 "Incident opened", "Start playbook rollback-lambda-alias", "Playbook started", "Update alias", "Verify alarm");
-        assertThat(ledger.timeline(incidentId)).filteredOn(e -> e.action().equals("Update alias")).singleElement()
+        // (write-ahead: the intent and its undo before UpdateAlias, the outcome after it)
+        String undo = "aws lambda update-alias --function-name checkout-api --name live --function-version 3";
+        assertThat(ledger.timeline(incidentId)).filteredOn(e -> e.action().equals("Update alias")).extracting(TimelineEntry::outcome)
+                .containsExactly("started", "succeeded");
+        assertThat(ledger.timeline(incidentId)).filteredOn(e -> e.action().equals("Update alias")).first()
+                .satisfies(e -> assertThat(e.detail()).contains("Pointing checkout-api:live from version 3 to 2"))
+                .satisfies(e -> assertThat(e.undo()).isEqualTo(undo));
+        assertThat(ledger.timeline(incidentId)).filteredOn(e -> e.action().equals("Update alias")).last()
                 .satisfies(e -> assertThat(e.detail()).contains("version 3 -> 2"))
-                .satisfies(e -> assertThat(e.undo()).isEqualTo("aws lambda update-alias --function-name checkout-api --name live --function-version 3"));
+                .satisfies(e -> assertThat(e.undo()).isEqualTo(undo));
         assertThat(ledger.badVersions(functionArn)).containsExactly("3");
         assertThat(ledger.acquireLock(functionArn + ":live", "probe", Instant.now(), Instant.now().plusSeconds(5)).acquired()).isTrue();
 
@@ -184,7 +191,9 @@ class RollbackPlaybookIT {
         lambda.updateAlias(b -> b.functionName(FUNCTION).name("live").functionVersion("1"));
         String stale = """
                 {"Payload":{"action":"rollback","functionName":"checkout-api","alias":"live","aliasArn":"%s","fromVersion":"3",
-                 "toVersion":"2","revisionId":"stale-revision","badVersion":"3","source":"fallback","reason":"test"}}"""
+                 "toVersion":"2","revisionId":"stale-revision","badVersion":"3","source":"fallback","reason":"test",
+                 "intent":"Pointing checkout-api:live from version 3 to 2 (test)",
+                 "undo":"aws lambda update-alias --function-name checkout-api --name live --function-version 3"}}"""
                 .formatted(functionArn + ":live");
         emulator.setStepFunctionsMockConfig(mockConfig("Conflict", Map.of("Plan rollback", "{\"0\":{\"Return\":" + stale + "}}")));
         emulator.clearRequests();

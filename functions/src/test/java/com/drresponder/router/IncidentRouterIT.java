@@ -53,10 +53,32 @@ class IncidentRouterIT {
         // THEN the invocation fails (Lambda's async retries, then the on-failure destination) with a message saying what is wrong
         assertThat(response.functionError()).isEqualTo("Unhandled");
         assertThat(response.payload().asUtf8String()).contains("RejectedEventException").contains(expected.replace("\"", "\\\""));
+        // AND the router's log names the event (id and source) with the reason, so an operator can find what was refused
+        String identity = identity(event);
+        assertThat(routerLog(responder)).filteredOn(line -> line.contains("event REJECTED (" + identity + ")"))
+                .anySatisfy(line -> assertThat(line).contains(expected.replace("\"", "\\\"")));
         // AND nothing changed in the emulator: no ledger item, no execution, no notification
         assertThat(responder.dynamo.scan(b -> b.tableName(LocalResponder.TABLE)).count()).isZero();
         assertThat(responder.sfn.listExecutions(b -> b.stateMachineArn(ROLLBACK_SM)).executions()).isEmpty();
         assertThat(responder.notifications()).isEmpty();
+    }
+
+    /** {@code id <id>, source <source>} as the test reads the event ({@code unknown} where it cannot). */
+    static String identity(String event) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = LocalResponder.json(event);
+            return "id " + root.path("id").asText("unknown") + ", source " + root.path("source").asText("unknown");
+        } catch (java.io.UncheckedIOException e) {
+            return "id unknown, source unknown";
+        }
+    }
+
+    static java.util.List<String> routerLog(LocalResponder responder) {
+        try {
+            return java.nio.file.Files.readAllLines(responder.emulator.lambdaHost().logFile(com.drresponder.local.ResponderDeployment.ROUTER));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -98,5 +120,7 @@ class IncidentRouterIT {
                 .isEqualTo("event from account 210987654321 in us-east-1; this deployment acts only in account 123456789012 in us-east-1");
         assertThat(emulator.requests()).filteredOn(r -> !"test".equals(r.client()) && !r.action().equals("Invoke")).isEmpty();
         assertThat(responder.dynamo.scan(b -> b.tableName(LocalResponder.TABLE)).count()).isZero();
+        assertThat(routerLog(responder)).filteredOn(line -> line.contains("event IGNORED (" + identity(event) + ")"))
+                .anySatisfy(line -> assertThat(line).contains("this deployment acts only in account 123456789012"));
     }
 }

@@ -67,7 +67,9 @@ class SampleEventsRoutingTest {
             Map.entry("manual/restore-invalid-both-ids.json", rejected("give exactly one of clusterId")),
             Map.entry("manual/respond-valid.json", started("respond-to-credential-compromise", "secrets:orders-db/master")),
             Map.entry("manual/respond-invalid-empty.json", rejected("secretIds: must name at least one secret")),
-            Map.entry("manual/respond-invalid-scope-widening.json", rejected("principal: is not accepted in a manual request")));
+            Map.entry("manual/respond-invalid-scope-widening.json", rejected("principal: is not accepted in a manual request")),
+            Map.entry("manual/failover-valid.json", started("fail-over-database", rds("db:billing-db"))),
+            Map.entry("manual/failover-invalid-unknown-field.json", rejected("targetRegion: is not a known field of fail-over-database")));
 
     static Stream<String> eventFiles() {
         return Stream.concat(RepositoryFiles.jsonFiles("events/samples").stream(), RepositoryFiles.jsonFiles("events/manual").stream())
@@ -97,7 +99,8 @@ class SampleEventsRoutingTest {
                 "DR_MODE", "enforce", "PROTECTED_RESOURCES", "*",
                 "ROLLBACK_STATE_MACHINE_ARN", ACCOUNT_PREFIX.formatted("states") + "stateMachine:rollback-lambda-alias",
                 "RESTORE_STATE_MACHINE_ARN", ACCOUNT_PREFIX.formatted("states") + "stateMachine:restore-database-to-point-in-time",
-                "CREDENTIALS_STATE_MACHINE_ARN", ACCOUNT_PREFIX.formatted("states") + "stateMachine:respond-to-credential-compromise"));
+                "CREDENTIALS_STATE_MACHINE_ARN", ACCOUNT_PREFIX.formatted("states") + "stateMachine:respond-to-credential-compromise",
+                "FAIL_OVER_STATE_MACHINE_ARN", ACCOUNT_PREFIX.formatted("states") + "stateMachine:fail-over-database"));
         RouterFakes.Starter starter = new RouterFakes.Starter();
         RdsTopology topology = id -> id.startsWith("orders-db-instance") ? Optional.of("orders-db") : Optional.empty();
         IncidentRouter router = new IncidentRouter(settings, TestEvents.DEPLOYMENT, tags, topology, new InMemoryLedger(), new RouterFakes.Notifications(), starter,

@@ -119,10 +119,15 @@ public final class LocalResponder {
 
     /** Creates a catalog playbook's state machine from its real ASL, with the deployed functions' ARNs and {@code extraSubstitutions}. */
     public String playbook(String name, Map<String, String> extraSubstitutions) {
+        return playbook(name, extraSubstitutions, null);
+    }
+
+    /** As {@link #playbook(String, Map)}, with the state machine's {@code TimeoutSeconds} set to {@code timeoutSeconds} (null: the table's). */
+    public String playbook(String name, Map<String, String> extraSubstitutions, Integer timeoutSeconds) {
         Map<String, String> values = new HashMap<>(extraSubstitutions);
         functionArns.forEach((logical, arn) -> values.put(logical + "FunctionArn", arn));
         String arn = ResponderDeployment.createStateMachine(sfn, RepositoryFiles.resolve("statemachines"), Catalog.RESPONDER.playbook(name),
-                emulator.accountId(), values);
+                emulator.accountId(), values, timeoutSeconds);
         stateMachineArns.put(name, arn);
         return arn;
     }

@@ -48,6 +48,35 @@ class HeldLockTest {
     }
 
     @Test
+    void fence_should_stopTheChangeAndSaySo_when_anotherIncidentTookTheResource() throws Exception {
+        // GIVEN inc-1's lease lapsed and inc-2 took the database
+        ledger.releaseLock(RESOURCE, "inc-1");
+        ledger.acquireLock(RESOURCE, "inc-2", NOW, NOW.plusSeconds(600));
+        StepRecord intent = Json.MAPPER.readValue("""
+                {"incidentId": "inc-1", "action": "Cut-over: rename", "outcome": "started", "undo": "rename back", "fence": true}""",
+                StepRecord.class);
+        // WHEN inc-1's playbook records its write-ahead intent
+        assertThatThrownBy(() -> recorder.record(intent)).isInstanceOf(com.drresponder.ledger.Lease.LeaseLostException.class)
+                .hasMessageContaining("no longer holds " + RESOURCE);
+        // THEN the change is not announced as started but as not started, and inc-2 keeps the resource
+        assertThat(ledger.timeline("inc-1")).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo("not started");
+            assertThat(e.detail()).contains("lease lost");
+        });
+        assertThat(ledger.lock(RESOURCE)).get().satisfies(l -> assertThat(l.incidentId()).isEqualTo("inc-2"));
+    }
+
+    @Test
+    void fence_should_recordTheIntentAndRenew_when_theIncidentStillHoldsTheResource() throws Exception {
+        StepRecord intent = Json.MAPPER.readValue("""
+                {"incidentId": "inc-1", "action": "Cut-over: rename", "outcome": "started", "undo": "rename back", "fence": true}""",
+                StepRecord.class);
+        TimelineRecorder.Result result = recorder.record(intent);
+        assertThat(result.lockHeld()).isTrue();
+        assertThat(ledger.timeline("inc-1")).singleElement().satisfies(e -> assertThat(e.undo()).isEqualTo("rename back"));
+    }
+
+    @Test
     void step_should_renewTheLease_when_neitherReleasingNorHolding() {
         // GIVEN the lock taken 7 minutes ago for 10 minutes; WHEN a later step is recorded (the playbook is alive)
         ledger.releaseLock(RESOURCE, "inc-1");

@@ -75,8 +75,13 @@ public final class CredentialPlaybook extends PlaybookConstruct {
                 taggedProtected(), TAG_SCOPED);
 
         IRole verify = function("verify-rotation").role();
-        allow(verify, List.of("secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        // DescribeSecret: an RDS-managed secret names its database only in its aws:rds:primaryDB*Arn tag
+        allow(verify, List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")),
+                taggedProtected(), TAG_SCOPED);
         permissions.allowSecretKeys(verify, false);
+        // ... and RDS gives that database's endpoint, where the verifier logs in with the old and new passwords
+        allow(verify, List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances"), List.of(arn("rds", "cluster:*"), arn("rds", "db:*")),
+                null, READ_ONLY_LOOKUP);
 
         // one step reads, merges and writes each block list; each block's expiry is a ledger item (catalog: LEDGER)
         allow(function("merge-ip-set").role(), List.of("wafv2:GetIPSet", "wafv2:UpdateIPSet"),

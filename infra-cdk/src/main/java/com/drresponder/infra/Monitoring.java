@@ -40,6 +40,14 @@ public final class Monitoring extends Construct {
     public record Props(ITopic topic, JavaFunction router, IQueue deadLetterQueue, IQueue routerFailures, Map<String, StateMachine> stateMachines,
                         DrConfig config) {}
 
+    /** WAF's quota of addresses per IP set, and the size at which the headroom alarm fires (80 %). */
+    static final int WAF_SET_LIMIT = 10_000;
+    static final int WAF_SET_WARNING = 8_000;
+    /** What merge-ip-set emits after each change to a block list (MergeIpSetHandler.SET_SIZE_METRIC), as its catalog service. */
+    static final String WAF_SET_SIZE_METRIC = "WafIpSetSize";
+    static final String MERGE_IP_SET = "merge-ip-set";
+    private static final String CREDENTIALS = "respond-to-credential-compromise";
+
     private final List<Alarm> alarms = new ArrayList<>();
     private final Dashboard dashboard;
 
@@ -82,6 +90,15 @@ public final class Monitoring extends Construct {
                 props.routerFailures().metricApproximateNumberOfMessagesVisible(MetricOptions.builder().period(period).statistic("Maximum").build()),
                 notify));
 
+        if (props.stateMachines().containsKey(CREDENTIALS)) {
+            // WAF holds at most 10,000 addresses per IP set and then refuses every further block: warn while there is room
+            alarms.add(alarm("WafIpSetHeadroom", "DR Responder: a WAF block list holds over " + WAF_SET_WARNING + " of its "
+                    + WAF_SET_LIMIT + " addresses; shorten blockHours or review the blocks before new ones are refused",
+                    Metric.Builder.create().namespace(JavaFunction.METRICS_NAMESPACE).metricName(WAF_SET_SIZE_METRIC)
+                            .dimensionsMap(Map.of("Service", MERGE_IP_SET)).statistic("Maximum").period(period).build(), notify,
+                    WAF_SET_WARNING));
+        }
+
         this.dashboard = Dashboard.Builder.create(this, "Dashboard")
                 .dashboardName(software.amazon.awscdk.Stack.of(this).getStackName() + "-DrResponder")
                 .build();
@@ -104,10 +121,15 @@ public final class Monitoring extends Construct {
     }
 
     private Alarm alarm(String id, String description, IMetric metric, SnsAction notify) {
+        return alarm(id, description, metric, notify, 0);
+    }
+
+    /** An alarm to the topic when {@code metric} goes above {@code threshold} in one period; no data is no alarm. */
+    private Alarm alarm(String id, String description, IMetric metric, SnsAction notify, double threshold) {
         Alarm alarm = Alarm.Builder.create(this, id)
                 .alarmDescription(description)
                 .metric(metric)
-                .threshold(0)
+                .threshold(threshold)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                 .evaluationPeriods(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)

@@ -13,7 +13,8 @@ final class Playbooks {
     static final Map<String, BiFunction<ResponderCore, Catalog.Playbook, PlaybookConstruct>> CONSTRUCTS = Map.of(
             RollbackPlaybook.NAME, RollbackPlaybook::new,
             RestorePlaybook.NAME, RestorePlaybook::new,
-            CredentialPlaybook.NAME, CredentialPlaybook::new);
+            CredentialPlaybook.NAME, CredentialPlaybook::new,
+            FailoverPlaybook.NAME, FailoverPlaybook::new);
 
     private Playbooks() {}
 

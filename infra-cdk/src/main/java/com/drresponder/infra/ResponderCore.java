@@ -297,6 +297,9 @@ public final class ResponderCore extends Construct {
         env.put("RESTORE_WITHOUT_APPROVAL", String.join(",", config.restoreWithoutApproval()));
         env.put("WAF_SAFELIST", String.join(",", config.wafSafelist()));
         env.put("LOCK_TTL_SECONDS", Integer.toString(config.lockTtlMinutes() * 60));
+        env.put("AUTO_RESTORE_EVENT_IDS", String.join(",", config.autoRestoreEventIds()));
+        env.put("PASSWORD_LENGTH", Integer.toString(config.passwordLength()));
+        env.put("EXCLUDE_CHARACTERS", config.passwordExcludeCharacters());
         if (!env.keySet().equals(new LinkedHashSet<>(catalog.environment()))) {
             throw new IllegalStateException("the stack's environment " + env.keySet() + " is not the catalog's " + catalog.environment());
         }

@@ -33,11 +33,8 @@ class ComplianceTest {
     @BeforeAll
     static void synth() {
         app = TestStacks.app(outdir);
-        DrConfig config = DrConfig.defaults();
-        stack = TestStacks.stack(app, new DrConfig(config.protectionTagKey(), config.protectedResources(), config.mode(),
-                config.guardDutyMinSeverity(), config.findingActions(), List.of("oncall@example.com"), config.rtoTargetMinutes(),
-                config.rpoTargetMinutes(), config.lambdaRtoTargetMinutes(), config.drillSchedule(), config.drillTargets(), config.verifyWindowMinutes(),
-                config.maxRollbacksPerHour(), config.cooldownMinutes(), null, List.of(), List.of(), List.of(), config.lockTtlMinutes()), TestStacks.repositoryLayout());
+        DrConfig config = com.drresponder.infra.config.DrConfigLoader.fromMap(java.util.Map.of("notificationEmails", List.of("oncall@example.com")));
+        stack = TestStacks.stack(app, config, TestStacks.repositoryLayout());
         Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
         app.synth();
         template = outdir.resolve(stack.getTemplateFile());

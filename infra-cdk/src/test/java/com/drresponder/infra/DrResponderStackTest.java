@@ -152,11 +152,13 @@ class DrResponderStackTest {
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
                 "TracingConfig", Map.of("Mode", "Active"),
                 "MemorySize", 1024)));
-        // 30 s for every step (and the finaliser) but the restore's: 60 s, and 5 minutes for the data verification.
+        // 30 s for every step (and the finaliser) but the restore's and the failover's: 60 s, and 5 minutes for the data verifications.
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 11);
-        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 7);
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 13);
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "Timeout", 300));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "com.drresponder.failover.VerifyPromotedHandler::handleRequest", "Timeout", 300));
     }
 
     @Test
@@ -204,6 +206,22 @@ class DrResponderStackTest {
                 "Properties", Map.of("RetentionInDays", 30))));
         assertThat(resources("AWS::Logs::LogGroup").keySet()).contains(stack.functions().values().stream()
                 .map(fn -> logicalId(fn.logGroup())).toArray(String[]::new));
+    }
+
+    @Test
+    void onlyFourJavaSteps_should_changeAwsResources_when_synthesized() {
+        // README: changes to protected resources are the state machines' aws-sdk integrations, except these Java steps
+        java.util.regex.Pattern change = java.util.regex.Pattern.compile(
+                "(lambda|rds|secretsmanager|ssm|wafv2|iam|cloudwatch|guardduty):(?!Describe|List|Get|BatchGet).*");
+        java.util.Set<String> changing = new java.util.TreeSet<>();
+        stack.functions().forEach((name, fn) -> statementsOfRole(fn.role()).stream()
+                .filter(st -> "Allow".equals(st.get("Effect")))
+                .flatMap(st -> actions(st).stream())
+                .filter(a -> change.matcher(a).matches())
+                .findAny().ifPresent(a -> changing.add(name)));
+
+        assertThat(changing).containsExactlyInAnyOrder("merge-ip-set", "config-cutover", "failover-config-cutover", "delete-drill-copy",
+                "secret-rotation", "sweep-snapshots");
     }
 
     @Test
@@ -377,8 +395,8 @@ class DrResponderStackTest {
     @Test
     void stateMachines_should_existOncePerAslFile_when_definitionsPresent() {
         assertThat(stack.stateMachines()).containsOnlyKeys("rollback-lambda-alias", "restore-database-to-point-in-time",
-                "respond-to-credential-compromise");
-        template.resourceCountIs("AWS::StepFunctions::StateMachine", 3);
+                "respond-to-credential-compromise", "fail-over-database");
+        template.resourceCountIs("AWS::StepFunctions::StateMachine", 4);
     }
 
     @Test
@@ -542,8 +560,21 @@ class DrResponderStackTest {
     }
 
     @Test
+    void failoverPlaybook_should_promoteOnlyProtectedReplicas_andFailOverOnlyProtectedClusters_when_synthesized() {
+        List<Map<String, Object>> role = statementsOfRole(stack.stateMachines().get("fail-over-database").getRole());
+        java.util.function.Function<String, List<String>> grants = action -> role.stream().filter(s -> actions(s).contains(action))
+                .map(s -> resourceTypes(s) + " -> " + s.getOrDefault("Condition", "none")).toList();
+
+        assertThat(grants.apply("rds:PromoteReadReplica")).containsExactly("db:* -> " + PROTECTED);
+        // the reader a failover names is authorised too (optional resource type); the cluster must be protected
+        assertThat(grants.apply("rds:FailoverDBCluster")).containsExactlyInAnyOrder("cluster:* -> " + PROTECTED, "db:* -> none");
+        assertThat(role.toString()).doesNotContain("rds:Delete").doesNotContain("rds:Modify").doesNotContain("rds:Create");
+    }
+
+    @Test
     void secretReaders_should_decryptOnlyThroughSecretsManager_when_synthesized() {
-        for (String fn : List.of("secret-rotation", "resolve-credential-targets", "verify-rotation", "verify-database", "config-cutover")) {
+        for (String fn : List.of("secret-rotation", "resolve-credential-targets", "verify-rotation", "verify-database", "config-cutover",
+                "verify-promoted", "failover-config-cutover")) {
             Map<String, Object> decrypt = statementsOfRole(stack.functions().get(fn).role()).stream()
                     .filter(s -> actions(s).contains("kms:Decrypt")).findFirst().orElseThrow();
 
@@ -562,6 +593,16 @@ class DrResponderStackTest {
         assertThat(ssmKeys.get("Condition").toString()).contains("kms:ViaService").contains("ssm.");
         assertThat(alias.get("Condition").toString()).contains("aws:ResourceTag/dr:protected");
         assertThat(actions(alias)).contains("lambda:GetAlias", "lambda:PublishVersion");
+    }
+
+    @Test
+    void verifyRotation_should_findAManagedSecretsDatabaseReadOnly_andDescribeOnlyProtectedSecrets_when_synthesized() {
+        List<Map<String, Object>> statements = statementsOfRole(stack.functions().get("verify-rotation").role());
+        Map<String, Object> rds = statements.stream().filter(s -> actions(s).contains("rds:DescribeDBClusters")).findFirst().orElseThrow();
+        assertThat(actions(rds)).containsExactlyInAnyOrder("rds:DescribeDBClusters", "rds:DescribeDBInstances");
+        assertThat(statements.toString()).doesNotContain("rds:Modify").doesNotContain("rds:Delete");
+        Map<String, Object> describe = statements.stream().filter(s -> actions(s).contains("secretsmanager:DescribeSecret")).findFirst().orElseThrow();
+        assertThat(describe.get("Condition").toString()).contains("aws:ResourceTag/dr:protected");
     }
 
     @Test
@@ -614,6 +655,31 @@ class DrResponderStackTest {
     }
 
     @Test
+    void wafHeadroomAlarm_should_fireBeforeABlockListReachesWafsLimit_when_theCredentialPlaybookIsDeployed() {
+        // merge-ip-set emits WafIpSetSize (each set's size after a change; IpBlockerTest); WAF refuses updates past 10,000 addresses
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", com.drresponder.catalog.Catalog.METRICS_NAMESPACE, "MetricName", "WafIpSetSize",
+                "Dimensions", List.of(Map.of("Name", "Service", "Value", "merge-ip-set")),
+                "Statistic", "Maximum", "Threshold", 8000, "ComparisonOperator", "GreaterThanThreshold",
+                "AlarmActions", List.of(ref(stack.topic()))));
+        assertThat(com.drresponder.catalog.Catalog.RESPONDER.functions()).anyMatch(f -> f.name().equals("merge-ip-set"));
+    }
+
+    @Test
+    void responderFailedAlarm_should_subtractTheMetricTheFinaliserEmits_when_synthesized() {
+        // the finaliser's EMF carries exactly one dimension, Service = its POWERTOOLS_SERVICE_NAME (the catalog name; FinaliserIT reads
+        // it from the function's log): the alarm must name that metric exactly, or it subtracts nothing and alarms on every escalation
+        String finaliser = com.drresponder.catalog.Catalog.RESPONDER.coreFunctions().stream()
+                .filter(f -> f.handler().startsWith("com.drresponder.lifecycle.FinaliserHandler")).findFirst().orElseThrow().name();
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Metrics", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                "Id", "escalated",
+                "MetricStat", Match.objectLike(Map.of("Metric", Map.of(
+                        "Namespace", com.drresponder.catalog.Catalog.METRICS_NAMESPACE,
+                        "MetricName", "PlaybookEscalated",
+                        "Dimensions", List.of(Map.of("Name", "Service", "Value", finaliser)))))))))));
+    }
+
+    @Test
     void finaliser_should_receiveFailedTimedOutAndAbortedExecutionsOfTheStacksPlaybooks_when_synthesized() {
         template.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Map.of(
                 "source", List.of("aws.states"),
@@ -652,8 +718,8 @@ class DrResponderStackTest {
 
     @Test
     void monitoring_should_haveOneAlarmPerSignal_when_synthesized() {
-        // + the restore playbook's manual-snapshot quota headroom alarm
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 4 + 1);
+        // timed out + aborted per playbook; responder failed, router errors, DLQ, router failures, WAF headroom, manual-snapshot quota headroom
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 5 + 1);
     }
 
     @Test

@@ -144,17 +144,32 @@ class DrResponderStackVariantsTest {
     void databaseFacingFunctions_should_runInTheConfiguredVpc_when_vpcIsSet() {
         Map<String, Object> vpcConfig = Map.of("VpcConfig", Map.of("SubnetIds", List.of("subnet-0123456789abcdef1", "subnet-0123456789abcdef2"),
                 "SecurityGroupIds", List.of("sg-0123456789abcdef0")));
-        inVpc.resourcePropertiesCountIs("AWS::Lambda::Function", vpcConfig, 3);
+        inVpc.resourcePropertiesCountIs("AWS::Lambda::Function", vpcConfig, 4);
         inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "VpcConfig", Match.anyValue())));
         inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", "com.drresponder.credentials.PostgresRotationHandler::handleRequest", "VpcConfig", Match.anyValue())));
         inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", "com.drresponder.credentials.VerifyRotationHandler::handleRequest", "VpcConfig", Match.anyValue())));
+        inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", "com.drresponder.failover.VerifyPromotedHandler::handleRequest", "VpcConfig", Match.anyValue())));
     }
 
     @Test
     void functions_should_runOutsideAnyVpc_when_vpcIsNotSet() {
         repo.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("VpcConfig", Match.anyValue()), 0);
+    }
+
+    @Test
+    void functions_should_receiveAutoRestoreEventsAndPasswordRules_when_configured() {
+        DrConfig config = DrConfigLoader.fromMap(Map.of("autoRestoreEventIds", List.of("RDS-EVENT-0049", "RDS-EVENT-0031"),
+                "passwordLength", 48, "passwordExcludeCharacters", "/@;"));
+        Template t = Template.fromStack(TestStacks.stack(TestStacks.app(), config, TestStacks.repositoryLayout()));
+
+        for (String service : List.of("incident-router", "secret-rotation")) {
+            t.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
+                    "POWERTOOLS_SERVICE_NAME", service, "AUTO_RESTORE_EVENT_IDS", "RDS-EVENT-0049,RDS-EVENT-0031",
+                    "PASSWORD_LENGTH", "48", "EXCLUDE_CHARACTERS", "/@;"))))));
+        }
     }
 }

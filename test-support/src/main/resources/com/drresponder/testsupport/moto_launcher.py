@@ -171,6 +171,31 @@ def _install_finished_rotation_fix():
 _install_finished_rotation_fix()
 
 
+def _install_promote_read_replica_fix():
+    # PromoteReadReplica makes the replica a standalone instance: AWS ends replication, so the promoted
+    # instance no longer names a source (ReadReplicaSourceDBInstanceIdentifier) and the source no longer
+    # lists it (ReadReplicaDBInstanceIdentifiers). moto only clears its private replica flag and keeps
+    # both links, so a later reader would still take the promoted instance for a replica.
+    from moto.rds.models import RDSBackend
+    original = RDSBackend.promote_read_replica
+
+    def promote_read_replica(self, db_kwargs):
+        database = self.databases.get(db_kwargs["db_instance_identifier"])
+        source_id = database.source_db_instance_identifier if database is not None and database.is_replica else None
+        result = original(self, db_kwargs)
+        if source_id is not None:
+            source = self.databases.get(source_id)
+            if source is not None and result.db_instance_identifier in source.replicas:
+                source.replicas.remove(result.db_instance_identifier)
+            result.source_db_instance_identifier = None
+        return result
+
+    RDSBackend.promote_read_replica = promote_read_replica
+
+
+_install_promote_read_replica_fix()
+
+
 # ---- Step Functions mock test cases ---------------------------------------------------------
 def _install_sfn_mocking():
     from moto.stepfunctions.parser import models as sfn_models

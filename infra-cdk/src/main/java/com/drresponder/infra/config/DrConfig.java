@@ -38,6 +38,10 @@ import java.util.Objects;
  *                               NAT gateways, health checkers, partners)
  * @param lockTtlMinutes         the resource lock's lease: how long a lock outlives its playbook's last heartbeat (each
  *                               step and poll renews it), so a crashed playbook frees its resource after this long
+ * @param autoRestoreEventIds    RDS event ids ({@code RDS-EVENT-0049}) that start a restore on their own; every other
+ *                               RDS event the rule passes only proposes one (a restore is a big step)
+ * @param passwordLength         length of the passwords secret-rotation draws (8-99: RDS master passwords stop at 99)
+ * @param passwordExcludeCharacters characters rotated passwords never contain (connection strings, shell quoting)
  */
 public record DrConfig(
         String protectionTagKey,
@@ -58,13 +62,19 @@ public record DrConfig(
         List<String> operatorPrincipals,
         List<String> restoreWithoutApproval,
         List<String> wafSafelist,
-        int lockTtlMinutes) {
+        int lockTtlMinutes,
+        List<String> autoRestoreEventIds,
+        int passwordLength,
+        String passwordExcludeCharacters) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
     public static final int DEFAULT_LOCK_TTL_MINUTES = 120;
     /** A lease must outlast the longest gap between two heartbeats: a restore polls at most every 60 min (pollSeconds). */
     public static final int MIN_LOCK_TTL_MINUTES = 65;
+    /** The rotation's password defaults (the functions' RotationSettings holds the same). */
+    public static final int DEFAULT_PASSWORD_LENGTH = 32;
+    public static final String DEFAULT_PASSWORD_EXCLUDE_CHARACTERS = "/@\"'\\";
 
     /** Actions a GuardDuty finding may trigger (the security runbook's steps). */
     public static final List<String> FINDING_ACTIONS = List.of("notify", "rotate-secrets", "revoke-credentials", "block-ip");
@@ -78,6 +88,8 @@ public record DrConfig(
         operatorPrincipals = operatorPrincipals == null ? List.of() : List.copyOf(operatorPrincipals);
         restoreWithoutApproval = restoreWithoutApproval == null ? List.of() : List.copyOf(restoreWithoutApproval);
         wafSafelist = wafSafelist == null ? List.of() : List.copyOf(wafSafelist);
+        autoRestoreEventIds = autoRestoreEventIds == null ? List.of() : List.copyOf(autoRestoreEventIds);
+        Objects.requireNonNull(passwordExcludeCharacters, "passwordExcludeCharacters");
         Map<String, List<String>> copy = new LinkedHashMap<>();
         findingActions.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         findingActions = java.util.Collections.unmodifiableMap(copy);
@@ -90,7 +102,8 @@ public record DrConfig(
                     int maxRollbacksPerHour, int cooldownMinutes, VpcConfig vpc) {
         this(protectionTagKey, protectedResources, mode, guardDutyMinSeverity, findingActions, notificationEmails, rtoTargetMinutes,
                 rpoTargetMinutes, lambdaRtoTargetMinutes, drillSchedule, drillTargets, verifyWindowMinutes, maxRollbacksPerHour,
-                cooldownMinutes, vpc, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES);
+                cooldownMinutes, vpc, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES, List.of(), DEFAULT_PASSWORD_LENGTH,
+                DEFAULT_PASSWORD_EXCLUDE_CHARACTERS);
     }
 
     /** Global operating mode. */
@@ -142,7 +155,8 @@ public record DrConfig(
     /** The configuration used when nothing is configured: dry-run, nothing in scope. */
     public static DrConfig defaults() {
         return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
-                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES);
+                60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES,
+                List.of(), DEFAULT_PASSWORD_LENGTH, DEFAULT_PASSWORD_EXCLUDE_CHARACTERS);
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }

@@ -32,7 +32,8 @@ public final class DrConfigLoader {
 
     static final Set<String> FIELDS = Set.of("protectionTagKey", "protectedResources", "mode", "guardDutyMinSeverity",
             "findingActions", "notificationEmails", "operatorPrincipals", "wafSafelist", "rtoTargetMinutes", "rpoTargetMinutes", "lambdaRtoTargetMinutes",
-            "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc", "restoreWithoutApproval", "lockTtlMinutes");
+            "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc", "restoreWithoutApproval", "lockTtlMinutes",
+            "autoRestoreEventIds", "passwordLength", "passwordExcludeCharacters");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
@@ -45,6 +46,9 @@ public final class DrConfigLoader {
     private static final Pattern FINDING_PREFIX = Pattern.compile("[A-Za-z0-9:/._!\\-]+");
     private static final Pattern IPV4_CIDR = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)/(3[0-2]|[12]?\\d)");
     private static final Pattern IPV6_CIDR = Pattern.compile("[0-9A-Fa-f:]*:[0-9A-Fa-f:]*/(12[0-8]|1[01]\\d|[1-9]?\\d)");
+    private static final Pattern RDS_EVENT_ID = Pattern.compile("RDS-EVENT-\\d{4}");
+    /** Printable ASCII without space: what GetRandomPassword's ExcludeCharacters can name. */
+    private static final Pattern EXCLUDABLE = Pattern.compile("[\\x21-\\x7E]{0,64}");
     private static final Pattern VPC_ID = Pattern.compile("vpc-[0-9a-f]{8,17}");
     private static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{8,17}");
     private static final Pattern SG_ID = Pattern.compile("sg-[0-9a-f]{8,17}");
@@ -160,8 +164,21 @@ public final class DrConfigLoader {
                 throw new DrConfigException(field("wafSafelist") + " entries must be IPv4 or IPv6 CIDR blocks (203.0.113.0/24, 2001:db8::/32), got " + quote(cidr));
             }
         }
+        List<String> autoRestore = stringList(raw, "autoRestoreEventIds", d.autoRestoreEventIds());
+        for (String id : autoRestore) {
+            if (!RDS_EVENT_ID.matcher(id).matches()) {
+                throw new DrConfigException(field("autoRestoreEventIds") + " entries must be RDS event ids (RDS-EVENT-0049), got " + quote(id));
+            }
+        }
+        int passwordLength = positiveInt(raw, "passwordLength", d.passwordLength(), 8, 99);
+        String exclude = string(raw, "passwordExcludeCharacters", d.passwordExcludeCharacters());
+        if (!EXCLUDABLE.matcher(exclude).matches()) {
+            throw new DrConfigException(field("passwordExcludeCharacters") + " must be at most 64 printable ASCII characters without spaces, got "
+                    + quote(exclude));
+        }
         return new DrConfig(tagKey, protectedResources, mode, severity, findingActions, emails, rto, rpo, lambdaRto,
-                drill, drillTargets, verify, maxRollbacks, cooldown, vpc, operators, withoutApproval, safelist, lockTtl);
+                drill, drillTargets, verify, maxRollbacks, cooldown, vpc, operators, withoutApproval, safelist, lockTtl,
+                autoRestore, passwordLength, exclude);
     }
 
     /** Each drill target names exactly one database; the rest is checked by the restore playbook's own validation. */

@@ -265,4 +265,29 @@ class DrConfigLoaderTest {
         assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("wafSafelist", List.of("nat.example.com/32"))))
                 .isInstanceOf(DrConfigException.class);
     }
+
+    @Test
+    void fromMap_should_readAutoRestoreEvents_andNameTheField_when_anEntryIsNoRdsEventId() {
+        assertThat(DrConfigLoader.fromMap(Map.of("autoRestoreEventIds", List.of("RDS-EVENT-0049"))).autoRestoreEventIds())
+                .containsExactly("RDS-EVENT-0049");
+        assertThat(DrConfig.defaults().autoRestoreEventIds()).isEmpty();
+        for (String bad : List.of("RDS-EVENT-49", "rds-event-0049", "RDS-EVENT-0049,RDS-EVENT-0050", "*")) {
+            assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("autoRestoreEventIds", List.of(bad)))).as(bad)
+                    .isInstanceOf(DrConfigException.class).hasMessageContaining("drResponder.autoRestoreEventIds entries must be RDS event ids");
+        }
+    }
+
+    @Test
+    void fromMap_should_readPasswordRules_andRefuseWhatGetRandomPasswordOrRdsWouldNot_when_configured() {
+        DrConfig config = DrConfigLoader.fromMap(Map.of("passwordLength", 40, "passwordExcludeCharacters", "/@\"'\\;"));
+        assertThat(config.passwordLength()).isEqualTo(40);
+        assertThat(config.passwordExcludeCharacters()).isEqualTo("/@\"'\\;");
+        assertThat(DrConfig.defaults().passwordLength()).isEqualTo(32);
+        assertThat(DrConfig.defaults().passwordExcludeCharacters()).isEqualTo("/@\"'\\");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("passwordLength", 7))).hasMessageContaining("drResponder.passwordLength");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("passwordLength", 100))).hasMessageContaining("drResponder.passwordLength");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("passwordExcludeCharacters", "a b")))
+                .hasMessageContaining("drResponder.passwordExcludeCharacters");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("passwordExcludeCharacters", "\u00e9"))).isInstanceOf(DrConfigException.class);
+    }
 }

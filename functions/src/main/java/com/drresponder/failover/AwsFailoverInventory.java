@@ -1,0 +1,132 @@
+package com.drresponder.failover;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBCluster;
+import software.amazon.awssdk.services.rds.model.DBClusterMember;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+import software.amazon.awssdk.services.rds.model.Tag;
+
+/**
+ * {@link FailoverInventory} over DescribeDBInstances / DescribeDBClusters (tags come in the answer) and one
+ * CloudWatch GetMetricData per plan for the candidates' lag: {@code AWS/RDS ReplicaLag} (seconds) for read
+ * replicas, {@code AuroraReplicaLag} (milliseconds) for Aurora readers, the latest 1-minute maximum of the last
+ * {@link #LAG_WINDOW}. No data means the lag is unknown, never zero.
+ */
+public final class AwsFailoverInventory implements FailoverInventory {
+    /** RDS publishes lag every minute; older figures say nothing about now. */
+    static final Duration LAG_WINDOW = Duration.ofMinutes(5);
+
+    private final RdsClient rds;
+    private final CloudWatchClient cloudWatch;
+    private final Clock clock;
+
+    public AwsFailoverInventory(RdsClient rds, CloudWatchClient cloudWatch, Clock clock) {
+        this.rds = rds;
+        this.cloudWatch = cloudWatch;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<Topology> instance(String id) {
+        Optional<DBInstance> primary = describeInstance(id);
+        if (primary.isEmpty()) {
+            return Optional.empty();
+        }
+        DBInstance p = primary.get();
+        String region = region(p.dbInstanceArn());
+        List<DBInstance> replicas = new ArrayList<>();
+        for (String replica : p.readReplicaDBInstanceIdentifiers()) {
+            // a cross-region replica is listed by ARN: it is described in its own region, so it stays a name here
+            if (replica.startsWith("arn:")) {
+                replicas.add(DBInstance.builder().dbInstanceIdentifier(replica.substring(replica.lastIndexOf(':') + 1))
+                        .dbInstanceArn(replica).dbInstanceStatus("unknown").build());
+            } else {
+                describeInstance(replica).ifPresent(replicas::add);
+            }
+        }
+        Map<String, Double> lag = lag("ReplicaLag", 1.0, replicas.stream().map(DBInstance::dbInstanceIdentifier).toList());
+        List<Topology.Candidate> candidates = replicas.stream().map(r -> new Topology.Candidate(r.dbInstanceIdentifier(), r.dbInstanceArn(),
+                region(r.dbInstanceArn()), r.dbInstanceStatus(), tags(r.tagList()), lag.get(r.dbInstanceIdentifier()))).toList();
+        return Optional.of(new Topology(Topology.INSTANCE, p.dbInstanceIdentifier(), p.dbInstanceArn(), region, p.dbInstanceStatus(),
+                tags(p.tagList()), null, candidates));
+    }
+
+    @Override
+    public Optional<Topology> cluster(String id) {
+        DBCluster c;
+        try {
+            List<DBCluster> found = rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters();
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            c = found.get(0);
+        } catch (DbClusterNotFoundException e) {
+            return Optional.empty();
+        }
+        String writer = c.dbClusterMembers().stream().filter(m -> Boolean.TRUE.equals(m.isClusterWriter()))
+                .map(DBClusterMember::dbInstanceIdentifier).findFirst().orElse(null);
+        List<DBInstance> readers = c.dbClusterMembers().stream().filter(m -> !Boolean.TRUE.equals(m.isClusterWriter()))
+                .flatMap(m -> describeInstance(m.dbInstanceIdentifier()).stream()).toList();
+        Map<String, Double> lag = lag("AuroraReplicaLag", 0.001, readers.stream().map(DBInstance::dbInstanceIdentifier).toList());
+        List<Topology.Candidate> candidates = readers.stream().map(r -> new Topology.Candidate(r.dbInstanceIdentifier(), r.dbInstanceArn(),
+                region(r.dbInstanceArn()), r.dbInstanceStatus(), tags(r.tagList()), lag.get(r.dbInstanceIdentifier()))).toList();
+        return Optional.of(new Topology(Topology.CLUSTER, c.dbClusterIdentifier(), c.dbClusterArn(), region(c.dbClusterArn()), c.status(),
+                tags(c.tagList()), writer, candidates));
+    }
+
+    private Optional<DBInstance> describeInstance(String id) {
+        try {
+            return rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().stream().findFirst();
+        } catch (DbInstanceNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Latest value per instance, times {@code toSeconds}; instances without data are absent. */
+    private Map<String, Double> lag(String metric, double toSeconds, List<String> instances) {
+        Map<String, Double> lag = new HashMap<>();
+        if (instances.isEmpty()) {
+            return lag;
+        }
+        List<MetricDataQuery> queries = new ArrayList<>();
+        for (int i = 0; i < instances.size(); i++) {
+            String instance = instances.get(i);
+            queries.add(MetricDataQuery.builder().id("m" + i).returnData(true).metricStat(s -> s.period(60).stat("Maximum")
+                    .metric(m -> m.namespace("AWS/RDS").metricName(metric).dimensions(d -> d.name("DBInstanceIdentifier").value(instance))))
+                    .build());
+        }
+        Instant now = clock.instant();
+        List<MetricDataResult> results = cloudWatch.getMetricData(r -> r.metricDataQueries(queries)
+                .startTime(now.minus(LAG_WINDOW)).endTime(now.plusSeconds(60)).scanBy("TimestampDescending")).metricDataResults();
+        for (MetricDataResult result : results) {
+            if (!result.values().isEmpty()) {
+                lag.put(instances.get(Integer.parseInt(result.id().substring(1))), result.values().get(0) * toSeconds);
+            }
+        }
+        return lag;
+    }
+
+    private static String region(String arn) {
+        String[] parts = arn == null ? new String[0] : arn.split(":");
+        return parts.length > 3 ? parts[3] : null;
+    }
+
+    private static Map<String, String> tags(List<Tag> tags) {
+        Map<String, String> map = new HashMap<>();
+        tags.forEach(t -> map.put(t.key(), t.value()));
+        return map;
+    }
+}

@@ -1,0 +1,114 @@
+package com.drresponder.failover;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.common.AwsClients;
+import com.drresponder.common.Json;
+import com.drresponder.common.Telemetry;
+import com.drresponder.ledger.Heartbeat;
+import com.drresponder.ledger.Lease;
+import com.drresponder.restore.PhaseDeadline;
+import com.drresponder.restore.RestoreStepFailedException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBCluster;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+
+/**
+ * The failover's poll step (one call per Wait loop turn; each renews the incident's lease). Done means done as
+ * RDS reports it, not merely "the call returned": a promoted replica is {@code available} and names no replication
+ * source any more; after an Aurora failover the target reader is the cluster's writer and the cluster is
+ * {@code available}. Input {@code {"kind", "id" (instance or cluster), "target" (reader, cluster only),
+ * "incidentId", "since", "seconds"}}; output {@code {"ready", "status", "endpoint", "port", "pastDeadline"}}.
+ * A terminal RDS state is an error ({@link RestoreStepFailedException}), never "not ready".
+ */
+public final class CheckFailoverHandler implements RequestStreamHandler {
+    private static final Set<String> TERMINAL = Set.of("failed", "error", "incompatible-parameters", "incompatible-network",
+            "inaccessible-encryption-credentials", "storage-full", "deleting");
+    private final RdsClient rds;
+    private final Clock clock;
+    private final Heartbeat heartbeat;
+
+    public CheckFailoverHandler() {
+        this(AwsClients.create(RdsClient.builder()), Clock.systemUTC(), Lease.fromEnvironment());
+    }
+
+    public CheckFailoverHandler(RdsClient rds, Clock clock, Heartbeat heartbeat) {
+        this.rds = rds;
+        this.clock = clock;
+        this.heartbeat = heartbeat;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Telemetry.handleJson(input, output, context, this::check);
+    }
+
+    ObjectNode check(JsonNode event) {
+        heartbeat.renew(Json.text(event, "incidentId"));
+        String kind = required(event, "kind");
+        String id = required(event, "id");
+        ObjectNode result = Topology.CLUSTER.equals(kind) ? cluster(id, required(event, "target")) : promoted(id);
+        String status = result.path("status").asText();
+        if (TERMINAL.contains(status)) {
+            throw new RestoreStepFailedException(kind + " " + id + " is " + status + ": RDS will not finish the failover");
+        }
+        return result.put("pastDeadline", PhaseDeadline.passed(PhaseDeadline.from(event), clock.instant()));
+    }
+
+    private ObjectNode promoted(String id) {
+        DBInstance instance;
+        try {
+            List<DBInstance> found = rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances();
+            if (found.isEmpty()) {
+                return Json.object().put("ready", false).put("status", "not-found");
+            }
+            instance = found.get(0);
+        } catch (DbInstanceNotFoundException e) {
+            return Json.object().put("ready", false).put("status", "not-found");
+        }
+        boolean standalone = instance.readReplicaSourceDBInstanceIdentifier() == null;
+        ObjectNode result = Json.object().put("ready", "available".equals(instance.dbInstanceStatus()) && standalone)
+                .put("status", instance.dbInstanceStatus() + (standalone ? "" : " (still a replica)"));
+        if (instance.endpoint() != null) {
+            result.put("endpoint", instance.endpoint().address());
+            result.put("port", instance.endpoint().port() == null ? 5432 : instance.endpoint().port());
+        }
+        return result;
+    }
+
+    private ObjectNode cluster(String id, String target) {
+        DBCluster cluster;
+        try {
+            List<DBCluster> found = rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters();
+            if (found.isEmpty()) {
+                return Json.object().put("ready", false).put("status", "not-found");
+            }
+            cluster = found.get(0);
+        } catch (DbClusterNotFoundException e) {
+            return Json.object().put("ready", false).put("status", "not-found");
+        }
+        boolean targetWrites = cluster.dbClusterMembers().stream()
+                .anyMatch(m -> m.dbInstanceIdentifier().equals(target) && Boolean.TRUE.equals(m.isClusterWriter()));
+        return Json.object().put("ready", "available".equals(cluster.status()) && targetWrites)
+                .put("status", cluster.status() + (targetWrites ? "" : " (" + target + " is not the writer yet)"))
+                .put("endpoint", cluster.endpoint()).put("port", cluster.port() == null ? 5432 : cluster.port());
+    }
+
+    private static String required(JsonNode node, String field) {
+        String value = Json.text(node, field);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(field + " is required in the step input");
+        }
+        return value;
+    }
+}

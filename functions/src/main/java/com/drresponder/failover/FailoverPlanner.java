@@ -1,0 +1,129 @@
+package com.drresponder.failover;
+
+import com.drresponder.playbook.FailoverRequest;
+import com.drresponder.playbook.InvalidRequestException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Chooses what replaces a primary: a read replica to promote (RDS instance) or a reader to fail over to (Aurora).
+ * A candidate qualifies when it is available, in the primary's region, opted in itself (a replica is a database
+ * of its own: tagged and allow-listed like any resource the responder changes; an Aurora reader belongs to its
+ * protected cluster), and its lag is known and within the RPO target; the request may accept more lag
+ * ({@code acceptLag}), and then a person must approve. Among qualified candidates the least lag wins (then
+ * the name, so the choice is stable). No qualified candidate is a refusal: nothing is changed, the
+ * incident is escalated with every candidate's reason. Reads only.
+ */
+public final class FailoverPlanner {
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
+
+    private final FailoverInventory rds;
+    private final Set<String> allowList;
+    private final String protectionTagKey;
+    private final Set<String> withoutApproval;
+    private final Clock clock;
+
+    /**
+     * @param allowList       PROTECTED_RESOURCES: a replica is promoted only when listed (or the list holds {@code *})
+     * @param withoutApproval primary ARNs that may fail over without a person approving (the deployment's
+     *                        {@code restoreWithoutApproval}: the databases it lets recover on their own)
+     */
+    public FailoverPlanner(FailoverInventory rds, Set<String> allowList, String protectionTagKey, Set<String> withoutApproval, Clock clock) {
+        this.rds = rds;
+        this.allowList = Set.copyOf(allowList);
+        this.protectionTagKey = protectionTagKey;
+        this.withoutApproval = Set.copyOf(withoutApproval);
+        this.clock = clock;
+    }
+
+    /** One candidate and whether it may be chosen; {@code why} says why not (or its lag when it may). */
+    public record Assessment(Topology.Candidate candidate, boolean qualified, boolean overRpo, String why) {}
+
+    /** @param rpoTarget the deployment's RPO target (stack parameter RpoTargetMinutes) */
+    public FailoverPlan plan(FailoverRequest request, String incidentId, Duration rpoTarget) {
+        boolean cluster = request.clusterId() != null;
+        String field = cluster ? "clusterId" : "instanceId";
+        Topology primary = (cluster ? rds.cluster(request.primaryId()) : rds.instance(request.primaryId()))
+                .orElseThrow(() -> new InvalidRequestException(field, "no " + (cluster ? "Aurora cluster" : "RDS instance")
+                        + " named " + request.primaryId() + " in this account and region"));
+        if (!"true".equalsIgnoreCase(primary.tags().get(protectionTagKey))) {
+            throw new InvalidRequestException(field, primary.id() + " is not tagged " + protectionTagKey
+                    + "=true; the responder only fails over databases that opted in");
+        }
+        List<Assessment> assessed = primary.candidates().stream().map(c -> assess(primary, c, request.acceptLag(), rpoTarget)).toList();
+        Assessment chosen;
+        String refusal = null;
+        if (request.to() != null) {
+            chosen = assessed.stream().filter(a -> a.candidate().id().equalsIgnoreCase(request.to())).findFirst()
+                    .orElseThrow(() -> new InvalidRequestException("to", request.to() + " is not " + (cluster ? "a reader of " : "a read replica of ")
+                            + primary.id() + "; candidates: " + (assessed.isEmpty() ? "none" : String.join(", ",
+                            assessed.stream().map(a -> a.candidate().id()).toList()))));
+            if (!chosen.qualified()) {
+                refusal = chosen.candidate().id() + " may not replace " + primary.id() + ": " + chosen.why();
+                chosen = null;
+            }
+        } else {
+            chosen = assessed.stream().filter(Assessment::qualified)
+                    .min(Comparator.comparing((Assessment a) -> a.candidate().lagSeconds(), Comparator.nullsLast(Comparator.naturalOrder()))
+                            .thenComparing(a -> a.candidate().id()))
+                    .orElse(null);
+            if (chosen == null) {
+                refusal = "no " + (cluster ? "reader" : "read replica") + " of " + primary.id() + " may replace it"
+                        + (assessed.isEmpty() ? ": it has none" : "") + "; a point-in-time restore (restore-database-to-point-in-time) is the way back";
+            }
+        }
+        boolean approval = request.approval() || !withoutApproval.contains(primary.arn()) || chosen != null && chosen.overRpo();
+        String stamp = STAMP.format(clock.instant());
+        return new FailoverPlan(primary, assessed, chosen, refusal, rpoTarget, approval, request, incidentId, stamp);
+    }
+
+    private Assessment assess(Topology primary, Topology.Candidate c, boolean acceptLag, Duration rpoTarget) {
+        if (primary.region() != null && !primary.region().equals(c.region())) {
+            return new Assessment(c, false, false, "in " + c.region() + ", not " + primary.region()
+                    + ": this playbook promotes replicas in the primary's region only");
+        }
+        if (!"available".equals(c.status())) {
+            return new Assessment(c, false, false, "its status is " + c.status() + ", not available");
+        }
+        if (!primary.cluster()) {
+            if (!"true".equalsIgnoreCase(c.tags().get(protectionTagKey))) {
+                return new Assessment(c, false, false, "not tagged " + protectionTagKey + "=true: only opted-in replicas are promoted");
+            }
+            if (!allowList.contains("*") && !allowList.contains(c.arn())) {
+                return new Assessment(c, false, false, c.arn() + " is not in the allow-list (PROTECTED_RESOURCES)");
+            }
+        }
+        Double lag = c.lagSeconds();
+        if (lag == null) {
+            return acceptLag
+                    ? new Assessment(c, true, true, "lag unknown (no data in the last minutes), accepted by the request")
+                    : new Assessment(c, false, true, "lag unknown (no " + (primary.cluster() ? "AuroraReplicaLag" : "ReplicaLag")
+                    + " data in the last minutes): the RPO target of " + rpoTarget.toSeconds() + " s cannot be promised");
+        }
+        String figure = "lag " + seconds(lag) + " s";
+        if (lag > rpoTarget.toSeconds()) {
+            return acceptLag
+                    ? new Assessment(c, true, true, figure + ", over the RPO target of " + rpoTarget.toSeconds() + " s, accepted by the request")
+                    : new Assessment(c, false, true, figure + " is over the RPO target of " + rpoTarget.toSeconds() + " s");
+        }
+        return new Assessment(c, true, false, figure + " (RPO target " + rpoTarget.toSeconds() + " s)");
+    }
+
+    static String seconds(double value) {
+        return value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    /** One line per candidate for the timeline: chosen or not, and why. */
+    static List<String> reasons(List<Assessment> assessed) {
+        List<String> out = new ArrayList<>();
+        assessed.forEach(a -> out.add(a.candidate().id() + ": " + (a.qualified() ? "qualifies, " : "not chosen, ") + a.why()));
+        return out;
+    }
+}

@@ -1,0 +1,70 @@
+package com.drresponder.playbook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Manual input of the fail-over-database playbook: which primary (an RDS instance or an Aurora cluster),
+ * optionally which replica or reader to promote ({@code to}), how consumers are cut over, and what to verify.
+ * The verify and cut-over blocks are the restore's ({@link RestoreRequest}): one schema, one verifier, one
+ * cut-over. Every bad field fails with a message naming it, before anything is looked up in AWS.
+ *
+ * @param acceptLag the operator accepts a candidate whose lag exceeds the RPO target (or is unknown); a
+ *                  person must then approve, whatever the deployment allows
+ */
+public record FailoverRequest(
+        String clusterId,
+        String instanceId,
+        String to,
+        String cutover,
+        boolean approval,
+        boolean acceptLag,
+        boolean dryRun,
+        String reason,
+        RestoreRequest.Verify verify,
+        RestoreRequest.CutoverConfig cutoverConfig,
+        int pollSeconds,
+        int timeoutMinutes) {
+    public static final String PLAYBOOK = "fail-over-database";
+
+    public static FailoverRequest parse(JsonNode node) {
+        String cluster = RequestFields.optional(node, "clusterId", RestoreRequest.DB_IDENTIFIER, RestoreRequest.IDENTIFIER_RULE);
+        String instance = RequestFields.optional(node, "instanceId", RestoreRequest.DB_IDENTIFIER, RestoreRequest.IDENTIFIER_RULE);
+        if ((cluster == null) == (instance == null)) {
+            throw new InvalidRequestException("clusterId", "give exactly one of clusterId (Aurora: fail over to a reader) or instanceId (RDS: promote a read replica)");
+        }
+        String to = RequestFields.optional(node, "to", RestoreRequest.DB_IDENTIFIER, RestoreRequest.IDENTIFIER_RULE);
+        if (to != null && to.equalsIgnoreCase(cluster != null ? cluster : instance)) {
+            throw new InvalidRequestException("to", "must name a replica or reader, not the primary itself");
+        }
+        String cutover = RequestFields.oneOf(node, "cutover", "none", "none", "config");
+        if (cluster != null && !"none".equals(cutover)) {
+            throw new InvalidRequestException("cutover", "an Aurora failover keeps the cluster endpoints (they follow the new writer); use \"none\", got \"" + cutover + "\"");
+        }
+        RestoreRequest.CutoverConfig cutoverConfig = RestoreRequest.cutoverConfig(node.get("cutoverConfig"));
+        if ("config".equals(cutover) && cutoverConfig == null) {
+            throw new InvalidRequestException("cutoverConfig", "is required when cutover is \"config\": {\"secretId\"} or {\"parameterName\"} or {\"functionName\", \"variable\"}");
+        }
+        if (!"config".equals(cutover) && cutoverConfig != null) {
+            throw new InvalidRequestException("cutoverConfig", "is only used with cutover \"config\", but cutover is \"" + cutover + "\"");
+        }
+        RestoreRequest.Verify verify = RestoreRequest.verify(node.get("verify"));
+        if (verify == null && !"none".equals(cutover)) {
+            throw new InvalidRequestException("verify", "is required with cutover \"" + cutover + "\": nobody is pointed at a promoted database that was not checked");
+        }
+        if (verify != null && verify.rowCounts().values().stream().anyMatch(r -> r.tolerancePercent() != null)) {
+            throw new InvalidRequestException("verify.rowCounts", "a failover compares no counts with the primary (it may be gone): use minimum row counts");
+        }
+        return new FailoverRequest(cluster, instance, to, cutover,
+                RequestFields.bool(node, "approval", false),
+                RequestFields.bool(node, "acceptLag", false),
+                RequestFields.bool(node, "dryRun", false),
+                RequestFields.optional(node, "reason", null, "free text"),
+                verify, cutoverConfig,
+                RestoreRequest.integer(node, "pollSeconds", RestoreRequest.DEFAULT_POLL_SECONDS, 1, 3600),
+                RestoreRequest.integer(node, "timeoutMinutes", RestoreRequest.DEFAULT_TIMEOUT_MINUTES, 0, 1440));
+    }
+
+    public String primaryId() {
+        return clusterId != null ? clusterId : instanceId;
+    }
+}

@@ -1,0 +1,65 @@
+package com.drresponder.infra;
+
+import static com.drresponder.infra.Permissions.NO_RESOURCE_LEVEL;
+import static com.drresponder.infra.Permissions.READ_ONLY_LOOKUP;
+import static com.drresponder.infra.Permissions.TAG_SCOPED;
+import static com.drresponder.infra.Permissions.arn;
+
+import com.drresponder.catalog.Catalog;
+import com.drresponder.infra.config.DrConfig;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.services.iam.IRole;
+
+/**
+ * fail-over-database: a manual request promotes a tagged read replica (or fails a tagged Aurora cluster over to a
+ * reader) after planning reads replicas, tags and lag; verification, approval, config cut-over and metrics are the
+ * restore's steps, deployed as this playbook's own functions with the same grants. The state machine may promote only
+ * instances tagged protected and fail over only tagged clusters; it deletes nothing.
+ */
+public final class FailoverPlaybook extends PlaybookConstruct {
+    public static final String NAME = "fail-over-database";
+    private static final List<String> DATABASES = List.of(arn("rds", "cluster:*"), arn("rds", "db:*"));
+    private static final String FAILOVER_TARGET = "FailoverDBCluster is also authorised against the reader it names (resource type db, "
+            + "optional): RDS accepts only a member of the cluster, and the cluster itself must be tagged protected.";
+
+    FailoverPlaybook(ResponderCore core, Catalog.Playbook playbook) {
+        super(core, playbook);
+        grantSteps();
+        DrConfig config = core.config();
+        IRole role = deploy(Map.of("RtoTargetMinutes", Integer.toString(config.rtoTargetMinutes()),
+                "RpoTargetMinutes", Integer.toString(config.rpoTargetMinutes()))).getRole();
+        // Promotion ends replication and cannot be undone: only replicas that opted in themselves (an untagged twin never),
+        // and a forced failover only of opted-in clusters.
+        allow(role, List.of("rds:PromoteReadReplica"), List.of(arn("rds", "db:*")), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("rds:FailoverDBCluster"), List.of(arn("rds", "cluster:*")), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("rds:FailoverDBCluster"), List.of(arn("rds", "db:*")), null, FAILOVER_TARGET);
+    }
+
+    private void grantSteps() {
+        Permissions permissions = core.permissions();
+        IRole plan = function("plan-failover").role();
+        allow(plan, List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:ListTagsForResource"), DATABASES, null, READ_ONLY_LOOKUP);
+        allow(plan, List.of("cloudwatch:GetMetricData"), List.of("*"), null, NO_RESOURCE_LEVEL);
+        // the tags of what a request names besides the database (verify secret, cut-over target), as the restore's validation
+        allow(plan, List.of("secretsmanager:DescribeSecret"), List.of(arn("secretsmanager", "secret:*")), null, READ_ONLY_LOOKUP);
+        allow(plan, List.of("ssm:ListTagsForResource"), List.of(arn("ssm", "parameter/*")), null, READ_ONLY_LOOKUP);
+        allow(plan, List.of("lambda:GetFunction"), List.of(arn("lambda", "function:*")), null, READ_ONLY_LOOKUP);
+        allow(function("check-failover").role(), List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances"), DATABASES, null, READ_ONLY_LOOKUP);
+        IRole verify = function("verify-promoted").role();
+        allow(verify, List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"), List.of(arn("secretsmanager", "secret:*")),
+                Map.of("Null", Map.of("aws:ResourceTag/dr:database", "false")), TAG_SCOPED);
+        permissions.allowSecretKeys(verify, false);
+        IRole cutover = function("failover-config-cutover").role();
+        // the restore's config cut-over (ConfigCutoverHandler): the same grants as restore's config-cutover
+        allow(cutover, List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"),
+                List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
+        permissions.allowSecretKeys(cutover, true);
+        allow(cutover, List.of("ssm:GetParameter", "ssm:PutParameter"), List.of(arn("ssm", "parameter/*")), taggedProtected(), TAG_SCOPED);
+        allow(cutover, List.of("ssm:DescribeParameters"), List.of("*"), null, Permissions.NO_RESOURCE_LEVEL);
+        allow(cutover, List.of("kms:Decrypt", "kms:Encrypt"), List.of(arn("kms", "key/*")),
+                Map.of("StringEquals", Map.of("kms:ViaService", "ssm." + software.amazon.awscdk.Aws.REGION + ".amazonaws.com")), Permissions.SECRET_KEYS);
+        allow(cutover, List.of("lambda:GetFunctionConfiguration", "lambda:PublishVersion", "lambda:UpdateFunctionConfiguration",
+                "lambda:GetAlias", "lambda:ListAliases", "lambda:UpdateAlias"), List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+    }
+}
