@@ -30,7 +30,7 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * {@link RouterResult} as JSON; a malformed or unsupported event fails the invocation with
  * {@link RejectedEventException}, not in silence; every rejected or ignored event is logged with its id and source. EventBridge invokes the router asynchronously: its target DLQ
  * holds only events it could not deliver; a failed invocation is retried twice by Lambda and then sent, whole,
- * to the router's on-failure destination (an SQS queue, alarmed; see DrResponderStack).
+ * to the router's on-failure destination (an SQS queue, alarmed; see infra-cdk IncidentRouting).
  */
 public final class IncidentRouterHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentRouterHandler.class);

@@ -107,9 +107,9 @@ public final class CredentialPlaybook extends PlaybookConstruct {
                 .description("DR Responder: removes expired WAF blocks")
                 .schedule(Schedule.expression("rate(15 minutes)"))
                 .build();
-        rule.addTarget(new LambdaFunction(function("merge-ip-set").alias(), core.targetProps()
+        rule.addTarget(new LambdaFunction(function("merge-ip-set").alias(), core.routing().targetProps()
                 .event(RuleTargetInput.fromObject(new TreeMap<>(Map.of("sweep", true, "ipSets", ipSets)))).build()));
-        core.addRule("ip-block-sweeper", rule);
+        core.routing().addRule("ip-block-sweeper", rule);
     }
 
     public CfnIPSet blockList() { return blockList; }

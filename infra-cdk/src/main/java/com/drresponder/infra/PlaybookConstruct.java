@@ -39,7 +39,7 @@ public class PlaybookConstruct extends software.constructs.Construct implements 
         this.core = core;
         this.playbook = playbook;
         playbook.functions().forEach(f -> core.function(this, f));
-        playbook.rules().forEach(rule -> core.routeEvents(this, rule));
+        playbook.rules().forEach(rule -> core.routing().routeEvents(this, rule));
     }
 
     /** A playbook with no construct of its own: its functions, rules and state machine, with the basic grants. */

@@ -48,9 +48,10 @@ import software.constructs.Construct;
 
 /**
  * What every playbook stands on: the ledger, the notification topic and its key, the EventBridge targets' DLQ, the
- * shared steps (record-step), the finaliser, the incident-router with its on-failure queue and the manual request bus,
- * and meta-monitoring. Its construct id is {@link #ID}. Playbook constructs build their functions and rules with it ({@link #function},
- * {@link #routeEvents}) and hand it their state machine ({@link #register}); {@link #finish} closes the stack.
+ * shared steps (record-step), the finaliser, the {@link IncidentRouting} (router, its on-failure queue, manual request
+ * bus, rules) and meta-monitoring. Its construct id is {@link #ID}. Playbook constructs build their functions with it
+ * ({@link #function}), their rules with its routing, and hand it their state machine ({@link #register});
+ * {@link #finish} closes the stack.
  */
 public final class ResponderCore extends Construct {
     /**
@@ -59,9 +60,6 @@ public final class ResponderCore extends Construct {
      * would lose data; renaming the bus would lock the operators out.
      */
     public static final String ID = "Default";
-    public static final Duration EVENT_MAX_AGE = Duration.hours(1);
-    public static final int EVENT_RETRY_ATTEMPTS = 8;
-    public static final int ROUTER_RESERVED_CONCURRENCY = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DrConfig config;
@@ -75,12 +73,8 @@ public final class ResponderCore extends Construct {
     private final Queue deadLetterQueue;
     private final Map<String, String> environment;
     private final Map<String, JavaFunction> functions = new LinkedHashMap<>();
-    private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
-    private final Map<String, Rule> rules = new LinkedHashMap<>();
     private final Map<String, String> substitutions = new LinkedHashMap<>();
-    private final JavaFunction router;
-    private final Queue routerFailures;
-    private final ManualRequestBus manualBus;
+    private final IncidentRouting routing;
     private Monitoring monitoring;
 
     public ResponderCore(Construct scope, String id, DrConfig config, ProjectLayout layout, Catalog catalog) {
@@ -112,15 +106,10 @@ public final class ResponderCore extends Construct {
         catalog.sharedSteps().forEach(f -> function(this, f));
         catalog.coreFunctions().forEach(f -> function(this, f));
         grantAdmission(functions.get("record-step"));
-        this.router = function(this, catalog.router(), ROUTER_RESERVED_CONCURRENCY);
-        grantRouterLookups(router.role());
-        this.routerFailures = routerFailureDestination();
-        this.manualBus = new ManualRequestBus(this, "ManualRequests", config.operatorPrincipals());
-        catalog.coreRules().forEach(rule -> routeEvents(this, rule));
+        this.routing = new IncidentRouting(this);
 
         CfnOutput.Builder.create(this, "LedgerTableName").value(ledger.getTableName()).build();
         CfnOutput.Builder.create(this, "TopicArn").value(topic.getTopicArn()).build();
-        CfnOutput.Builder.create(this, "RouterAliasArn").value(router.alias().getFunctionArn()).build();
     }
 
     // ------------------------------------------------------------------ what playbook constructs use
@@ -130,7 +119,7 @@ public final class ResponderCore extends Construct {
         return function(scope, f, null);
     }
 
-    private JavaFunction function(Construct scope, Catalog.Function f, Integer reservedConcurrency) {
+    JavaFunction function(Construct scope, Catalog.Function f, Integer reservedConcurrency) {
         JavaFunction fn = new JavaFunction(scope, f.logicalId(), JavaFunction.Props.of(f.name(), f.handler(), code)
                 .withEnvironment(environment)
                 .withReservedConcurrency(reservedConcurrency)
@@ -154,52 +143,10 @@ public final class ResponderCore extends Construct {
         return fn;
     }
 
-    /**
-     * The rule of {@code events/rules/<name>.json} in {@code scope}, targeting the router; the manual-requests rule goes
-     * on the manual bus, for events of this account only. A rule two playbooks name is built once.
-     */
-    public Rule routeEvents(Construct scope, String name) {
-        Rule existing = rules.get(name);
-        if (existing != null) {
-            return existing;
-        }
-        EventRuleDefinition definition = EventRuleDefinition.load(layout.rulesDir().resolve(name + ".json"));
-        boolean manual = ManualRequestBus.RULE.equals(name);
-        Rule.Builder builder = Rule.Builder.create(scope, definition.pascalName() + "Rule");
-        if (manual) {
-            builder.eventBus(manualBus.bus());
-        }
-        Rule rule = builder
-                .description("DR Responder: events/rules/" + definition.file().getFileName() + " -> incident-router")
-                .eventPattern(definition.toEventPattern())
-                .build();
-        CfnRule cfn = (CfnRule) rule.getNode().getDefaultChild();
-        definition.extraFields().forEach((field, value) -> cfn.addPropertyOverride("EventPattern." + field, value));
-        if (manual) {
-            ManualRequestBus.pinToAccount(cfn);
-            CfnOutput.Builder.create(this, "ManualBusName").value(manualBus.bus().getEventBusName()).build();
-        }
-        rule.addTarget(new LambdaFunction(router.alias(), targetProps().build()));
-        rules.put(name, rule);
-        return rule;
-    }
-
-    /** How every rule target is delivered: retried for an hour, then to the DLQ. */
-    public LambdaFunctionProps.Builder targetProps() {
-        return LambdaFunctionProps.builder().deadLetterQueue(deadLetterQueue).maxEventAge(EVENT_MAX_AGE).retryAttempts(EVENT_RETRY_ATTEMPTS);
-    }
-
-    /** A rule of a playbook's own (schedules), listed with the others under {@code name}. */
-    public void addRule(String name, Rule rule) {
-        rules.put(name, rule);
-    }
-
     /** A playbook's state machine: the router may start it and knows its ARN; its substitutions are listed. */
     public void register(Catalog.Playbook playbook, StateMachine stateMachine, Map<String, String> substitutions) {
-        stateMachines.put(playbook.name(), stateMachine);
         this.substitutions.putAll(substitutions);
-        router.addEnvironment(playbook.stateMachineEnvVar(), stateMachine.getStateMachineArn());
-        stateMachine.grantStartExecution(router.role());
+        routing.register(playbook, stateMachine);
     }
 
     /** What every playbook's state machine may do: invoke its own steps (and no others), the ledger, the topic. */
@@ -218,9 +165,9 @@ public final class ResponderCore extends Construct {
      * acknowledgements of every grant.
      */
     public void finish() {
-        finaliserRule();
-        this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(topic, router, deadLetterQueue, routerFailures,
-                stateMachines, config));
+        routing.finaliserRule(functions.get("finaliser"));
+        this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Props(topic, routing.router(), deadLetterQueue,
+                routing.routerFailures(), routing.stateMachines(), config));
         permissions.acknowledgeWildcards();
     }
 
@@ -324,42 +271,6 @@ public final class ResponderCore extends Construct {
                 "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"), List.of("*"), null, Permissions.NO_RESOURCE_LEVEL);
     }
 
-    /**
-     * The router's own failures. The EventBridge target's DLQ only holds events EventBridge could not deliver; once
-     * Lambda accepted an event, a function error is retried by Lambda's async queue (twice) and then the event goes to
-     * this on-failure destination with the request (the whole event) and the error, instead of being dropped.
-     */
-    private Queue routerFailureDestination() {
-        Queue queue = queue("RouterFailedEvents",
-                "This queue is itself the router's on-failure destination (failed events land here); a DLQ of it adds nothing.");
-        router.alias().configureAsyncInvoke(EventInvokeConfigOptions.builder()
-                .onFailure(new SqsDestination(queue))
-                .retryAttempts(2)
-                .maxEventAge(Duration.hours(6))
-                .build());
-        return queue;
-    }
-
-    /**
-     * The finaliser: Step Functions reports every execution of the stack's playbooks that ends FAILED, TIMED_OUT or
-     * ABORTED (best-effort delivery); the function records it, releases the incident's lock and notifies.
-     */
-    private void finaliserRule() {
-        if (stateMachines.isEmpty()) {
-            return;
-        }
-        Rule rule = Rule.Builder.create(this, "PlaybookExecutionEndedRule")
-                .description("DR Responder: a playbook execution failed, timed out or was aborted -> finaliser")
-                .eventPattern(EventPattern.builder()
-                        .source(List.of("aws.states"))
-                        .detailType(List.of("Step Functions Execution Status Change"))
-                        .detail(Map.of("status", List.of("FAILED", "TIMED_OUT", "ABORTED"),
-                                "stateMachineArn", stateMachines.values().stream().map(StateMachine::getStateMachineArn).toList()))
-                        .build())
-                .build();
-        rule.addTarget(new LambdaFunction(functions.get("finaliser").alias(), targetProps().build()));
-    }
-
     // ------------------------------------------------------------------ core grants
 
     private void grantLedger(IRole role) {
@@ -371,20 +282,6 @@ public final class ResponderCore extends Construct {
     private void grantNotify(IRole role) {
         topic.grantPublish(role);
         permissions.acknowledge(role, Permissions.TOPIC_KEY, "Action::kms:GenerateDataKey*");
-    }
-
-    /** The router reads tags and alarm definitions to decide whether a resource is opted in; read-only, so no tag condition. */
-    private void grantRouterLookups(IRole role) {
-        String why = Permissions.READ_ONLY_LOOKUP;
-        permissions.allow(role, List.of("lambda:ListTags", "lambda:GetAlias", "lambda:GetFunctionConfiguration"),
-                List.of(Permissions.arn("lambda", "function:*")), null, why);
-        permissions.allow(role, List.of("rds:ListTagsForResource", "rds:DescribeDBClusters", "rds:DescribeDBInstances"),
-                List.of(Permissions.arn("rds", "cluster:*"), Permissions.arn("rds", "db:*")), null, why);
-        permissions.allow(role, List.of("cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"),
-                List.of(Permissions.arn("cloudwatch", "alarm:*")), null, why);
-        permissions.allow(role, List.of("secretsmanager:DescribeSecret"), List.of(Permissions.arn("secretsmanager", "secret:*")), null, why);
-        permissions.allow(role, List.of("iam:ListUserTags", "iam:ListRoleTags"),
-                List.of(Permissions.iamArn("user/*"), Permissions.iamArn("role/*")), null, why);
     }
 
     /** record-step's {@code open} admits direct starts: it reads the opt-in tag of the function or database named. */
@@ -419,18 +316,21 @@ public final class ResponderCore extends Construct {
 
     public Queue deadLetterQueue() { return deadLetterQueue; }
 
-    public Queue routerFailures() { return routerFailures; }
+    /** The router, its rules and the state machines it starts. */
+    public IncidentRouting routing() { return routing; }
 
-    public JavaFunction router() { return router; }
+    public Queue routerFailures() { return routing.routerFailures(); }
+
+    public JavaFunction router() { return routing.router(); }
 
     /** Functions by service name. */
     public Map<String, JavaFunction> functions() { return Collections.unmodifiableMap(functions); }
 
     /** State machines by playbook name. */
-    public Map<String, StateMachine> stateMachines() { return Collections.unmodifiableMap(stateMachines); }
+    public Map<String, StateMachine> stateMachines() { return routing.stateMachines(); }
 
     /** Rules by rule file name, plus each playbook's own (drill-schedule, ip-block-sweeper). */
-    public Map<String, Rule> rules() { return Collections.unmodifiableMap(rules); }
+    public Map<String, Rule> rules() { return routing.rules(); }
 
     /** Every state machine's {@code definitionSubstitutions}, together. */
     public Map<String, String> substitutions() { return Collections.unmodifiableMap(substitutions); }

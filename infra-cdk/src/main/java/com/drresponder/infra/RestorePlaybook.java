@@ -120,9 +120,9 @@ public final class RestorePlaybook extends PlaybookConstruct {
                 .description("DR Responder: deletes expired snapshots the restore playbook made")
                 .schedule(Schedule.expression("rate(1 day)"))
                 .build();
-        rule.addTarget(new LambdaFunction(function("sweep-snapshots").alias(), core.targetProps()
+        rule.addTarget(new LambdaFunction(function("sweep-snapshots").alias(), core.routing().targetProps()
                 .event(RuleTargetInput.fromObject(Map.of("snapshotQuota", MANUAL_SNAPSHOT_QUOTA))).build()));
-        core.addRule("snapshot-sweeper", rule);
+        core.routing().addRule("snapshot-sweeper", rule);
         Alarm.Builder.create(this, "ManualSnapshotHeadroomLow")
                 .alarmDescription("DR Responder: fewer than " + SNAPSHOT_HEADROOM_ALARM + " manual RDS snapshots left under the quota;"
                         + " the next restore's snapshot would fail (delete old manual snapshots or raise the quota)")
@@ -201,8 +201,8 @@ public final class RestorePlaybook extends PlaybookConstruct {
             event.put("region", EventField.fromPath("$.region"));
             event.put("resources", List.of());
             event.put("detail", detail);
-            rule.addTarget(new LambdaFunction(core.router().alias(), core.targetProps().event(RuleTargetInput.fromObject(event)).build()));
+            rule.addTarget(new LambdaFunction(core.router().alias(), core.routing().targetProps().event(RuleTargetInput.fromObject(event)).build()));
         }
-        core.addRule("drill-schedule", rule);
+        core.routing().addRule("drill-schedule", rule);
     }
 }

@@ -209,7 +209,7 @@ class DrResponderStackTest {
     }
 
     @Test
-    void onlyFourJavaSteps_should_changeAwsResources_when_synthesized() {
+    void onlyFiveJavaSteps_should_changeAwsResources_when_synthesized() {
         // README: changes to protected resources are the state machines' aws-sdk integrations, except these Java steps
         java.util.regex.Pattern change = java.util.regex.Pattern.compile(
                 "(lambda|rds|secretsmanager|ssm|wafv2|iam|cloudwatch|guardduty):(?!Describe|List|Get|BatchGet).*");
