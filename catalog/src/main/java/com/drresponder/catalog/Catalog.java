@@ -227,7 +227,10 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                             restoreStep("delete-drill-copy", "DeleteDrillCopy", "DeleteDrillCopyHandler",
                                     "deletes a drill's temporary copy, and only resources tagged dr:drill=true", Set.of()),
                             restoreStep("recovery-metrics", "RecoveryMetrics", "RecoveryMetricsHandler",
-                                    "records measured RTO and RPO against the targets", Set.of()))),
+                                    "records measured RTO (from detection, approval wait apart) and RPO against the targets", LEDGER),
+                            new Function("sweep-snapshots", "SweepSnapshots", "com.drresponder.restore.SnapshotSweeperHandler::handleRequest",
+                                    "DR Responder: deletes expired snapshots the restore playbook made, reports manual-snapshot quota headroom",
+                                    300, Set.of(), false))),
                     // timeout: approval wait (24 h, the Request approval task's TimeoutSeconds) + the promotion phase armed with
                     // timeoutMinutes (at most 1440 min) + 1 h
                     new Playbook("fail-over-database", "fail-over", 180_000, List.of(), List.of("RtoTargetMinutes", "RpoTargetMinutes"), List.of(

@@ -20,7 +20,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--cutover", description = "rename, config or none (default none).") String cutover;
     @Option(names = "--approval", description = "Wait for `drctl approve` before cutting over.") boolean approval;
     @Option(names = "--verify", description = "Verification checks, JSON or @file: {\"secretId\": ..., \"rowCounts\": {...}, ...}; required for rename and config.") String verify;
-    @Option(names = "--cutover-config", description = "For --cutover config, JSON or @file: {\"secretId\"} | {\"parameterName\"} | {\"functionName\", \"variable\"}.") String cutoverConfig;
+    @Option(names = "--cutover-config", description = "For --cutover config, JSON or @file: {\"secretId\"} | {\"parameterName\"} | {\"functionName\", \"variable\", \"alias\"?}.") String cutoverConfig;
 
     @Override
     public Integer call() {

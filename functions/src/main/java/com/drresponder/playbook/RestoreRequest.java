@@ -41,6 +41,8 @@ public record RestoreRequest(
     static final Pattern SECRET_ID = Pattern.compile("(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}");
     static final Pattern PARAMETER_NAME = Pattern.compile("/?[A-Za-z0-9_.\\-/]{1,1011}");
     static final Pattern FUNCTION_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** A Lambda alias name (not a version number). */
+    static final Pattern ALIAS = Pattern.compile("(?!\\d+$)[A-Za-z0-9_-]{1,128}");
     static final Pattern ENV_VAR = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,127}");
     static final String IDENTIFIER_RULE = "an RDS identifier (a letter, then letters, digits and single hyphens, at most 63)";
     static final String TIME_RULE = "\"latest\" or an ISO-8601 instant such as 2026-11-22T03:00:00Z";
@@ -57,11 +59,15 @@ public record RestoreRequest(
     /** Either at least {@code minimumRows}, or within {@code tolerancePercent} of the source's count. */
     public record RowCountRule(Long minimumRows, Double tolerancePercent) {}
 
-    /** max(column) of table must not be later than the restore time (no rows from "after" the restore point). */
+    /** max(column) of table lies in [restore time - RPO target, restore time]: no rows from "after", none missing from just before. */
     public record Freshness(String table, String column) {}
 
-    /** Where consumers read the database endpoint from: exactly one of secret host, SSM parameter, Lambda variable. */
-    public record CutoverConfig(String secretId, String parameterName, String functionName, String variable) {
+    /**
+     * Where consumers read the database endpoint from: exactly one of secret host, SSM parameter, Lambda variable.
+     * A Lambda consumer invoked through an alias names it ({@code alias}): the alias is moved to a version
+     * published with the new value, since changing {@code $LATEST} moves nobody behind an alias.
+     */
+    public record CutoverConfig(String secretId, String parameterName, String functionName, String variable, String alias) {
         public String kind() {
             return secretId != null ? "secret" : parameterName != null ? "parameter" : "lambda";
         }
@@ -98,7 +104,7 @@ public record RestoreRequest(
         }
         CutoverConfig cutoverConfig = cutoverConfig(node.get("cutoverConfig"));
         if ("config".equals(cutover) && cutoverConfig == null) {
-            throw new InvalidRequestException("cutoverConfig", "is required when cutover is \"config\": {\"secretId\"} or {\"parameterName\"} or {\"functionName\", \"variable\"}");
+            throw new InvalidRequestException("cutoverConfig", "is required when cutover is \"config\": {\"secretId\"} or {\"parameterName\"} or {\"functionName\", \"variable\", \"alias\"?}");
         }
         if (!"config".equals(cutover) && cutoverConfig != null) {
             throw new InvalidRequestException("cutoverConfig", "is only used with cutover \"config\", but cutover is \"" + cutover + "\"");
@@ -222,11 +228,12 @@ public record RestoreRequest(
         if (!c.isObject()) {
             throw new InvalidRequestException("cutoverConfig", "must be an object: {\"secretId\"} or {\"parameterName\"} or {\"functionName\", \"variable\"}");
         }
-        onlyKnownFields(c, "cutoverConfig", Set.of("secretId", "parameterName", "functionName", "variable"));
+        onlyKnownFields(c, "cutoverConfig", Set.of("secretId", "parameterName", "functionName", "variable", "alias"));
         String secret = RequestFields.optional(c, "secretId", SECRET_ID, "a Secrets Manager secret name or ARN whose JSON has a \"host\"");
         String parameter = RequestFields.optional(c, "parameterName", PARAMETER_NAME, "an SSM parameter name such as /orders/db-host");
         String function = RequestFields.optional(c, "functionName", FUNCTION_NAME, "a Lambda function name");
         String variable = RequestFields.optional(c, "variable", ENV_VAR, "an environment variable name such as DATABASE_URL");
+        String alias = RequestFields.optional(c, "alias", ALIAS, "the alias the function's consumers invoke, such as live (a name, not a version)");
         int given = (secret != null ? 1 : 0) + (parameter != null ? 1 : 0) + (function != null ? 1 : 0);
         if (given != 1) {
             throw new InvalidRequestException("cutoverConfig", "give exactly one of secretId, parameterName or functionName (with variable)");
@@ -236,7 +243,10 @@ public record RestoreRequest(
                     ? "is required with functionName: the environment variable that holds the endpoint or URL"
                     : "is only used with functionName");
         }
-        return new CutoverConfig(secret, parameter, function, variable);
+        if (alias != null && function == null) {
+            throw new InvalidRequestException("cutoverConfig.alias", "is only used with functionName");
+        }
+        return new CutoverConfig(secret, parameter, function, variable, alias);
     }
 
     static int integer(JsonNode node, String field, int fallback, int min, int max) {

@@ -7,25 +7,24 @@ import com.drresponder.common.Lazy;
 import com.drresponder.playbook.RestoreRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * Cut-over by configuration: points consumers at the restored endpoint where they read it, a Secrets
- * Manager secret's {@code host}, an SSM parameter, or a Lambda environment variable. A URL keeps its
- * scheme, credentials, port and path; only the host changes. The result (state output, execution history,
- * timeline) holds only the host/port change and the id of the version that keeps the old value (secret
- * version, parameter version, published function version), never a value: a URL may carry a password.
- * Input {@code {"cutoverConfig", "endpoint", "port"}}.
+ * Manager secret's {@code host}, an SSM parameter, or a Lambda environment variable (through the alias its
+ * consumers invoke). A URL keeps its scheme, credentials, port and path; only the host changes. Two actions:
+ * {@code plan} (read-only but for an unaliased function's copy of its old configuration) checks the consumer
+ * can be moved and names the version holding the value in use, which the playbook records before any change;
+ * {@code apply} starts from that recorded version, so a retried step neither re-reads the new value as the old
+ * one nor writes twice. Results (state output, execution history, timeline) hold only the host/port change and
+ * version ids, never a value: a URL may carry a password.
+ * Input {@code {"action": "plan"|"apply", "incidentId", "cutoverConfig", "previousVersion", "endpoint", "port"}}; without
+ * {@code action} (fail-over-database, until it records the plan too) both in one invocation.
  */
 public final class ConfigCutoverHandler extends JsonStepHandler {
     private static final Pattern URL_HOST = Pattern.compile("(://(?:[^@/]*@)?)([^:/?#]+)");
@@ -49,60 +48,34 @@ public final class ConfigCutoverHandler extends JsonStepHandler {
         RestoreRequest request = RestoreRequest.parse(Json.object().put("instanceId", "x").put("restoreTime", "latest")
                 .put("cutover", "config").<ObjectNode>set("verify", Json.object().put("secretId", "x"))
                 .set("cutoverConfig", event.get("cutoverConfig")));
-        RestoreRequest.CutoverConfig config = request.cutoverConfig();
-        String endpoint = required(event, "endpoint");
-        return switch (config.kind()) {
-            case "secret" -> secret(config.secretId(), endpoint, Json.text(event, "port"));
-            case "parameter" -> parameter(config.parameterName(), endpoint);
-            default -> lambdaVariable(config.functionName(), config.variable(), endpoint);
+        ConsumerCutover consumer = consumer(request.cutoverConfig(), required(event, "incidentId"));
+        // no action: plan and apply in one step, as fail-over-database still calls it (no write-ahead record between them)
+        String action = Json.text(event, "action");
+        if (action == null) {
+            return consumer.apply(consumer.plan(), required(event, "endpoint"), Json.text(event, "port"));
+        }
+        return switch (action) {
+            case "plan" -> Json.object().put("kind", request.cutoverConfig().kind()).put("target", target(request.cutoverConfig()))
+                    .put("previousVersion", consumer.plan());
+            case "apply" -> consumer.apply(required(event, "previousVersion"), required(event, "endpoint"), Json.text(event, "port"));
+            default -> throw new IllegalArgumentException("action must be plan or apply, got " + action);
         };
     }
 
-    private ObjectNode secret(String secretId, String endpoint, String port) {
-        var current = secrets.get().getSecretValue(r -> r.secretId(secretId));
-        ObjectNode value;
-        try {
-            value = (ObjectNode) Json.MAPPER.readTree(current.secretString());
-        } catch (IOException | ClassCastException e) {
-            throw new UncheckedIOException(new IOException("secret " + secretId + " is not a JSON object with a host"));
-        }
-        String oldHost = Json.text(value, "host");
-        String oldPort = Json.text(value, "port");
-        value.put("host", endpoint);
-        if (port != null && value.has("port")) {
-            value.put("port", value.get("port").isNumber() ? Json.MAPPER.getNodeFactory().numberNode(Integer.parseInt(port)) : Json.MAPPER.getNodeFactory().textNode(port));
-        }
-        String newVersion = secrets.get().putSecretValue(r -> r.secretId(secretId).secretString(value.toString())).versionId();
-        // the old value stays in Secrets Manager as the previous version: state and timeline name only its id
-        return result("secret", secretId, oldHost, endpoint, oldPort, Json.text(value, "port"), current.versionId(), newVersion,
-                "aws secretsmanager update-secret-version-stage --secret-id " + secretId + " --version-stage AWSCURRENT --move-to-version-id "
-                        + current.versionId() + " --remove-from-version-id " + newVersion);
+    private ConsumerCutover consumer(RestoreRequest.CutoverConfig config, String incidentId) {
+        return switch (config.kind()) {
+            case "secret" -> new SecretHostCutover(secrets, config.secretId(), incidentId);
+            case "parameter" -> new ParameterCutover(ssm, config.parameterName());
+            default -> new LambdaVariableCutover(lambda, config.functionName(), config.variable(), config.alias(), incidentId);
+        };
     }
 
-    private ObjectNode parameter(String name, String endpoint) {
-        var current = ssm.get().getParameter(r -> r.name(name).withDecryption(true)).parameter();
-        String newValue = replaceHost(current.value(), endpoint);
-        long newVersion = ssm.get().putParameter(r -> r.name(name).value(newValue).overwrite(true)
-                .type(current.type() == null ? ParameterType.STRING : current.type())).version();
-        String previous = String.valueOf(current.version());
-        return result("parameter", name, host(current.value()), endpoint, null, null, previous, String.valueOf(newVersion),
-                "aws ssm put-parameter --overwrite --name " + name + " --value \"$(aws ssm get-parameter --with-decryption --name "
-                        + name + ":" + previous + " --query Parameter.Value --output text)\"");
-    }
-
-    private ObjectNode lambdaVariable(String function, String variable, String endpoint) {
-        var configuration = lambda.get().getFunctionConfiguration(r -> r.functionName(function));
-        Map<String, String> variables = new HashMap<>(configuration.environment() == null ? Map.of() : configuration.environment().variables());
-        String oldValue = variables.get(variable);
-        // the old configuration is kept in a published version, so the value (a URL may hold a password) never enters state
-        String previous = lambda.get().publishVersion(r -> r.functionName(function)
-                .description("before DR cut-over of " + variable)).version();
-        String newValue = oldValue == null ? endpoint : replaceHost(oldValue, endpoint);
-        variables.put(variable, newValue);
-        lambda.get().updateFunctionConfiguration(r -> r.functionName(function).environment(e -> e.variables(variables)));
-        return result("lambda", function, host(oldValue), endpoint, null, null, previous, "$LATEST",
-                "set " + variable + " of " + function + " back to its value in version " + previous + " (aws lambda get-function-configuration --function-name "
-                        + function + " --qualifier " + previous + ", then aws lambda update-function-configuration keeping the other variables)");
+    private static String target(RestoreRequest.CutoverConfig config) {
+        return switch (config.kind()) {
+            case "secret" -> config.secretId();
+            case "parameter" -> config.parameterName();
+            default -> config.functionName() + (config.alias() == null ? "" : ":" + config.alias());
+        };
     }
 
     /** The host a value names: a URL's host, or a bare value as it is. Never the URL (it may carry a password). */
@@ -128,7 +101,7 @@ public final class ConfigCutoverHandler extends JsonStepHandler {
     }
 
     /** What changed, as host/port deltas only. */
-    private static ObjectNode result(String kind, String target, String oldHost, String newHost, String oldPort, String newPort,
+    static ObjectNode result(String kind, String target, String oldHost, String newHost, String oldPort, String newPort,
                                      String previousVersion, String newVersion, String undo) {
         String change = "host " + oldHost + " -> " + newHost
                 + (newPort == null || newPort.equals(oldPort) ? "" : ", port " + oldPort + " -> " + newPort);

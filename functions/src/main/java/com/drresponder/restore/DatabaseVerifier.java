@@ -6,6 +6,7 @@ import com.drresponder.playbook.RestoreRequest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,10 @@ import java.util.Map;
 
 /**
  * Checks a restored database before anyone is pointed at it: it answers ({@code SELECT 1}), tables hold
- * the rows they should (a minimum, or within a tolerance of the source), no row is newer than the restore
- * point, and the operator's own SQL checks return true. A failed check is a result, not an exception:
+ * the rows they should (a minimum, or within a tolerance of the source's {@code pg_class} estimate: no
+ * {@code count(*)} scan on production during an incident), the newest row lies between the restore point
+ * minus the RPO target and the restore point (a copy missing recent writes fails as surely as one with rows
+ * from "after"), and the operator's own SQL checks return true. A failed check is a result, not an exception:
  * the playbook stops before cut-over and escalates. Every query goes through {@link ReadOnlySql}: one
  * statement, in a read-only transaction that is rolled back.
  */
@@ -33,7 +36,8 @@ public final class DatabaseVerifier {
 
     public record Result(boolean passed, List<Check> checks, String summary) {}
 
-    public Result verify(RestoreRequest.Verify spec, Instant restoreTime, Connector connector) {
+    /** @param rpoTarget the freshness lower bound's allowance: the newest row must be at least restoreTime - rpoTarget */
+    public Result verify(RestoreRequest.Verify spec, Instant restoreTime, Duration rpoTarget, Connector connector) {
         List<Check> checks = new ArrayList<>();
         try (Connection db = connector.restored()) {
             checks.add(selectOne(db));
@@ -41,7 +45,7 @@ public final class DatabaseVerifier {
                 checks.add(rowCount(db, rule.getKey(), rule.getValue(), connector));
             }
             for (RestoreRequest.Freshness f : spec.maxUpdatedAt()) {
-                checks.add(freshness(db, f, restoreTime));
+                checks.add(freshness(db, f, restoreTime, rpoTarget));
             }
             for (String sql : spec.customSql()) {
                 checks.add(custom(db, sql));
@@ -70,27 +74,40 @@ public final class DatabaseVerifier {
             }
             long source;
             try (Connection src = connector.source()) {
-                source = count(src, table);
+                source = estimate(src, table);
+            }
+            if (source < 0) {
+                return new Check(name, false, "the source has no row estimate for " + table
+                        + " (never analysed: run ANALYZE on it, or use minimumRows); no count(*) runs on production");
             }
             double allowed = source * rule.tolerancePercent() / 100.0;
             boolean ok = Math.abs(source - restored) <= allowed;
-            return new Check(name, ok, restored + " rows vs " + source + " in the source (tolerance " + rule.tolerancePercent() + "%)");
+            return new Check(name, ok, restored + " rows vs about " + source + " in the source (pg_class estimate; tolerance "
+                    + rule.tolerancePercent() + "%)");
         } catch (SQLException e) {
             return new Check(name, false, SecretRedactor.redact(e.getMessage()));
         }
     }
 
-    private static Check freshness(Connection db, RestoreRequest.Freshness f, Instant restoreTime) {
+    private static Check freshness(Connection db, RestoreRequest.Freshness f, Instant restoreTime, Duration rpoTarget) {
         String name = "maxUpdatedAt " + f.table() + "." + f.column();
         // identifiers were checked against RestoreRequest.SQL_NAME: they cannot carry SQL
         try {
             Timestamp max = ReadOnlySql.queryOne(db, "SELECT max(" + f.column() + ") FROM " + f.table(), QUERY_TIMEOUT_SECONDS,
                     rs -> rs.next() ? rs.getTimestamp(1) : null);
+            Instant oldestAllowed = restoreTime.minus(rpoTarget);
             if (max == null) {
-                return new Check(name, true, "no rows");
+                return new Check(name, false, "no rows: nothing shows the copy holds writes up to " + oldestAllowed);
             }
-            boolean ok = !max.toInstant().isAfter(restoreTime);
-            return new Check(name, ok, "newest row " + max.toInstant() + (ok ? " <= " : " is AFTER ") + "restore time " + restoreTime);
+            Instant newest = max.toInstant();
+            if (newest.isAfter(restoreTime)) {
+                return new Check(name, false, "newest row " + newest + " is AFTER restore time " + restoreTime);
+            }
+            if (newest.isBefore(oldestAllowed)) {
+                return new Check(name, false, "newest row " + newest + " is older than restore time - RPO target (" + oldestAllowed
+                        + "): the copy misses recent writes (or the table is not written continuously)");
+            }
+            return new Check(name, true, "newest row " + newest + " within [" + oldestAllowed + ", " + restoreTime + "]");
         } catch (SQLException e) {
             return new Check(name, false, SecretRedactor.redact(e.getMessage()));
         }
@@ -106,6 +123,17 @@ public final class DatabaseVerifier {
         } catch (IllegalArgumentException e) {
             return new Check(name, false, "refused: " + e.getMessage());
         }
+    }
+
+    /** The planner's estimate (-1: never analysed); the name was checked against RestoreRequest.SQL_NAME. */
+    private static long estimate(Connection db, String table) throws SQLException {
+        return ReadOnlySql.queryOne(db, "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('" + table + "')", QUERY_TIMEOUT_SECONDS,
+                rs -> {
+                    if (!rs.next()) {
+                        throw new SQLException("no table " + table + " in the source");
+                    }
+                    return rs.getLong(1);
+                });
     }
 
     private static long count(Connection db, String table) throws SQLException {

@@ -29,7 +29,8 @@ public record RestorePlan(
         Map<String, String> targetTags,
         boolean targetDeletionProtection,
         List<TargetInstance> targetInstances,
-        String targetInstanceClass) {
+        String targetInstanceClass,
+        Instant plannedAt) {
 
     public static final String DRILL_TAG_KEY = "dr:drill";
     /**
@@ -37,6 +38,10 @@ public record RestorePlan(
      * restore role may create only what carries it (infra-cdk RestorePlaybook.PLAYBOOK_TAG_KEY).
      */
     public static final String PLAYBOOK_TAG_KEY = "dr:playbook";
+    /** On the snapshots the playbook takes: when the snapshot sweeper ({@link SnapshotSweeperHandler}) may delete it. */
+    public static final String EXPIRES_TAG_KEY = "dr:expires";
+    /** How long the pre-restore and final snapshots are kept: long enough to look into what went wrong. */
+    public static final java.time.Duration SNAPSHOT_RETENTION = java.time.Duration.ofDays(30);
     /**
      * Every restored database's name holds one of these (default names do; a given targetId must): the restore role
      * may create databases by these names only (infra-cdk RestorePlaybook.RESTORE_TARGET_MARKERS, docs/SECURITY.md).
@@ -66,6 +71,9 @@ public record RestorePlan(
         plan.put("targetId", targetId);
         plan.put("restoreTime", restoreTime.toString());
         plan.put("restoreTimeRequested", restoreTimeRequested);
+        // when the restore window was read: the drill's RPO is how far its newest restorable point lagged this
+        plan.put("plannedAt", plannedAt.toString());
+        plan.put("snapshotExpiresAt", plannedAt.plus(SNAPSHOT_RETENTION).toString());
         plan.putObject("restoreWindow").put("earliest", String.valueOf(source.earliestRestorableTime()))
                 .put("latest", String.valueOf(source.latestRestorableTime()));
         plan.put("snapshotId", snapshotId);

@@ -81,7 +81,7 @@ public final class RestorePlanner {
                 Duration.ofMinutes(request.timeoutMinutes()).toSeconds(), request.pollSeconds(), request.drill(), request.cutover(),
                 request.approval() || approvalRequired(request, source), targetTags(source, incidentId, restoreTime, request.drill()),
                 !request.drill() && source.deletionProtection(), instances,
-                request.instanceClass() != null ? request.instanceClass() : source.instanceClass());
+                request.instanceClass() != null ? request.instanceClass() : source.instanceClass(), now);
     }
 
     /**

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -21,7 +22,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Verification step of the restore playbook, after the restored database is available. Input
- * {@code {"verify": <the request's verify block>, "endpoint", "port", "restoreTime", "sourceId"}}; output
+ * {@code {"verify": <the request's verify block>, "endpoint", "port", "restoreTime", "rpoTargetMinutes", "sourceId"}}; output
  * {@link DatabaseVerifier.Result}. Credentials come from the Secrets Manager secret {@code verify.secretId},
  * which must belong to the database being restored ({@link DatabaseLinks}: tag {@code dr:database=<sourceId>}):
  * a request cannot borrow another database's password. The restored copy is reached at its own endpoint, the
@@ -76,7 +77,8 @@ public final class VerifyDatabaseHandler extends JsonStepHandler {
                 return connect(sourceUrl, user, password, secretSsl);
             }
         };
-        return verifier.verify(spec, Instant.parse(required(event, "restoreTime")), connector);
+        Duration rpoTarget = Duration.ofMinutes(Long.parseLong(required(event, "rpoTargetMinutes")));
+        return verifier.verify(spec, Instant.parse(required(event, "restoreTime")), rpoTarget, connector);
     }
 
     private JsonNode secret(String secretId) {

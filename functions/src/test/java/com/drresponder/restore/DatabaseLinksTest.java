@@ -68,7 +68,7 @@ class DatabaseLinksTest {
                 .tagList(t -> t.key("dr:protected").value("true"), t -> t.key("dr:database").value("payments-db")).build();
         ArgumentCaptor<Consumer<ListTagsForResourceRequest.Builder>> asked = ArgumentCaptor.forClass(Consumer.class);
         when(ssm.listTagsForResource(asked.capture())).thenReturn(tags);
-        RestoreRequest.CutoverConfig config = new RestoreRequest.CutoverConfig(null, "/payments/database-url", null, null);
+        RestoreRequest.CutoverConfig config = new RestoreRequest.CutoverConfig(null, "/payments/database-url", null, null, null);
         assertThatThrownBy(() -> links(Set.of("*")).requireCutoverTarget(config, ORDERS))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageStartingWith("cutoverConfig.parameterName: arn:aws:ssm:us-east-1:" + ACCOUNT + ":parameter/payments/database-url does not belong to orders-db");
@@ -84,7 +84,7 @@ class DatabaseLinksTest {
         String arn = "arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:orders-api";
         when(lambda.getFunction(any(Consumer.class))).thenReturn(GetFunctionResponse.builder()
                 .configuration(c -> c.functionArn(arn)).tags(Map.of("dr:protected", "true", "dr:database", "orders-db")).build());
-        RestoreRequest.CutoverConfig config = new RestoreRequest.CutoverConfig(null, null, "orders-api", "DATABASE_URL");
+        RestoreRequest.CutoverConfig config = new RestoreRequest.CutoverConfig(null, null, "orders-api", "DATABASE_URL", null);
         assertThatThrownBy(() -> links(Set.of("arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:other")).requireCutoverTarget(config, ORDERS))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("cutoverConfig.functionName: " + arn + " is not in the allow-list (PROTECTED_RESOURCES); a cut-over only changes opted-in configuration");
@@ -94,7 +94,7 @@ class DatabaseLinksTest {
     @Test
     void requireCutoverTarget_should_reject_when_linkedSecretIsNotOptedIn() {
         secretTagged(Map.of("dr:database", "orders-db"));
-        RestoreRequest.CutoverConfig config = new RestoreRequest.CutoverConfig("orders/app", null, null, null);
+        RestoreRequest.CutoverConfig config = new RestoreRequest.CutoverConfig("orders/app", null, null, null, null);
         assertThatThrownBy(() -> links(Set.of("*")).requireCutoverTarget(config, ORDERS))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("is not tagged dr:protected=true");
     }

@@ -72,6 +72,8 @@ class RestorePlaybookIT {
     @BeforeEach
     void setUp(AwsEmulator emulator) {
         this.emulator = emulator;
+        // the newest order just before the restore point, as on a table written continuously (the freshness lower bound)
+        postgres.superuser("UPDATE orders SET updated_at = now() - interval '30 seconds'");
         rds = EmulatorClients.of(emulator, RdsClient.builder());
         createVerifySecret("orders-db", ORDERS_PASSWORD);
         createVerifySecret("billing-db", BILLING_PASSWORD);
@@ -128,6 +130,11 @@ class RestorePlaybookIT {
                 && e.detail().contains("host billing-db.old.local -> " + endpoint) && e.detail().contains("kept in version " + oldVersion)
                 && e.undo().contains("/billing/database-url:" + oldVersion));
         assertThat(timeline(input)).allSatisfy(e -> assertThat(e.detail() + e.undo()).doesNotContain(URL_PASSWORD));
+        // AND the version in use was recorded before the change (write-ahead), and is the one the change started from
+        assertThat(timeline(input)).filteredOn(e -> e.action().equals("Cut-over: configuration")).extracting(TimelineEntry::outcome)
+                .containsExactly("started", "succeeded");
+        assertThat(timeline(input)).anyMatch(e -> e.action().equals("Cut-over: configuration") && e.outcome().equals("started")
+                && e.detail().contains("kept in version " + oldVersion));
     }
 
     @Test
@@ -261,6 +268,29 @@ class RestorePlaybookIT {
         assertSourceAtItsName("orders-db", "orders-db-restored-t4");
         assertUndoneOnTimeline(input, "CutoverDeadlinePassed");
         assertLockFree(input);
+    }
+
+    @Test
+    void lateApproval_should_leaveTheRenamePhasesTheirFullDeadline_and_beReportedApartFromRto() throws Exception {
+        // GIVEN a rename restore whose phases may take 1 minute each, approved only after the gate waited longer than that
+        createCluster("orders-db");
+        ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename").put("timeoutMinutes", 1);
+        String executionArn = start(input);
+        String token = awaitApprovalToken(input, APPROVAL_WAIT);
+        Thread.sleep(Duration.ofSeconds(65).toMillis()); // the person takes longer than any phase's allowance
+        sfn.sendTaskSuccess(r -> r.taskToken(token).output(Json.object().put("approved", true).put("approver", APPROVER).toString()));
+        DescribeExecutionResponse run = await(executionArn);
+        // THEN the cut-over's own clock started after the approval: it completes, no deadline passed, nothing undone
+        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
+                .contains("orders-db").anyMatch(id -> id.startsWith("orders-db-old-"));
+        assertThat(timeline(input)).extracting(TimelineEntry::action).doesNotContain("Undo cut-over").contains("Cut-over: rename");
+        // AND the recovery figures count from detection with the approval wait (at least the 65 s the test waited) apart
+        TimelineEntry complete = timeline(input).stream().filter(e -> e.action().equals("Restore complete")).findFirst().orElseThrow();
+        java.util.regex.Matcher wait = java.util.regex.Pattern.compile("RTO (\\d+) s from detection .*, of which (\\d+) s waiting for approval")
+                .matcher(complete.detail());
+        assertThat(wait.find()).as(complete.detail()).isTrue();
+        assertThat(Long.parseLong(wait.group(2))).isGreaterThanOrEqualTo(65).isLessThanOrEqualTo(Long.parseLong(wait.group(1)));
     }
 
     void assertSourceAtItsName(String sourceId, String copyId) {

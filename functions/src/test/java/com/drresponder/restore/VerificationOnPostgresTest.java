@@ -50,7 +50,12 @@ class VerificationOnPostgresTest {
         pg = postgres;
         pg.createUser("verifier", PASSWORD, false);
         pg.superuser("CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
-        pg.superuser("INSERT INTO orders (updated_at) SELECT now() - interval '1 day' FROM generate_series(1, 25)");
+        pg.superuser("INSERT INTO orders (updated_at) SELECT now() - interval '1 minute' FROM generate_series(1, 25)");
+        pg.superuser("ANALYZE orders");
+        // fewer rows than autovacuum's analyse threshold (50): never analysed, so no estimate
+        pg.superuser("CREATE TABLE payments (id serial primary key)");
+        pg.superuser("INSERT INTO payments SELECT FROM generate_series(1, 10)");
+        pg.superuser("GRANT SELECT ON payments TO verifier");
         // every privilege: only the read-only session may stop a write
         pg.superuser("GRANT ALL ON orders TO verifier");
         pg.superuser("GRANT ALL ON SCHEMA public TO verifier");
@@ -76,7 +81,7 @@ class VerificationOnPostgresTest {
 
     ObjectNode event(String secretId, String... customSql) {
         ObjectNode event = Json.object().put("endpoint", "orders-db-restored.cluster-abc.us-east-1.rds.amazonaws.com").put("port", "5432")
-                .put("restoreTime", restoreTime.toString()).put("sourceId", "orders-db");
+                .put("restoreTime", restoreTime.toString()).put("rpoTargetMinutes", "5").put("sourceId", "orders-db");
         ObjectNode verify = event.putObject("verify").put("secretId", secretId);
         verify.putObject("rowCounts").put("orders", 25);
         verify.putObject("maxUpdatedAt").put("table", "orders").put("column", "updated_at");
@@ -130,11 +135,42 @@ class VerificationOnPostgresTest {
         RestoreRequest.Verify spec = new RestoreRequest.Verify("orders-db/verify", null, Map.of(), List.of(),
                 List.of("SELECT true; DROP TABLE orders", "SELECT true; DELETE FROM orders"));
         // WHEN it runs on a read-only connection
-        DatabaseVerifier.Result result = new DatabaseVerifier().verify(spec, restoreTime, connector());
+        DatabaseVerifier.Result result = new DatabaseVerifier().verify(spec, restoreTime, java.time.Duration.ofMinutes(5), connector());
         // THEN both checks fail as refused, and the table and its rows are untouched
         assertThat(result.checks()).filteredOn(c -> c.check().startsWith("customSql")).hasSize(2)
                 .allSatisfy(c -> assertThat(c.detail()).startsWith("refused: must be exactly one SQL statement, got 2"));
         assertThat(orders()).isEqualTo(25);
+    }
+
+    @Test
+    void freshness_should_fail_when_newestRowIsOlderThanRestoreTimeMinusRpoTarget() {
+        // GIVEN a restore point a day after the newest order (the copy misses a day of writes), RPO target 5 min
+        ObjectNode event = event("orders-db/verify").put("restoreTime", Instant.now().plus(java.time.Duration.ofDays(1)).toString());
+        // WHEN the checks run
+        DatabaseVerifier.Result result = verifyWith(DatabaseTls.disabled(), event);
+        // THEN the lower bound fails it, the upper bound alone would have passed
+        assertThat(result.passed()).isFalse();
+        assertThat(result.checks()).filteredOn(c -> c.check().equals("maxUpdatedAt orders.updated_at")).singleElement()
+                .satisfies(c -> assertThat(c.detail()).contains("is older than restore time - RPO target"));
+    }
+
+    @Test
+    void tolerance_should_compareWithTheSourcesPlannerEstimate_and_failWithoutOne() {
+        // GIVEN tolerance rules for an analysed table (orders) and a never-analysed one (payments)
+        ObjectNode event = event("orders-db/verify");
+        ((ObjectNode) event.get("verify")).putObject("rowCounts").<ObjectNode>set("orders", Json.object().put("tolerancePercent", 1))
+                .set("payments", Json.object().put("tolerancePercent", 1));
+        // WHEN the checks run
+        DatabaseVerifier.Result result = verifyWith(DatabaseTls.disabled(), event);
+        // THEN orders compares with pg_class's estimate; payments fails rather than counting rows on production
+        assertThat(result.checks()).filteredOn(c -> c.check().equals("rowCount orders")).singleElement().satisfies(c -> {
+            assertThat(c.passed()).isTrue();
+            assertThat(c.detail()).isEqualTo("25 rows vs about 25 in the source (pg_class estimate; tolerance 1.0%)");
+        });
+        assertThat(result.checks()).filteredOn(c -> c.check().equals("rowCount payments")).singleElement().satisfies(c -> {
+            assertThat(c.passed()).isFalse();
+            assertThat(c.detail()).contains("no row estimate for payments (never analysed");
+        });
     }
 
     @Test

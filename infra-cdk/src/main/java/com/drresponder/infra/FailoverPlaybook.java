@@ -51,11 +51,15 @@ public final class FailoverPlaybook extends PlaybookConstruct {
                 Map.of("Null", Map.of("aws:ResourceTag/dr:database", "false")), TAG_SCOPED);
         permissions.allowSecretKeys(verify, false);
         IRole cutover = function("failover-config-cutover").role();
-        allow(cutover, List.of("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"),
+        // the restore's config cut-over (ConfigCutoverHandler): the same grants as restore's config-cutover
+        allow(cutover, List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"),
                 List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         permissions.allowSecretKeys(cutover, true);
         allow(cutover, List.of("ssm:GetParameter", "ssm:PutParameter"), List.of(arn("ssm", "parameter/*")), taggedProtected(), TAG_SCOPED);
-        allow(cutover, List.of("lambda:GetFunctionConfiguration", "lambda:PublishVersion", "lambda:UpdateFunctionConfiguration"),
-                List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        allow(cutover, List.of("ssm:DescribeParameters"), List.of("*"), null, Permissions.NO_RESOURCE_LEVEL);
+        allow(cutover, List.of("kms:Decrypt", "kms:Encrypt"), List.of(arn("kms", "key/*")),
+                Map.of("StringEquals", Map.of("kms:ViaService", "ssm." + software.amazon.awscdk.Aws.REGION + ".amazonaws.com")), Permissions.SECRET_KEYS);
+        allow(cutover, List.of("lambda:GetFunctionConfiguration", "lambda:PublishVersion", "lambda:UpdateFunctionConfiguration",
+                "lambda:GetAlias", "lambda:ListAliases", "lambda:UpdateAlias"), List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
     }
 }

@@ -25,9 +25,10 @@ final class Permissions {
             + "whether a resource is opted in; resource names are not known at deploy time, the ARN pattern fixes service, "
             + "region, account and resource type.";
     static final String NO_RESOURCE_LEVEL = "X-Ray (PutTraceSegments, PutTelemetryRecords), Step Functions log delivery "
-            + "(logs:CreateLogDelivery and friends) and cloudwatch:GetMetricData support no resource-level permissions.";
+            + "(logs:CreateLogDelivery and friends), cloudwatch:GetMetricData, secretsmanager:ListSecrets and ssm:DescribeParameters "
+            + "support no resource-level permissions.";
     static final String SECRET_KEYS = "Customer-managed keys of opted-in secrets are not known at deploy time; the "
-            + "kms:ViaService condition limits their use to Secrets Manager calls.";
+            + "kms:ViaService condition limits their use to Secrets Manager calls (SSM calls for the config cut-over's SecureString parameters).";
     static final String LEDGER_INDEX = "Queries the ledger's own GSIs (byStatus); the wildcard is limited to indexes of this one table.";
     static final String TOPIC_KEY = "kms:GenerateDataKey* on the notification topic's own key only, needed to publish to the encrypted topic.";
 

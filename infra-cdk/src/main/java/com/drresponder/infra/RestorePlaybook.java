@@ -1,6 +1,8 @@
 package com.drresponder.infra;
 
+import static com.drresponder.infra.Permissions.NO_RESOURCE_LEVEL;
 import static com.drresponder.infra.Permissions.READ_ONLY_LOOKUP;
+import static com.drresponder.infra.Permissions.SECRET_KEYS;
 import static com.drresponder.infra.Permissions.TAG_SCOPED;
 import static com.drresponder.infra.Permissions.arn;
 
@@ -11,6 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
@@ -36,13 +44,15 @@ public final class RestorePlaybook extends PlaybookConstruct {
             + "parameter group, DB parameter group and option group it uses, whose names come from the source database; "
             + "the playbook never modifies them.";
     private static final String FINAL_SNAPSHOT = "rds:DeleteDBCluster names a cluster-snapshot resource type for the final "
-            + "snapshot; the cluster itself must carry dr:drill=true, and the action deletes no snapshot.";
+            + "snapshot; the cluster itself must carry dr:drill=true, and the action deletes no snapshot (only sweep-snapshots may, by "
+            + "DeleteDBClusterSnapshot/DeleteDBSnapshot on snapshots tagged dr:playbook=restore-database-to-point-in-time).";
     private static final List<String> DATABASES = List.of(arn("rds", "cluster:*"), arn("rds", "db:*"));
 
     RestorePlaybook(ResponderCore core, Catalog.Playbook playbook) {
         super(core, playbook);
         grantSteps();
         drillSchedule();
+        snapshotSweeper();
         DrConfig config = core.config();
         grantStateMachine(deploy(Map.of("RtoTargetMinutes", Integer.toString(config.rtoTargetMinutes()),
                 "RpoTargetMinutes", Integer.toString(config.rpoTargetMinutes()))).getRole());
@@ -67,13 +77,18 @@ public final class RestorePlaybook extends PlaybookConstruct {
         allow(validate.role(), List.of("ssm:ListTagsForResource"), List.of(arn("ssm", "parameter/*")), null, READ_ONLY_LOOKUP);
         allow(validate.role(), List.of("lambda:GetFunction"), List.of(arn("lambda", "function:*")), null, READ_ONLY_LOOKUP);
         JavaFunction cutover = function("config-cutover");
-        allow(cutover.role(), List.of("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"),
+        allow(cutover.role(), List.of("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"),
                 List.of(arn("secretsmanager", "secret:*")), taggedProtected(), TAG_SCOPED);
         permissions.allowSecretKeys(cutover.role(), true);
         allow(cutover.role(), List.of("ssm:GetParameter", "ssm:PutParameter"), List.of(arn("ssm", "parameter/*")), taggedProtected(), TAG_SCOPED);
-        // PublishVersion keeps the old configuration (a URL may hold a password) in a version, referenced by number
-        allow(cutover.role(), List.of("lambda:GetFunctionConfiguration", "lambda:PublishVersion", "lambda:UpdateFunctionConfiguration"),
-                List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        // a SecureString's type and KMS key (written back unchanged) are only in DescribeParameters, which has no resource level
+        allow(cutover.role(), List.of("ssm:DescribeParameters"), List.of("*"), null, NO_RESOURCE_LEVEL);
+        allow(cutover.role(), List.of("kms:Decrypt", "kms:Encrypt"), List.of(arn("kms", "key/*")),
+                Map.of("StringEquals", Map.of("kms:ViaService", "ssm." + Aws.REGION + ".amazonaws.com")), SECRET_KEYS);
+        // PublishVersion keeps the old configuration (a URL may hold a password) in a version, referenced by number;
+        // consumers behind an alias move with it (UpdateAlias), the old version being the undo
+        allow(cutover.role(), List.of("lambda:GetFunctionConfiguration", "lambda:PublishVersion", "lambda:UpdateFunctionConfiguration",
+                "lambda:GetAlias", "lambda:ListAliases", "lambda:UpdateAlias"), List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
         IRole delete = function("delete-drill-copy").role();
         allow(delete, describe, DATABASES, null, READ_ONLY_LOOKUP);
         // The only deletion anywhere in the stack: resources the drill created, tagged dr:drill=true at creation.
@@ -81,8 +96,44 @@ public final class RestorePlaybook extends PlaybookConstruct {
                 Map.of("StringEquals", Map.of("aws:ResourceTag/dr:drill", "true")), TAG_SCOPED);
         // IAM authorises DeleteDBCluster against the cluster AND a cluster-snapshot (both required resource types), even
         // with SkipFinalSnapshot. Safe unconditioned: the cluster statement above still requires dr:drill=true, and
-        // this action cannot delete snapshots (that is DeleteDBClusterSnapshot, granted nowhere).
+        // this action cannot delete snapshots (that is DeleteDBClusterSnapshot, granted only to sweep-snapshots, on the playbook's own).
         allow(delete, List.of("rds:DeleteDBCluster"), List.of(arn("rds", "cluster-snapshot:*")), null, FINAL_SNAPSHOT);
+        allow(function("sweep-snapshots").role(), List.of("rds:DescribeDBClusterSnapshots", "rds:DescribeDBSnapshots"),
+                List.of(arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")), null, READ_ONLY_LOOKUP);
+        allow(function("sweep-snapshots").role(), List.of("rds:DeleteDBClusterSnapshot", "rds:DeleteDBSnapshot"),
+                List.of(arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")),
+                Map.of("StringEquals", Map.of("aws:ResourceTag/" + PLAYBOOK_TAG_KEY, playbook.name())), TAG_SCOPED);
+    }
+
+    /** The manual snapshots a restore may take in the account (RDS default quota, per kind); the sweeper reports headroom against it. */
+    static final int MANUAL_SNAPSHOT_QUOTA = 100;
+    /** Alarm when fewer manual snapshots than this are left: a restore and its drills take two or three. */
+    static final int SNAPSHOT_HEADROOM_ALARM = 10;
+
+    /**
+     * Daily, sweep-snapshots deletes the snapshots the restore playbook made once their dr:expires passed (only those:
+     * its delete statement requires dr:playbook=restore-database-to-point-in-time on the snapshot), and an alarm
+     * watches the manual-snapshot quota headroom it reports.
+     */
+    private void snapshotSweeper() {
+        Rule rule = Rule.Builder.create(this, "SnapshotSweeperRule")
+                .description("DR Responder: deletes expired snapshots the restore playbook made")
+                .schedule(Schedule.expression("rate(1 day)"))
+                .build();
+        rule.addTarget(new LambdaFunction(function("sweep-snapshots").alias(), core.routing().targetProps()
+                .event(RuleTargetInput.fromObject(Map.of("snapshotQuota", MANUAL_SNAPSHOT_QUOTA))).build()));
+        core.routing().addRule("snapshot-sweeper", rule);
+        Alarm.Builder.create(this, "ManualSnapshotHeadroomLow")
+                .alarmDescription("DR Responder: fewer than " + SNAPSHOT_HEADROOM_ALARM + " manual RDS snapshots left under the quota;"
+                        + " the next restore's snapshot would fail (delete old manual snapshots or raise the quota)")
+                .metric(Metric.Builder.create().namespace(JavaFunction.METRICS_NAMESPACE).metricName("ManualSnapshotHeadroom")
+                        .dimensionsMap(Map.of("Service", "sweep-snapshots")).statistic("Minimum").period(Duration.days(1)).build())
+                .threshold(SNAPSHOT_HEADROOM_ALARM)
+                .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build()
+                .addAlarmAction(new SnsAction(core.topic()));
     }
 
     /** Snapshot and restore tagged databases into new, tagged ones. */

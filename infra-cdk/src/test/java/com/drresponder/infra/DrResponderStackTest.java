@@ -220,7 +220,8 @@ class DrResponderStackTest {
                 .filter(a -> change.matcher(a).matches())
                 .findAny().ifPresent(a -> changing.add(name)));
 
-        assertThat(changing).containsExactlyInAnyOrder("merge-ip-set", "config-cutover", "failover-config-cutover", "delete-drill-copy", "secret-rotation");
+        assertThat(changing).containsExactlyInAnyOrder("merge-ip-set", "config-cutover", "failover-config-cutover", "delete-drill-copy",
+                "secret-rotation", "sweep-snapshots");
     }
 
     @Test
@@ -270,7 +271,7 @@ class DrResponderStackTest {
         List<EventRuleDefinition> files = EventRuleDefinition.loadAll(TestStacks.REPO_ROOT.resolve("events/rules"));
 
         assertThat(files).hasSize(5);
-        template.resourceCountIs("AWS::Events::Rule", files.size() + 4); // + the drill schedule, the WAF block sweeper, the finaliser's rule and the start guard's drain
+        template.resourceCountIs("AWS::Events::Rule", files.size() + 5); // + the drill schedule, the WAF block and snapshot sweepers, the finaliser's rule and the start guard's drain
     }
 
     @Test
@@ -285,6 +286,25 @@ class DrResponderStackTest {
                 .filter(s -> actions(s).contains("wafv2:UpdateIPSet")).findFirst().orElseThrow();
         assertThat(waf.get("Condition")).isEqualTo(PROTECTED);
         assertThat(statementsOfRole(stack.stateMachines().get("respond-to-credential-compromise").getRole()).toString()).doesNotContain("wafv2:");
+    }
+
+    @Test
+    void snapshotSweeper_should_runDaily_deleteOnlyRestoreSnapshots_and_alarmOnLowQuotaHeadroom_when_synthesized() {
+        String sweeper = resources("AWS::Events::Rule").values().stream().map(Object::toString)
+                .filter(r -> r.contains("rate(1 day)")).findFirst().orElseThrow();
+        assertThat(sweeper).contains("SweepSnapshotsLiveAlias").contains("snapshotQuota");
+        Map<String, Object> delete = statementsOfRole(stack.functions().get("sweep-snapshots").role()).stream()
+                .filter(s -> actions(s).contains("rds:DeleteDBClusterSnapshot")).findFirst().orElseThrow();
+        assertThat(delete.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("aws:ResourceTag/dr:playbook", "restore-database-to-point-in-time")));
+        assertThat(delete.get("Resource").toString()).contains(":cluster-snapshot:*").contains(":snapshot:*").doesNotContain(":cluster:*");
+        // no other role may delete a snapshot
+        resources("AWS::IAM::Policy").forEach((id, p) -> {
+            if (!id.startsWith("SweepSnapshots")) {
+                assertThat(p.toString()).as(id).doesNotContain("rds:DeleteDBClusterSnapshot").doesNotContain("rds:DeleteDBSnapshot");
+            }
+        });
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "ManualSnapshotHeadroom", "Threshold", 10,
+                "ComparisonOperator", "LessThanThreshold", "Statistic", "Minimum"));
     }
 
     @Test
@@ -586,6 +606,18 @@ class DrResponderStackTest {
     }
 
     @Test
+    void configCutover_should_useParameterKeysOnlyThroughSsm_and_moveOnlyOptedInAliases_when_synthesized() {
+        List<Map<String, Object>> statements = statementsOfRole(stack.functions().get("config-cutover").role());
+        Map<String, Object> ssmKeys = statements.stream().filter(s -> actions(s).contains("kms:Encrypt")).findFirst().orElseThrow();
+        Map<String, Object> alias = statements.stream().filter(s -> actions(s).contains("lambda:UpdateAlias")).findFirst().orElseThrow();
+
+        assertThat(actions(ssmKeys)).containsExactlyInAnyOrder("kms:Decrypt", "kms:Encrypt");
+        assertThat(ssmKeys.get("Condition").toString()).contains("kms:ViaService").contains("ssm.");
+        assertThat(alias.get("Condition").toString()).contains("aws:ResourceTag/dr:protected");
+        assertThat(actions(alias)).contains("lambda:GetAlias", "lambda:PublishVersion");
+    }
+
+    @Test
     void verifyRotation_should_findAManagedSecretsDatabaseReadOnly_andDescribeOnlyProtectedSecrets_when_synthesized() {
         List<Map<String, Object>> statements = statementsOfRole(stack.functions().get("verify-rotation").role());
         Map<String, Object> rds = statements.stream().filter(s -> actions(s).contains("rds:DescribeDBClusters")).findFirst().orElseThrow();
@@ -708,8 +740,8 @@ class DrResponderStackTest {
 
     @Test
     void monitoring_should_haveOneAlarmPerSignal_when_synthesized() {
-        // timed out + aborted per playbook; responder failed, router errors, DLQ, router failures, WAF headroom
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 5);
+        // timed out + aborted per playbook; responder failed, router errors, DLQ, router failures, WAF headroom, manual-snapshot quota headroom
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 2 * stack.stateMachines().size() + 5 + 1);
     }
 
     @Test

@@ -39,7 +39,7 @@ class StableLogicalIdsTest {
                     "DeleteDrillCopyLogGroup70F1AFE9", "FinaliserLogGroup443C27E9", "IncidentRouterLogGroupF515BD4B",
                     "MergeIpSetLogGroup2DDBD724", "PlanRollbackLogGroupC9171DCF", "RecordRollbackLogGroup4945D12F",
                     "RecordStepLogGroup4365C1E7", "RecoveryMetricsLogGroup7E3AAF4C", "RequestApprovalLogGroup0174C2FB",
-                    "ResolveTargetsLogGroupC85C0846", "RespondToCredentialCompromiseLogsF85D4A46",
+                    "ResolveTargetsLogGroupC85C0846", "RespondToCredentialCompromiseLogsF85D4A46", "SweepSnapshotsLogGroup11D1DF9A",
                     "RestoreDatabaseToPointInTimeLogs2F93AF10", "RollbackLambdaAliasLogsAEDF1824", "SecretRotationLogGroup968706C3",
                     "ValidateRestoreLogGroup3620CB64", "VerifyDatabaseLogGroupEE3251A7", "VerifyRotationLogGroupFD558BB7")),
             Map.entry("AWS::Lambda::Function", List.of("CheckAlarmFunction3C826B29", "CheckApprovalFunction84FA5808",
@@ -47,18 +47,18 @@ class StableLogicalIdsTest {
                     "DeleteDrillCopyFunction1FE78C8B", "FinaliserFunction0F4AEDD1", "IncidentRouterFunctionD9FBB062",
                     "MergeIpSetFunctionF0BE7D31", "PlanRollbackFunction5988B758", "RecordRollbackFunction7E767837",
                     "RecordStepFunction4063B888", "RecoveryMetricsFunctionFAAABCA0", "RequestApprovalFunctionA1A99567",
-                    "ResolveTargetsFunction611E3CD5", "SecretRotationFunction837B37FB", "ValidateRestoreFunction97F0D18D",
+                    "ResolveTargetsFunction611E3CD5", "SecretRotationFunction837B37FB", "SweepSnapshotsFunction3D4A1FAD", "ValidateRestoreFunction97F0D18D",
                     "VerifyDatabaseFunction1AE53E5D", "VerifyRotationFunction4B5041D6")),
             Map.entry("AWS::Lambda::Alias", List.of("CheckAlarmLiveAliasE5BE6AB1", "CheckApprovalLiveAliasFFA2867B",
                     "CheckProgressLiveAlias0F506FAC", "CheckRotationLiveAliasB8F206AD", "ConfigCutoverLiveAlias80FF072A",
                     "DeleteDrillCopyLiveAliasB634C4F0", "FinaliserLiveAlias2299FD25", "IncidentRouterLiveAliasCCD8D995",
                     "MergeIpSetLiveAliasC59B96C5", "PlanRollbackLiveAlias8814096C", "RecordRollbackLiveAliasA63F1677",
                     "RecordStepLiveAliasF0443B08", "RecoveryMetricsLiveAliasB86FC943", "RequestApprovalLiveAlias4F89DDD5",
-                    "ResolveTargetsLiveAlias57EDC7EC", "SecretRotationLiveAlias23013C82", "ValidateRestoreLiveAlias8145BEED",
+                    "ResolveTargetsLiveAlias57EDC7EC", "SecretRotationLiveAlias23013C82", "SweepSnapshotsLiveAliasE99AB095", "ValidateRestoreLiveAlias8145BEED",
                     "VerifyDatabaseLiveAlias89426728", "VerifyRotationLiveAliasD6D4A39E")),
             Map.entry("AWS::Events::Rule", List.of("DrillScheduleRuleCEE2B6BE", "GuarddutyFindingsRuleF0A862E9",
                     "IpBlockSweeperRuleBF61DAE9", "LambdaAlarmsRuleED642250", "LambdaAliasChangesRule6FAEEB6C",
-                    "ManualRequestsRule5B913245", "PlaybookExecutionEndedRuleCBD100FC", "RdsEventsRuleA2298DEF")));
+                    "ManualRequestsRule5B913245", "PlaybookExecutionEndedRuleCBD100FC", "RdsEventsRuleA2298DEF", "SnapshotSweeperRuleFB2768D4")));
 
     /** Logical ids of playbooks added since b0cdd16, pinned from their first deploy on (fail-over-database, issue 17). */
     static final Map<String, List<String>> ADDED = Map.ofEntries(

@@ -1,0 +1,51 @@
+package com.drresponder.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.drresponder.incident.TimelineEntry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecoveryFiguresTest {
+    static final Instant DETECTED = Instant.parse("2026-11-22T03:00:00Z");
+    static final Duration HOUR = Duration.ofHours(1);
+    static final Duration FIVE_MINUTES = Duration.ofMinutes(5);
+
+    @Test
+    void of_should_measureRtoFromDetection_and_reportApprovalWaitApart() {
+        // GIVEN detected at 03:00, planned 03:01 with the newest restorable point at 03:00:40, approval asked 03:20, given 03:35, done 03:50
+        List<TimelineEntry> timeline = List.of(entry("03:20:00", "Approval requested"), entry("03:35:00", "Approval"), entry("03:40:00", "Cut-over: rename"));
+        // WHEN the figures are taken
+        RecoveryFigures f = RecoveryFigures.of(DETECTED, timeline, at("03:50:00"), at("03:01:00"), at("03:00:40"), false, HOUR, FIVE_MINUTES);
+        // THEN RTO counts from detection, the approval wait is apart, RPO is the lag at planning, the lost-write window runs to the cut-over
+        assertThat(f.rto()).isEqualTo(Duration.ofMinutes(50));
+        assertThat(f.approvalWait()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(f.rpo()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(f.lostWriteWindow()).isEqualTo(Duration.ofSeconds(49 * 60 + 20));
+        assertThat(f.rtoMet()).isTrue();
+        assertThat(f.summary()).startsWith("RTO 3000 s from detection (target 3600 s, met), of which 900 s waiting for approval; RPO 20 s")
+                .endsWith("writes the source took in the 2960 s from the restore point to the cut-over are not in the copy");
+    }
+
+    @Test
+    void of_should_takeDrillRpoFromTheLagAtStart_and_haveNoLostWrites() {
+        // GIVEN a drill planned at 03:00:30 whose newest restorable point was 03:00:00 (the lag of RDS's log shipping)
+        RecoveryFigures f = RecoveryFigures.of(DETECTED, List.of(), at("03:25:00"), at("03:00:30"), at("03:00:00"), true, HOUR, FIVE_MINUTES);
+        // THEN RPO is that lag, not the drill's duration, and it is met
+        assertThat(f.rpo()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(f.rpoMet()).isTrue();
+        assertThat(f.approvalWait()).isZero();
+        assertThat(f.lostWriteWindow()).isNull();
+        assertThat(f.summary()).doesNotContain("writes the source took");
+    }
+
+    static TimelineEntry entry(String time, String action) {
+        return TimelineEntry.of(at(time), "restore-database-to-point-in-time", action, "succeeded", "");
+    }
+
+    static Instant at(String time) {
+        return Instant.parse("2026-11-22T" + time + "Z");
+    }
+}
