@@ -22,16 +22,7 @@ public final class DatabaseSecret {
 
     /** Parses and validates; refuses with the missing field's name (and never the text, which holds the password). */
     public static DatabaseSecret parse(String secretId, String secretString) {
-        JsonNode node;
-        try {
-            node = secretString == null ? null : Json.MAPPER.readTree(secretString);
-        } catch (JsonProcessingException e) {
-            // The parser's message quotes the input, which may hold the password: keep neither message nor cause.
-            throw new MalformedSecretException(secretId, "SecretString", "is not valid JSON");
-        }
-        if (!(node instanceof ObjectNode object)) {
-            throw new MalformedSecretException(secretId, "SecretString", "is not a JSON object");
-        }
+        ObjectNode object = jsonObject(secretId, secretString);
         String engine = Json.text(object, "engine");
         if (engine == null) {
             throw new MalformedSecretException(secretId, "engine", "is missing");
@@ -52,20 +43,26 @@ public final class DatabaseSecret {
         return new DatabaseSecret(object.deepCopy());
     }
 
-    /**
-     * An RDS-managed master secret ({@code {username, password}} only) as a credential for {@code database}'s endpoint.
-     * Refuses, naming the field, when the value lacks one; never quotes the value.
-     */
-    public static DatabaseSecret managed(String secretId, String secretString, ManagedSecretDatabases.Database database) {
+    private static ObjectNode jsonObject(String secretId, String secretString) {
         JsonNode node;
         try {
             node = secretString == null ? null : Json.MAPPER.readTree(secretString);
         } catch (JsonProcessingException e) {
+            // The parser's message quotes the input, which may hold the password: keep neither message nor cause.
             throw new MalformedSecretException(secretId, "SecretString", "is not valid JSON");
         }
         if (!(node instanceof ObjectNode object)) {
             throw new MalformedSecretException(secretId, "SecretString", "is not a JSON object");
         }
+        return object;
+    }
+
+    /**
+     * An RDS-managed master secret ({@code {username, password}} only) as a credential for {@code database}'s endpoint.
+     * Refuses, naming the field, when the value lacks one; never quotes the value.
+     */
+    public static DatabaseSecret managed(String secretId, String secretString, ManagedSecretDatabases.Database database) {
+        ObjectNode object = jsonObject(secretId, secretString);
         ObjectNode credential = Json.object().put("engine", database.engine()).put("host", database.host()).put("port", database.port())
                 .put("dbname", database.dbname());
         credential.set("username", object.get("username"));

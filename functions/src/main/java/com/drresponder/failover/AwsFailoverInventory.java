@@ -1,5 +1,6 @@
 package com.drresponder.failover;
 
+import com.drresponder.database.RdsLookup;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +16,6 @@ import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBClusterMember;
 import software.amazon.awssdk.services.rds.model.DBInstance;
-import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
-import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
-import software.amazon.awssdk.services.rds.model.Tag;
 
 /**
  * {@link FailoverInventory} over DescribeDBInstances / DescribeDBClusters (tags come in the answer) and one
@@ -41,7 +39,7 @@ public final class AwsFailoverInventory implements FailoverInventory {
 
     @Override
     public Optional<Topology> instance(String id) {
-        Optional<DBInstance> primary = describeInstance(id);
+        Optional<DBInstance> primary = RdsLookup.instance(rds, id);
         if (primary.isEmpty()) {
             return Optional.empty();
         }
@@ -54,45 +52,31 @@ public final class AwsFailoverInventory implements FailoverInventory {
                 replicas.add(DBInstance.builder().dbInstanceIdentifier(replica.substring(replica.lastIndexOf(':') + 1))
                         .dbInstanceArn(replica).dbInstanceStatus("unknown").build());
             } else {
-                describeInstance(replica).ifPresent(replicas::add);
+                RdsLookup.instance(rds, replica).ifPresent(replicas::add);
             }
         }
         Map<String, Double> lag = lag("ReplicaLag", 1.0, replicas.stream().map(DBInstance::dbInstanceIdentifier).toList());
         List<Topology.Candidate> candidates = replicas.stream().map(r -> new Topology.Candidate(r.dbInstanceIdentifier(), r.dbInstanceArn(),
-                region(r.dbInstanceArn()), r.dbInstanceStatus(), tags(r.tagList()), lag.get(r.dbInstanceIdentifier()))).toList();
+                region(r.dbInstanceArn()), r.dbInstanceStatus(), RdsLookup.tags(r.tagList()), lag.get(r.dbInstanceIdentifier()))).toList();
         return Optional.of(new Topology(Topology.INSTANCE, p.dbInstanceIdentifier(), p.dbInstanceArn(), region, p.dbInstanceStatus(),
-                tags(p.tagList()), null, candidates));
+                RdsLookup.tags(p.tagList()), null, candidates));
     }
 
     @Override
     public Optional<Topology> cluster(String id) {
-        DBCluster c;
-        try {
-            List<DBCluster> found = rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters();
-            if (found.isEmpty()) {
-                return Optional.empty();
-            }
-            c = found.get(0);
-        } catch (DbClusterNotFoundException e) {
-            return Optional.empty();
-        }
+        return RdsLookup.cluster(rds, id).map(this::topology);
+    }
+
+    private Topology topology(DBCluster c) {
         String writer = c.dbClusterMembers().stream().filter(m -> Boolean.TRUE.equals(m.isClusterWriter()))
                 .map(DBClusterMember::dbInstanceIdentifier).findFirst().orElse(null);
         List<DBInstance> readers = c.dbClusterMembers().stream().filter(m -> !Boolean.TRUE.equals(m.isClusterWriter()))
-                .flatMap(m -> describeInstance(m.dbInstanceIdentifier()).stream()).toList();
+                .flatMap(m -> RdsLookup.instance(rds, m.dbInstanceIdentifier()).stream()).toList();
         Map<String, Double> lag = lag("AuroraReplicaLag", 0.001, readers.stream().map(DBInstance::dbInstanceIdentifier).toList());
         List<Topology.Candidate> candidates = readers.stream().map(r -> new Topology.Candidate(r.dbInstanceIdentifier(), r.dbInstanceArn(),
-                region(r.dbInstanceArn()), r.dbInstanceStatus(), tags(r.tagList()), lag.get(r.dbInstanceIdentifier()))).toList();
-        return Optional.of(new Topology(Topology.CLUSTER, c.dbClusterIdentifier(), c.dbClusterArn(), region(c.dbClusterArn()), c.status(),
-                tags(c.tagList()), writer, candidates));
-    }
-
-    private Optional<DBInstance> describeInstance(String id) {
-        try {
-            return rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().stream().findFirst();
-        } catch (DbInstanceNotFoundException e) {
-            return Optional.empty();
-        }
+                region(r.dbInstanceArn()), r.dbInstanceStatus(), RdsLookup.tags(r.tagList()), lag.get(r.dbInstanceIdentifier()))).toList();
+        return new Topology(Topology.CLUSTER, c.dbClusterIdentifier(), c.dbClusterArn(), region(c.dbClusterArn()), c.status(),
+                RdsLookup.tags(c.tagList()), writer, candidates);
     }
 
     /** Latest value per instance, times {@code toSeconds}; instances without data are absent. */
@@ -122,11 +106,5 @@ public final class AwsFailoverInventory implements FailoverInventory {
     private static String region(String arn) {
         String[] parts = arn == null ? new String[0] : arn.split(":");
         return parts.length > 3 ? parts[3] : null;
-    }
-
-    private static Map<String, String> tags(List<Tag> tags) {
-        Map<String, String> map = new HashMap<>();
-        tags.forEach(t -> map.put(t.key(), t.value()));
-        return map;
     }
 }

@@ -1,27 +1,21 @@
 package com.drresponder.failover;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.drresponder.database.RdsLookup;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
-import com.drresponder.common.Telemetry;
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.ledger.Heartbeat;
 import com.drresponder.ledger.Lease;
 import com.drresponder.restore.PhaseDeadline;
 import com.drresponder.restore.RestoreStepFailedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
-import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
-import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
-import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 
 /**
  * The failover's poll step (one call per Wait loop turn; each renews the incident's lease). Done means done as
@@ -31,7 +25,7 @@ import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
  * "incidentId", "since", "seconds"}}; output {@code {"ready", "status", "endpoint", "port", "pastDeadline"}}.
  * A terminal RDS state is an error ({@link RestoreStepFailedException}), never "not ready".
  */
-public final class CheckFailoverHandler implements RequestStreamHandler {
+public final class CheckFailoverHandler extends JsonStepHandler {
     private static final Set<String> TERMINAL = Set.of("failed", "error", "incompatible-parameters", "incompatible-network",
             "inaccessible-encryption-credentials", "storage-full", "deleting");
     private final RdsClient rds;
@@ -49,11 +43,7 @@ public final class CheckFailoverHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, this::check);
-    }
-
-    ObjectNode check(JsonNode event) {
+    protected ObjectNode handle(JsonNode event) {
         heartbeat.renew(Json.text(event, "incidentId"));
         String kind = required(event, "kind");
         String id = required(event, "id");
@@ -66,16 +56,11 @@ public final class CheckFailoverHandler implements RequestStreamHandler {
     }
 
     private ObjectNode promoted(String id) {
-        DBInstance instance;
-        try {
-            List<DBInstance> found = rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances();
-            if (found.isEmpty()) {
-                return Json.object().put("ready", false).put("status", "not-found");
-            }
-            instance = found.get(0);
-        } catch (DbInstanceNotFoundException e) {
+        Optional<DBInstance> found = RdsLookup.instance(rds, id);
+        if (found.isEmpty()) {
             return Json.object().put("ready", false).put("status", "not-found");
         }
+        DBInstance instance = found.get();
         boolean standalone = instance.readReplicaSourceDBInstanceIdentifier() == null;
         ObjectNode result = Json.object().put("ready", "available".equals(instance.dbInstanceStatus()) && standalone)
                 .put("status", instance.dbInstanceStatus() + (standalone ? "" : " (still a replica)"));
@@ -87,28 +72,15 @@ public final class CheckFailoverHandler implements RequestStreamHandler {
     }
 
     private ObjectNode cluster(String id, String target) {
-        DBCluster cluster;
-        try {
-            List<DBCluster> found = rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters();
-            if (found.isEmpty()) {
-                return Json.object().put("ready", false).put("status", "not-found");
-            }
-            cluster = found.get(0);
-        } catch (DbClusterNotFoundException e) {
+        Optional<DBCluster> found = RdsLookup.cluster(rds, id);
+        if (found.isEmpty()) {
             return Json.object().put("ready", false).put("status", "not-found");
         }
+        DBCluster cluster = found.get();
         boolean targetWrites = cluster.dbClusterMembers().stream()
                 .anyMatch(m -> m.dbInstanceIdentifier().equals(target) && Boolean.TRUE.equals(m.isClusterWriter()));
         return Json.object().put("ready", "available".equals(cluster.status()) && targetWrites)
                 .put("status", cluster.status() + (targetWrites ? "" : " (" + target + " is not the writer yet)"))
                 .put("endpoint", cluster.endpoint()).put("port", cluster.port() == null ? 5432 : cluster.port());
-    }
-
-    private static String required(JsonNode node, String field) {
-        String value = Json.text(node, field);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + " is required in the step input");
-        }
-        return value;
     }
 }

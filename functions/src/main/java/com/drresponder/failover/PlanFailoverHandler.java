@@ -1,20 +1,15 @@
 package com.drresponder.failover;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
+import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.Lazy;
 import com.drresponder.common.Settings;
-import com.drresponder.common.Telemetry;
 import com.drresponder.playbook.FailoverRequest;
 import com.drresponder.restore.DatabaseLinks;
 import com.drresponder.restore.RestorePlanner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -30,7 +25,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * that the verify secret and the cut-over target belong to the database ({@link DatabaseLinks}). Changes
  * nothing; an invalid request fails with {@link com.drresponder.playbook.InvalidRequestException} naming the field.
  */
-public final class PlanFailoverHandler implements RequestStreamHandler {
+public final class PlanFailoverHandler extends JsonStepHandler {
     private final FailoverPlanner planner;
     private final DatabaseLinks links;
 
@@ -43,13 +38,9 @@ public final class PlanFailoverHandler implements RequestStreamHandler {
         this.links = links;
     }
 
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Telemetry.handleJson(input, output, context, this::plan);
-    }
-
     /** Input {@code {"request": <execution input>, "rpoTargetMinutes": <stack parameter>}}. */
-    ObjectNode plan(JsonNode step) {
+    @Override
+    protected ObjectNode handle(JsonNode step) {
         JsonNode event = step.path("request");
         FailoverRequest request = FailoverRequest.parse(event);
         long rpoMinutes = step.path("rpoTargetMinutes").asLong(-1);

@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.database.RdsLookup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -9,26 +10,17 @@ import java.util.Optional;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
-import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
-import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.Filter;
-import software.amazon.awssdk.services.rds.model.Tag;
 import software.amazon.awssdk.services.rds.model.VpcSecurityGroupMembership;
 
 /** {@link RdsInventory} over the RDS API (DescribeDBClusters / DescribeDBInstances; tags come in the answer). */
 public record AwsRdsInventory(RdsClient rds) implements RdsInventory {
     @Override
     public Optional<SourceDatabase> cluster(String id) {
-        DBCluster c;
-        try {
-            List<DBCluster> found = rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters();
-            if (found.isEmpty()) {
-                return Optional.empty();
-            }
-            c = found.get(0);
-        } catch (DbClusterNotFoundException e) {
-            return Optional.empty();
-        }
+        return RdsLookup.cluster(rds, id).map(c -> source(c, id));
+    }
+
+    private SourceDatabase source(DBCluster c, String id) {
         List<DBInstance> instances = rds.describeDBInstances(r -> r.filters(Filter.builder().name("db-cluster-id").values(id).build())).dbInstances();
         Map<String, Boolean> writers = new LinkedHashMap<>();
         c.dbClusterMembers().forEach(m -> writers.put(m.dbInstanceIdentifier(), Boolean.TRUE.equals(m.isClusterWriter())));
@@ -38,51 +30,34 @@ public record AwsRdsInventory(RdsClient rds) implements RdsInventory {
                         i.dbParameterGroups().isEmpty() ? null : i.dbParameterGroups().get(0).dbParameterGroupName(),
                         writers.getOrDefault(i.dbInstanceIdentifier(), false), i.promotionTier()))
                 .toList();
-        return Optional.of(new SourceDatabase(SourceDatabase.CLUSTER, c.dbClusterIdentifier(), c.dbClusterArn(), c.status(),
+        return new SourceDatabase(SourceDatabase.CLUSTER, c.dbClusterIdentifier(), c.dbClusterArn(), c.status(),
                 c.engine(), c.engineVersion(), c.earliestRestorableTime(), c.latestRestorableTime(),
                 securityGroups(c.vpcSecurityGroups()), c.dbSubnetGroup(), Boolean.TRUE.equals(c.storageEncrypted()) ? c.kmsKeyId() : null,
-                c.dbClusterParameterGroup(), tags(c.tagList()), Boolean.TRUE.equals(c.deletionProtection()),
+                c.dbClusterParameterGroup(), RdsLookup.tags(c.tagList()), Boolean.TRUE.equals(c.deletionProtection()),
                 Boolean.TRUE.equals(c.iamDatabaseAuthenticationEnabled()), Boolean.TRUE.equals(c.copyTagsToSnapshot()),
                 c.serverlessV2ScalingConfiguration() == null ? null : c.serverlessV2ScalingConfiguration().minCapacity(),
                 c.serverlessV2ScalingConfiguration() == null ? null : c.serverlessV2ScalingConfiguration().maxCapacity(),
-                null, Boolean.TRUE.equals(c.multiAZ()), members));
+                null, Boolean.TRUE.equals(c.multiAZ()), members);
     }
 
     @Override
     public Optional<SourceDatabase> instance(String id) {
-        DBInstance i;
-        try {
-            List<DBInstance> found = rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances();
-            if (found.isEmpty()) {
-                return Optional.empty();
-            }
-            i = found.get(0);
-        } catch (DbInstanceNotFoundException e) {
-            return Optional.empty();
-        }
-        return Optional.of(new SourceDatabase(SourceDatabase.INSTANCE, i.dbInstanceIdentifier(), i.dbInstanceArn(), i.dbInstanceStatus(),
+        return RdsLookup.instance(rds, id).map(AwsRdsInventory::source);
+    }
+
+    private static SourceDatabase source(DBInstance i) {
+        return new SourceDatabase(SourceDatabase.INSTANCE, i.dbInstanceIdentifier(), i.dbInstanceArn(), i.dbInstanceStatus(),
                 i.engine(), i.engineVersion(), earliestForInstance(i), i.latestRestorableTime(),
                 securityGroups(i.vpcSecurityGroups()), i.dbSubnetGroup() == null ? null : i.dbSubnetGroup().dbSubnetGroupName(),
                 Boolean.TRUE.equals(i.storageEncrypted()) ? i.kmsKeyId() : null,
                 i.dbParameterGroups().isEmpty() ? null : i.dbParameterGroups().get(0).dbParameterGroupName(),
-                tags(i.tagList()), Boolean.TRUE.equals(i.deletionProtection()), Boolean.TRUE.equals(i.iamDatabaseAuthenticationEnabled()),
-                Boolean.TRUE.equals(i.copyTagsToSnapshot()), null, null, i.dbInstanceClass(), Boolean.TRUE.equals(i.multiAZ()), List.of()));
+                RdsLookup.tags(i.tagList()), Boolean.TRUE.equals(i.deletionProtection()), Boolean.TRUE.equals(i.iamDatabaseAuthenticationEnabled()),
+                Boolean.TRUE.equals(i.copyTagsToSnapshot()), null, null, i.dbInstanceClass(), Boolean.TRUE.equals(i.multiAZ()), List.of());
     }
 
     @Override
     public boolean exists(String kind, String id) {
-        if (SourceDatabase.CLUSTER.equals(kind)) {
-            try {
-                return !rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters().isEmpty();
-            } catch (DbClusterNotFoundException e) {
-                return false;
-            }
-        }
-        try {
-            return !rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().isEmpty();
-        } catch (DbInstanceNotFoundException e) {
-            return false;
-        }
+        return SourceDatabase.CLUSTER.equals(kind) ? RdsLookup.cluster(rds, id).isPresent() : RdsLookup.instance(rds, id).isPresent();
     }
 
     /**
@@ -101,11 +76,5 @@ public record AwsRdsInventory(RdsClient rds) implements RdsInventory {
 
     private static List<String> securityGroups(List<VpcSecurityGroupMembership> groups) {
         return groups.stream().map(VpcSecurityGroupMembership::vpcSecurityGroupId).toList();
-    }
-
-    private static Map<String, String> tags(List<Tag> tags) {
-        Map<String, String> map = new LinkedHashMap<>();
-        tags.forEach(t -> map.put(t.key(), t.value()));
-        return map;
     }
 }

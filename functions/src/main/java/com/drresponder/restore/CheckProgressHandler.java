@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.database.RdsLookup;
 import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
@@ -8,13 +9,12 @@ import com.drresponder.ledger.Lease;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
-import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbClusterSnapshotNotFoundException;
-import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
 
 /**
@@ -99,22 +99,10 @@ public final class CheckProgressHandler extends JsonStepHandler {
 
     /** What answers under an identifier, with its tags (they tell the restored copy from the source); null if nothing. */
     private CutoverUndo.Named named(String kind, String id) {
-        try {
-            if (SourceDatabase.CLUSTER.equals(kind)) {
-                return rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters().stream().findFirst()
-                        .map(c -> new CutoverUndo.Named(id, c.status(), tags(c.tagList()))).orElse(null);
-            }
-            return rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().stream().findFirst()
-                    .map(i -> new CutoverUndo.Named(id, i.dbInstanceStatus(), tags(i.tagList()))).orElse(null);
-        } catch (DbClusterNotFoundException | DbInstanceNotFoundException e) {
-            return null;
+        if (SourceDatabase.CLUSTER.equals(kind)) {
+            return RdsLookup.cluster(rds, id).map(c -> new CutoverUndo.Named(id, c.status(), RdsLookup.tags(c.tagList()))).orElse(null);
         }
-    }
-
-    private static java.util.Map<String, String> tags(List<software.amazon.awssdk.services.rds.model.Tag> tags) {
-        java.util.Map<String, String> map = new java.util.HashMap<>();
-        tags.forEach(t -> map.put(t.key(), t.value()));
-        return map;
+        return RdsLookup.instance(rds, id).map(i -> new CutoverUndo.Named(id, i.dbInstanceStatus(), RdsLookup.tags(i.tagList()))).orElse(null);
     }
 
     private ObjectNode clusterSnapshot(String id) {
@@ -136,16 +124,11 @@ public final class CheckProgressHandler extends JsonStepHandler {
     }
 
     private ObjectNode cluster(String id, boolean withInstances) {
-        DBCluster cluster;
-        try {
-            List<DBCluster> found = rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters();
-            if (found.isEmpty()) {
-                return notFound();
-            }
-            cluster = found.get(0);
-        } catch (DbClusterNotFoundException e) {
+        Optional<DBCluster> found = RdsLookup.cluster(rds, id);
+        if (found.isEmpty()) {
             return notFound(); // a rename in progress: the new name appears when RDS is done
         }
+        DBCluster cluster = found.get();
         // the member list, not a db-cluster-id filter: it is what RDS reports for the cluster under its
         // current name (moto does not move members' cluster id on a rename)
         List<DBInstance> instances = cluster.dbClusterMembers().stream()
@@ -163,16 +146,11 @@ public final class CheckProgressHandler extends JsonStepHandler {
     }
 
     private ObjectNode instance(String id) {
-        DBInstance instance;
-        try {
-            List<DBInstance> found = rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances();
-            if (found.isEmpty()) {
-                return notFound();
-            }
-            instance = found.get(0);
-        } catch (DbInstanceNotFoundException e) {
+        Optional<DBInstance> found = RdsLookup.instance(rds, id);
+        if (found.isEmpty()) {
             return notFound();
         }
+        DBInstance instance = found.get();
         ObjectNode result = status(instance.dbInstanceStatus());
         if (instance.endpoint() != null) {
             result.put("endpoint", instance.endpoint().address());

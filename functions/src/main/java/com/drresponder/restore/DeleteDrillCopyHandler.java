@@ -1,16 +1,16 @@
 package com.drresponder.restore;
 
+import com.drresponder.database.RdsLookup;
 import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
-import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
-import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.Filter;
 import software.amazon.awssdk.services.rds.model.Tag;
 
@@ -40,16 +40,11 @@ public final class DeleteDrillCopyHandler extends JsonStepHandler {
     }
 
     private ObjectNode deleteCluster(String id) {
-        DBCluster cluster;
-        try {
-            List<DBCluster> found = rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters();
-            if (found.isEmpty()) {
-                return done(List.of());
-            }
-            cluster = found.get(0);
-        } catch (DbClusterNotFoundException e) {
+        Optional<DBCluster> found = RdsLookup.cluster(rds, id);
+        if (found.isEmpty()) {
             return done(List.of());
         }
+        DBCluster cluster = found.get();
         requireDrillTag("cluster", id, cluster.tagList());
         List<DBInstance> instances = rds.describeDBInstances(r -> r.filters(Filter.builder().name("db-cluster-id").values(id).build())).dbInstances();
         for (DBInstance instance : instances) {
@@ -68,16 +63,11 @@ public final class DeleteDrillCopyHandler extends JsonStepHandler {
     }
 
     private ObjectNode deleteInstance(String id) {
-        DBInstance instance;
-        try {
-            List<DBInstance> found = rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances();
-            if (found.isEmpty()) {
-                return done(List.of());
-            }
-            instance = found.get(0);
-        } catch (DbInstanceNotFoundException e) {
+        Optional<DBInstance> found = RdsLookup.instance(rds, id);
+        if (found.isEmpty()) {
             return done(List.of());
         }
+        DBInstance instance = found.get();
         requireDrillTag("instance", id, instance.tagList());
         if (!"deleting".equals(instance.dbInstanceStatus())) {
             rds.deleteDBInstance(r -> r.dbInstanceIdentifier(id).skipFinalSnapshot(true).deleteAutomatedBackups(true));

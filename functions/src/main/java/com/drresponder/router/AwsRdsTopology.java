@@ -1,9 +1,9 @@
 package com.drresponder.router;
 
+import com.drresponder.database.RdsLookup;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.rds.RdsClient;
-import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 
 /** {@link RdsTopology} through DescribeDBInstances. */
 public final class AwsRdsTopology implements RdsTopology {
@@ -15,11 +15,6 @@ public final class AwsRdsTopology implements RdsTopology {
 
     @Override
     public Optional<String> clusterOf(String instanceId) {
-        try {
-            return rds.get().describeDBInstances(b -> b.dbInstanceIdentifier(instanceId)).dbInstances().stream()
-                    .map(i -> i.dbClusterIdentifier()).filter(c -> c != null && !c.isBlank()).findFirst();
-        } catch (DbInstanceNotFoundException e) {
-            return Optional.empty();
-        }
+        return RdsLookup.instance(rds.get(), instanceId).map(i -> i.dbClusterIdentifier()).filter(c -> c != null && !c.isBlank());
     }
 }

@@ -50,11 +50,9 @@ public final class IncidentRouterHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        String event = new String(input.readAllBytes(), StandardCharsets.UTF_8);
-        RouterResult result = Telemetry.invocation(context, () -> {
+        respond(input, output, context, "Router", event -> {
             RouterResult r = router.route(event);
             Telemetry.correlate(r.incidentId());
-            Telemetry.metrics().addMetric("Router" + r.outcome().name(), 1, MetricUnit.COUNT);
             if (r.outcome() == RouterResult.Outcome.STARTED) {
                 Telemetry.metrics().addMetric("IncidentsOpened", 1, MetricUnit.COUNT);
             }
@@ -66,6 +64,20 @@ public final class IncidentRouterHandler implements RequestStreamHandler {
                 LOG.info("event {}: incident={} playbook={} resource={} {}", r.outcome(), r.incidentId(), r.playbook(),
                         r.resource(), r.reason() == null ? "" : r.reason());
             }
+            return r;
+        });
+    }
+
+    /**
+     * One event in, one {@link RouterResult} out, within the invocation's telemetry: counts the outcome as the
+     * metric {@code metricPrefix + outcome}, fails the invocation on REJECTED, else writes the result as JSON.
+     */
+    static void respond(InputStream input, OutputStream output, Context context, String metricPrefix,
+            java.util.function.Function<String, RouterResult> handle) throws IOException {
+        String event = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+        RouterResult result = Telemetry.invocation(context, () -> {
+            RouterResult r = handle.apply(event);
+            Telemetry.metrics().addMetric(metricPrefix + r.outcome().name(), 1, MetricUnit.COUNT);
             return r;
         });
         if (result.outcome() == RouterResult.Outcome.REJECTED) {

@@ -7,9 +7,9 @@ import com.drresponder.playbook.FailoverRequest;
 import com.drresponder.incident.TimelineEntry;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.testing.EmulatorClients;
-import com.drresponder.testing.ExecutionHistorySecrets;
 import com.drresponder.testing.LocalResponder;
 import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testing.PlaybookExecutions;
 import com.drresponder.testing.PostgresTest;
 import com.drresponder.testing.MutatingCalls;
 import com.drresponder.testsupport.AwsEmulator;
@@ -27,10 +27,8 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
-import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -50,15 +48,13 @@ class FailoverPlaybookIT {
     AwsEmulator emulator;
     LocalResponder responder;
     RdsClient rds;
-    SfnClient sfn;
     CloudWatchClient cloudWatch;
-    String stateMachineArn;
+    PlaybookExecutions executions;
 
     @BeforeAll
     static void startPostgres(PostgresFixture started) {
         postgres = started;
-        postgres.superuser("CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
-        postgres.superuser("INSERT INTO orders (updated_at) SELECT now() - interval '1 minute' FROM generate_series(1, 12)");
+        postgres.ordersTable(12, "1 minute");
     }
 
     @BeforeEach
@@ -71,8 +67,9 @@ class FailoverPlaybookIT {
                         .put("port", 5432).put("dbname", "postgres").toString())
                 .tags(t -> t.key("dr:database").value("orders-db")));
         responder = LocalResponder.create(emulator).localDatabase("localhost:" + postgres.port()).functionsOf(FailoverRequest.PLAYBOOK);
-        sfn = responder.sfn;
-        stateMachineArn = responder.playbook(FailoverRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
+        String stateMachineArn = responder.playbook(FailoverRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
+        executions = new PlaybookExecutions(responder, stateMachineArn, "failover", "Check failover", List.of(VERIFY_PASSWORD, URL_PASSWORD),
+                APPROVER, Duration.ofMinutes(3));
     }
 
     @Test
@@ -86,10 +83,10 @@ class FailoverPlaybookIT {
         ObjectNode input = input().put("cutover", "config");
         input.putObject("cutoverConfig").put("parameterName", "/orders/database-url");
         // WHEN the failover runs and a person approves the promotion
-        DescribeExecutionResponse run = approveAndAwait(start(input), input);
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
         // THEN the protected replica was promoted (a standalone instance now), the twin still replicates from orders-db,
         // orders-db itself is untouched, and the consumers' URL names the promoted endpoint (only the host changed)
-        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(instance("orders-db-replica").readReplicaSourceDBInstanceIdentifier()).isNull();
         assertThat(instance("orders-db-twin").readReplicaSourceDBInstanceIdentifier()).isEqualTo("orders-db");
         assertThat(instance("orders-db").dbInstanceStatus()).isEqualTo("available");
@@ -114,8 +111,8 @@ class FailoverPlaybookIT {
     void instance_should_escalateAndChangeNothing_when_everyReplicaIsOverTheRpoTarget() throws Exception {
         ordersDbWithReplicas(600.0);
         emulator.clearRequests();
-        DescribeExecutionResponse run = await(start(input()));
-        assertStatus(run, ExecutionStatus.FAILED);
+        DescribeExecutionResponse run = executions.await(executions.start(input()));
+        executions.assertStatus(run, ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("FailoverRefused");
         assertThat(MutatingCalls.of(emulator.requests())).isEmpty();
         assertThat(instance("orders-db-replica").readReplicaSourceDBInstanceIdentifier()).isEqualTo("orders-db");
@@ -128,8 +125,8 @@ class FailoverPlaybookIT {
     void instance_should_neverPromoteTheUnprotectedTwin_when_theRequestNamesIt() throws Exception {
         ordersDbWithReplicas(2.0);
         emulator.clearRequests();
-        DescribeExecutionResponse run = await(start(input().put("to", "orders-db-twin")));
-        assertStatus(run, ExecutionStatus.FAILED);
+        DescribeExecutionResponse run = executions.await(executions.start(input().put("to", "orders-db-twin")));
+        executions.assertStatus(run, ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("FailoverRefused");
         assertThat(MutatingCalls.of(emulator.requests())).isEmpty();
         assertThat(instance("orders-db-twin").readReplicaSourceDBInstanceIdentifier()).isEqualTo("orders-db");
@@ -140,8 +137,8 @@ class FailoverPlaybookIT {
         ordersDbWithReplicas(2.0);
         emulator.clearRequests();
         ObjectNode input = input().put("dryRun", true);
-        DescribeExecutionResponse run = await(start(input));
-        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        DescribeExecutionResponse run = executions.await(executions.start(input));
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(MutatingCalls.of(emulator.requests())).isEmpty();
         assertThat(timeline(input)).anyMatch(e -> e.action().equals("Dry run") && e.detail().contains("\"candidateId\":\"orders-db-replica\""));
         assertThat(instance("orders-db-replica").readReplicaSourceDBInstanceIdentifier()).isEqualTo("orders-db");
@@ -151,11 +148,11 @@ class FailoverPlaybookIT {
     void rejectedApproval_should_stopBeforeThePromotion() throws Exception {
         ordersDbWithReplicas(2.0);
         ObjectNode input = input();
-        String execution = start(input);
-        String token = awaitApprovalToken(input);
-        sfn.sendTaskFailure(r -> r.taskToken(token).error("Rejected").cause("not during the sale"));
-        DescribeExecutionResponse run = await(execution);
-        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        String execution = executions.start(input);
+        String token = executions.awaitApprovalToken(input);
+        responder.sfn.sendTaskFailure(r -> r.taskToken(token).error("Rejected").cause("not during the sale"));
+        DescribeExecutionResponse run = executions.await(execution);
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(emulator.requests()).noneMatch(r -> r.action().equals("PromoteReadReplica"));
         assertThat(instance("orders-db-replica").readReplicaSourceDBInstanceIdentifier()).isEqualTo("orders-db");
         assertThat(timeline(input)).extracting(TimelineEntry::action).doesNotContain("Failover intent", "Fail over");
@@ -177,9 +174,9 @@ class FailoverPlaybookIT {
                 .put("timeoutMinutes", 10);
         input.putObject("verify").put("secretId", "orders-db/verify").putObject("rowCounts").put("orders", 1);
         // WHEN it runs and is approved
-        DescribeExecutionResponse run = approveAndAwait(start(input), input);
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
         // THEN reader -3 writes now; the cluster keeps its endpoints (cut-over none); the failback names the old writer
-        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-db")).dbClusters().get(0).dbClusterMembers())
                 .anyMatch(m -> m.dbInstanceIdentifier().equals("orders-db-3") && m.isClusterWriter())
                 .anyMatch(m -> m.dbInstanceIdentifier().equals("orders-db-1") && !m.isClusterWriter());
@@ -234,74 +231,6 @@ class FailoverPlaybookIT {
 
     static String id(ObjectNode input) {
         return input.get("incidentId").asText();
-    }
-
-    String start(ObjectNode input) {
-        return sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(id(input)).input(input.toString())).executionArn();
-    }
-
-    List<String> lastHistory = List.of();
-
-    DescribeExecutionResponse await(String executionArn) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(300));
-        while (Instant.now().isBefore(deadline)) {
-            DescribeExecutionResponse d = sfn.describeExecution(r -> r.executionArn(executionArn));
-            if (d.status() != ExecutionStatus.RUNNING) {
-                lastHistory = history(executionArn);
-                printCost(executionArn, d);
-                ExecutionHistorySecrets.assertNoneIn(sfn, executionArn, List.of(VERIFY_PASSWORD, URL_PASSWORD));
-                return d;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("execution still running after 300 s: " + history(executionArn));
-    }
-
-    /**
-     * Benchmark line (docs/BENCHMARKS.md, "Database failover"): state transitions, Lambda invocations, RDS calls of
-     * the state machine, poll turns and wall time (approval waits included: the test answers as soon as it sees the token).
-     */
-    void printCost(String executionArn, DescribeExecutionResponse d) {
-        List<HistoryEvent> events = sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000)).events();
-        long transitions = events.stream().filter(e -> e.typeAsString().endsWith("StateEntered")).count();
-        long lambdas = events.stream().filter(e -> e.taskScheduledEventDetails() != null && e.taskScheduledEventDetails().resourceType().equals("lambda")).count();
-        long rdsCalls = events.stream().filter(e -> e.taskScheduledEventDetails() != null && e.taskScheduledEventDetails().resourceType().contains("rds")).count();
-        long polls = events.stream().filter(e -> e.stateEnteredEventDetails() != null && e.stateEnteredEventDetails().name().equals("Check failover")).count();
-        System.out.printf("BENCHMARK failover %s status=%s transitions=%d lambdaInvokes=%d (polls=%d) rdsSdkCalls=%d wall=%d ms%n",
-                d.name(), d.status(), transitions, lambdas, polls, rdsCalls, Duration.between(d.startDate(), d.stopDate()).toMillis());
-    }
-
-    String awaitApprovalToken(ObjectNode input) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (Instant.now().isBefore(deadline)) {
-            var token = ledgerStore().approvalToken(id(input));
-            if (token.isPresent()) {
-                return token.get();
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no approval token in the ledger: " + timeline(input));
-    }
-
-    DescribeExecutionResponse approveAndAwait(String executionArn, ObjectNode input) throws InterruptedException {
-        String token = awaitApprovalToken(input);
-        sfn.sendTaskSuccess(r -> r.taskToken(token).output(Json.object().put("approved", true).put("approver", APPROVER).toString()));
-        return await(executionArn);
-    }
-
-    void assertStatus(DescribeExecutionResponse run, ExecutionStatus expected) {
-        assertThat(run.status()).as(() -> String.join("\n", lastHistory)).isEqualTo(expected);
-    }
-
-    List<String> history(String executionArn) {
-        return sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000)).events().stream().map(FailoverPlaybookIT::describe).toList();
-    }
-
-    static String describe(HistoryEvent e) {
-        String name = e.stateEnteredEventDetails() != null ? " " + e.stateEnteredEventDetails().name() : "";
-        String failure = e.taskFailedEventDetails() != null ? " " + e.taskFailedEventDetails().error() + ": " + e.taskFailedEventDetails().cause()
-                : e.executionFailedEventDetails() != null ? " " + e.executionFailedEventDetails().error() + ": " + e.executionFailedEventDetails().cause() : "";
-        return e.id() + " " + e.typeAsString() + name + failure;
     }
 
     DynamoDbLedger ledgerStore() {

@@ -8,10 +8,10 @@ import com.drresponder.common.Json;
 import com.drresponder.incident.TimelineEntry;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.testing.EmulatorClients;
-import com.drresponder.testing.ExecutionHistorySecrets;
 import com.drresponder.testing.MutatingCalls;
 import com.drresponder.testing.LocalResponder;
 import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testing.PlaybookExecutions;
 import com.drresponder.testing.PostgresTest;
 import com.drresponder.playbook.RestoreRequest;
 import com.drresponder.testsupport.AwsEmulator;
@@ -32,10 +32,8 @@ import java.util.stream.Stream;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
-import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -59,14 +57,12 @@ class RestorePlaybookIT {
     AwsEmulator emulator;
     LocalResponder responder;
     RdsClient rds;
-    SfnClient sfn;
-    String stateMachineArn;
+    PlaybookExecutions executions;
 
     @BeforeAll
     static void startPostgres(PostgresFixture started) {
         postgres = started;
-        postgres.superuser("CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
-        postgres.superuser("INSERT INTO orders (updated_at) SELECT now() - interval '1 day' FROM generate_series(1, 25)");
+        postgres.ordersTable(25, "1 day");
     }
 
     @BeforeEach
@@ -78,8 +74,9 @@ class RestorePlaybookIT {
         createVerifySecret("orders-db", ORDERS_PASSWORD);
         createVerifySecret("billing-db", BILLING_PASSWORD);
         responder = LocalResponder.create(emulator).localDatabase("localhost:" + postgres.port()).functionsOf(RestoreRequest.PLAYBOOK);
-        sfn = responder.sfn;
-        stateMachineArn = responder.playbook(RestoreRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
+        String stateMachineArn = responder.playbook(RestoreRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
+        executions = new PlaybookExecutions(responder, stateMachineArn, "restore", "Check progress",
+                List.of(ORDERS_PASSWORD, BILLING_PASSWORD, MASTER_PASSWORD, URL_PASSWORD), APPROVER, APPROVAL_WAIT);
     }
 
     @Test
@@ -89,9 +86,9 @@ class RestorePlaybookIT {
         // WHEN the playbook restores it and cuts over by renaming
         ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename");
         // (a rename is destructive: it waits for a person even though the request says approval: false)
-        DescribeExecutionResponse run = approveAndAwait(start(input), input);
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
         // THEN the restored copy carries the source's name, the source sits aside as -old-, both snapshots exist
-        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         List<String> clusters = rds.describeDBClusters().dbClusters().stream().map(DBCluster::dbClusterIdentifier).toList();
         assertThat(clusters).contains("orders-db").anyMatch(id -> id.startsWith("orders-db-old-")).hasSize(2);
         DBCluster renamed = rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-db")).dbClusters().get(0);
@@ -116,10 +113,10 @@ class RestorePlaybookIT {
         ObjectNode input = input("instanceId", "billing-db").put("cutover", "config");
         input.putObject("cutoverConfig").put("parameterName", "/billing/database-url");
         // WHEN it is restored, approved and cut over by configuration
-        DescribeExecutionResponse run = approveAndAwait(start(input), input);
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
         // THEN the parameter names the copy (only the host changed), the old value is in the previous version,
         // and neither the timeline nor the history (checked in await) holds the URL's password
-        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         String target = rds.describeDBInstances().dbInstances().stream().map(i -> i.dbInstanceIdentifier())
                 .filter(id -> id.startsWith("billing-db-restored-")).findFirst().orElseThrow();
         String endpoint = rds.describeDBInstances(r -> r.dbInstanceIdentifier(target)).dbInstances().get(0).endpoint().address();
@@ -141,9 +138,9 @@ class RestorePlaybookIT {
     void aurora_should_waitForApproval_then_reportEndpoint_when_cutoverNone() throws Exception {
         createCluster("orders-db");
         ObjectNode input = input("clusterId", "orders-db").put("approval", true);
-        String executionArn = start(input);
-        DescribeExecutionResponse run = approveAndAwait(executionArn, input);
-        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        String executionArn = executions.start(input);
+        DescribeExecutionResponse run = executions.approveAndAwait(executionArn, input);
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(rds.describeDBClusters().dbClusters()).hasSize(2); // source untouched, copy kept
         assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-db")).dbClusters().get(0).tagList())
                 .noneMatch(t -> t.key().equals("dr:restored-from"));
@@ -155,7 +152,7 @@ class RestorePlaybookIT {
         ObjectNode input = input("clusterId", "orders-db").put("mode", "drill");
         input.remove("restoreTime");
         DescribeExecutionResponse run = runToEnd(input);
-        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier).containsExactly("orders-db");
         assertThat(rds.describeDBInstances().dbInstances()).extracting(i -> i.dbInstanceIdentifier()).containsExactly("orders-db-1");
         assertThat(timeline(input)).anyMatch(e -> e.action().equals("Drill measured") && e.detail().startsWith("RTO "));
@@ -166,7 +163,7 @@ class RestorePlaybookIT {
         createCluster("orders-db");
         ObjectNode input = input("clusterId", "orders-db").put("dryRun", true);
         DescribeExecutionResponse run = runToEnd(input);
-        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier).containsExactly("orders-db");
         assertThat(rds.describeDBClusterSnapshots(r -> r.snapshotType("manual")).dbClusterSnapshots()).isEmpty();
         assertThat(timeline(input)).anyMatch(e -> e.action().equals("Dry run") && e.detail().contains("\"vpcSecurityGroupIds\""));
@@ -178,7 +175,7 @@ class RestorePlaybookIT {
         ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename");
         ((ObjectNode) input.get("verify")).putObject("rowCounts").put("orders", 1000);
         DescribeExecutionResponse run = runToEnd(input);
-        assertStatus(run, ExecutionStatus.FAILED);
+        executions.assertStatus(run, ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("VerificationFailed");
         assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
                 .contains("orders-db").anyMatch(id -> id.startsWith("orders-db-restored-")).noneMatch(id -> id.contains("-old-"));
@@ -193,9 +190,9 @@ class RestorePlaybookIT {
                 {"StateMachines": {"restore-database-to-point-in-time": {"TestCases": {"NeverReady": {"Check progress": "NotReady"}}}},
                  "MockedResponses": {"NotReady": {"0": {"Return": {"Payload": {"ready": false, "status": "creating", "pastDeadline": true}}}}}}""");
         ObjectNode input = input("instanceId", "billing-db").put("timeoutMinutes", 0);
-        String arn = sfn.startExecution(r -> r.stateMachineArn(stateMachineArn + "#NeverReady").name(input.get("incidentId").asText()).input(input.toString())).executionArn();
-        DescribeExecutionResponse run = await(arn);
-        assertStatus(run, ExecutionStatus.FAILED);
+        String arn = responder.sfn.startExecution(r -> r.stateMachineArn(executions.stateMachineArn() + "#NeverReady").name(input.get("incidentId").asText()).input(input.toString())).executionArn();
+        DescribeExecutionResponse run = executions.await(arn);
+        executions.assertStatus(run, ExecutionStatus.FAILED);
         assertThat(timeline(input)).anyMatch(e -> e.outcome().equals("timed out") && e.detail().contains("Phase snapshot ran out of its 0 s"));
         assertThat(rds.describeDBInstances().dbInstances()).hasSize(1);
     }
@@ -209,15 +206,15 @@ class RestorePlaybookIT {
         ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename").put("targetId", "orders-db-restored-t1");
         emulator.injectFault(AwsEmulator.Fault.error("rds", "ModifyDBCluster", 400, "InvalidDBClusterStateFault")
                 .matching("DBClusterIdentifier=orders-db-restored-t1").always());
-        String executionArn = start(input);
-        awaitApprovalToken(input, APPROVAL_WAIT);
+        String executionArn = executions.start(input);
+        executions.awaitApprovalToken(input);
         emulator.clearRequests();
         // WHEN the cut-over is approved
-        DescribeExecutionResponse run = approveAndAwait(executionArn, input);
+        DescribeExecutionResponse run = executions.approveAndAwait(executionArn, input);
         // (the playbook's calls, taken before this test's own reads below)
         List<String> calls = emulator.requests().stream().map(r -> r.service() + ":" + r.action()).toList();
         // THEN the source is renamed back and answers at its name, the copy keeps its own, the run fails as CutoverUndone
-        assertStatus(run, ExecutionStatus.FAILED);
+        executions.assertStatus(run, ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("CutoverUndone");
         assertSourceAtItsName("orders-db", "orders-db-restored-t1");
         assertUndoneOnTimeline(input, "InvalidDBClusterStateFault");
@@ -240,9 +237,9 @@ class RestorePlaybookIT {
                    "Cause": "source billing-db-old-x became storage-full during the cut-over (it was available)"}}}}}""");
         ObjectNode input = input("instanceId", "billing-db").put("cutover", "rename").put("targetId", "billing-db-restored-t3");
         // WHEN the cut-over is approved
-        DescribeExecutionResponse run = approveAndAwait(startMocked(input, "SourceTerminal"), input);
+        DescribeExecutionResponse run = executions.approveAndAwait(startMocked(input, "SourceTerminal"), input);
         // THEN the source is renamed back and answers at its name
-        assertStatus(run, ExecutionStatus.FAILED);
+        executions.assertStatus(run, ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("CutoverUndone");
         assertThat(rds.describeDBInstances().dbInstances()).extracting(i -> i.dbInstanceIdentifier())
                 .containsExactlyInAnyOrder("billing-db", "billing-db-restored-t3");
@@ -261,9 +258,9 @@ class RestorePlaybookIT {
                  "MockedResponses": {"Stuck": {"0": {"Return": {"Payload": {"ready": false, "status": "renaming", "pastDeadline": true}}}}}}""");
         ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename").put("targetId", "orders-db-restored-t4");
         // WHEN the cut-over is approved
-        DescribeExecutionResponse run = approveAndAwait(startMocked(input, "RenameStuck"), input);
+        DescribeExecutionResponse run = executions.approveAndAwait(startMocked(input, "RenameStuck"), input);
         // THEN the deadline is the recorded cause and the source answers at its name again
-        assertStatus(run, ExecutionStatus.FAILED);
+        executions.assertStatus(run, ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("CutoverUndone");
         assertSourceAtItsName("orders-db", "orders-db-restored-t4");
         assertUndoneOnTimeline(input, "CutoverDeadlinePassed");
@@ -275,13 +272,13 @@ class RestorePlaybookIT {
         // GIVEN a rename restore whose phases may take 1 minute each, approved only after the gate waited longer than that
         createCluster("orders-db");
         ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename").put("timeoutMinutes", 1);
-        String executionArn = start(input);
-        String token = awaitApprovalToken(input, APPROVAL_WAIT);
+        String executionArn = executions.start(input);
+        String token = executions.awaitApprovalToken(input);
         Thread.sleep(Duration.ofSeconds(65).toMillis()); // the person takes longer than any phase's allowance
-        sfn.sendTaskSuccess(r -> r.taskToken(token).output(Json.object().put("approved", true).put("approver", APPROVER).toString()));
-        DescribeExecutionResponse run = await(executionArn);
+        responder.sfn.sendTaskSuccess(r -> r.taskToken(token).output(Json.object().put("approved", true).put("approver", APPROVER).toString()));
+        DescribeExecutionResponse run = executions.await(executionArn);
         // THEN the cut-over's own clock started after the approval: it completes, no deadline passed, nothing undone
-        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
                 .contains("orders-db").anyMatch(id -> id.startsWith("orders-db-old-"));
         assertThat(timeline(input)).extracting(TimelineEntry::action).doesNotContain("Undo cut-over").contains("Cut-over: rename");
@@ -313,7 +310,7 @@ class RestorePlaybookIT {
     }
 
     String startMocked(ObjectNode input, String testCase) {
-        return sfn.startExecution(r -> r.stateMachineArn(stateMachineArn + "#" + testCase).name(input.get("incidentId").asText())
+        return responder.sfn.startExecution(r -> r.stateMachineArn(executions.stateMachineArn() + "#" + testCase).name(input.get("incidentId").asText())
                 .input(input.toString())).executionArn();
     }
 
@@ -383,18 +380,18 @@ class RestorePlaybookIT {
         // GIVEN a rename restore waiting at the approval gate
         createCluster("orders-db");
         ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename");
-        String executionArn = start(input);
-        String token = awaitApprovalToken(input, APPROVAL_WAIT);
+        String executionArn = executions.start(input);
+        String token = executions.awaitApprovalToken(input);
         // the token reached no timeline entry and no notification (people are told the drctl command instead)
         List<String> notifications = awaitNotification("drctl approve " + input.get("incidentId").asText());
         assertThat(notifications).allSatisfy(n -> assertThat(n).doesNotContain(token));
         assertThat(timeline(input)).allSatisfy(e -> assertThat(e.detail() + e.undo()).doesNotContain(token));
         emulator.clearRequests();
         // WHEN someone holding the token answers with something other than approved == true
-        sfn.sendTaskSuccess(r -> r.taskToken(token).output(answer));
-        DescribeExecutionResponse run = await(executionArn);
+        responder.sfn.sendTaskSuccess(r -> r.taskToken(token).output(answer));
+        DescribeExecutionResponse run = executions.await(executionArn);
         // THEN nothing is cut over, the refusal and its reason are on the timeline, the lock is released
-        assertStatus(run, ExecutionStatus.SUCCEEDED);
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(MutatingCalls.of(emulator.requests())).isEmpty();
         assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier).noneMatch(id -> id.contains("-old-"));
         assertThat(timeline(input)).anyMatch(e -> e.action().equals("Approval") && e.outcome().equals("rejected") && e.detail().contains(why));
@@ -406,7 +403,7 @@ class RestorePlaybookIT {
 
     /** The first step's schema check refuses the request before any incident exists: no timeline, no change. */
     void assertRefusedAtAdmission(DescribeExecutionResponse run, ObjectNode input, String reason) {
-        assertStatus(run, ExecutionStatus.FAILED);
+        executions.assertStatus(run, ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("RequestRejected");
         assertThat(run.cause()).contains(reason);
         assertThat(ledgerStore().incident(input.get("incidentId").asText())).as("no incident opened").isEmpty();
@@ -414,7 +411,7 @@ class RestorePlaybookIT {
     }
 
     void assertRejectedWithoutChanges(DescribeExecutionResponse run, ObjectNode input, String reason) {
-        assertStatus(run, ExecutionStatus.FAILED);
+        executions.assertStatus(run, ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("InvalidRestoreRequest");
         assertThat(timeline(input)).anyMatch(e -> e.outcome().equals("rejected") && e.detail().contains(reason));
         assertThat(MutatingCalls.of(emulator.requests())).as("calls that change the estate").isEmpty();
@@ -457,82 +454,16 @@ class RestorePlaybookIT {
                 .tags(t -> t.key("dr:protected").value("true")));
     }
 
-    String start(ObjectNode input) {
-        return sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(input.get("incidentId").asText()).input(input.toString())).executionArn();
-    }
-
     DescribeExecutionResponse runToEnd(ObjectNode input) throws InterruptedException {
-        return await(start(input));
+        return executions.await(executions.start(input));
     }
-
-    DescribeExecutionResponse await(String executionArn) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(300));
-        while (Instant.now().isBefore(deadline)) {
-            DescribeExecutionResponse d = sfn.describeExecution(r -> r.executionArn(executionArn));
-            if (d.status() != ExecutionStatus.RUNNING) {
-                lastHistory = history(executionArn);
-                printCost(executionArn, d);
-                ExecutionHistorySecrets.assertNoneIn(sfn, executionArn, List.of(ORDERS_PASSWORD, BILLING_PASSWORD, MASTER_PASSWORD, URL_PASSWORD));
-                return d;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("execution still running after 300 s: " + history(executionArn));
-    }
-
-    List<String> lastHistory = List.of();
 
     DynamoDbLedger ledgerStore() {
         return responder.ledger();
     }
 
-    void assertStatus(DescribeExecutionResponse run, ExecutionStatus expected) {
-        assertThat(run.status()).as(() -> String.join("\n", lastHistory)).isEqualTo(expected);
-    }
-
-    List<String> history(String executionArn) {
-        return sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000)).events().stream().map(RestorePlaybookIT::describe).toList();
-    }
-
-    /**
-     * Benchmark line (docs/BENCHMARKS.md, "Database restore"): state transitions (StateEntered events),
-     * Lambda invocations and RDS API calls the execution made, Wait turns, and wall time.
-     */
-    void printCost(String executionArn, DescribeExecutionResponse d) {
-        List<HistoryEvent> events = sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000)).events();
-        long transitions = events.stream().filter(e -> e.typeAsString().endsWith("StateEntered")).count();
-        long waits = events.stream().filter(e -> e.typeAsString().equals("WaitStateEntered")).count();
-        long lambdas = events.stream().filter(e -> e.taskScheduledEventDetails() != null && e.taskScheduledEventDetails().resourceType().equals("lambda")).count();
-        long rdsCalls = events.stream().filter(e -> e.taskScheduledEventDetails() != null && e.taskScheduledEventDetails().resourceType().contains("rds")).count();
-        long polls = events.stream().filter(e -> e.stateEnteredEventDetails() != null && e.stateEnteredEventDetails().name().equals("Check progress")).count();
-        Duration wall = Duration.between(d.startDate(), d.stopDate());
-        System.out.printf("BENCHMARK restore %s status=%s transitions=%d lambdaInvokes=%d (progressPolls=%d) rdsSdkCalls=%d waitTurns=%d wall=%d ms%n",
-                d.name(), d.status(), transitions, lambdas, polls, rdsCalls, waits, wall.toMillis());
-    }
-
-    /** The SDK's toString redacts error and cause; tests need them. */
-    static String describe(HistoryEvent e) {
-        String name = e.stateEnteredEventDetails() != null ? " " + e.stateEnteredEventDetails().name() : "";
-        String failure = e.taskFailedEventDetails() != null ? " " + e.taskFailedEventDetails().error() + ": " + e.taskFailedEventDetails().cause()
-                : e.executionFailedEventDetails() != null ? " " + e.executionFailedEventDetails().error() + ": " + e.executionFailedEventDetails().cause() : "";
-        return e.id() + " " + e.typeAsString() + name + failure;
-    }
-
     List<TimelineEntry> timeline(ObjectNode input) {
         return ledgerStore().timeline(input.get("incidentId").asText());
-    }
-
-    /** The token as drctl reads it: from the ledger's approval item (never the timeline). */
-    String awaitApprovalToken(ObjectNode input, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            var token = ledgerStore().approvalToken(input.get("incidentId").asText());
-            if (token.isPresent()) {
-                return token.get();
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no approval token in the ledger: " + timeline(input));
     }
 
     /** Notifications so far, once one containing {@code text} has arrived (SNS to SQS delivery lags the step). */
@@ -547,13 +478,6 @@ class RestorePlaybookIT {
             Thread.sleep(250);
         }
         throw new AssertionError("no notification containing \"" + text + "\": " + seen);
-    }
-
-    /** Approves as drctl does: approved true and the caller's ARN. */
-    DescribeExecutionResponse approveAndAwait(String executionArn, ObjectNode input) throws InterruptedException {
-        String token = awaitApprovalToken(input, APPROVAL_WAIT);
-        sfn.sendTaskSuccess(r -> r.taskToken(token).output(Json.object().put("approved", true).put("approver", APPROVER).toString()));
-        return await(executionArn);
     }
 
     void createVerifySecret(String database, String password) {

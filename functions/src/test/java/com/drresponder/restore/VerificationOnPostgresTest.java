@@ -49,8 +49,7 @@ class VerificationOnPostgresTest {
     static void start(PostgresFixture postgres) {
         pg = postgres;
         pg.createUser("verifier", PASSWORD, false);
-        pg.superuser("CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
-        pg.superuser("INSERT INTO orders (updated_at) SELECT now() - interval '1 minute' FROM generate_series(1, 25)");
+        pg.ordersTable(25, "1 minute");
         pg.superuser("ANALYZE orders");
         // fewer rows than autovacuum's analyse threshold (50): never analysed, so no estimate
         pg.superuser("CREATE TABLE payments (id serial primary key)");

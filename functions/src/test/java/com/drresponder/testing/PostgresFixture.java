@@ -48,6 +48,12 @@ public final class PostgresFixture implements AutoCloseable {
         return postgres.canLogIn(DATABASE, user, password);
     }
 
+    /** A table {@code orders} of {@code rows} rows last updated {@code age} ago (a PostgreSQL interval), for verification SQL. */
+    public void ordersTable(int rows, String age) {
+        superuser("CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
+        superuser("INSERT INTO orders (updated_at) SELECT now() - interval '" + age + "' FROM generate_series(1, " + rows + ")");
+    }
+
     public void superuser(String sql) {
         postgres.superuser(DATABASE, sql);
     }
