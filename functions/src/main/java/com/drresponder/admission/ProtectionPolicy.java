@@ -23,6 +23,11 @@ public final class ProtectionPolicy {
         this.allowList = allowList;
     }
 
+    /** The deployment's opt-in: its tag key and allow-list ({@code PROTECTION_TAG_KEY}, {@code PROTECTED_RESOURCES}). */
+    public static ProtectionPolicy of(ResourceTags tags, Settings settings) {
+        return new ProtectionPolicy(tags, settings.protectionTagKey(), settings.protectedResources());
+    }
+
     /** Empty when protected; otherwise why not. Also reports a per-resource dry-run tag. */
     public Verdict check(ProtectedResource resource) {
         if (resource.taggedArn() == null) {

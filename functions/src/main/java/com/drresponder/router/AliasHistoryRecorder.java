@@ -20,7 +20,7 @@ public final class AliasHistoryRecorder {
     public AliasHistoryRecorder(Settings settings, Deployment deployment, ResourceTags tags, Ledger ledger) {
         this.deployment = deployment;
         this.classifier = new AliasChangeClassifier(deployment);
-        this.protection = new ProtectionPolicy(tags, settings.protectionTagKey(), settings.protectedResources());
+        this.protection = ProtectionPolicy.of(tags, settings);
         this.ledger = ledger;
     }
 

@@ -49,7 +49,7 @@ public final class IncidentRouter {
         this.guard = guard;
         this.settings = settings;
         this.classifier = new EventClassifier(settings, deployment, tags, topology);
-        this.protection = new ProtectionPolicy(tags, settings.protectionTagKey(), settings.protectedResources());
+        this.protection = ProtectionPolicy.of(tags, settings);
         this.ledger = ledger;
         this.notifier = notifier;
         this.starter = starter;

@@ -42,7 +42,7 @@ public final class RecordStepHandler extends JsonStepHandler {
         Settings settings = Settings.fromEnvironment();
         DynamoDbLedger ledger = DynamoDbLedger.atInit(settings.ledgerTable());
         StartAdmission admission = new StartAdmission(new ManualRequests(Deployment.fromEnvironment()),
-                new ProtectionPolicy(AwsResourceTags.fromEnvironment(), settings.protectionTagKey(), settings.protectedResources()), settings.dryRun(), ledger,
+                ProtectionPolicy.of(AwsResourceTags.fromEnvironment(), settings), settings.dryRun(), ledger,
                 Clock.systemUTC(), settings.lockTtl());
         return new TimelineRecorder(ledger, new SnsNotifier(AwsClients.create(SnsClient.builder()), settings.topicArn()),
                 Clock.systemUTC(), admission, settings.lockTtl());

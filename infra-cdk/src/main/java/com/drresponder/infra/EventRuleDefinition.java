@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import software.amazon.awscdk.services.events.EventPattern;
 
 /**
@@ -23,17 +22,7 @@ public record EventRuleDefinition(String name, Path file, Map<String, Object> pa
 
     /** Every {@code *.json} in {@code dir}, sorted by name; empty when the directory does not exist (yet). */
     public static List<EventRuleDefinition> loadAll(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".json"))
-                    .sorted()
-                    .map(EventRuleDefinition::load)
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list event rules in " + dir, e);
-        }
+        return DefinitionFiles.list(dir, ".json").stream().map(EventRuleDefinition::load).toList();
     }
 
     public static EventRuleDefinition load(Path file) {

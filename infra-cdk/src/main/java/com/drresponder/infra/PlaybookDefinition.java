@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * One of {@code Catalog.RESPONDER}'s playbooks' Amazon States Language, read from {@code statemachines/<name>.asl.json}
@@ -23,17 +22,7 @@ public record PlaybookDefinition(String name, Path file, String definition, int 
 
     /** Every {@code *.asl.json} in {@code dir}, sorted by name; empty when the directory does not exist (yet). */
     public static List<PlaybookDefinition> loadAll(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX))
-                    .sorted()
-                    .map(PlaybookDefinition::load)
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list state machines in " + dir, e);
-        }
+        return DefinitionFiles.list(dir, SUFFIX).stream().map(PlaybookDefinition::load).toList();
     }
 
     public static PlaybookDefinition load(Path file) {
