@@ -248,7 +248,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                             failoverStep("failover-config-cutover", "FailoverConfigCutover", "FailoverConfigCutoverHandler",
                                     "points consumers (secret host, SSM parameter, Lambda variable) at the promoted database", Set.of()),
                             failoverStep("failover-metrics", "FailoverMetrics", "FailoverMetricsHandler",
-                                    "records measured RTO and RPO (lag at promotion) against the targets", Set.of())))));
+                                    "records measured RTO (from detection, approval wait apart) and RPO (lag at promotion) against the targets", LEDGER)))));
 
     // ------------------------------------------------------------------ lookups
 

@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * {@code apply} starts from that recorded version, so a retried step neither re-reads the new value as the old
  * one nor writes twice. Results (state output, execution history, timeline) hold only the host/port change and
  * version ids, never a value: a URL may carry a password.
- * Input {@code {"action": "plan"|"apply", "incidentId", "cutoverConfig", "previousVersion", "endpoint", "port"}}; without
- * {@code action} (fail-over-database, until it records the plan too) both in one invocation.
+ * Input {@code {"action": "plan"|"apply", "incidentId", "cutoverConfig", "previousVersion", "endpoint", "port"}}; both
+ * playbooks that cut over by configuration (restore, fail-over-database) record the plan between the two.
  */
 public final class ConfigCutoverHandler extends JsonStepHandler {
     private static final Pattern URL_HOST = Pattern.compile("(://(?:[^@/]*@)?)([^:/?#]+)");
@@ -49,11 +49,7 @@ public final class ConfigCutoverHandler extends JsonStepHandler {
                 .put("cutover", "config").<ObjectNode>set("verify", Json.object().put("secretId", "x"))
                 .set("cutoverConfig", event.get("cutoverConfig")));
         ConsumerCutover consumer = consumer(request.cutoverConfig(), required(event, "incidentId"));
-        // no action: plan and apply in one step, as fail-over-database still calls it (no write-ahead record between them)
-        String action = Json.text(event, "action");
-        if (action == null) {
-            return consumer.apply(consumer.plan(), required(event, "endpoint"), Json.text(event, "port"));
-        }
+        String action = required(event, "action");
         return switch (action) {
             case "plan" -> Json.object().put("kind", request.cutoverConfig().kind()).put("target", target(request.cutoverConfig()))
                     .put("previousVersion", consumer.plan());

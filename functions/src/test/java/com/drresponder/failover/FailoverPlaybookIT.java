@@ -14,6 +14,7 @@ import com.drresponder.testing.PostgresTest;
 import com.drresponder.testing.MutatingCalls;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,10 +84,16 @@ class FailoverPlaybookIT {
         String oldUrl = "postgresql://app:" + URL_PASSWORD + "@orders-db.old.local:5432/orders";
         ssm.putParameter(r -> r.name("/orders/database-url").type("SecureString").value(oldUrl)
                 .tags(t -> t.key("dr:protected").value("true"), t -> t.key("dr:database").value("orders-db")));
+        long oldVersion = ssm.getParameter(r -> r.name("/orders/database-url")).parameter().version();
         ObjectNode input = input().put("cutover", "config");
         input.putObject("cutoverConfig").put("parameterName", "/orders/database-url");
-        // WHEN the failover runs and a person approves the promotion
-        DescribeExecutionResponse run = approveAndAwait(start(input), input);
+        emulator.clearRequests();
+        // WHEN the failover runs and a person approves the promotion, taking a few seconds to do so
+        String execution = start(input);
+        String token = awaitApprovalToken(input);
+        Thread.sleep(Duration.ofSeconds(APPROVAL_DELAY_SECONDS).toMillis());
+        sfn.sendTaskSuccess(r -> r.taskToken(token).output(Json.object().put("approved", true).put("approver", APPROVER).toString()));
+        DescribeExecutionResponse run = await(execution);
         // THEN the protected replica was promoted (a standalone instance now), the twin still replicates from orders-db,
         // orders-db itself is untouched, and the consumers' URL names the promoted endpoint (only the host changed)
         assertStatus(run, ExecutionStatus.SUCCEEDED);
@@ -96,6 +103,7 @@ class FailoverPlaybookIT {
         String endpoint = instance("orders-db-replica").endpoint().address();
         assertThat(ssm.getParameter(r -> r.name("/orders/database-url").withDecryption(true)).parameter().value())
                 .isEqualTo("postgresql://app:" + URL_PASSWORD + "@" + endpoint + ":5432/orders");
+        assertThat(ssm.getParameter(r -> r.name("/orders/database-url:" + oldVersion).withDecryption(true)).parameter().value()).isEqualTo(oldUrl);
         List<TimelineEntry> timeline = timeline(input);
         assertThat(timeline).extracting(TimelineEntry::action).containsSubsequence("Failover planned", "Approval requested", "Approval",
                 "Failover intent", "Fail over", "Verify", "Cut-over: configuration", "Failover complete");
@@ -105,9 +113,27 @@ class FailoverPlaybookIT {
         assertThat(timeline).anyMatch(e -> e.action().equals("Failover intent") && e.undo().contains("create-db-instance-read-replica"));
         assertThat(timeline).anyMatch(e -> e.action().equals("Approval") && e.detail().equals("Promotion approved by " + APPROVER));
         assertThat(timeline).anyMatch(e -> e.action().equals("Verify") && e.outcome().equals("passed"));
-        assertThat(timeline).anyMatch(e -> e.action().equals("Failover complete") && e.detail().contains("RPO 2 s (target 300 s, met)"));
+        assertThat(timeline).anyMatch(e -> e.action().equals("Failover complete")
+                && e.detail().contains("RPO 2 s: the promoted replica's lag when the failover was planned (target 300 s, met)"));
         assertThat(timeline).allSatisfy(e -> assertThat(e.detail() + e.undo()).doesNotContain(URL_PASSWORD));
         assertThat(ledgerStore().incident(id(input)).orElseThrow().status().name()).isEqualTo("RESOLVED");
+        // AND the cut-over is the restore's: the version in use is recorded (write-ahead) before the one change, which starts from it
+        assertThat(timeline).filteredOn(e -> e.action().equals("Cut-over: configuration")).extracting(TimelineEntry::outcome)
+                .containsExactly("started", "succeeded");
+        TimelineEntry started = timeline.stream().filter(e -> e.action().equals("Cut-over: configuration") && e.outcome().equals("started"))
+                .findFirst().orElseThrow();
+        assertThat(started.detail()).contains("at " + endpoint + "; the value in use is kept in version " + oldVersion);
+        assertThat(started.undo()).isEqualTo("Point parameter /orders/database-url back at its version " + oldVersion);
+        List<AwsEmulator.ApiRequest> changes = emulator.requests().stream().filter(r -> r.action().equals("PutParameter")).toList();
+        assertThat(changes).hasSize(1);
+        assertThat(started.at()).isBefore(changes.get(0).at());
+        // AND RTO counts from the incident's opening in the ledger (detection), the approval wait reported apart
+        JsonNode figures = measured(execution);
+        assertThat(figures.get("detectedAt").asText()).isEqualTo(ledgerStore().incident(id(input)).orElseThrow().createdAt().toString());
+        assertThat(figures.get("approvalWaitSeconds").asLong()).isGreaterThanOrEqualTo(APPROVAL_DELAY_SECONDS)
+                .isLessThanOrEqualTo(figures.get("rtoSeconds").asLong());
+        assertThat(timeline).anyMatch(e -> e.action().equals("Failover complete") && e.detail().contains("RTO " + figures.get("rtoSeconds").asLong()
+                + " s from detection") && e.detail().contains("of which " + figures.get("approvalWaitSeconds").asLong() + " s waiting for approval"));
     }
 
     @Test
@@ -189,6 +215,16 @@ class FailoverPlaybookIT {
     }
 
     // ---- helpers
+
+    static final long APPROVAL_DELAY_SECONDS = 3;
+
+    /** The figures the Measure recovery step returned, from the execution history. */
+    JsonNode measured(String executionArn) {
+        String output = sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000)).events().stream()
+                .filter(e -> e.stateExitedEventDetails() != null && e.stateExitedEventDetails().name().equals("Measure recovery"))
+                .findFirst().orElseThrow().stateExitedEventDetails().output();
+        return LocalResponder.json(output).path("metrics").path("result");
+    }
 
     ObjectNode lastInput;
 

@@ -41,6 +41,28 @@ class RecoveryFiguresTest {
         assertThat(f.summary()).doesNotContain("writes the source took");
     }
 
+    @Test
+    void failover_should_measureRtoFromDetection_and_takeRpoFromTheLagAtPlanning() {
+        // GIVEN a failover detected at 03:00, approval asked 03:02 and given 03:07, consumers moved by 03:10, the replica 2.5 s behind
+        List<TimelineEntry> timeline = List.of(entry("03:02:00", "Approval requested"), entry("03:07:00", "Approval"));
+        RecoveryFigures f = RecoveryFigures.failover(DETECTED, timeline, at("03:10:00"), Duration.ofSeconds(3), HOUR, FIVE_MINUTES);
+        // THEN RTO counts from detection with the wait apart, RPO is the lag, and a failover has no lost-write window of its own
+        assertThat(f.rto()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(f.approvalWait()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(f.rpo()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(f.lostWriteWindow()).isNull();
+        assertThat(f.summary()).isEqualTo("RTO 600 s from detection (target 3600 s, met), of which 300 s waiting for approval; "
+                + "RPO 3 s: the promoted replica's lag when the failover was planned (target 300 s, met)");
+    }
+
+    @Test
+    void failover_should_reportRpoUnknown_and_notMet_when_thereWasNoLagFigure() {
+        RecoveryFigures f = RecoveryFigures.failover(DETECTED, List.of(), at("03:10:00"), null, HOUR, FIVE_MINUTES);
+        assertThat(f.rpo()).isNull();
+        assertThat(f.rpoMet()).isFalse();
+        assertThat(f.summary()).endsWith("of which 0 s waiting for approval; RPO unknown (no lag figure at planning)");
+    }
+
     static TimelineEntry entry(String time, String action) {
         return TimelineEntry.of(at(time), "restore-database-to-point-in-time", action, "succeeded", "");
     }
