@@ -45,7 +45,7 @@ public final class PlanRollbackHandler extends JsonStepHandler {
     }
 
     /**
-     * The plan, and {@code codeDeploy: {application, deploymentGroup}} when the function's tag {@value #CODEDEPLOY_TAG}
+     * The plan, and {@code codeDeploy: {application, deploymentGroup, undo}} when the function's tag {@value #CODEDEPLOY_TAG}
      * ({@code <application>/<deployment group>}) says CodeDeploy shifts its aliases: the playbook then looks for an
      * in-flight deployment to stop with rollback before it touches the alias itself.
      */
@@ -53,14 +53,16 @@ public final class PlanRollbackHandler extends JsonStepHandler {
         RollbackRequest request = RollbackRequest.parse(in);
         AliasState state = aliases.read(request.functionName(), request.alias());
         String functionArn = state.aliasArn().substring(0, state.aliasArn().lastIndexOf(':'));
-        com.fasterxml.jackson.databind.node.ObjectNode out = Json.MAPPER.valueToTree(plan(in, request, state, functionArn));
+        RollbackPlan plan = plan(in, request, state, functionArn);
+        com.fasterxml.jackson.databind.node.ObjectNode out = Json.MAPPER.valueToTree(plan);
         String group = aliases.tags(functionArn).get(CODEDEPLOY_TAG);
         if (group != null) {
             String[] parts = group.split("/");
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
                 throw new IllegalArgumentException("tag " + CODEDEPLOY_TAG + " of " + functionArn + " must be <application>/<deployment group>, got \"" + group + "\"");
             }
-            out.putObject("codeDeploy").put("application", parts[0]).put("deploymentGroup", parts[1]);
+            out.putObject("codeDeploy").put("application", parts[0]).put("deploymentGroup", parts[1])
+                    .put("undo", plan.codeDeployUndo());
         }
         return out;
     }

@@ -123,7 +123,7 @@ public final class RecordRollbackHandler extends JsonStepHandler {
         ledger.markBadVersion(functionArn, current, incidentId, now);
         String change = "CodeDeploy deployment " + deploymentId + " of " + plan.functionName() + ":" + plan.alias() + " (now on version "
                 + current + ") stopped with rollback: CodeDeploy moves the alias back to its version before the deployment; the responder did not update the alias";
-        String undo = "redeploy through CodeDeploy (aws deploy create-deployment) once the fault in version " + current + " is fixed";
+        String undo = plan.codeDeployUndo();
         ledger.append(incidentId, new TimelineEntry(now, "rollback-lambda-alias", "Stop CodeDeploy deployment", "stopped with rollback", change, undo));
         ledger.updateStatus(incidentId, IncidentStatus.MITIGATED, now);
         ledger.incident(incidentId).ifPresent(incident -> notifier.send(new Notification(incidentId, IncidentStatus.MITIGATED,

@@ -33,6 +33,14 @@ public record RollbackPlan(
         return "aws lambda update-alias --function-name " + functionName + " --name " + alias + " --function-version " + fromVersion;
     }
 
+    /**
+     * How to undo stopping an in-flight CodeDeploy deployment of this alias with rollback: redeploy the version it was
+     * on. On the timeline before the stop (the write-ahead record) and after it; not a JSON property of every plan.
+     */
+    public String codeDeployUndo() {
+        return "redeploy through CodeDeploy (aws deploy create-deployment) once the fault in version " + fromVersion + " is fixed";
+    }
+
     /** The write-ahead text: the change about to be made. */
     @com.fasterxml.jackson.annotation.JsonProperty("intent")
     public String intent() {

@@ -46,6 +46,9 @@ class PlanRollbackCodeDeployTest {
         assertThat(plan.path("action").asText()).isEqualTo("rollback");
         assertThat(plan.path("codeDeploy").path("application").asText()).isEqualTo("checkout-app");
         assertThat(plan.path("codeDeploy").path("deploymentGroup").asText()).isEqualTo("checkout-live");
+        assertThat(plan.path("codeDeploy").path("undo").asText()).as("the write-ahead record's undo: redeploy the version now live")
+                .isEqualTo("redeploy through CodeDeploy (aws deploy create-deployment) once the fault in version "
+                        + plan.path("fromVersion").asText() + " is fixed");
     }
 
     @Test
