@@ -109,6 +109,8 @@ class IncidentRouterIT {
         responder.lambda.tagResource(b -> b.resource(fn).tags(Map.of("dr:protected", "true")));
         String event = RepositoryFiles.read("events/samples/cloudwatch/lambda-errors-alarm.json").replace("\"account\": \"123456789012\"",
                 "\"account\": \"210987654321\"");
+        // a warm router: its init primes the SDK with one ledger read (Priming), which no event causes
+        responder.invoke("IncidentRouter", event);
         emulator.clearRequests();
 
         // WHEN the deployed router receives it
