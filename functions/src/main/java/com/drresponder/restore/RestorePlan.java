@@ -40,6 +40,8 @@ public record RestorePlan(
     public static final String PLAYBOOK_TAG_KEY = "dr:playbook";
     /** On the snapshots the playbook takes: when the snapshot sweeper ({@link SnapshotSweeperHandler}) may delete it. */
     public static final String EXPIRES_TAG_KEY = "dr:expires";
+    /** On everything a restore creates (copy, its instances, snapshots): tells its own work from anyone else's after a lost answer. */
+    public static final String INCIDENT_TAG_KEY = "dr:incident";
     /** How long the pre-restore and final snapshots are kept: long enough to look into what went wrong. */
     public static final java.time.Duration SNAPSHOT_RETENTION = java.time.Duration.ofDays(30);
     /**

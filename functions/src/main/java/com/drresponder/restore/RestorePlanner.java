@@ -147,7 +147,7 @@ public final class RestorePlanner {
         tags.put("dr:restored-from", source.id());
         tags.put("dr:restore-time", restoreTime.toString());
         if (incidentId != null) {
-            tags.put("dr:incident", incidentId);
+            tags.put(RestorePlan.INCIDENT_TAG_KEY, incidentId);
         }
         if (drill) {
             tags.remove(protectionTagKey);
