@@ -578,6 +578,7 @@ _IDENTIFIER_PARAMETERS = {
         "DBClusterIdentifier": "cluster:{}", "SourceDBClusterIdentifier": "cluster:{}",
         "DBInstanceIdentifier": "db:{}", "SourceDBInstanceIdentifier": "db:{}", "TargetDBInstanceIdentifier": "db:{}",
         "DBClusterSnapshotIdentifier": "cluster-snapshot:{}",
+        "SnapshotIdentifier": "cluster-snapshot:{}",  # RestoreDBClusterFromSnapshot's source
         "DBSnapshotIdentifier": "snapshot:{}", "DBSubnetGroupName": "subgrp:{}",
         "DBClusterParameterGroupName": "cluster-pg:{}", "DBParameterGroupName": "pg:{}", "OptionGroupName": "og:{}",
     },
