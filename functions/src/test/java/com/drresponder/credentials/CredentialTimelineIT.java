@@ -40,8 +40,12 @@ class CredentialTimelineIT {
 
     @BeforeEach
     void setUp(AwsEmulator emulator) {
-        playbook = new CredentialPlaybookFixture(emulator);
+        // the deployment's rotationMaxChecks (ROTATION_MAX_CHECKS), small: a stuck rotation escalates after 3 checks. A
+        // rotation through the emulator finishes inside RotateSecret, so the others need 2 checks a pass.
+        playbook = new CredentialPlaybookFixture(emulator, Map.of("ROTATION_MAX_CHECKS", String.valueOf(MAX_CHECKS)));
     }
+
+    static final int MAX_CHECKS = 3;
 
     @Test
     void rotationMap_should_recordEachSecretsIntentBeforeRotateSecret_andItsOutcome_when_rotatingSeveralSecrets() {
@@ -114,6 +118,33 @@ class CredentialTimelineIT {
     }
 
     /** The one entry of this outcome for the secret named {@code name} (the timeline names secrets, never their values). */
+    @Test
+    void rotationMap_should_escalateSayingWhy_andNeverRotate_when_anEarlierRotationLeftAWSPENDINGStuck() {
+        // GIVEN an opted-in secret with an AWSPENDING version that an earlier, failed rotation left behind
+        String user = user();
+        String leaked = password();
+        String secret = playbook.databaseSecret(postgres, user, leaked, Map.of("dr:protected", "true"));
+        String stuck = UUID.randomUUID().toString();
+        playbook.secrets.putSecretValue(r -> r.secretId(secret).clientRequestToken(stuck).versionStages("AWSPENDING")
+                .secretString(PostgresRotationIT.secretJson(postgres, user, password(), null)));
+        String incident = CredentialPlaybookFixture.newIncidentId();
+
+        // WHEN the playbook is asked to rotate it
+        DescribeExecutionResponse execution = playbook.run(CredentialPlaybookFixture.manualInput(incident,
+                Map.of("secretIds", List.of("db/" + user), "reason", "leaked")), TIMEOUT);
+
+        // THEN it waited the configured checks, then escalated with the reason on the secret's own timeline entry: never
+        // "skipped" as done, no RotateSecret started, the leaked password untouched (a person must finish or cancel it)
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(execution.error()).isEqualTo("CredentialResponseEscalated");
+        List<TimelineEntry> timeline = playbook.responder.ledger().timeline(incident);
+        assertThat(entry(timeline, "escalated", "db/" + user).detail())
+                .contains("AWSPENDING is stuck on version " + stuck + " (a rotation that did not finish within " + MAX_CHECKS + " checks)");
+        assertThat(timeline).filteredOn(e -> e.action().equals(ROTATE)).extracting(TimelineEntry::outcome).containsExactly("escalated");
+        assertThat(postgres.canLogIn(user, leaked)).isTrue();
+        assertThat(playbook.responder.ledger().incident(incident)).get().extracting(i -> i.status().name()).isEqualTo("ESCALATED");
+    }
+
     private static TimelineEntry entry(List<TimelineEntry> timeline, String outcome, String name) {
         List<TimelineEntry> found = timeline.stream()
                 .filter(e -> e.action().equals(ROTATE) && e.outcome().equals(outcome) && e.detail() != null && e.detail().contains(name + ":")).toList();
