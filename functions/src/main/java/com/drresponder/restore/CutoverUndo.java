@@ -60,7 +60,7 @@ final class CutoverUndo {
     }
 
     private static boolean isCopy(Named db, String incidentId) {
-        return incidentId.equals(db.tags().get("dr:incident"));
+        return incidentId.equals(db.tags().get(RestorePlan.INCIDENT_TAG_KEY));
     }
 
     private static String describe(String id, Named db, String incidentId) {
