@@ -315,7 +315,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
         return all;
     }
 
-    /** This catalog with one more playbook (tests: a fourth playbook is one entry). */
+    /** This catalog with one more playbook (tests: one more playbook is one entry). */
     public Catalog withPlaybook(Playbook playbook) {
         List<Playbook> all = new ArrayList<>(playbooks);
         all.add(playbook);

@@ -879,35 +879,44 @@ def _install_sdk_parameter_casing():
     operations = {}
 
     def operation(service, action):
+        """The SDK model of an aws-sdk task's action, None if the service has no such operation."""
         key = (service, action)
         if key not in operations:
             model = session.get_service_model(service)
             by_snake = {botocore.xform_name(name): name for name in model.operation_names}
             name = by_snake.get(action)
-            operations[key] = model.operation_model(name).input_shape if name else None
+            operations[key] = model.operation_model(name) if name else None
         return operations[key]
 
-    def recase(value, shape):
+    def rename(value, shape, member):
+        """value with each structure key renamed by member(structure, key) -> (new key, member shape), down lists and maps."""
         if shape is None:
             return value
         if shape.type_name == "structure" and isinstance(value, dict):
-            members = {name.lower(): name for name in shape.members}
             out = {}
             for k, v in value.items():
-                name = members.get(k.lower(), k)
-                out[name] = recase(v, shape.members.get(name))
+                name, member_shape = member(shape, k)
+                out[name] = rename(v, member_shape, member)
             return out
         if shape.type_name == "list" and isinstance(value, list):
-            return [recase(v, shape.member) for v in value]
+            return [rename(v, shape.member, member) for v in value]
         if shape.type_name == "map" and isinstance(value, dict):
-            return {k: recase(v, shape.value) for k, v in value.items()}
+            return {k: rename(v, shape.value, member) for k, v in value.items()}
         return value
+
+    def model_member(structure, key):
+        name = next((m for m in structure.members if m.lower() == key.lower()), key)
+        return name, structure.members.get(name)
+
+    def shape(service, action, direction):
+        model = operation(service, action)
+        return getattr(model, direction) if model else None
 
     original = sdk.StateTaskServiceAwsSdk._eval_service_task
 
     def _eval_service_task(self, env, resource_runtime_part, normalised_parameters, state_credentials):
-        shape = operation(self._get_boto_service_name(), self._get_boto_service_action())
-        recased = recase(dict(normalised_parameters), shape)
+        recased = rename(dict(normalised_parameters),
+                         shape(self._get_boto_service_name(), self._get_boto_service_action(), "input_shape"), model_member)
         normalised_parameters.clear()
         normalised_parameters.update(recased)
         return original(self, env=env, resource_runtime_part=resource_runtime_part,
@@ -918,32 +927,14 @@ def _install_sdk_parameter_casing():
     # The other direction: AWS Step Functions returns an aws-sdk task's result with its members named as the SDK
     # model's, first letter upper case (CodeDeploy's "deployments" is "Deployments"); moto hands boto3's dict back
     # as it is. Re-case structure members only (map keys such as a DynamoDB item's attribute names stay as they are).
-    outputs = {}
-
-    def output_shape(service, action):
-        key = (service, action)
-        if key not in outputs:
-            model = session.get_service_model(service)
-            by_snake = {botocore.xform_name(name): name for name in model.operation_names}
-            name = by_snake.get(action)
-            outputs[key] = model.operation_model(name).output_shape if name else None
-        return outputs[key]
-
-    def pascal(value, shape):
-        if shape is None:
-            return value
-        if shape.type_name == "structure" and isinstance(value, dict):
-            return {(k[:1].upper() + k[1:]): pascal(v, shape.members.get(k)) for k, v in value.items()}
-        if shape.type_name == "list" and isinstance(value, list):
-            return [pascal(v, shape.member) for v in value]
-        if shape.type_name == "map" and isinstance(value, dict):
-            return {k: pascal(v, shape.value) for k, v in value.items()}
-        return value
+    def upper_first(structure, key):
+        return key[:1].upper() + key[1:], structure.members.get(key)
 
     def _normalise_response(self, response, boto_service_name=None, service_action_name=None):
         if isinstance(response, dict):
-            shape = output_shape(self._get_boto_service_name(boto_service_name), self._get_boto_service_action(service_action_name))
-            recased = pascal(dict(response), shape)
+            output = shape(self._get_boto_service_name(boto_service_name), self._get_boto_service_action(service_action_name),
+                           "output_shape")
+            recased = rename(dict(response), output, upper_first)
             response.clear()
             response.update(recased)
 
