@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
  *   <li>{@code locate-source} (after a failed rename call): did the rename happen anyway? {@code {"renamed"}}:
  *       the source answers at {@code id} (the {@code -old-} name) or is renaming at {@code sourceId}.</li>
  *   <li>{@code undo-cutover}: the next step of the compensation ({@link CutoverUndo}), from what answers at
- *       {@code sourceId}, {@code targetId} and {@code oldId}.</li>
+ *       {@code sourceId}, {@code targetId} and {@code oldId}; with {@code copyResourceId} (a failover's promoted
+ *       replica) the database that took the source's name is known by that RDS resource id, else by its tag.</li>
  * </ul>
  * A resource still being created or renamed is "not ready", never an error; a terminal failure state is an error.
  */
@@ -52,8 +53,9 @@ public final class CheckProgressHandler extends JsonStepHandler {
         this.heartbeat = heartbeat;
     }
 
+    /** Public: the failover's poll step runs its rename cut-over through these same checks. */
     @Override
-    protected Object handle(JsonNode event) {
+    public Object handle(JsonNode event) {
         heartbeat.renew(Json.text(event, "incidentId"));
         String check = required(event, "check");
         String kind = required(event, "kind");
@@ -93,16 +95,21 @@ public final class CheckProgressHandler extends JsonStepHandler {
     private ObjectNode undoCutover(JsonNode event, String kind, String oldId, boolean pastDeadline) {
         String sourceId = required(event, "sourceId");
         String targetId = required(event, "targetId");
-        return CutoverUndo.next(required(event, "incidentId"), sourceId, named(kind, sourceId), targetId, named(kind, targetId),
+        // the failover's promoted replica predates the incident: it is known by its resource id, the restore's copy by its tag
+        CutoverUndo.Copy copy = event.has("copyResourceId") ? CutoverUndo.Copy.withResourceId(required(event, "copyResourceId"))
+                : CutoverUndo.Copy.taggedBy(required(event, "incidentId"));
+        return CutoverUndo.next(copy, sourceId, named(kind, sourceId), targetId, named(kind, targetId),
                 oldId, named(kind, oldId), pastDeadline).toJson();
     }
 
     /** What answers under an identifier, with its tags (they tell the restored copy from the source); null if nothing. */
     private CutoverUndo.Named named(String kind, String id) {
         if (SourceDatabase.CLUSTER.equals(kind)) {
-            return RdsLookup.cluster(rds, id).map(c -> new CutoverUndo.Named(id, c.status(), RdsLookup.tags(c.tagList()))).orElse(null);
+            return RdsLookup.cluster(rds, id).map(c -> new CutoverUndo.Named(id, c.status(), RdsLookup.tags(c.tagList()), c.dbClusterResourceId()))
+                    .orElse(null);
         }
-        return RdsLookup.instance(rds, id).map(i -> new CutoverUndo.Named(id, i.dbInstanceStatus(), RdsLookup.tags(i.tagList()))).orElse(null);
+        return RdsLookup.instance(rds, id).map(i -> new CutoverUndo.Named(id, i.dbInstanceStatus(), RdsLookup.tags(i.tagList()), i.dbiResourceId()))
+                .orElse(null);
     }
 
     private ObjectNode clusterSnapshot(String id) {
