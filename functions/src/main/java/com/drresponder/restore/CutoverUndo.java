@@ -42,7 +42,7 @@ final class CutoverUndo {
     record Copy(String label, Predicate<Named> is) {
         /** The restore's copy: created tagged {@code dr:incident=<this incident>}. */
         static Copy taggedBy(String incidentId) {
-            return new Copy("the restored copy", db -> incidentId.equals(db.tags().get("dr:incident")));
+            return new Copy("the restored copy", db -> incidentId.equals(db.tags().get(RestorePlan.INCIDENT_TAG_KEY)));
         }
 
         /** A promoted replica existed before the incident (no tag of ours): its RDS resource id survives renames. */

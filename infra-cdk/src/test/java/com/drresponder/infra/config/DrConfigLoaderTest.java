@@ -243,6 +243,44 @@ class DrConfigLoaderTest {
     }
 
     @Test
+    void fromMap_should_readTheCredentialPlaybooksSettings_when_set() {
+        DrConfig config = DrConfigLoader.fromMap(Map.of("blockHours", 6, "wafMaxBlocksPerIncident", 10, "rotationMaxChecks", 30));
+
+        assertThat(config.blockHours()).isEqualTo(6);
+        assertThat(config.wafMaxBlocksPerIncident()).isEqualTo(10);
+        assertThat(config.rotationMaxChecks()).isEqualTo(30);
+        // AND unset, the functions' own defaults (CredentialSettingsTest pins those)
+        assertThat(DrConfig.defaults()).extracting(DrConfig::blockHours, DrConfig::wafMaxBlocksPerIncident, DrConfig::rotationMaxChecks)
+                .containsExactly(24, 50, 60);
+    }
+
+    @Test
+    void fromMap_should_nameTheFieldAndRange_when_aCredentialSettingIsOutOfRange() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("blockHours", 0)))
+                .hasMessageStartingWith("drResponder.blockHours must be a whole number from 1 to 720, got 0");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("blockHours", 1.5)))
+                .hasMessageStartingWith("drResponder.blockHours must be a whole number from 1 to 720");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("wafMaxBlocksPerIncident", 1001)))
+                .hasMessageStartingWith("drResponder.wafMaxBlocksPerIncident must be a whole number from 1 to 1000, got 1001");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("wafMaxBlocksPerIncident", "50")))
+                .hasMessageStartingWith("drResponder.wafMaxBlocksPerIncident must be a whole number from 1 to 1000, got \"50\"");
+        // the credential playbook's timeout is sized for at most MAX_ROTATION_CHECKS
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("rotationMaxChecks", com.drresponder.catalog.Catalog.MAX_ROTATION_CHECKS + 1)))
+                .hasMessageStartingWith("drResponder.rotationMaxChecks must be a whole number from 1 to " + com.drresponder.catalog.Catalog.MAX_ROTATION_CHECKS);
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("rotationMaxChecks", 0)))
+                .hasMessageStartingWith("drResponder.rotationMaxChecks must be a whole number from 1 to");
+    }
+
+    @Test
+    void readme_should_documentEveryConfigField_when_read() throws Exception {
+        // infra-cdk/README.md's configuration table has a row per field the loader accepts
+        String readme = java.nio.file.Files.readString(Path.of("").toAbsolutePath().resolve("README.md"));
+        for (String field : DrConfigLoader.FIELDS) {
+            assertThat(readme).as("infra-cdk/README.md documents config field %s", field).contains("| `" + field + "` |");
+        }
+    }
+
+    @Test
     void load_should_acceptTheDocumentedExample_when_copiedAsIs() {
         // GIVEN infra-cdk/dr-config.example.json, which the README tells people to copy
         Path infraCdk = Path.of("").toAbsolutePath();

@@ -227,6 +227,25 @@ def _install_unique_dbi_resource_ids():
 _install_unique_dbi_resource_ids()
 
 
+def _install_cluster_already_exists():
+    # AWS refuses to create, restore or replicate into a cluster identifier that is taken
+    # (DBClusterAlreadyExistsFault); moto 5.2.1 silently replaces the existing cluster. A retried restore whose
+    # first answer was lost must meet the refusal it meets in AWS, and a foreign cluster must never be overwritten.
+    from moto.rds.models import RDSBackend
+    from moto.rds.exceptions import RDSClientError
+    original = RDSBackend.create_db_cluster
+
+    def create_db_cluster(self, kwargs):
+        if kwargs["db_cluster_identifier"] in self.clusters:
+            raise RDSClientError("DBClusterAlreadyExistsFault", "DB Cluster already exists")
+        return original(self, kwargs)
+
+    RDSBackend.create_db_cluster = create_db_cluster
+
+
+_install_cluster_already_exists()
+
+
 # ---- Step Functions mock test cases ---------------------------------------------------------
 def _install_sfn_mocking():
     from moto.stepfunctions.parser import models as sfn_models
@@ -590,6 +609,7 @@ _IDENTIFIER_PARAMETERS = {
         "DBClusterIdentifier": "cluster:{}", "SourceDBClusterIdentifier": "cluster:{}",
         "DBInstanceIdentifier": "db:{}", "SourceDBInstanceIdentifier": "db:{}", "TargetDBInstanceIdentifier": "db:{}",
         "DBClusterSnapshotIdentifier": "cluster-snapshot:{}",
+        "SnapshotIdentifier": "cluster-snapshot:{}",  # RestoreDBClusterFromSnapshot's source
         "DBSnapshotIdentifier": "snapshot:{}", "DBSubnetGroupName": "subgrp:{}",
         "DBClusterParameterGroupName": "cluster-pg:{}", "DBParameterGroupName": "pg:{}", "OptionGroupName": "og:{}",
     },
