@@ -196,6 +196,37 @@ def _install_promote_read_replica_fix():
 _install_promote_read_replica_fix()
 
 
+def _install_unique_dbi_resource_ids():
+    # DbiResourceId is an instance's region-unique, immutable identifier in AWS: it survives renames, which is how
+    # the failover's rename cut-over tells the promoted replica from the old primary whatever name each holds.
+    # moto gives every instance the same constant, and a read replica (a shallow copy of its source) its source's.
+    import random
+    import string
+    from moto.rds.models import DBInstance, RDSBackend
+
+    def fresh():
+        return "db-" + "".join(random.choices(string.ascii_uppercase + string.digits, k=26))
+
+    original_init = DBInstance.__init__
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.dbi_resource_id = fresh()
+
+    original_replica = RDSBackend.create_db_instance_read_replica
+
+    def create_db_instance_read_replica(self, db_kwargs):
+        replica = original_replica(self, db_kwargs)
+        replica.dbi_resource_id = fresh()
+        return replica
+
+    DBInstance.__init__ = __init__
+    RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica
+
+
+_install_unique_dbi_resource_ids()
+
+
 def _install_cluster_already_exists():
     # AWS refuses to create, restore or replicate into a cluster identifier that is taken
     # (DBClusterAlreadyExistsFault); moto 5.2.1 silently replaces the existing cluster. A retried restore whose
