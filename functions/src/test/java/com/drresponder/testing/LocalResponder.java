@@ -132,6 +132,29 @@ public final class LocalResponder {
         return arn;
     }
 
+    /**
+     * Creates {@code events/rules/<rule>.json} on the emulator's default bus with its catalog target (a deployed function,
+     * as the stack's rule has): the emulator delivers matching events to it, as EventBridge does ({@code delayRds}).
+     */
+    public String eventRule(String rule) {
+        Catalog.Function target = Catalog.RESPONDER.ruleTarget(rule);
+        String pattern;
+        try {
+            pattern = java.nio.file.Files.readString(RepositoryFiles.resolve("events/rules").resolve(rule + ".json"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        var events = EmulatorClients.of(emulator, software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder());
+        String arn = events.putRule(b -> b.name(rule).eventPattern(pattern)).ruleArn();
+        events.putTargets(b -> b.rule(rule).targets(t -> t.id(target.name()).arn(functionArn(target.logicalId()))));
+        return arn;
+    }
+
+    /** Stops delivering a rule's events ({@code DisableRule}), as when a rule is disabled or deleted by mistake. */
+    public void disableEventRule(String rule) {
+        EmulatorClients.of(emulator, software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()).disableRule(b -> b.name(rule));
+    }
+
     public DynamoDbLedger ledger() {
         return new DynamoDbLedger(dynamo, TABLE);
     }

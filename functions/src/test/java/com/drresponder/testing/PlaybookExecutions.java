@@ -85,7 +85,7 @@ public record PlaybookExecutions(LocalResponder responder, String stateMachineAr
                 benchmark, d.name(), d.status(), transitions, lambdas, polls, rdsCalls, waits, Duration.between(d.startDate(), d.stopDate()).toMillis());
     }
 
-    private List<HistoryEvent> events(String executionArn) {
+    public List<HistoryEvent> events(String executionArn) {
         return responder.sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000)).events();
     }
 

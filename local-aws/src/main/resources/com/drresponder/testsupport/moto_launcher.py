@@ -1040,7 +1040,11 @@ def _install_rds_delays():
         original = getattr(RDSBackend, name)
 
         def wrapped(self, *args, **kwargs):
-            before = None
+            before, renaming = None, None
+            if name == "modify_db_cluster":
+                renaming = args[0].get("new_db_cluster_identifier")
+            elif name == "modify_db_instance":
+                renaming = args[1].get("new_db_instance_identifier")  # read first: moto pops it from the arguments
             if name.startswith("modify_"):
                 current = (self.clusters.get(args[0]["db_cluster_identifier"]) if name == "modify_db_cluster"
                            else self.databases.get(args[0]))
@@ -1049,8 +1053,6 @@ def _install_rds_delays():
             resource = result
             if name == "modify_db_cluster":  # moto returns a copy; the stored cluster is under the (new) name
                 resource = self.clusters[result.db_cluster_identifier]
-            renaming = name.startswith("modify_") and (
-                (args[0].get("new_db_cluster_identifier") if name == "modify_db_cluster" else args[1].get("new_db_instance_identifier")))
             status = "renaming" if renaming else interim
             final = before if name.startswith("modify_") and before else "available"
             detail_type, source_type, category, event_id, message = event(resource, bool(renaming))
@@ -1085,13 +1087,12 @@ def _install_rds_delays():
 
 def _install_rule_lambda_targets():
     from moto.events.models import Rule
-    from moto.utilities.utils import parse_arn
     original = Rule.send_to_targets
 
     def send_to_targets(self, original_event, transform_input=True):
         if getattr(self, "state", "ENABLED") != "ENABLED" or not self.event_pattern.matches_event(original_event):
             return
-        lambdas = [t for t in self.targets if parse_arn(t["Arn"]).service == "lambda"]
+        lambdas = [t for t in self.targets if t["Arn"].split(":")[2] == "lambda"]
         others = [t for t in self.targets if t not in lambdas]
         for target in lambdas:
             from moto.awslambda.utils import get_backend
