@@ -41,15 +41,15 @@ class StableLogicalIdsTest {
                     "IpBlockSweeperRuleBF61DAE9", "LambdaAlarmsRuleED642250", "LambdaAliasChangesRule6FAEEB6C",
                     "ManualRequestsRule5B913245", "PlaybookExecutionEndedRuleCBD100FC", "RdsEventsRuleA2298DEF", "SnapshotSweeperRuleFB2768D4")));
 
-    /** Logical ids of playbooks added since b0cdd16, pinned from their first deploy on (fail-over-database, issue 17). */
+    /** Logical ids added since b0cdd16, pinned from their first deploy on (fail-over-database, issue 17; rds-wait's rule, issue 14). */
     static final Map<String, List<String>> ADDED = Map.ofEntries(
             Map.entry("AWS::StepFunctions::StateMachine", List.of("FailOverDatabaseBB174BAE")),
             Map.entry("AWS::Logs::LogGroup", List.of("FailOverDatabaseLogs1D43CFAA")),
-            Map.entry("AWS::Events::Rule", List.of("StartGuardDrainRule70983579")));
+            Map.entry("AWS::Events::Rule", List.of("StartGuardDrainRule70983579", "RdsWaitEventsRuleB10DB826")));
 
     /**
      * The functions, by construct id: at b0cdd16, and added since (fail-over-database, issue 17; the alias history
-     * recorder). Each one's function, live alias and log group ids follow from its path by CDK's algorithm
+     * recorder; rds-wait, issue 14). Each one's function, live alias and log group ids follow from its path by CDK's algorithm
      * ({@link LogicalIds#uniqueId}, checked against CDK's own in uniqueId_should_beCdksAlgorithm).
      */
     static final List<String> PINNED_FUNCTIONS = List.of("CheckAlarm", "CheckApproval", "CheckProgress", "CheckRotation",
@@ -57,7 +57,7 @@ class StableLogicalIdsTest {
             "RecordStep", "RecoveryMetrics", "RequestApproval", "ResolveTargets", "SecretRotation", "SweepSnapshots",
             "ValidateRestore", "VerifyDatabase", "VerifyRotation");
     static final List<String> ADDED_FUNCTIONS = List.of("CheckFailoverApproval", "CheckFailover", "FailoverConfigCutover",
-            "FailoverMetrics", "PlanFailover", "RequestFailoverApproval", "VerifyPromoted", "AliasHistoryRecorder");
+            "FailoverMetrics", "PlanFailover", "RequestFailoverApproval", "VerifyPromoted", "AliasHistoryRecorder", "RdsWait");
     /** Per resource type, the construct id under the function's own whose L1 child ("Resource") each function's resource is. */
     static final Map<String, String> PER_FUNCTION = Map.of("AWS::Lambda::Function", "Function", "AWS::Lambda::Alias", "LiveAlias",
             "AWS::Logs::LogGroup", "LogGroup");
