@@ -582,6 +582,17 @@ class DrResponderStackTest {
     }
 
     @Test
+    void restorePlaybook_should_restoreFromSnapshotsOnlyIntoDatabasesTaggedByThePlaybook_when_synthesized() {
+        // the snapshot itself is unconditioned (automated snapshots carry no tags); validate-restore admits only the source's own
+        for (String action : List.of("rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot")) {
+            assertThat(restoreStatementsFor(action)).as(action).containsExactlyInAnyOrder(
+                    "cluster:*-restored-* db:*-restored-* cluster:*-drill-* db:*-drill-* -> " + TAGGED_BY_RESTORE,
+                    "cluster-snapshot:* snapshot:* -> none",
+                    "subgrp:* cluster-pg:* pg:* og:* -> none");
+        }
+    }
+
+    @Test
     void failoverPlaybook_should_promoteOnlyProtectedReplicas_andFailOverOnlyProtectedClusters_when_synthesized() {
         List<Map<String, Object>> role = statementsOfRole(stack.stateMachines().get("fail-over-database").getRole());
         java.util.function.Function<String, List<String>> grants = action -> role.stream().filter(s -> actions(s).contains(action))
