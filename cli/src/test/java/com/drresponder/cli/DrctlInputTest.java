@@ -35,6 +35,8 @@ class DrctlInputTest {
                 bad("Aurora failover with a config cut-over", 2, List.of("failover", "--cluster", "orders-db", "--cutover", "config",
                         "--cutover-config", "{\"parameterName\": \"/orders/db\"}"), "cutover: an Aurora failover keeps the cluster endpoints"),
                 bad("drill without database", 2, List.of("drill"), "clusterId"),
+                bad("failover drill onto a real replica", 2, List.of("failover", "--instance", "orders-db", "--drill", "--to", "orders-db-replica"),
+                        "mode: a drill promotes only the replica it makes"),
                 bad("respond without secrets or tag", 2, List.of("respond"), "secretIds: give exactly one of secretIds (a list) or tag (key=value)"),
                 bad("tag without value", 2, List.of("respond", "--tag", "app"), "tag:", "key=value"),
                 bad("unknown severity", 2, List.of("rollback", "--function", "f", "--alias", "live", "--severity", "urgent"),

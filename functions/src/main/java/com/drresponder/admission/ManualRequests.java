@@ -50,7 +50,7 @@ public final class ManualRequests {
                     "approval", "mode", "verify", "cutoverConfig", "pollSeconds", "timeoutMinutes", "source"),
             CredentialResponseRequest.PLAYBOOK, Set.of("secretIds", "tag"),
             FailoverRequest.PLAYBOOK, Set.of("clusterId", "instanceId", "to", "cutover", "approval", "acceptLag", "verify",
-                    "cutoverConfig", "pollSeconds", "timeoutMinutes"));
+                    "cutoverConfig", "pollSeconds", "timeoutMinutes", "mode"));
     /** Set only by the router from a GuardDuty finding; named in the error so the operator knows why. */
     private static final Set<String> FINDING_FIELDS = Set.of("principal", "actions", "blockIps", "database", "findingId", "findingType");
 
@@ -95,7 +95,7 @@ public final class ManualRequests {
                 FailoverRequest r = FailoverRequest.parse(request);
                 ProtectedResource res = ProtectedResource.rdsDatabase(deployment, r.clusterId() != null, r.primaryId());
                 input.put(r.clusterId() != null ? "clusterId" : "instanceId", res.displayName());
-                yield new Admitted(playbook, res, severity, input, "Manual failover of " + res.displayName()
+                yield new Admitted(playbook, res, severity, input, (r.drill() ? "Failover drill of " : "Manual failover of ") + res.displayName()
                         + (r.to() == null ? "" : " to " + r.to()), r.dryRun());
             }
             default -> {

@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
  *   <li>{@code locate-source} (after a failed rename call): did the rename happen anyway? {@code {"renamed"}}:
  *       the source answers at {@code id} (the {@code -old-} name) or is renaming at {@code sourceId}.</li>
  *   <li>{@code undo-cutover}: the next step of the compensation ({@link CutoverUndo}), from what answers at
- *       {@code sourceId}, {@code targetId} and {@code oldId}.</li>
+ *       {@code sourceId}, {@code targetId} and {@code oldId}; with {@code copyResourceId} (a failover's promoted
+ *       replica) the database that took the source's name is known by that RDS resource id, else by its tag.</li>
  *   <li>{@code ours-snapshot}, {@code ours-database} (after a create/restore call failed: a retry after a lost answer
  *       meets AlreadyExists although the work happened): does {@code id} exist, and is it this incident's (tag
  *       {@code dr:incident} = {@code incidentId}, set in the create request)? {@code {"exists", "ours", "detail"}}.</li>
@@ -56,8 +57,9 @@ public final class CheckProgressHandler extends JsonStepHandler {
         this.heartbeat = heartbeat;
     }
 
+    /** Public: the failover's poll step runs its rename cut-over through these same checks. */
     @Override
-    protected Object handle(JsonNode event) {
+    public Object handle(JsonNode event) {
         heartbeat.renew(Json.text(event, "incidentId"));
         String check = required(event, "check");
         String kind = required(event, "kind");
@@ -100,7 +102,10 @@ public final class CheckProgressHandler extends JsonStepHandler {
     private ObjectNode undoCutover(JsonNode event, String kind, String oldId, boolean pastDeadline) {
         String sourceId = required(event, "sourceId");
         String targetId = required(event, "targetId");
-        return CutoverUndo.next(required(event, "incidentId"), sourceId, named(kind, sourceId), targetId, named(kind, targetId),
+        // the failover's promoted replica predates the incident: it is known by its resource id, the restore's copy by its tag
+        CutoverUndo.Copy copy = event.has("copyResourceId") ? CutoverUndo.Copy.withResourceId(required(event, "copyResourceId"))
+                : CutoverUndo.Copy.taggedBy(required(event, "incidentId"));
+        return CutoverUndo.next(copy, sourceId, named(kind, sourceId), targetId, named(kind, targetId),
                 oldId, named(kind, oldId), pastDeadline).toJson();
     }
 
@@ -146,9 +151,11 @@ public final class CheckProgressHandler extends JsonStepHandler {
     /** What answers under an identifier, with its tags (they tell the restored copy from the source); null if nothing. */
     private CutoverUndo.Named named(String kind, String id) {
         if (SourceDatabase.CLUSTER.equals(kind)) {
-            return RdsLookup.cluster(rds, id).map(c -> new CutoverUndo.Named(id, c.status(), RdsLookup.tags(c.tagList()))).orElse(null);
+            return RdsLookup.cluster(rds, id).map(c -> new CutoverUndo.Named(id, c.status(), RdsLookup.tags(c.tagList()), c.dbClusterResourceId()))
+                    .orElse(null);
         }
-        return RdsLookup.instance(rds, id).map(i -> new CutoverUndo.Named(id, i.dbInstanceStatus(), RdsLookup.tags(i.tagList()))).orElse(null);
+        return RdsLookup.instance(rds, id).map(i -> new CutoverUndo.Named(id, i.dbInstanceStatus(), RdsLookup.tags(i.tagList()), i.dbiResourceId()))
+                .orElse(null);
     }
 
     private ObjectNode clusterSnapshot(String id) {

@@ -182,7 +182,7 @@ public final class RestorePlanner {
     }
 
     /** base + suffix, shortening the base so the result stays a valid identifier of at most 63 characters. */
-    static String name(String base, String suffix) {
+    public static String name(String base, String suffix) {
         String head = base.length() + suffix.length() <= MAX_IDENTIFIER ? base : base.substring(0, MAX_IDENTIFIER - suffix.length());
         while (head.endsWith("-")) {
             head = head.substring(0, head.length() - 1);
