@@ -216,12 +216,16 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                     // timeout: approval wait (24 h, the Request approval task's TimeoutSeconds) + six phases armed with
                     // timeoutMinutes (at most 1440 min each: snapshot, restore, deletion or final snapshot, source rename,
                     // restored rename, undo) + 1 h
-                    new Playbook("restore-database-to-point-in-time", "restore", 694_800, List.of("rds-events"),
+                    new Playbook("restore-database-to-point-in-time", "restore", 694_800, List.of("rds-events", "rds-wait-events"),
                             List.of("RtoTargetMinutes", "RpoTargetMinutes"), List.of(
                             restoreStep("validate-restore", "ValidateRestore", "ValidateRestoreHandler",
                                     "checks the source, the restore window and the target name; plans what to copy", Set.of()),
                             restoreStep("check-progress", "CheckProgress", "CheckProgressHandler",
                                     "polls snapshots, restored databases and renames until available or past the deadline; renews the lease", LEDGER),
+                            // a step (Wait for RDS keeps its task token) and the target of the RDS events that resume it
+                            new Function("rds-wait", "RdsWait", "com.drresponder.restore.RdsWaitHandler::handleRequest",
+                                    "DR Responder: keeps the restore's wait for an RDS resource and resumes it on the RDS event, once RDS says it is ready",
+                                    60, LEDGER, true, List.of("rds-wait-events")),
                             // runs the configured SQL checks against a freshly restored database: minutes
                             new Function("verify-database", "VerifyDatabase", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest",
                                     "DR Responder: runs the verification SQL against the restored database", 300, DATABASE, true),
@@ -311,7 +315,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
         return all;
     }
 
-    /** This catalog with one more playbook (tests: a fourth playbook is one entry). */
+    /** This catalog with one more playbook (tests: one more playbook is one entry). */
     public Catalog withPlaybook(Playbook playbook) {
         List<Playbook> all = new ArrayList<>(playbooks);
         all.add(playbook);

@@ -24,6 +24,10 @@ class DrctlInputTest {
                 bad("unknown cut-over", 2, List.of("restore", "--cluster", "orders-db", "--to", "latest", "--cutover", "swap"),
                         "cutover: must be one of none, rename, config"),
                 bad("restore time not ISO", 2, List.of("restore", "--instance", "billing-db", "--to", "yesterday"), "restoreTime:", "ISO-8601"),
+                bad("snapshot and restore time", 2, List.of("restore", "--cluster", "orders-db", "--to", "latest", "--from-snapshot", "latest"),
+                        "restoreTime: is not used with source.snapshot"),
+                bad("snapshot of another account", 2, List.of("restore", "--cluster", "orders-db", "--from-snapshot",
+                        "arn:aws:rds:us-east-1:999999999999:cluster-snapshot:theirs"), "source.snapshot: must be \"latest-automated\" or a snapshot identifier"),
                 bad("cluster and instance", 2, List.of("restore", "--cluster", "orders-db", "--instance", "billing-db", "--to", "latest"),
                         "clusterId: give exactly one of clusterId"),
                 bad("failover to the primary", 2, List.of("failover", "--instance", "orders-db", "--to", "orders-db"),
@@ -39,6 +43,20 @@ class DrctlInputTest {
                         "severity: must be one of P1, P2, P3, P4"),
                 bad("unknown output format", 2, List.of("incidents", "--output", "yaml"), "text, json"),
                 bad("local mode without a local responder", 3, List.of("--local", "incidents"), "drctl local up"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void fromSnapshot_should_askForTheNewestAutomatedSnapshot_when_latest() {
+        RestoreCommand latest = new RestoreCommand();
+        latest.fromSnapshot = "latest";
+        latest.cutover = new CutoverOptions();
+        com.fasterxml.jackson.databind.node.ObjectNode detail = com.drresponder.common.Json.object();
+        latest.putInto(detail);
+        assertThat(detail.path("source").path("snapshot").asText()).isEqualTo("latest-automated");
+        assertThat(detail.has("restoreTime")).isFalse();
+        latest.fromSnapshot = "orders-db-before-upgrade";
+        latest.putInto(detail);
+        assertThat(detail.path("source").path("snapshot").asText()).isEqualTo("orders-db-before-upgrade");
     }
 
     private static Arguments bad(String what, int exitCode, List<String> args, String... says) {

@@ -46,6 +46,9 @@ public final class RestorePlaybook extends PlaybookConstruct {
     private static final String FINAL_SNAPSHOT = "rds:DeleteDBCluster names a cluster-snapshot resource type for the final "
             + "snapshot; the cluster itself must carry dr:drill=true, and the action deletes no snapshot (only sweep-snapshots may, by "
             + "DeleteDBClusterSnapshot/DeleteDBSnapshot on snapshots tagged dr:playbook=restore-database-to-point-in-time).";
+    private static final String TASK_TOKEN = "states:SendTaskSuccess has no resource-level permissions (IAM authorises it against *): "
+            + "the task token is the credential. rds-wait only resumes tokens the restore's own Wait for RDS kept in the ledger, and "
+            + "gets neither SendTaskFailure nor SendTaskHeartbeat.";
     private static final List<String> DATABASES = List.of(arn("rds", "cluster:*"), arn("rds", "db:*"));
     private static final List<String> SNAPSHOTS = List.of(arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*"));
     private static final String SNAPSHOT_SOURCE = "A restore from a snapshot (request source.snapshot) reads the snapshot: automated "
@@ -74,6 +77,11 @@ public final class RestorePlaybook extends PlaybookConstruct {
         allow(function("check-progress").role(), List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances",
                 "rds:DescribeDBClusterSnapshots", "rds:DescribeDBSnapshots"), List.of(arn("rds", "cluster:*"), arn("rds", "db:*"),
                 arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")), null, READ_ONLY_LOOKUP);
+        // rds-wait re-checks a resource an RDS event names before it resumes the task waiting on it
+        IRole wait = function("rds-wait").role();
+        allow(wait, List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:DescribeDBClusterSnapshots", "rds:DescribeDBSnapshots"),
+                List.of(arn("rds", "cluster:*"), arn("rds", "db:*"), arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")), null, READ_ONLY_LOOKUP);
+        allow(wait, List.of("states:SendTaskSuccess"), List.of("*"), null, TASK_TOKEN);
         JavaFunction verify = function("verify-database");
         // Only secrets linked to a database (tag dr:database); the code also checks the value names the database verified.
         // A verification login (read-only user) need not be dr:protected: the responder never rotates it.
