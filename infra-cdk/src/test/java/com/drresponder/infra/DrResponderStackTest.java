@@ -603,7 +603,7 @@ class DrResponderStackTest {
         // the rename cut-over renames only protected instances (the old primary and the promoted replica), never a cluster
         assertThat(grants.apply("rds:ModifyDBInstance")).containsExactly("db:* -> " + PROTECTED);
         // a drill: creates a replica only of a protected primary, named *-drill-* and tagged for the drill; promotes and deletes only that
-        assertThat(grants.apply("rds:CreateDBInstanceReadReplica")).hasSize(2).contains("db:* -> " + PROTECTED)
+        assertThat(grants.apply("rds:CreateDBInstanceReadReplica")).hasSize(3).contains("db:* -> " + PROTECTED, "subgrp:* pg:* og:* cluster:* -> none")
                 .anySatisfy(g -> assertThat(g).startsWith("db:*-drill-* -> ").contains("aws:RequestTag/dr:drill=true")
                         .contains("aws:RequestTag/dr:playbook=fail-over-database"));
         assertThat(grants.apply("rds:DeleteDBInstance")).singleElement().satisfies(g -> assertThat(g).startsWith("db:*-drill-* -> ")
