@@ -143,4 +143,22 @@ class CheckProgressHandlerTest {
         assertThat(out.get("ours").asBoolean()).isFalse();
         assertThat(out.get("detail").asText()).contains("did not take effect");
     }
+    @Test
+    @SuppressWarnings("unchecked")
+    void oursSnapshot_should_readTheSnapshotsIncidentTag_when_instanceSnapshot() {
+        when(rds.describeDBSnapshots(any(Consumer.class))).thenAnswer(inv -> {
+            var request = SdkRequests.of(inv, software.amazon.awssdk.services.rds.model.DescribeDbSnapshotsRequest.builder());
+            if (!"billing-db-pre-restore-1".equals(request.dbSnapshotIdentifier())) {
+                throw software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException.builder().message("not found").build();
+            }
+            return software.amazon.awssdk.services.rds.model.DescribeDbSnapshotsResponse.builder().dbSnapshots(software.amazon.awssdk.services.rds.model.DBSnapshot.builder()
+                    .dbSnapshotIdentifier("billing-db-pre-restore-1").status("creating")
+                    .tagList(software.amazon.awssdk.services.rds.model.Tag.builder().key("dr:incident").value("inc-1").build()).build()).build();
+        });
+        ObjectNode check = Json.object().put("check", "ours-snapshot").put("kind", "instance").put("incidentId", "inc-1");
+        assertThat(((JsonNode) handler.handle(check.deepCopy().put("id", "billing-db-pre-restore-1"))).get("ours").asBoolean()).isTrue();
+        JsonNode missing = (JsonNode) handler.handle(check.deepCopy().put("id", "billing-db-pre-restore-2"));
+        assertThat(missing.get("exists").asBoolean()).isFalse();
+        assertThat(missing.get("ours").asBoolean()).isFalse();
+    }
 }

@@ -47,6 +47,9 @@ class SampleEventsRoutingTest {
             Map.entry("samples/rds/orders-db-storage-low.json", proposed(rds("cluster:orders-db"))),
             Map.entry("samples/rds/orders-db-cluster-failover-completed.json", ignored("needs no recovery")),
             Map.entry("samples/rds/orders-db-cluster-created-from-restore.json", ignored("needs no recovery")),
+            // delivered to rds-wait (rule rds-wait-events), never to the router: the router refuses the detail-type
+            Map.entry("samples/rds/orders-db-cluster-snapshot-created.json",
+                    rejected("unsupported event: source \"aws.rds\", detail-type \"RDS DB Cluster Snapshot Event\"")),
             Map.entry("samples/guardduty/iam-credential-exfiltration.json",
                     started("respond-to-credential-compromise", "arn:aws:iam::123456789012:role/orders-app-instance-role")),
             Map.entry("samples/guardduty/rds-anomalous-login.json", started("respond-to-credential-compromise", rds("cluster:orders-db"))),

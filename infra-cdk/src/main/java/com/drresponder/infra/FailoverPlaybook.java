@@ -20,6 +20,8 @@ import software.amazon.awscdk.services.iam.IRole;
 public final class FailoverPlaybook extends PlaybookConstruct {
     public static final String NAME = "fail-over-database";
     private static final String DRILL_MARKER = "-drill-";
+    private static final String DRILL_INPUTS = "RDS authorises a read replica also against the subnet group, parameter group, option "
+            + "group and cluster resource types it may use, whose names come from the source; the playbook never modifies them.";
     private static final String DRILL_TAG_KEY = "dr:drill";
     private static final List<String> DATABASES = List.of(arn("rds", "cluster:*"), arn("rds", "db:*"));
     private static final String FAILOVER_TARGET = "FailoverDBCluster is also authorised against the reader it names (resource type db, "
@@ -44,6 +46,10 @@ public final class FailoverPlaybook extends PlaybookConstruct {
         allow(role, List.of("rds:CreateDBInstanceReadReplica", "rds:AddTagsToResource"), drillReplicas,
                 Map.of("StringEquals", Map.of("aws:RequestTag/" + DRILL_TAG_KEY, "true", "aws:RequestTag/" + RestorePlaybook.PLAYBOOK_TAG_KEY, NAME)),
                 TAG_SCOPED);
+        // RDS also authorises the replica against the configuration it takes from its source (optional resource types, found
+        // by the IAM check): shared, never changed here; the db statements above still decide which replica may exist.
+        allow(role, List.of("rds:CreateDBInstanceReadReplica"), List.of(arn("rds", "subgrp:*"), arn("rds", "pg:*"), arn("rds", "og:*"),
+                arn("rds", "cluster:*")), null, DRILL_INPUTS);
         allow(role, List.of("rds:PromoteReadReplica", "rds:DeleteDBInstance"), drillReplicas,
                 Map.of("StringEquals", Map.of("aws:ResourceTag/" + DRILL_TAG_KEY, "true", "aws:ResourceTag/" + RestorePlaybook.PLAYBOOK_TAG_KEY, NAME)),
                 TAG_SCOPED);

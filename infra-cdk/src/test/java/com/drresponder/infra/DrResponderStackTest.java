@@ -582,6 +582,17 @@ class DrResponderStackTest {
     }
 
     @Test
+    void restorePlaybook_should_restoreFromSnapshotsOnlyIntoDatabasesTaggedByThePlaybook_when_synthesized() {
+        // the snapshot itself is unconditioned (automated snapshots carry no tags); validate-restore admits only the source's own
+        for (String action : List.of("rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot")) {
+            assertThat(restoreStatementsFor(action)).as(action).containsExactlyInAnyOrder(
+                    "cluster:*-restored-* db:*-restored-* cluster:*-drill-* db:*-drill-* -> " + TAGGED_BY_RESTORE,
+                    "cluster-snapshot:* snapshot:* -> none",
+                    "subgrp:* cluster-pg:* pg:* og:* -> none");
+        }
+    }
+
+    @Test
     void failoverPlaybook_should_promoteOnlyProtectedReplicas_andFailOverOnlyProtectedClusters_when_synthesized() {
         List<Map<String, Object>> role = statementsOfRole(stack.stateMachines().get("fail-over-database").getRole());
         java.util.function.Function<String, List<String>> grants = action -> role.stream().filter(s -> actions(s).contains(action))
@@ -592,7 +603,7 @@ class DrResponderStackTest {
         // the rename cut-over renames only protected instances (the old primary and the promoted replica), never a cluster
         assertThat(grants.apply("rds:ModifyDBInstance")).containsExactly("db:* -> " + PROTECTED);
         // a drill: creates a replica only of a protected primary, named *-drill-* and tagged for the drill; promotes and deletes only that
-        assertThat(grants.apply("rds:CreateDBInstanceReadReplica")).hasSize(2).contains("db:* -> " + PROTECTED)
+        assertThat(grants.apply("rds:CreateDBInstanceReadReplica")).hasSize(3).contains("db:* -> " + PROTECTED, "subgrp:* pg:* og:* cluster:* -> none")
                 .anySatisfy(g -> assertThat(g).startsWith("db:*-drill-* -> ").contains("aws:RequestTag/dr:drill=true")
                         .contains("aws:RequestTag/dr:playbook=fail-over-database"));
         assertThat(grants.apply("rds:DeleteDBInstance")).singleElement().satisfies(g -> assertThat(g).startsWith("db:*-drill-* -> ")
