@@ -36,6 +36,9 @@ class RdsEventWaitIT {
     /** How long RDS takes for each snapshot/database here: long enough to need a wait, short for the build. */
     static final Duration RDS_TIME = Duration.ofSeconds(3);
 
+    /** Worker cold starts dominate a run on a loaded machine (minutes); the RDS time is seconds. */
+    static final Duration RUN_LIMIT = Duration.ofMinutes(15);
+
     AwsEmulator emulator;
     LocalResponder responder;
     RdsClient rds;
@@ -58,7 +61,7 @@ class RdsEventWaitIT {
         emulator.delayRds(RDS_TIME);
         ObjectNode input = input(120);
         // WHEN the instance is snapshotted and restored
-        DescribeExecutionResponse run = executions.await(executions.start(input));
+        DescribeExecutionResponse run = executions.await(executions.start(input), RUN_LIMIT);
         // THEN it succeeded, each wait was woken by RDS's own event (snapshot created, instance created), none by the timeout
         executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         List<JsonNode> wakes = wakes(run.executionArn(), "Check progress");
@@ -76,7 +79,7 @@ class RdsEventWaitIT {
         responder.disableEventRule("rds-wait-events");
         ObjectNode input = input(6);
         // WHEN the instance is snapshotted and restored
-        DescribeExecutionResponse run = executions.await(executions.start(input));
+        DescribeExecutionResponse run = executions.await(executions.start(input), RUN_LIMIT);
         // THEN it still succeeded: the waits ended by their timeout (the fallback), and Check progress found them ready
         executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         List<JsonNode> wakes = wakes(run.executionArn(), "Check progress");
@@ -92,7 +95,7 @@ class RdsEventWaitIT {
         emulator.injectFault(AwsEmulator.Fault.error("states", "SendTaskSuccess", 500, "ServiceUnavailable").always());
         ObjectNode input = input(6);
         // WHEN the instance is snapshotted and restored
-        DescribeExecutionResponse run = executions.await(executions.start(input));
+        DescribeExecutionResponse run = executions.await(executions.start(input), RUN_LIMIT);
         // THEN it succeeded on the fallback, and nothing was resumed by an event
         executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(wakes(run.executionArn(), "Check progress")).noneMatch(w -> w.path("wokenBy").asText().startsWith("RDS-EVENT-"));

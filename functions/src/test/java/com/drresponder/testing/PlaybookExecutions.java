@@ -33,8 +33,13 @@ public record PlaybookExecutions(LocalResponder responder, String stateMachineAr
     }
 
     public DescribeExecutionResponse await(String executionArn) throws InterruptedException {
+        return await(executionArn, Duration.ofSeconds(300));
+    }
+
+    /** As {@link #await(String)}, for runs that wait on RDS time the emulator lets pass ({@code delayRds}). */
+    public DescribeExecutionResponse await(String executionArn, Duration limit) throws InterruptedException {
         SfnClient sfn = responder.sfn;
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(300));
+        Instant deadline = Instant.now().plus(limit);
         while (Instant.now().isBefore(deadline)) {
             DescribeExecutionResponse d = sfn.describeExecution(r -> r.executionArn(executionArn));
             if (d.status() != ExecutionStatus.RUNNING) {
@@ -44,7 +49,7 @@ public record PlaybookExecutions(LocalResponder responder, String stateMachineAr
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("execution still running after 300 s: " + history(executionArn));
+        throw new AssertionError("execution still running after " + limit.toSeconds() + " s: " + history(executionArn));
     }
 
     /** The status, with the execution's history as the message when it differs. */

@@ -60,20 +60,22 @@ class StableLogicalIdsTest {
                     "IpBlockSweeperRuleBF61DAE9", "LambdaAlarmsRuleED642250", "LambdaAliasChangesRule6FAEEB6C",
                     "ManualRequestsRule5B913245", "PlaybookExecutionEndedRuleCBD100FC", "RdsEventsRuleA2298DEF", "SnapshotSweeperRuleFB2768D4")));
 
-    /** Logical ids of playbooks added since b0cdd16, pinned from their first deploy on (fail-over-database, issue 17). */
+    /** Logical ids of playbooks added since b0cdd16, pinned from their first deploy on (fail-over-database, issue 17; rds-wait, issue 14). */
     static final Map<String, List<String>> ADDED = Map.ofEntries(
             Map.entry("AWS::StepFunctions::StateMachine", List.of("FailOverDatabaseBB174BAE")),
             Map.entry("AWS::Logs::LogGroup", List.of("CheckFailoverApprovalLogGroupFB1EA850", "CheckFailoverLogGroupDEF9D713",
                     "FailOverDatabaseLogs1D43CFAA", "FailoverConfigCutoverLogGroup3F562487", "FailoverMetricsLogGroupE0C6A898",
                     "PlanFailoverLogGroup9A37D2D8", "RequestFailoverApprovalLogGroupDC26684B", "VerifyPromotedLogGroupEF670557",
-                    "AliasHistoryRecorderLogGroupFF355CCD")),
-            Map.entry("AWS::Events::Rule", List.of("StartGuardDrainRule70983579")),
+                    "AliasHistoryRecorderLogGroupFF355CCD", "RdsWaitLogGroup2048EC8A")),
+            Map.entry("AWS::Events::Rule", List.of("StartGuardDrainRule70983579", "RdsWaitEventsRuleB10DB826")),
             Map.entry("AWS::Lambda::Function", List.of("CheckFailoverApprovalFunction59992E3F", "CheckFailoverFunctionDD828C0B",
                     "FailoverConfigCutoverFunctionEACF888E", "FailoverMetricsFunctionF57EA307", "PlanFailoverFunctionCB479E2F",
-                    "RequestFailoverApprovalFunction14C1C072", "VerifyPromotedFunction5935A1FC", "AliasHistoryRecorderFunctionFD381E32")),
+                    "RequestFailoverApprovalFunction14C1C072", "VerifyPromotedFunction5935A1FC", "AliasHistoryRecorderFunctionFD381E32",
+                    "RdsWaitFunctionCD62BFA6")),
             Map.entry("AWS::Lambda::Alias", List.of("CheckFailoverApprovalLiveAlias9D294C2B", "CheckFailoverLiveAliasD31F6E1D",
                     "FailoverConfigCutoverLiveAlias67BE20B5", "FailoverMetricsLiveAlias59FEF60D", "PlanFailoverLiveAlias3E44AD92",
-                    "RequestFailoverApprovalLiveAliasC602DB67", "VerifyPromotedLiveAlias2C45C1EA", "AliasHistoryRecorderLiveAlias3A47CE15")));
+                    "RequestFailoverApprovalLiveAliasC602DB67", "VerifyPromotedLiveAlias2C45C1EA", "AliasHistoryRecorderLiveAlias3A47CE15",
+                    "RdsWaitLiveAliasF7B3093D")));
 
     /** The outputs drctl and operators read, by name. */
     static final List<String> OUTPUTS = List.of("LedgerTableName", "ManualBusName", "RespondToCredentialCompromiseStateMachineArn",
