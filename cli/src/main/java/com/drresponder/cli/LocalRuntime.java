@@ -94,6 +94,9 @@ final class LocalRuntime implements AutoCloseable {
         env.put("PASSWORD_LENGTH", "32");
         env.put("EXCLUDE_CHARACTERS", "/@\"'\\");
         env.put("MUTATING_STARTS_PER_MINUTE", "30");
+        env.put("BLOCK_HOURS", "24");
+        env.put("WAF_MAX_BLOCKS_PER_INCIDENT", "50");
+        env.put("ROTATION_MAX_CHECKS", "60");
         return env;
     }
 

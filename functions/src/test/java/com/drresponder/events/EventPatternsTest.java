@@ -62,6 +62,7 @@ class EventPatternsTest {
         m.put("samples/rds/orders-db-cluster-created-from-restore.json", Set.of(RDS_WAIT_EVENTS));
         m.put("samples/rds/orders-db-cluster-snapshot-created.json", Set.of(RDS_WAIT_EVENTS));
         m.put("samples/rds/billing-db-instance-failure.json", Set.of(RDS_EVENTS));
+        m.put("samples/rds/payments-db-instance-failure.json", Set.of(RDS_EVENTS));
         m.put("samples/rds/billing-db-instance-storage-full.json", Set.of(RDS_EVENTS));
         m.put("samples/rds/billing-db-instance-storage-full-shutdown.json", Set.of(RDS_EVENTS));
         m.put("samples/rds/billing-db-instance-restored.json", Set.of(RDS_WAIT_EVENTS));

@@ -1,5 +1,6 @@
 package com.drresponder.testing;
 
+import com.drresponder.testsupport.Executions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.drresponder.common.Json;
@@ -39,17 +40,13 @@ public record PlaybookExecutions(LocalResponder responder, String stateMachineAr
     /** As {@link #await(String)}, for runs that wait on RDS time the emulator lets pass ({@code delayRds}). */
     public DescribeExecutionResponse await(String executionArn, Duration limit) throws InterruptedException {
         SfnClient sfn = responder.sfn;
-        Instant deadline = Instant.now().plus(limit);
-        while (Instant.now().isBefore(deadline)) {
-            DescribeExecutionResponse d = sfn.describeExecution(r -> r.executionArn(executionArn));
-            if (d.status() != ExecutionStatus.RUNNING) {
-                printCost(executionArn, d);
-                ExecutionHistorySecrets.assertNoneIn(sfn, executionArn, secrets);
-                return d;
-            }
-            Thread.sleep(250);
+        DescribeExecutionResponse d = Executions.poll(sfn, executionArn, limit);
+        if (d.status() == ExecutionStatus.RUNNING) {
+            throw new AssertionError("execution still running after " + limit.toSeconds() + " s: " + history(executionArn));
         }
-        throw new AssertionError("execution still running after " + limit.toSeconds() + " s: " + history(executionArn));
+        printCost(executionArn, d);
+        ExecutionHistorySecrets.assertNoneIn(sfn, executionArn, secrets);
+        return d;
     }
 
     /** The status, with the execution's history as the message when it differs. */

@@ -196,6 +196,56 @@ def _install_promote_read_replica_fix():
 _install_promote_read_replica_fix()
 
 
+def _install_unique_dbi_resource_ids():
+    # DbiResourceId is an instance's region-unique, immutable identifier in AWS: it survives renames, which is how
+    # the failover's rename cut-over tells the promoted replica from the old primary whatever name each holds.
+    # moto gives every instance the same constant, and a read replica (a shallow copy of its source) its source's.
+    import random
+    import string
+    from moto.rds.models import DBInstance, RDSBackend
+
+    def fresh():
+        return "db-" + "".join(random.choices(string.ascii_uppercase + string.digits, k=26))
+
+    original_init = DBInstance.__init__
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.dbi_resource_id = fresh()
+
+    original_replica = RDSBackend.create_db_instance_read_replica
+
+    def create_db_instance_read_replica(self, db_kwargs):
+        replica = original_replica(self, db_kwargs)
+        replica.dbi_resource_id = fresh()
+        return replica
+
+    DBInstance.__init__ = __init__
+    RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica
+
+
+_install_unique_dbi_resource_ids()
+
+
+def _install_cluster_already_exists():
+    # AWS refuses to create, restore or replicate into a cluster identifier that is taken
+    # (DBClusterAlreadyExistsFault); moto 5.2.1 silently replaces the existing cluster. A retried restore whose
+    # first answer was lost must meet the refusal it meets in AWS, and a foreign cluster must never be overwritten.
+    from moto.rds.models import RDSBackend
+    from moto.rds.exceptions import RDSClientError
+    original = RDSBackend.create_db_cluster
+
+    def create_db_cluster(self, kwargs):
+        if kwargs["db_cluster_identifier"] in self.clusters:
+            raise RDSClientError("DBClusterAlreadyExistsFault", "DB Cluster already exists")
+        return original(self, kwargs)
+
+    RDSBackend.create_db_cluster = create_db_cluster
+
+
+_install_cluster_already_exists()
+
+
 # ---- Step Functions mock test cases ---------------------------------------------------------
 def _install_sfn_mocking():
     from moto.stepfunctions.parser import models as sfn_models
@@ -561,6 +611,7 @@ _IDENTIFIER_PARAMETERS = {
         "DBClusterIdentifier": "cluster:{}", "SourceDBClusterIdentifier": "cluster:{}",
         "DBInstanceIdentifier": "db:{}", "SourceDBInstanceIdentifier": "db:{}", "TargetDBInstanceIdentifier": "db:{}",
         "DBClusterSnapshotIdentifier": "cluster-snapshot:{}",
+        "SnapshotIdentifier": "cluster-snapshot:{}",  # RestoreDBClusterFromSnapshot's source
         "DBSnapshotIdentifier": "snapshot:{}", "DBSubnetGroupName": "subgrp:{}",
         "DBClusterParameterGroupName": "cluster-pg:{}", "DBParameterGroupName": "pg:{}", "OptionGroupName": "og:{}",
     },
@@ -859,35 +910,44 @@ def _install_sdk_parameter_casing():
     operations = {}
 
     def operation(service, action):
+        """The SDK model of an aws-sdk task's action, None if the service has no such operation."""
         key = (service, action)
         if key not in operations:
             model = session.get_service_model(service)
             by_snake = {botocore.xform_name(name): name for name in model.operation_names}
             name = by_snake.get(action)
-            operations[key] = model.operation_model(name).input_shape if name else None
+            operations[key] = model.operation_model(name) if name else None
         return operations[key]
 
-    def recase(value, shape):
+    def rename(value, shape, member):
+        """value with each structure key renamed by member(structure, key) -> (new key, member shape), down lists and maps."""
         if shape is None:
             return value
         if shape.type_name == "structure" and isinstance(value, dict):
-            members = {name.lower(): name for name in shape.members}
             out = {}
             for k, v in value.items():
-                name = members.get(k.lower(), k)
-                out[name] = recase(v, shape.members.get(name))
+                name, member_shape = member(shape, k)
+                out[name] = rename(v, member_shape, member)
             return out
         if shape.type_name == "list" and isinstance(value, list):
-            return [recase(v, shape.member) for v in value]
+            return [rename(v, shape.member, member) for v in value]
         if shape.type_name == "map" and isinstance(value, dict):
-            return {k: recase(v, shape.value) for k, v in value.items()}
+            return {k: rename(v, shape.value, member) for k, v in value.items()}
         return value
+
+    def model_member(structure, key):
+        name = next((m for m in structure.members if m.lower() == key.lower()), key)
+        return name, structure.members.get(name)
+
+    def shape(service, action, direction):
+        model = operation(service, action)
+        return getattr(model, direction) if model else None
 
     original = sdk.StateTaskServiceAwsSdk._eval_service_task
 
     def _eval_service_task(self, env, resource_runtime_part, normalised_parameters, state_credentials):
-        shape = operation(self._get_boto_service_name(), self._get_boto_service_action())
-        recased = recase(dict(normalised_parameters), shape)
+        recased = rename(dict(normalised_parameters),
+                         shape(self._get_boto_service_name(), self._get_boto_service_action(), "input_shape"), model_member)
         normalised_parameters.clear()
         normalised_parameters.update(recased)
         return original(self, env=env, resource_runtime_part=resource_runtime_part,
@@ -898,32 +958,14 @@ def _install_sdk_parameter_casing():
     # The other direction: AWS Step Functions returns an aws-sdk task's result with its members named as the SDK
     # model's, first letter upper case (CodeDeploy's "deployments" is "Deployments"); moto hands boto3's dict back
     # as it is. Re-case structure members only (map keys such as a DynamoDB item's attribute names stay as they are).
-    outputs = {}
-
-    def output_shape(service, action):
-        key = (service, action)
-        if key not in outputs:
-            model = session.get_service_model(service)
-            by_snake = {botocore.xform_name(name): name for name in model.operation_names}
-            name = by_snake.get(action)
-            outputs[key] = model.operation_model(name).output_shape if name else None
-        return outputs[key]
-
-    def pascal(value, shape):
-        if shape is None:
-            return value
-        if shape.type_name == "structure" and isinstance(value, dict):
-            return {(k[:1].upper() + k[1:]): pascal(v, shape.members.get(k)) for k, v in value.items()}
-        if shape.type_name == "list" and isinstance(value, list):
-            return [pascal(v, shape.member) for v in value]
-        if shape.type_name == "map" and isinstance(value, dict):
-            return {k: pascal(v, shape.value) for k, v in value.items()}
-        return value
+    def upper_first(structure, key):
+        return key[:1].upper() + key[1:], structure.members.get(key)
 
     def _normalise_response(self, response, boto_service_name=None, service_action_name=None):
         if isinstance(response, dict):
-            shape = output_shape(self._get_boto_service_name(boto_service_name), self._get_boto_service_action(service_action_name))
-            recased = pascal(dict(response), shape)
+            output = shape(self._get_boto_service_name(boto_service_name), self._get_boto_service_action(service_action_name),
+                           "output_shape")
+            recased = rename(dict(response), output, upper_first)
             response.clear()
             response.update(recased)
 
