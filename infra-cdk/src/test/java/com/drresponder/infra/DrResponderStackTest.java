@@ -154,7 +154,7 @@ class DrResponderStackTest {
                 "MemorySize", 1024)));
         // 30 s for every step (the finaliser, the alias-history recorder) but the restore's and the failover's: 60 s, and 5 minutes for the data verifications.
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 12);
-        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 13);
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 14); // rds-wait: 60 s, like the restore's poll
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "Timeout", 300));
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
@@ -270,7 +270,7 @@ class DrResponderStackTest {
     void rules_should_existOncePerRuleFile_when_rulesPresent() {
         List<EventRuleDefinition> files = EventRuleDefinition.loadAll(TestStacks.REPO_ROOT.resolve("events/rules"));
 
-        assertThat(files).hasSize(5);
+        assertThat(files).hasSize(6);
         template.resourceCountIs("AWS::Events::Rule", files.size() + 5); // + the drill schedule, the WAF block and snapshot sweepers, the finaliser's rule and the start guard's drain
     }
 
