@@ -39,6 +39,7 @@ class RestoreWaitBenchmark {
     static final int RDS_SECONDS = Integer.getInteger("bench.rdsSeconds", 20);
     static final int POLL_SECONDS = Integer.getInteger("bench.pollSeconds", 30);
     static final int RUNS = Integer.getInteger("bench.runs", 2);
+    static final Duration RUN_LIMIT = Duration.ofMinutes(15);
     /** Phase -> the state that starts watching it and the state the dispatcher goes to when it is done. */
     static final Map<String, List<String>> PHASES = Map.of("snapshot", List.of("Track pre-restore snapshot", "Record snapshot"),
             "restore", List.of("Track restore", "Remember restored endpoint"));
@@ -63,7 +64,7 @@ class RestoreWaitBenchmark {
                 String id = "restore-bench-" + UUID.randomUUID().toString().substring(0, 8);
                 ObjectNode input = Json.object().put("incidentId", id).put("instanceId", "billing-db").put("restoreTime", "latest")
                         .put("cutover", "none").put("pollSeconds", POLL_SECONDS).put("targetId", "billing-db-restored-" + id.substring(id.length() - 8));
-                DescribeExecutionResponse done = executions.await(executions.start(input));
+                DescribeExecutionResponse done = executions.await(executions.start(input), RUN_LIMIT);
                 assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
                 List<HistoryEvent> events = executions.events(done.executionArn());
                 double total = 0;

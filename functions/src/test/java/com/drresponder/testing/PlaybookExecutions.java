@@ -34,10 +34,15 @@ public record PlaybookExecutions(LocalResponder responder, String stateMachineAr
     }
 
     public DescribeExecutionResponse await(String executionArn) throws InterruptedException {
+        return await(executionArn, Duration.ofSeconds(300));
+    }
+
+    /** As {@link #await(String)}, for runs that wait on RDS time the emulator lets pass ({@code delayRds}). */
+    public DescribeExecutionResponse await(String executionArn, Duration limit) throws InterruptedException {
         SfnClient sfn = responder.sfn;
-        DescribeExecutionResponse d = Executions.poll(sfn, executionArn, Duration.ofSeconds(300));
+        DescribeExecutionResponse d = Executions.poll(sfn, executionArn, limit);
         if (d.status() == ExecutionStatus.RUNNING) {
-            throw new AssertionError("execution still running after 300 s: " + history(executionArn));
+            throw new AssertionError("execution still running after " + limit.toSeconds() + " s: " + history(executionArn));
         }
         printCost(executionArn, d);
         ExecutionHistorySecrets.assertNoneIn(sfn, executionArn, secrets);
