@@ -56,10 +56,12 @@ public final class ResponderDeployment {
 
     /**
      * The local-only variables besides the catalog's: {@link #localDatabaseEnvironment}'s, and the start guard's
-     * movable refill clock ({@link com.drresponder.guard.GuardClock}), since the emulator lets no time pass.
+     * movable refill clock ({@link com.drresponder.guard.GuardClock}), since the emulator lets no time pass, and the poll
+     * loops' floor and turn budget ({@link com.drresponder.common.PollBudget}), since the emulator's resources change at once.
      */
     private static final Set<String> LOCAL_VARIABLES = union(localDatabaseEnvironment("localhost:0").keySet(),
-            Set.of(com.drresponder.guard.GuardClock.FILE_VARIABLE));
+            Set.of(com.drresponder.guard.GuardClock.FILE_VARIABLE, com.drresponder.common.PollBudget.FLOOR_VARIABLE,
+                    com.drresponder.common.PollBudget.TURNS_VARIABLE));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new TreeSet<>(a);

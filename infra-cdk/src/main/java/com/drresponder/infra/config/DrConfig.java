@@ -44,6 +44,8 @@ import java.util.Objects;
  * @param passwordExcludeCharacters characters rotated passwords never contain (connection strings, shell quoting)
  * @param mutatingStartsPerMinute the global start guard: mutating playbook starts a minute (and burst) in the account
  *                               and region; more wait in the ledger and start in order (P1 first)
+ * @param alarmMaxAgeMinutes     how old an alarm's transition may be when the rollback acts on it: an older event (a
+ *                               delayed async delivery, a replay from an archive or DLQ) is recorded and ignored
  */
 public record DrConfig(
         String protectionTagKey,
@@ -68,13 +70,16 @@ public record DrConfig(
         List<String> autoRestoreEventIds,
         int passwordLength,
         String passwordExcludeCharacters,
-        int mutatingStartsPerMinute) {
+        int mutatingStartsPerMinute,
+        int alarmMaxAgeMinutes) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
     public static final int DEFAULT_LOCK_TTL_MINUTES = 120;
     /** The start guard's default: above a 20-alias storm, below Lambda's and Step Functions' control-plane rates. */
     public static final int DEFAULT_MUTATING_STARTS_PER_MINUTE = 30;
+    /** An alarm event acted on within the Lambda RTO target (15 min) is current; older ones come from queues and replays. */
+    public static final int DEFAULT_ALARM_MAX_AGE_MINUTES = 15;
     /** A lease must outlast the longest gap between two heartbeats: a restore polls at most every 60 min (pollSeconds). */
     public static final int MIN_LOCK_TTL_MINUTES = 65;
     /** The rotation's password defaults (the functions' RotationSettings holds the same). */
@@ -108,7 +113,7 @@ public record DrConfig(
         this(protectionTagKey, protectedResources, mode, guardDutyMinSeverity, findingActions, notificationEmails, rtoTargetMinutes,
                 rpoTargetMinutes, lambdaRtoTargetMinutes, drillSchedule, drillTargets, verifyWindowMinutes, maxRollbacksPerHour,
                 cooldownMinutes, vpc, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES, List.of(), DEFAULT_PASSWORD_LENGTH,
-                DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE);
+                DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE, DEFAULT_ALARM_MAX_AGE_MINUTES);
     }
 
     /** Global operating mode. */
@@ -161,7 +166,8 @@ public record DrConfig(
     public static DrConfig defaults() {
         return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
                 60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES,
-                List.of(), DEFAULT_PASSWORD_LENGTH, DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE);
+                List.of(), DEFAULT_PASSWORD_LENGTH, DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE,
+                DEFAULT_ALARM_MAX_AGE_MINUTES);
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }

@@ -32,7 +32,7 @@ public final class DrConfigLoader {
 
     static final Set<String> FIELDS = Set.of("protectionTagKey", "protectedResources", "mode", "guardDutyMinSeverity",
             "findingActions", "notificationEmails", "operatorPrincipals", "wafSafelist", "rtoTargetMinutes", "rpoTargetMinutes", "lambdaRtoTargetMinutes",
-            "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc", "restoreWithoutApproval", "lockTtlMinutes",
+            "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc", "restoreWithoutApproval", "lockTtlMinutes", "alarmMaxAgeMinutes",
             "autoRestoreEventIds", "passwordLength", "passwordExcludeCharacters", "mutatingStartsPerMinute");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -144,6 +144,7 @@ public final class DrConfigLoader {
         int cooldown = positiveInt(raw, "cooldownMinutes", d.cooldownMinutes(), 0, 1_440);
         int lockTtl = positiveInt(raw, "lockTtlMinutes", d.lockTtlMinutes(), DrConfig.MIN_LOCK_TTL_MINUTES, 1_440);
         int startsPerMinute = positiveInt(raw, "mutatingStartsPerMinute", d.mutatingStartsPerMinute(), 1, 1_000);
+        int alarmMaxAge = positiveInt(raw, "alarmMaxAgeMinutes", d.alarmMaxAgeMinutes(), 1, 1_440);
         DrConfig.VpcConfig vpc = vpc(raw.get("vpc"));
         List<String> operators = stringList(raw, "operatorPrincipals", d.operatorPrincipals());
         for (String arn : operators) {
@@ -179,7 +180,7 @@ public final class DrConfigLoader {
         }
         return new DrConfig(tagKey, protectedResources, mode, severity, findingActions, emails, rto, rpo, lambdaRto,
                 drill, drillTargets, verify, maxRollbacks, cooldown, vpc, operators, withoutApproval, safelist, lockTtl,
-                autoRestore, passwordLength, exclude, startsPerMinute);
+                autoRestore, passwordLength, exclude, startsPerMinute, alarmMaxAge);
     }
 
     /** Each drill target names exactly one database; the rest is checked by the restore playbook's own validation. */

@@ -121,6 +121,14 @@ class DrConfigLoaderTest {
     }
 
     @Test
+    void fromMap_should_readTheAlarmMaxAge_and_refuseZero_when_configured() {
+        assertThat(DrConfigLoader.fromMap(Map.of()).alarmMaxAgeMinutes()).isEqualTo(15);
+        assertThat(DrConfigLoader.fromMap(Map.of("alarmMaxAgeMinutes", 60)).alarmMaxAgeMinutes()).isEqualTo(60);
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("alarmMaxAgeMinutes", 0)))
+                .hasMessageStartingWith("drResponder.alarmMaxAgeMinutes must be a whole number from 1 to 1440");
+    }
+
+    @Test
     void fromMap_should_rejectNegative_when_cooldownBelowZero() {
         assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("cooldownMinutes", -1)))
                 .hasMessageStartingWith("drResponder.cooldownMinutes must be a whole number from 0 to 1440");
