@@ -34,7 +34,7 @@ class VerifyLoopBudgetIT {
         JsonNode routed = LocalResponder.json(estate.responder.invoke("IncidentRouter", RepositoryFiles.read(RollbackEstate.ALARM_EVENT))
                 .payload().asUtf8String());
         String executionArn = routed.get("executionArn").asText();
-        DescribeExecutionResponse execution = estate.responder.awaitExecution(executionArn, Duration.ofSeconds(120));
+        DescribeExecutionResponse execution = estate.responder.awaitExecution(executionArn, Duration.ofMinutes(6)); // a loaded machine: minutes
         // THEN one step back, three checks, then the budget's escalation (not the verify window's, which is far off)
         String incidentId = routed.get("incidentId").asText();
         List<TimelineEntry> timeline = estate.responder.ledger().timeline(incidentId);
