@@ -26,6 +26,8 @@ public final class DynamoDbLedger implements Ledger {
     static final String META = "META";
     static final String STEP_PREFIX = "STEP#";
     static final String APPROVAL = "APPROVAL";
+    static final String RDS_WAIT_PREFIX = "RDSWAIT#";
+    static final String RDS_WAIT = "WAIT";
     static final String LOCK_PREFIX = "LOCK#";
     static final String COOLDOWN_PREFIX = "COOLDOWN#";
     static final String IP_BLOCK_PREFIX = "WAFBLOCK#";
@@ -342,6 +344,34 @@ public final class DynamoDbLedger implements Ledger {
     @Override
     public void deleteApprovalToken(String incidentId) {
         dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(INCIDENT_PREFIX + incidentId), "sk", s(APPROVAL))));
+    }
+
+    @Override
+    public void putRdsWait(RdsWait wait) {
+        dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", s(RDS_WAIT_PREFIX + wait.resource()), "sk", s(RDS_WAIT),
+                "taskToken", s(wait.taskToken()), "incidentId", s(wait.incidentId()), "check", s(wait.check()),
+                "expiresAt", n(wait.expiresAt().getEpochSecond()))));
+    }
+
+    @Override
+    public Optional<RdsWait> rdsWait(String resource) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s(RDS_WAIT_PREFIX + resource), "sk", s(RDS_WAIT)))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RdsWait(resource, str(item, "taskToken"), str(item, "incidentId"), str(item, "check"),
+                Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n()))));
+    }
+
+    @Override
+    public void deleteRdsWait(String resource, String taskToken) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(RDS_WAIT_PREFIX + resource), "sk", s(RDS_WAIT)))
+                    .conditionExpression("taskToken = :t").expressionAttributeValues(Map.of(":t", s(taskToken))));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException replaced) {
+            // a later wait on the same resource holds the item now: it stays for its own event
+        }
     }
 
     @Override

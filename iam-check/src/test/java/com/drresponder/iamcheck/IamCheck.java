@@ -21,7 +21,7 @@ final class IamCheck {
     static final Path MODULE_DIR = Path.of("").toAbsolutePath();
     static final Path REPO_ROOT = ProjectLayout.findRepositoryRoot(MODULE_DIR);
     static final Path OUT = MODULE_DIR.resolve("target/iam-check");
-    /** Where the emulator ITs write their logs (test-support's AwsEmulator.API_CALL_LOG_DIR under each module's target/). */
+    /** Where the emulator ITs write their logs (local-aws's AwsEmulator.API_CALL_LOG_DIR under each module's target/). */
     static final List<Path> CALL_LOG_DIRS = List.of(
             REPO_ROOT.resolve("functions/target/api-calls"), REPO_ROOT.resolve("cli/target/api-calls"));
 

@@ -1,9 +1,10 @@
 package com.drresponder.local;
 
-import com.drresponder.admission.Deployment;
 import com.drresponder.catalog.Catalog;
 import com.drresponder.catalog.DeployableAsl;
 import com.drresponder.catalog.Substitutions;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -36,8 +37,19 @@ public final class ResponderDeployment {
     public static final String TABLE = "dr-ledger";
     public static final String TOPIC = "dr-notifications";
     public static final String ROUTER = Catalog.RESPONDER.router().name();
+    /*
+     * The variable names the functions read (this module is not in the Lambda package and cannot see the functions'
+     * constants, which functions' LocalDeploymentNamesTest pins these to): admission.Deployment.ACCOUNT_VARIABLE,
+     * database.DatabaseTls.MODE_VARIABLE and DISABLE, restore.VerifyDatabaseHandler.LOCAL_ADDRESS, guard.GuardClock.FILE_VARIABLE.
+     */
+    static final String ACCOUNT_VARIABLE = "DR_ACCOUNT_ID";
+    static final String DATABASE_TLS_VARIABLE = "DATABASE_TLS";
+    static final String DATABASE_TLS_DISABLE = "disable";
+    static final String LOCAL_DATABASE_ADDRESS_VARIABLE = "LOCAL_DATABASE_ADDRESS";
+    static final String GUARD_CLOCK_FILE_VARIABLE = "LOCAL_GUARD_CLOCK_FILE";
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Set by the deployment itself, from the table, topic and account it deploys into. */
-    private static final Set<String> DEPLOYMENT_VARIABLES = Set.of("LEDGER_TABLE", "TOPIC_ARN", Deployment.ACCOUNT_VARIABLE);
+    private static final Set<String> DEPLOYMENT_VARIABLES = Set.of("LEDGER_TABLE", "TOPIC_ARN", ACCOUNT_VARIABLE);
 
     /**
      * What the local deployment (and only it) sets for the functions that open database connections: its
@@ -47,21 +59,20 @@ public final class ResponderDeployment {
      */
     public static Map<String, String> localDatabaseEnvironment(String address) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put(com.drresponder.database.DatabaseTls.MODE_VARIABLE, com.drresponder.database.DatabaseTls.DISABLE);
+        env.put(DATABASE_TLS_VARIABLE, DATABASE_TLS_DISABLE);
         if (address != null) {
-            env.put(com.drresponder.restore.VerifyDatabaseHandler.LOCAL_ADDRESS, address);
+            env.put(LOCAL_DATABASE_ADDRESS_VARIABLE, address);
         }
         return env;
     }
 
     /**
      * The local-only variables besides the catalog's: {@link #localDatabaseEnvironment}'s, and the start guard's
-     * movable refill clock ({@link com.drresponder.guard.GuardClock}), since the emulator lets no time pass, and the poll
-     * loops' floor and turn budget ({@link com.drresponder.common.PollBudget}), since the emulator's resources change at once.
+     * movable refill clock ({@code guard.GuardClock}), since the emulator lets no time pass, and the poll loops' floor
+     * and turn budget ({@code common.PollBudget}: POLL_FLOOR_SECONDS, POLL_MAX_TURNS), since the emulator's resources change at once.
      */
     private static final Set<String> LOCAL_VARIABLES = union(localDatabaseEnvironment("localhost:0").keySet(),
-            Set.of(com.drresponder.guard.GuardClock.FILE_VARIABLE, com.drresponder.common.PollBudget.FLOOR_VARIABLE,
-                    com.drresponder.common.PollBudget.TURNS_VARIABLE));
+            Set.of(GUARD_CLOCK_FILE_VARIABLE, "POLL_FLOOR_SECONDS", "POLL_MAX_TURNS"));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new TreeSet<>(a);
@@ -112,7 +123,7 @@ public final class ResponderDeployment {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("LEDGER_TABLE", TABLE);
         env.put("TOPIC_ARN", topicArn);
-        env.put(Deployment.ACCOUNT_VARIABLE, accountId); // the stack sets the same from its own account
+        env.put(ACCOUNT_VARIABLE, accountId); // the stack sets the same from its own account
         Map<String, String> functionArns = new LinkedHashMap<>();
         for (Catalog.Function f : catalog.stepFunctions()) {
             functionArns.put(f.name(), create(functions, f, env));
@@ -153,7 +164,7 @@ public final class ResponderDeployment {
         try {
             String text = DeployableAsl.load(playbook, stateMachinesDir).definition();
             if (timeoutSeconds != null) {
-                com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) com.drresponder.common.Json.MAPPER.readTree(text);
+                ObjectNode tree = (ObjectNode) JSON.readTree(text);
                 text = tree.put("TimeoutSeconds", timeoutSeconds).toString();
             }
             definition = Substitutions.apply(text, substitutions);
