@@ -84,6 +84,9 @@ final class LocalRuntime implements AutoCloseable {
         env.put("LAMBDA_RTO_TARGET_MINUTES", "15");
         env.put("VERIFY_WINDOW_SECONDS", "45");
         env.put("VERIFY_POLL_SECONDS", "1");
+        env.put(com.drresponder.common.PollBudget.FLOOR_VARIABLE, "1"); // the emulator's alarms and databases change at once
+        // the sample alarm events in events/ are from 2024: locally any age counts as current (ten years)
+        env.put("ALARM_MAX_AGE_SECONDS", Long.toString(java.time.Duration.ofDays(3653).toSeconds()));
         env.put("MAX_ROLLBACKS_PER_HOUR", "3");
         env.put("ROLLBACK_COOLDOWN_MINUTES", "30");
         env.put("CREDENTIAL_COOLDOWN_MINUTES", "30");

@@ -3,52 +3,56 @@ package com.drresponder.rollback;
 import com.drresponder.common.JsonStepHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.drresponder.common.AwsClients;
+import com.drresponder.common.Environment;
 import com.drresponder.common.Json;
+import com.drresponder.common.PollBudget;
 import com.drresponder.ledger.Heartbeat;
 import com.drresponder.ledger.Lease;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.model.AlarmType;
-import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
 
 /**
  * check-alarm: the verify loop of the rollback playbook. Input: {@code alarmName}, {@code deadline}
- * (ISO-8601), {@code incidentId} (whose lease each check renews); output: {@code state}, {@code cleared} (back to OK) and {@code expired} (deadline passed
- * while not cleared). A missing alarm is an error: verifying against nothing would be a false "Resolved".
+ * (ISO-8601), {@code incidentId} (whose lease each check renews), {@code turn} (checks made before this one, 0 first) and
+ * {@code pollSeconds} (the loop's interval); output: {@code state}, {@code cleared} (back to OK), {@code expired} (deadline
+ * passed while not cleared), and the pacing of the next check ({@link PollBudget}): {@code turn}, {@code waitSeconds} and
+ * {@code budgetExhausted} (no further check fits the execution's history: the playbook escalates). A missing alarm is an
+ * error: verifying against nothing would be a false "Resolved".
  */
 public final class CheckAlarmHandler extends JsonStepHandler {
-    private final CloudWatchClient cloudWatch;
+    private final AlarmReader alarms;
     private final Clock clock;
     private final Heartbeat heartbeat;
+    private final PollBudget budget;
 
     public CheckAlarmHandler() {
-        this(AwsClients.create(CloudWatchClient.builder()), Clock.systemUTC(), Lease.fromEnvironment());
+        this(AwsClients.create(CloudWatchClient.builder()), Clock.systemUTC(), Lease.fromEnvironment(), PollBudget.from(Environment.variables()));
     }
 
     /** {@code heartbeat}: each check renews the incident's lock (the verify loop may outlast the initial lease). */
-    public CheckAlarmHandler(CloudWatchClient cloudWatch, Clock clock, Heartbeat heartbeat) {
-        this.cloudWatch = cloudWatch;
+    public CheckAlarmHandler(CloudWatchClient cloudWatch, Clock clock, Heartbeat heartbeat, PollBudget budget) {
+        this.alarms = new AlarmReader(cloudWatch);
         this.clock = clock;
         this.heartbeat = heartbeat;
+        this.budget = budget;
     }
 
     @Override
     protected Object handle(JsonNode in) {
         heartbeat.renew(Json.text(in, "incidentId"));
-        return check(Json.text(in, "alarmName"), Json.text(in, "deadline"));
+        ObjectNode out = check(Json.text(in, "alarmName"), Json.text(in, "deadline"));
+        PollBudget.Turn next = budget.next(in.path("turn").asInt(0) + 1, Duration.ofSeconds(in.path("pollSeconds").asLong(1)));
+        return out.put("turn", next.turn()).put("waitSeconds", next.waitSeconds()).put("budgetExhausted", next.budgetExhausted());
     }
 
     ObjectNode check(String alarmName, String deadline) {
         if (alarmName == null || deadline == null) {
             throw new IllegalArgumentException("check-alarm needs alarmName and deadline");
         }
-        DescribeAlarmsResponse alarms = cloudWatch.describeAlarms(b -> b.alarmNames(alarmName)
-                .alarmTypes(AlarmType.METRIC_ALARM, AlarmType.COMPOSITE_ALARM));
-        String state = alarms.metricAlarms().stream().map(a -> a.stateValueAsString()).findFirst()
-                .or(() -> alarms.compositeAlarms().stream().map(a -> a.stateValueAsString()).findFirst())
-                .orElseThrow(() -> new IllegalStateException("alarm " + alarmName + " does not exist"));
+        String state = alarms.read(alarmName).state();
         boolean cleared = "OK".equals(state);
         ObjectNode out = Json.object();
         out.put("alarmName", alarmName);

@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -34,8 +33,6 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * verifying ({@code verifyDeadline}) and how often to look ({@code pollSeconds}).
  */
 public final class RecordRollbackHandler extends JsonStepHandler {
-    private static final DateTimeFormatter ALARM_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]XX");
-
     private final Ledger ledger;
     private final Notifier notifier;
     private final Clock clock;
@@ -146,12 +143,7 @@ public final class RecordRollbackHandler extends JsonStepHandler {
         if (detectedAt == null) {
             return null;
         }
-        try {
-            return Duration.between(Instant.parse(detectedAt), now);
-        } catch (RuntimeException notIso) {
-            // CloudWatch writes state timestamps as 2024-03-15T10:02:41.321+0000 (no colon in the offset).
-            return Duration.between(ALARM_TIME.parse(detectedAt, Instant::from), now);
-        }
+        return Duration.between(AlarmReader.timestamp(detectedAt), now);
     }
 
     private static Ledger ledger() {

@@ -6,7 +6,8 @@ package com.drresponder.rollback;
  * @param action     {@code rollback} (point the alias at {@code toVersion}), {@code clear-weights}
  *                   (end a weighted rollout: all traffic to the primary version), {@code escalate}
  *                   (no safe candidate: change nothing, call a person) or {@code applied} (a re-plan found the
- *                   alias already as the previous plan meant to leave it: record that plan's change, do nothing)
+ *                   alias already as the previous plan meant to leave it: record that plan's change, do nothing) or
+ *                   {@code ignore} (the alarm that started it is stale, {@link TriggerFreshness}: record why, change nothing)
  * @param badVersion the version being rolled back from, remembered so it is never chosen again
  * @param source     why this target: history, fallback (highest published version below), requested, weighted-rollout
  */
@@ -26,6 +27,7 @@ public record RollbackPlan(
     static final String CLEAR_WEIGHTS = "clear-weights";
     static final String ESCALATE = "escalate";
     static final String APPLIED = "applied";
+    static final String IGNORE = "ignore";
 
     /** The command that points the alias back where this plan found it: on the timeline before the change and after it. */
     @com.fasterxml.jackson.annotation.JsonProperty("undo")
@@ -47,6 +49,10 @@ public record RollbackPlan(
         return fromVersion != null && fromVersion.equals(toVersion)
                 ? "Ending the weighted rollout of version " + badVersion + " on " + functionName + ":" + alias + ": all traffic to " + toVersion
                 : "Pointing " + functionName + ":" + alias + " from version " + fromVersion + " to " + toVersion + " (" + reason + ")";
+    }
+
+    static RollbackPlan ignore(AliasState state, String functionName, String alias, String reason) {
+        return new RollbackPlan(IGNORE, functionName, alias, state.aliasArn(), state.functionVersion(), null, null, null, null, reason);
     }
 
     static RollbackPlan escalate(String functionName, String alias, String aliasArn, String fromVersion, String reason) {

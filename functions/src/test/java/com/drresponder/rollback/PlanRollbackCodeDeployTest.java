@@ -32,7 +32,8 @@ class PlanRollbackCodeDeployTest {
             }
         };
         return new PlanRollbackHandler(aliases, new InMemoryLedger(), new RollbackPlanner(new RollbackGuardrails(Duration.ofMinutes(30), 3)),
-                Clock.fixed(Instant.parse("2026-12-02T06:00:00Z"), ZoneOffset.UTC));
+                Clock.fixed(Instant.parse("2026-12-02T06:00:00Z"), ZoneOffset.UTC),
+                new AlarmReader(null), new TriggerFreshness(Duration.ofMinutes(15))); // no alarm in these requests: never read
     }
 
     static JsonNode request() {

@@ -71,6 +71,9 @@ public final class LocalResponder {
         environment.put("TOPIC_ARN", topicArn);
         environment.put("DR_MODE", "enforce");
         environment.put("PROTECTED_RESOURCES", "*");
+        environment.put(com.drresponder.common.PollBudget.FLOOR_VARIABLE, "1"); // the emulator's alarms and databases change at once
+        // the sample alarm events in events/ are from 2024: any age counts as current unless a test sets its own
+        environment.put("ALARM_MAX_AGE_SECONDS", Long.toString(java.time.Duration.ofDays(3653).toSeconds()));
         environment.put(Deployment.ACCOUNT_VARIABLE, emulator.accountId());
     }
 

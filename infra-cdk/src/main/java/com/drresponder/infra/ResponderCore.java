@@ -243,6 +243,7 @@ public final class ResponderCore extends Construct {
         env.put("ROTATION_MAX_CHECKS", Integer.toString(config.rotationMaxChecks()));
         env.put("VERIFY_WINDOW_SECONDS", Integer.toString(config.verifyWindowMinutes() * 60));
         env.put("VERIFY_POLL_SECONDS", "30");
+        env.put("ALARM_MAX_AGE_SECONDS", Integer.toString(config.alarmMaxAgeMinutes() * 60));
         env.put("MAX_ROLLBACKS_PER_HOUR", Integer.toString(config.maxRollbacksPerHour()));
         env.put("ROLLBACK_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));
         env.put("CREDENTIAL_COOLDOWN_MINUTES", Integer.toString(config.cooldownMinutes()));

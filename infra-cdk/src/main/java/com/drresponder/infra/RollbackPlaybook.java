@@ -23,6 +23,8 @@ public final class RollbackPlaybook extends PlaybookConstruct {
         allow(function("plan-rollback").role(), List.of("lambda:GetAlias", "lambda:ListAliases", "lambda:ListVersionsByFunction",
                         "lambda:GetFunctionConfiguration", "lambda:ListTags"),
                 List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
+        // freshness: is the alarm that started it still in ALARM? (alarm names come from events, not known at deploy time)
+        allow(function("plan-rollback").role(), List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
         // alias history: the recorder reads the opt-in tag of the function whose alias changed
         allow(function("alias-history-recorder").role(), List.of("lambda:ListTags"), List.of(arn("lambda", "function:*")), null, READ_ONLY_LOOKUP);
         IRole check = function("check-alarm").role();

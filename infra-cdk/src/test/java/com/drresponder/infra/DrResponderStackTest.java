@@ -511,6 +511,21 @@ class DrResponderStackTest {
     }
 
     @Test
+    void planRollback_should_describeOnlyAlarms_andGetTheAlarmMaxAgeFromTheConfiguration_when_synthesized() {
+        // freshness: plan-rollback reads the alarm that started it; nothing else of CloudWatch, only alarm ARNs
+        List<Map<String, Object>> cloudWatch = statementsOfRole(stack.functions().get("plan-rollback").role()).stream()
+                .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("cloudwatch:"))).toList();
+        assertThat(cloudWatch).hasSize(1);
+        assertThat(actions(cloudWatch.get(0))).containsExactly("cloudwatch:DescribeAlarms");
+        assertThat(cloudWatch.get(0).get("Resource")).isNotEqualTo("*");
+        assertThat(cloudWatch.get(0).get("Resource").toString()).contains(":cloudwatch:").contains(":alarm:*");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) resources("AWS::Lambda::Function")
+                .get(logicalId(stack.functions().get("plan-rollback").function())).get("Properties")).get("Environment")).get("Variables");
+        assertThat(env).containsEntry("ALARM_MAX_AGE_SECONDS", "900");
+    }
+
+    @Test
     void credentialPlaybook_should_rotateOnlyTaggedSecrets_when_synthesized() {
         Map<String, Object> rotate = statementsOfRole(stack.stateMachines().get("respond-to-credential-compromise").getRole()).stream()
                 .filter(s -> actions(s).contains("secretsmanager:RotateSecret")).findFirst().orElseThrow();

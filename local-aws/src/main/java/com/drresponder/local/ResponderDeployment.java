@@ -68,10 +68,11 @@ public final class ResponderDeployment {
 
     /**
      * The local-only variables besides the catalog's: {@link #localDatabaseEnvironment}'s, and the start guard's
-     * movable refill clock ({@code guard.GuardClock}), since the emulator lets no time pass.
+     * movable refill clock ({@code guard.GuardClock}), since the emulator lets no time pass, and the poll loops' floor
+     * and turn budget ({@code common.PollBudget}: POLL_FLOOR_SECONDS, POLL_MAX_TURNS), since the emulator's resources change at once.
      */
     private static final Set<String> LOCAL_VARIABLES = union(localDatabaseEnvironment("localhost:0").keySet(),
-            Set.of(GUARD_CLOCK_FILE_VARIABLE));
+            Set.of(GUARD_CLOCK_FILE_VARIABLE, "POLL_FLOOR_SECONDS", "POLL_MAX_TURNS"));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new TreeSet<>(a);

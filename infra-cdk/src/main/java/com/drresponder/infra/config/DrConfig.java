@@ -48,6 +48,8 @@ import java.util.Objects;
  * @param wafMaxBlocksPerIncident addresses one incident may put in the WAF block lists; the rest are listed as not blocked
  * @param rotationMaxChecks      checks of a rotation (5 s apart) before an AWSPENDING version counts as stuck and the
  *                               secret escalates
+ * @param alarmMaxAgeMinutes     how old an alarm's transition may be when the rollback acts on it: an older event (a
+ *                               delayed async delivery, a replay from an archive or DLQ) is recorded and ignored
  */
 public record DrConfig(
         String protectionTagKey,
@@ -75,13 +77,16 @@ public record DrConfig(
         int mutatingStartsPerMinute,
         int blockHours,
         int wafMaxBlocksPerIncident,
-        int rotationMaxChecks) {
+        int rotationMaxChecks,
+        int alarmMaxAgeMinutes) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
     public static final int DEFAULT_LOCK_TTL_MINUTES = 120;
     /** The start guard's default: above a 20-alias storm, below Lambda's and Step Functions' control-plane rates. */
     public static final int DEFAULT_MUTATING_STARTS_PER_MINUTE = 30;
+    /** An alarm event acted on within the Lambda RTO target (15 min) is current; older ones come from queues and replays. */
+    public static final int DEFAULT_ALARM_MAX_AGE_MINUTES = 15;
     /** A lease must outlast the longest gap between two heartbeats: a restore polls at most every 60 min (pollSeconds). */
     public static final int MIN_LOCK_TTL_MINUTES = 65;
     /** The rotation's password defaults (the functions' RotationSettings holds the same). */
@@ -120,7 +125,8 @@ public record DrConfig(
                 rpoTargetMinutes, lambdaRtoTargetMinutes, drillSchedule, drillTargets, verifyWindowMinutes, maxRollbacksPerHour,
                 cooldownMinutes, vpc, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES, List.of(), DEFAULT_PASSWORD_LENGTH,
                 DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE, DEFAULT_BLOCK_HOURS,
-                DEFAULT_WAF_MAX_BLOCKS_PER_INCIDENT, DEFAULT_ROTATION_MAX_CHECKS);
+                DEFAULT_WAF_MAX_BLOCKS_PER_INCIDENT, DEFAULT_ROTATION_MAX_CHECKS,
+                DEFAULT_ALARM_MAX_AGE_MINUTES);
     }
 
     /** Global operating mode. */
@@ -174,7 +180,8 @@ public record DrConfig(
         return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
                 60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES,
                 List.of(), DEFAULT_PASSWORD_LENGTH, DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE,
-                DEFAULT_BLOCK_HOURS, DEFAULT_WAF_MAX_BLOCKS_PER_INCIDENT, DEFAULT_ROTATION_MAX_CHECKS);
+                DEFAULT_BLOCK_HOURS, DEFAULT_WAF_MAX_BLOCKS_PER_INCIDENT, DEFAULT_ROTATION_MAX_CHECKS,
+                DEFAULT_ALARM_MAX_AGE_MINUTES);
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }

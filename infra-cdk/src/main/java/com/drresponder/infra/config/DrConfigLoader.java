@@ -35,7 +35,7 @@ public final class DrConfigLoader {
             "findingActions", "notificationEmails", "operatorPrincipals", "wafSafelist", "rtoTargetMinutes", "rpoTargetMinutes", "lambdaRtoTargetMinutes",
             "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc", "restoreWithoutApproval", "lockTtlMinutes",
             "autoRestoreEventIds", "passwordLength", "passwordExcludeCharacters", "mutatingStartsPerMinute", "blockHours", "wafMaxBlocksPerIncident",
-            "rotationMaxChecks");
+            "rotationMaxChecks", "alarmMaxAgeMinutes");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
@@ -146,6 +146,7 @@ public final class DrConfigLoader {
         int cooldown = positiveInt(raw, "cooldownMinutes", d.cooldownMinutes(), 0, 1_440);
         int lockTtl = positiveInt(raw, "lockTtlMinutes", d.lockTtlMinutes(), DrConfig.MIN_LOCK_TTL_MINUTES, 1_440);
         int startsPerMinute = positiveInt(raw, "mutatingStartsPerMinute", d.mutatingStartsPerMinute(), 1, 1_000);
+        int alarmMaxAge = positiveInt(raw, "alarmMaxAgeMinutes", d.alarmMaxAgeMinutes(), 1, 1_440);
         DrConfig.VpcConfig vpc = vpc(raw.get("vpc"));
         List<String> operators = stringList(raw, "operatorPrincipals", d.operatorPrincipals());
         for (String arn : operators) {
@@ -187,7 +188,7 @@ public final class DrConfigLoader {
         int rotationChecks = positiveInt(raw, "rotationMaxChecks", d.rotationMaxChecks(), 1, Catalog.MAX_ROTATION_CHECKS);
         return new DrConfig(tagKey, protectedResources, mode, severity, findingActions, emails, rto, rpo, lambdaRto,
                 drill, drillTargets, verify, maxRollbacks, cooldown, vpc, operators, withoutApproval, safelist, lockTtl,
-                autoRestore, passwordLength, exclude, startsPerMinute, blockHours, maxBlocks, rotationChecks);
+                autoRestore, passwordLength, exclude, startsPerMinute, blockHours, maxBlocks, rotationChecks, alarmMaxAge);
     }
 
     /** Each drill target names exactly one database; the rest is checked by the restore playbook's own validation. */

@@ -111,6 +111,7 @@ class DrConfigLoaderTest {
         "lockTtlMinutes,          120, 90, 30, 65 to 1440", // no shorter than the longest poll
         "mutatingStartsPerMinute, 30,  5,  0,  1 to 1000",
         "cooldownMinutes,         30,  0,  -1, 0 to 1440",
+        "alarmMaxAgeMinutes,      15,  60, 0,  1 to 1440",
     })
     void fromMap_should_readTheSetting_and_refuseOneOutOfRange_when_configured(String key, int byDefault, int given, int outOfRange,
                                                                              String range) throws Exception {
