@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.wafv2.model.Scope;
 @AwsEmulatorTest
 @PostgresTest
 class CredentialPlaybookIT {
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration TIMEOUT = Duration.ofMinutes(6);
     private static final String ROLE = "orders-app-instance-role";
     private static PostgresFixture postgres;
 
