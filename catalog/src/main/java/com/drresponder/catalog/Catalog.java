@@ -27,6 +27,12 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
     /** Powertools metrics namespace of every function. */
     public static final String METRICS_NAMESPACE = "DrResponder";
 
+    /**
+     * The most checks (5 s apart) a deployment may give a rotation before it counts as stuck ({@code ROTATION_MAX_CHECKS},
+     * config {@code rotationMaxChecks}): 10 minutes a pass. The credential playbook's timeout is sized for it.
+     */
+    public static final int MAX_ROTATION_CHECKS = 120;
+
     /** Lambda's default timeout for a step, in seconds. */
     public static final int DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -176,7 +182,8 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                     "DR_PARTITION", "GUARDDUTY_MIN_SEVERITY", "FINDING_ACTIONS", "LAMBDA_RTO_TARGET_MINUTES", "VERIFY_WINDOW_SECONDS",
                     "VERIFY_POLL_SECONDS", "MAX_ROLLBACKS_PER_HOUR",
                     "ROLLBACK_COOLDOWN_MINUTES", "CREDENTIAL_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL", "WAF_SAFELIST",
-                    "LOCK_TTL_SECONDS", "AUTO_RESTORE_EVENT_IDS", "PASSWORD_LENGTH", "EXCLUDE_CHARACTERS", "MUTATING_STARTS_PER_MINUTE"),
+                    "LOCK_TTL_SECONDS", "AUTO_RESTORE_EVENT_IDS", "PASSWORD_LENGTH", "EXCLUDE_CHARACTERS", "MUTATING_STARTS_PER_MINUTE",
+                    "BLOCK_HOURS", "WAF_MAX_BLOCKS_PER_INCIDENT", "ROTATION_MAX_CHECKS"),
             List.of(
                     // timeout: verify window (verifyWindowMinutes, at most 1440 min) + plan, update, record and re-plan: 24 h + 1 h
                     new Playbook("rollback-lambda-alias", "rollback", 90_000, List.of("lambda-alarms", "lambda-alias-changes"), List.of(), List.of(
@@ -190,9 +197,9 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                             new Function("alias-history-recorder", "AliasHistoryRecorder", "com.drresponder.router.AliasHistoryHandler::handleRequest",
                                     "DR Responder: remembers protected aliases' deployments (CloudTrail UpdateAlias/CreateAlias) for rollback planning",
                                     DEFAULT_TIMEOUT_SECONDS, LEDGER, false, List.of("lambda-alias-changes")))),
-                    // timeout: each secret 2 passes x ROTATION_MAX_CHECKS (60) checks x 5 s wait = 10 min, 5 at a time; up to
-                    // 150 secrets in 5 h + containment and verification: 6 h
-                    new Playbook("respond-to-credential-compromise", "credentials", 21_600, List.of("guardduty-findings"),
+                    // timeout: each secret 2 passes x MAX_ROTATION_CHECKS (120) checks x 5 s wait = 20 min, 5 at a time; up to
+                    // 150 secrets in 10 h + containment and verification: 11 h
+                    new Playbook("respond-to-credential-compromise", "credentials", 39_600, List.of("guardduty-findings"),
                             List.of("WafIpSetName", "WafIpSetId", "WafIpSet6Name", "WafIpSet6Id", "WafScope"), List.of(
                             // Secrets Manager invokes it; RotateSecret names it, so the state machine may invoke it too.
                             new Function("secret-rotation", "SecretRotation", "com.drresponder.credentials.PostgresRotationHandler::handleRequest",
@@ -209,12 +216,16 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                     // timeout: approval wait (24 h, the Request approval task's TimeoutSeconds) + six phases armed with
                     // timeoutMinutes (at most 1440 min each: snapshot, restore, deletion or final snapshot, source rename,
                     // restored rename, undo) + 1 h
-                    new Playbook("restore-database-to-point-in-time", "restore", 694_800, List.of("rds-events"),
+                    new Playbook("restore-database-to-point-in-time", "restore", 694_800, List.of("rds-events", "rds-wait-events"),
                             List.of("RtoTargetMinutes", "RpoTargetMinutes"), List.of(
                             restoreStep("validate-restore", "ValidateRestore", "ValidateRestoreHandler",
                                     "checks the source, the restore window and the target name; plans what to copy", Set.of()),
                             restoreStep("check-progress", "CheckProgress", "CheckProgressHandler",
                                     "polls snapshots, restored databases and renames until available or past the deadline; renews the lease", LEDGER),
+                            // a step (Wait for RDS keeps its task token) and the target of the RDS events that resume it
+                            new Function("rds-wait", "RdsWait", "com.drresponder.restore.RdsWaitHandler::handleRequest",
+                                    "DR Responder: keeps the restore's wait for an RDS resource and resumes it on the RDS event, once RDS says it is ready",
+                                    60, LEDGER, true, List.of("rds-wait-events")),
                             // runs the configured SQL checks against a freshly restored database: minutes
                             new Function("verify-database", "VerifyDatabase", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest",
                                     "DR Responder: runs the verification SQL against the restored database", 300, DATABASE, true),
@@ -304,7 +315,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
         return all;
     }
 
-    /** This catalog with one more playbook (tests: a fourth playbook is one entry). */
+    /** This catalog with one more playbook (tests: one more playbook is one entry). */
     public Catalog withPlaybook(Playbook playbook) {
         List<Playbook> all = new ArrayList<>(playbooks);
         all.add(playbook);

@@ -14,8 +14,8 @@ class CatalogTest {
     void functions_should_listSharedStepsAndCoreFirstAndTheRouterLast_when_read() {
         List<String> names = CATALOG.functions().stream().map(Catalog.Function::name).toList();
 
-        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(28);
-        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(27);
+        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(29);
+        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(28);
     }
 
     @Test
@@ -58,7 +58,8 @@ class CatalogTest {
     @Test
     void ruleTarget_should_beTheRecorderForAliasChanges_and_theRouterOtherwise_when_read() {
         assertThat(CATALOG.ruleTarget("lambda-alias-changes").name()).isEqualTo("alias-history-recorder");
-        CATALOG.rules().stream().filter(r -> !r.equals("lambda-alias-changes"))
+        assertThat(CATALOG.ruleTarget("rds-wait-events").name()).isEqualTo("rds-wait");
+        CATALOG.rules().stream().filter(r -> !r.equals("lambda-alias-changes") && !r.equals("rds-wait-events"))
                 .forEach(r -> assertThat(CATALOG.ruleTarget(r)).as(r).isEqualTo(CATALOG.router()));
         Catalog.Function stray = new Catalog.Function("stray", "Stray", "x.Stray::handleRequest", "d", 30, Set.of(), false, List.of("other-rule"));
         assertThatThrownBy(() -> CATALOG.withPlaybook(new Catalog.Playbook("p", "p", 3600, List.of(), List.of(), List.of(stray))))
@@ -67,6 +68,6 @@ class CatalogTest {
 
     @Test
     void rules_should_listCoreRulesThenEachPlaybooks_when_read() {
-        assertThat(CATALOG.rules()).containsExactly("manual-requests", "lambda-alarms", "lambda-alias-changes", "guardduty-findings", "rds-events");
+        assertThat(CATALOG.rules()).containsExactly("manual-requests", "lambda-alarms", "lambda-alias-changes", "guardduty-findings", "rds-events", "rds-wait-events");
     }
 }

@@ -12,6 +12,7 @@ final class FailoverCommand extends DatabaseCommand {
     @Mixin CutoverOptions cutover;
     @Option(names = "--approval", description = "Wait for `drctl approve` even where the deployment would not.") boolean approval;
     @Option(names = "--accept-lag", description = "Accept a candidate over the RPO target (or with unknown lag); a person must approve.") boolean acceptLag;
+    @Option(names = "--drill", description = "Failover drill (mode drill): make a read replica of the instance, promote, verify and measure it, delete it; nothing in use changes.") boolean drill;
 
     FailoverCommand() {
         super(FailoverRequest.PLAYBOOK, FailoverRequest::parse);
@@ -23,5 +24,8 @@ final class FailoverCommand extends DatabaseCommand {
         cutover.putInto(detail);
         detail.put("approval", approval);
         detail.put("acceptLag", acceptLag);
+        if (drill) {
+            detail.put("mode", "drill");
+        }
     }
 }

@@ -17,6 +17,9 @@ final class LocalCommand {
             + "other commands reach it with --local.")
     static final class Up implements Callable<Integer> {
         @ParentCommand LocalCommand local;
+        @Option(names = "--rds-delay", defaultValue = "0", description = "Seconds RDS takes per snapshot, new database or rename "
+                + "(an emulator addition: moto is instant); RDS events follow, as in AWS (default ${DEFAULT-VALUE}).")
+        int rdsDelaySeconds;
 
         @Override
         public Integer call() throws Exception {
@@ -39,6 +42,7 @@ final class LocalCommand {
             }, "drctl-local-down");
             Runtime.getRuntime().addShutdownHook(hook);
             runtime.deploy(cli.out).estate(cli.out);
+            runtime.emulator.delayRds(Duration.ofSeconds(rdsDelaySeconds));
             LocalState state = runtime.state(ProcessHandle.current().pid());
             state.write(cli.stateFile);
             cli.out.printf("local responder up at %s (pid %d); state in %s%n", state.endpoint(), state.pid(), cli.stateFile);

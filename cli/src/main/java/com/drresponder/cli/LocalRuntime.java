@@ -1,5 +1,7 @@
 package com.drresponder.cli;
 
+import com.drresponder.catalog.Catalog;
+
 import com.drresponder.local.ResponderDeployment;
 import com.drresponder.testsupport.AwsEmulator;
 import java.io.PrintStream;
@@ -92,6 +94,9 @@ final class LocalRuntime implements AutoCloseable {
         env.put("PASSWORD_LENGTH", "32");
         env.put("EXCLUDE_CHARACTERS", "/@\"'\\");
         env.put("MUTATING_STARTS_PER_MINUTE", "30");
+        env.put("BLOCK_HOURS", "24");
+        env.put("WAF_MAX_BLOCKS_PER_INCIDENT", "50");
+        env.put("ROTATION_MAX_CHECKS", "60");
         return env;
     }
 
@@ -127,12 +132,35 @@ final class LocalRuntime implements AutoCloseable {
         deployed = ResponderDeployment.deploy(target.dynamo(), target.client(SnsClient.builder()), target.sfn(),
                 emulator::deployJavaFunction, root.resolve("statemachines"), emulator.accountId(),
                 environment, settings);
+        ownRules();
         target.close();
         target = Target.local(state(ProcessHandle.current().pid()));
         log.printf("deployed: ledger %s, topic %s, %d functions, playbooks %s (%d ms)%n", deployed.table(),
                 deployed.topicArn().substring(deployed.topicArn().lastIndexOf(':') + 1), deployed.functionArns().size(),
                 deployed.stateMachineArns().keySet(), (System.nanoTime() - t0) / 1_000_000);
         return this;
+    }
+
+    /**
+     * The rules whose events go to a function of their own rather than the router (rds-wait-events: RDS events resume the
+     * restore's waits), on the default bus, as the stack has them; the emulator delivers matching events to Lambda targets.
+     */
+    private void ownRules() {
+        Catalog catalog = Catalog.RESPONDER;
+        for (String rule : catalog.rules()) {
+            Catalog.Function to = catalog.ruleTarget(rule);
+            if (to.equals(catalog.router()) || !deployed.functionArns().containsKey(to.name())) {
+                continue;
+            }
+            String pattern;
+            try {
+                pattern = java.nio.file.Files.readString(root.resolve("events").resolve("rules").resolve(rule + ".json"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            target.events().putRule(b -> b.name(rule).eventPattern(pattern));
+            target.events().putTargets(b -> b.rule(rule).targets(t -> t.id(to.name()).arn(deployed.functionArns().get(to.name()))));
+        }
     }
 
     /** checkout-api (tagged dr:protected=true) with versions 1..7, alias live on 7, and its error alarm (OK). */

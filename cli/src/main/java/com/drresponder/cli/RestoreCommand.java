@@ -7,9 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "restore", description = "Restore an Aurora cluster or RDS instance to a point in time into a new one (playbook restore-database-to-point-in-time).")
+@Command(name = "restore", description = "Restore an Aurora cluster or RDS instance to a point in time (or from a snapshot) into a new one (playbook restore-database-to-point-in-time).")
 final class RestoreCommand extends DatabaseCommand {
     @Option(names = "--to", description = "Restore time: an ISO-8601 instant (2026-11-22T03:00:00Z) or latest.") String to;
+    @Option(names = "--from-snapshot", paramLabel = "ID|latest", description = "Restore from a snapshot of the database instead of a"
+            + " point in time (when PITR is not possible): a snapshot identifier, or latest (its newest automated snapshot). Not with --to.")
+    String fromSnapshot;
     @Option(names = "--target", description = "Identifier of the restored copy (default: derived).") String targetId;
     @Option(names = "--instance-class", description = "Instance class of the restored copy, e.g. db.r6g.large.") String instanceClass;
     @Mixin CutoverOptions cutover;
@@ -22,6 +25,9 @@ final class RestoreCommand extends DatabaseCommand {
     @Override
     void putInto(ObjectNode detail) {
         put(detail, "restoreTime", to);
+        if (fromSnapshot != null) {
+            detail.putObject("source").put("snapshot", "latest".equals(fromSnapshot) ? RestoreRequest.LATEST_AUTOMATED : fromSnapshot);
+        }
         put(detail, "targetId", targetId);
         put(detail, "instanceClass", instanceClass);
         cutover.putInto(detail);

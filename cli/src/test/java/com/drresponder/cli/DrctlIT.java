@@ -3,11 +3,13 @@ package com.drresponder.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.drresponder.testsupport.AwsEmulator;
+import com.drresponder.testsupport.Executions;
 import com.drresponder.testsupport.AwsEmulatorTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,11 +185,7 @@ class DrctlIT {
         assertThat(approve.exitCode()).as(approve.toString()).isZero();
         String by = approve.json().path("by").asText();
         assertThat(by).startsWith("arn:aws:");
-        while (sfn.describeExecution(b -> b.executionArn(executionArn)).status() == software.amazon.awssdk.services.sfn.model.ExecutionStatus.RUNNING
-                && Instant.now().isBefore(deadline.plusSeconds(60))) {
-            Thread.sleep(250);
-        }
-        assertThat(sfn.describeExecution(b -> b.executionArn(executionArn)).statusAsString()).isEqualTo("SUCCEEDED");
+        assertThat(Executions.poll(sfn, executionArn, Duration.ofSeconds(60)).statusAsString()).isEqualTo("SUCCEEDED");
         assertThat(runtime.target.ledger().timeline(incident)).anyMatch(e -> e.action().equals("Approval") && e.outcome().equals("approved")
                 && e.detail().equals("Cut-over approved by " + by + ": rows match"));
         assertThat(runtime.target.ledger().approvalToken(incident)).isEmpty();

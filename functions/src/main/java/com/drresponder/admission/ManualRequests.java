@@ -47,10 +47,10 @@ public final class ManualRequests {
     private static final Map<String, Set<String>> FIELDS = Map.of(
             RollbackRequest.PLAYBOOK, Set.of("functionName", "alias", "targetVersion"),
             RestoreRequest.PLAYBOOK, Set.of("clusterId", "instanceId", "restoreTime", "targetId", "instanceClass", "cutover",
-                    "approval", "mode", "verify", "cutoverConfig", "pollSeconds", "timeoutMinutes"),
+                    "approval", "mode", "verify", "cutoverConfig", "pollSeconds", "timeoutMinutes", "source"),
             CredentialResponseRequest.PLAYBOOK, Set.of("secretIds", "tag"),
             FailoverRequest.PLAYBOOK, Set.of("clusterId", "instanceId", "to", "cutover", "approval", "acceptLag", "verify",
-                    "cutoverConfig", "pollSeconds", "timeoutMinutes"));
+                    "cutoverConfig", "pollSeconds", "timeoutMinutes", "mode"));
     /** Set only by the router from a GuardDuty finding; named in the error so the operator knows why. */
     private static final Set<String> FINDING_FIELDS = Set.of("principal", "actions", "blockIps", "database", "findingId", "findingType");
 
@@ -89,13 +89,13 @@ public final class ManualRequests {
                 ProtectedResource res = ProtectedResource.rdsDatabase(deployment, r.clusterId() != null, r.sourceId());
                 input.put(r.clusterId() != null ? "clusterId" : "instanceId", res.displayName());
                 yield new Admitted(playbook, res, severity, input,
-                        "Manual " + r.mode() + " of " + res.displayName() + " to " + r.restoreTime(), r.dryRun());
+                        "Manual " + r.mode() + " of " + res.displayName() + " to " + (r.fromSnapshot() != null ? "snapshot " + r.fromSnapshot() : r.restoreTime()), r.dryRun());
             }
             case FailoverRequest.PLAYBOOK -> {
                 FailoverRequest r = FailoverRequest.parse(request);
                 ProtectedResource res = ProtectedResource.rdsDatabase(deployment, r.clusterId() != null, r.primaryId());
                 input.put(r.clusterId() != null ? "clusterId" : "instanceId", res.displayName());
-                yield new Admitted(playbook, res, severity, input, "Manual failover of " + res.displayName()
+                yield new Admitted(playbook, res, severity, input, (r.drill() ? "Failover drill of " : "Manual failover of ") + res.displayName()
                         + (r.to() == null ? "" : " to " + r.to()), r.dryRun());
             }
             default -> {

@@ -11,7 +11,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * check-rotation: decides each step of one secret's rotation in the credential playbook (before RotateSecret,
- * after it, after each wait). Input: the rotation Map's item; output {@link RotationProgress.Status}. Environment:
+ * after it, after each wait). Input: the rotation Map's item; output {@link RotationProgress.Status} with the timeline texts
+ * of {@link RotationTimeline} (intent and undo before a RotateSecret, the outcome when done). Environment:
  * {@code ROTATION_MAX_CHECKS} (default 60; the state machine waits 5 s between checks). Reads only.
  */
 public final class CheckRotationHandler extends JsonStepHandler {
@@ -32,6 +33,6 @@ public final class CheckRotationHandler extends JsonStepHandler {
     @Override
     protected Object handle(JsonNode in) {
         heartbeat.renew(Json.text(in, "incidentId"));
-        return progress.check(in);
+        return RotationTimeline.withEntries(in, progress.check(in));
     }
 }

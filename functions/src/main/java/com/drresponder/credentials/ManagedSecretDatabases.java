@@ -13,6 +13,23 @@ public interface ManagedSecretDatabases {
     /** The database the managed secret {@code secretId} belongs to, or empty when its tag or the database is gone. */
     Optional<Database> of(String secretId);
 
+    /**
+     * These databases, each reached at {@code address} ({@code host:port}) instead of its endpoint; unchanged when null.
+     * Only the local deployment gives one (LOCAL_DATABASE_ADDRESS): the emulator's RDS endpoints are no databases.
+     */
+    default ManagedSecretDatabases reachedAt(String address) {
+        if (address == null || address.isBlank()) {
+            return this;
+        }
+        int colon = address.trim().lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalStateException("a local database address must be host:port, got \"" + address + "\"");
+        }
+        String host = address.trim().substring(0, colon);
+        int port = Integer.parseInt(address.trim().substring(colon + 1));
+        return secretId -> of(secretId).map(db -> new Database(db.arn(), db.engine(), host, port, db.dbname()));
+    }
+
     /** @param engine RDS's engine name ({@code aurora-postgresql}, {@code postgres}, {@code mysql}...) */
     record Database(String arn, String engine, String host, int port, String dbname) {
         public boolean postgres() {

@@ -57,7 +57,8 @@ public final class AwsFailoverInventory implements FailoverInventory {
         }
         Map<String, Double> lag = lag("ReplicaLag", 1.0, replicas.stream().map(DBInstance::dbInstanceIdentifier).toList());
         List<Topology.Candidate> candidates = replicas.stream().map(r -> new Topology.Candidate(r.dbInstanceIdentifier(), r.dbInstanceArn(),
-                region(r.dbInstanceArn()), r.dbInstanceStatus(), RdsLookup.tags(r.tagList()), lag.get(r.dbInstanceIdentifier()))).toList();
+                region(r.dbInstanceArn()), r.dbInstanceStatus(), RdsLookup.tags(r.tagList()), lag.get(r.dbInstanceIdentifier()),
+                r.dbiResourceId())).toList();
         return Optional.of(new Topology(Topology.INSTANCE, p.dbInstanceIdentifier(), p.dbInstanceArn(), region, p.dbInstanceStatus(),
                 RdsLookup.tags(p.tagList()), null, candidates));
     }

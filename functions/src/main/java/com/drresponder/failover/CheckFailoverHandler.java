@@ -6,6 +6,7 @@ import com.drresponder.common.Json;
 import com.drresponder.common.JsonStepHandler;
 import com.drresponder.ledger.Heartbeat;
 import com.drresponder.ledger.Lease;
+import com.drresponder.restore.CheckProgressHandler;
 import com.drresponder.restore.PhaseDeadline;
 import com.drresponder.restore.RestoreStepFailedException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,8 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
  * {@code available}. Input {@code {"kind", "id" (instance or cluster), "target" (reader, cluster only),
  * "incidentId", "since", "seconds"}}; output {@code {"ready", "status", "endpoint", "port", "pastDeadline"}}.
  * A terminal RDS state is an error ({@link RestoreStepFailedException}), never "not ready".
+ * With a {@code check} field the input is the restore's rename cut-over check ({@link CheckProgressHandler}: the
+ * old primary renamed aside, the promoted replica under the primary's name, the undo's next step): one saga, one place.
  */
 public final class CheckFailoverHandler extends JsonStepHandler {
     private static final Set<String> TERMINAL = Set.of("failed", "error", "incompatible-parameters", "incompatible-network",
@@ -31,6 +34,7 @@ public final class CheckFailoverHandler extends JsonStepHandler {
     private final RdsClient rds;
     private final Clock clock;
     private final Heartbeat heartbeat;
+    private final CheckProgressHandler renames;
 
     public CheckFailoverHandler() {
         this(AwsClients.create(RdsClient.builder()), Clock.systemUTC(), Lease.fromEnvironment());
@@ -40,10 +44,14 @@ public final class CheckFailoverHandler extends JsonStepHandler {
         this.rds = rds;
         this.clock = clock;
         this.heartbeat = heartbeat;
+        this.renames = new CheckProgressHandler(rds, clock, heartbeat);
     }
 
     @Override
-    protected ObjectNode handle(JsonNode event) {
+    protected Object handle(JsonNode event) {
+        if (event.hasNonNull("check")) {
+            return renames.handle(event);
+        }
         heartbeat.renew(Json.text(event, "incidentId"));
         String kind = required(event, "kind");
         String id = required(event, "id");

@@ -2,6 +2,8 @@ package com.drresponder.failover;
 
 import com.drresponder.common.Json;
 import com.drresponder.playbook.FailoverRequest;
+import com.drresponder.restore.RestorePlan;
+import com.drresponder.restore.RestorePlanner;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -25,6 +27,10 @@ public record FailoverPlan(Topology primary, List<FailoverPlanner.Assessment> as
         if (refused()) {
             return "Refused: " + refusal + ". Candidates: " + (others.isEmpty() ? "none" : others);
         }
+        if (request.drill()) {
+            return "Drill: create read replica " + chosen.candidate().id() + " of " + primary.id() + " (tagged " + RestorePlan.DRILL_TAG_KEY
+                    + "=true), promote it, verify it, measure RTO/RPO, delete it; " + primary.id() + " and its replicas are not touched. Candidates: " + others;
+        }
         String action = primary.cluster()
                 ? "Fail Aurora cluster " + primary.id() + " over from writer " + primary.writerId() + " to reader " + chosen.candidate().id()
                 : "Promote read replica " + chosen.candidate().id() + " to replace " + primary.id();
@@ -41,21 +47,44 @@ public record FailoverPlan(Topology primary, List<FailoverPlanner.Assessment> as
             return "Nothing to undo: nothing was changed";
         }
         String to = chosen.candidate().id();
+        if (request.drill()) {
+            return "Drill: nothing in use changes. " + to + " is made for the drill and deleted at its end; should the drill stop before, delete it: "
+                    + "aws rds delete-db-instance --db-instance-identifier " + to + " --skip-final-snapshot";
+        }
         if (primary.cluster()) {
             return "Fail back when " + primary.writerId() + " is healthy: aws rds failover-db-cluster --db-cluster-identifier " + primary.id()
                     + " --target-db-instance-identifier " + primary.writerId();
         }
+        // after a rename cut-over the promoted replica answers at the primary's name, and the old primary at its -old- name
+        boolean rename = "rename".equals(request.cutover());
+        String promoted = rename ? primary.id() : to;
+        String old = rename ? oldId() : primary.id();
         return "Promotion cannot be reversed: " + to + " becomes a standalone database and " + primary.id()
-                + " is kept as it is (never deleted). Fail back: undo the cut-over (its own undo is on the timeline), then give "
-                + to + " a replica again: aws rds create-db-instance-read-replica --db-instance-identifier " + replicaName(to)
-                + " --source-db-instance-identifier " + to + " (tag it " + "dr:protected=true for the next failover), and retire "
-                + primary.id() + " once nothing uses it";
+                + (rename ? " is renamed " + old + " (never deleted)" : " is kept as it is (never deleted)")
+                + ". Fail back: undo the cut-over (its own undo is on the timeline), then give "
+                + promoted + " a replica again: aws rds create-db-instance-read-replica --db-instance-identifier " + replicaName(promoted)
+                + " --source-db-instance-identifier " + promoted + " (tag it " + "dr:protected=true for the next failover), and retire "
+                + old + " once nothing uses it";
     }
 
     private String replicaName(String base) {
-        String suffix = "-replica-" + stamp;
-        String head = base.length() + suffix.length() <= 63 ? base : base.substring(0, 63 - suffix.length());
-        return head.replaceAll("-+$", "") + suffix;
+        return RestorePlanner.name(base, "-replica-" + stamp);
+    }
+
+    /** With a rename cut-over, where the old primary moves aside (the restore's {@code -old-} name). */
+    public String oldId() {
+        return RestorePlanner.name(primary.id(), "-old-" + stamp);
+    }
+
+    /** How to reverse the rename cut-over by hand, whichever rename got done (the playbook's own undo does it on a failure). */
+    public String undoRename() {
+        if (refused() || !"rename".equals(request.cutover())) {
+            return "";
+        }
+        String modify = "aws rds modify-db-instance --db-instance-identifier ";
+        String to = chosen.candidate().id();
+        return "if " + primary.id() + " is the promoted replica: " + modify + primary.id() + " --new-db-instance-identifier " + to
+                + " --apply-immediately; then " + modify + oldId() + " --new-db-instance-identifier " + primary.id() + " --apply-immediately";
     }
 
     /** The plan as the state machine carries it (no secrets: identifiers, figures and reasons only). */
@@ -84,8 +113,16 @@ public record FailoverPlan(Topology primary, List<FailoverPlanner.Assessment> as
         s.put("approvalRequired", approvalRequired);
         s.put("cutover", request.cutover());
         s.put("dryRun", request.dryRun());
+        s.put("drill", request.drill());
         s.put("pollSeconds", request.pollSeconds());
-        s.putObject("phaseSeconds").put("promotion", Duration.ofMinutes(request.timeoutMinutes()).toSeconds());
+        long phase = Duration.ofMinutes(request.timeoutMinutes()).toSeconds();
+        s.putObject("phaseSeconds").put("promotion", phase).put("cutover", phase).put("undo", Math.max(phase, RestorePlan.MIN_UNDO_SECONDS));
+        // the rename cut-over (the restore's saga): the old primary's status before it, its -old- name, the replica's resource id
+        s.put("sourceStatus", primary.status());
+        s.put("oldId", oldId());
+        String resourceId = refused() ? null : chosen.candidate().resourceId();
+        s.put("candidateResourceId", resourceId == null ? "" : resourceId);
+        s.put("undoRename", undoRename());
         return s;
     }
 }

@@ -2,6 +2,8 @@ package com.drresponder.failover;
 
 import com.drresponder.playbook.FailoverRequest;
 import com.drresponder.playbook.InvalidRequestException;
+import com.drresponder.restore.RestorePlan;
+import com.drresponder.restore.RestorePlanner;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,6 +25,7 @@ import java.util.Set;
  * incident is escalated with every candidate's reason. Reads only.
  */
 public final class FailoverPlanner {
+    static final String DRILL_TAG_KEY = RestorePlan.DRILL_TAG_KEY;
     static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
 
     private final FailoverInventory rds;
@@ -57,6 +61,10 @@ public final class FailoverPlanner {
             throw new InvalidRequestException(field, primary.id() + " is not tagged " + protectionTagKey
                     + "=true; the responder only fails over databases that opted in");
         }
+        String stamp = STAMP.format(clock.instant());
+        if (request.drill()) {
+            return drill(primary, request, incidentId, rpoTarget, stamp);
+        }
         List<Assessment> assessed = primary.candidates().stream().map(c -> assess(primary, c, request.acceptLag(), rpoTarget)).toList();
         Assessment chosen;
         String refusal = null;
@@ -79,9 +87,36 @@ public final class FailoverPlanner {
                         + (assessed.isEmpty() ? ": it has none" : "") + "; a point-in-time restore (restore-database-to-point-in-time) is the way back";
             }
         }
+        if (chosen != null && "rename".equals(request.cutover()) && chosen.candidate().resourceId() == null) {
+            // the undo of a rename cut-over recognises the promoted replica by this id whatever name it holds
+            refusal = "RDS reports no resource id for " + chosen.candidate().id() + ": a rename cut-over could not be undone safely; use cutover config";
+            chosen = null;
+        }
         boolean approval = request.approval() || !withoutApproval.contains(primary.arn()) || chosen != null && chosen.overRpo();
-        String stamp = STAMP.format(clock.instant());
         return new FailoverPlan(primary, assessed, chosen, refusal, rpoTarget, approval, request, incidentId, stamp);
+    }
+
+    /**
+     * A drill promotes a replica it makes for itself ({@code <primary>-drill-<stamp>}, tagged {@code dr:drill=true}), never
+     * one of the primary's: the name must be free, so that what the drill deletes at its end is what it made. A person
+     * approves only if the request asks: nothing in use changes.
+     */
+    private FailoverPlan drill(Topology primary, FailoverRequest request, String incidentId, Duration rpoTarget, String stamp) {
+        if (!"available".equals(primary.status())) {
+            throw new InvalidRequestException("instanceId", primary.id() + " is " + primary.status() + ": a drill copies a healthy primary");
+        }
+        String name = RestorePlanner.name(primary.id(), "-drill-" + stamp);
+        if (rds.instance(name).isPresent()) {
+            throw new InvalidRequestException("instanceId", "an instance named " + name + " already exists: a drill deletes only what it made; start again in a minute");
+        }
+        String arn = primary.arn().substring(0, primary.arn().lastIndexOf(':') + 1) + name;
+        Topology.Candidate replica = new Topology.Candidate(name, arn, primary.region(), "to be created", Map.of(DRILL_TAG_KEY, "true"), null);
+        Assessment made = new Assessment(replica, true, false, "made for the drill: a read replica of " + primary.id() + " tagged "
+                + DRILL_TAG_KEY + "=true, deleted at the end");
+        List<Assessment> assessed = new ArrayList<>();
+        primary.candidates().forEach(c -> assessed.add(new Assessment(c, false, false, "not used: a drill promotes only the replica it makes")));
+        assessed.add(made);
+        return new FailoverPlan(primary, assessed, made, null, rpoTarget, request.approval(), request, incidentId, stamp);
     }
 
     private Assessment assess(Topology primary, Topology.Candidate c, boolean acceptLag, Duration rpoTarget) {

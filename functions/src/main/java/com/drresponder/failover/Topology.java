@@ -30,10 +30,16 @@ public record Topology(String kind, String id, String arn, String region, String
      *
      * @param lagSeconds the latest {@code ReplicaLag} / {@code AuroraReplicaLag} (in seconds) CloudWatch holds for
      *                   it in the last minutes; null when there is none (lag unknown)
+     * @param resourceId RDS's immutable id of the instance (DbiResourceId): how a rename cut-over's undo recognises the
+     *                   promoted replica under whatever name it answers; null where unknown (a cross-region replica)
      */
-    public record Candidate(String id, String arn, String region, String status, Map<String, String> tags, Double lagSeconds) {
+    public record Candidate(String id, String arn, String region, String status, Map<String, String> tags, Double lagSeconds, String resourceId) {
         public Candidate {
             tags = Map.copyOf(tags);
+        }
+
+        public Candidate(String id, String arn, String region, String status, Map<String, String> tags, Double lagSeconds) {
+            this(id, arn, region, status, tags, lagSeconds, null);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The start guard's refill clock. In AWS the system clock. The local deployment (and only it: the stack never sets
@@ -19,15 +20,20 @@ import java.util.Map;
 public final class GuardClock extends Clock {
     public static final String FILE_VARIABLE = "LOCAL_GUARD_CLOCK_FILE";
 
-    private final Path file;
+    private final Supplier<Instant> now;
 
-    private GuardClock(Path file) {
-        this.file = file;
+    private GuardClock(Supplier<Instant> now) {
+        this.now = now;
     }
 
     public static Clock from(Map<String, String> env) {
         String file = env.get(FILE_VARIABLE);
-        return file == null || file.isBlank() ? Clock.systemUTC() : new GuardClock(Path.of(file));
+        return file == null || file.isBlank() ? Clock.systemUTC() : of(() -> read(Path.of(file)));
+    }
+
+    /** A UTC clock that reads the instant from {@code now}: the local deployment's file, or a test's own. */
+    public static Clock of(Supplier<Instant> now) {
+        return new GuardClock(now);
     }
 
     /** Sets every guard clock reading {@code file} to {@code now}. */
@@ -43,6 +49,10 @@ public final class GuardClock extends Clock {
 
     @Override
     public Instant instant() {
+        return now.get();
+    }
+
+    private static Instant read(Path file) {
         try {
             return Instant.parse(Files.readString(file).trim());
         } catch (IOException e) {

@@ -26,6 +26,8 @@ public final class DynamoDbLedger implements Ledger {
     static final String META = "META";
     static final String STEP_PREFIX = "STEP#";
     static final String APPROVAL = "APPROVAL";
+    static final String RDS_WAIT_PREFIX = "RDSWAIT#";
+    static final String RDS_WAIT = "WAIT";
     static final String LOCK_PREFIX = "LOCK#";
     static final String COOLDOWN_PREFIX = "COOLDOWN#";
     static final String IP_BLOCK_PREFIX = "WAFBLOCK#";
@@ -57,7 +59,7 @@ public final class DynamoDbLedger implements Ledger {
         item.put("pk", s(INCIDENT_PREFIX + incident.id()));
         item.put("sk", s(META));
         item.put("gsi1pk", s("INCIDENTS"));
-        item.put("gsi1sk", s(incident.createdAt() + "#" + incident.id()));
+        item.put("gsi1sk", s(SortableInstant.of(incident.createdAt()) + "#" + incident.id()));
         item.put("id", s(incident.id()));
         item.put("playbook", s(incident.playbook()));
         item.put("resource", s(incident.resource()));
@@ -139,7 +141,7 @@ public final class DynamoDbLedger implements Ledger {
     public void append(String incidentId, TimelineEntry entry) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(INCIDENT_PREFIX + incidentId));
-        item.put("sk", s(STEP_PREFIX + entry.at() + "#" + String.format("%06d", sequence.incrementAndGet() % 1_000_000)));
+        item.put("sk", s(STEP_PREFIX + SortableInstant.of(entry.at()) + "#" + String.format("%06d", sequence.incrementAndGet() % 1_000_000)));
         item.put("at", s(entry.at().toString()));
         item.put("actor", s(entry.actor()));
         item.put("action", s(entry.action()));
@@ -167,6 +169,8 @@ public final class DynamoDbLedger implements Ledger {
                     str(i, "action"), str(i, "outcome"), str(i, "detail"), str(i, "undo"))));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
+        // key order is time order for fixed-width keys; a stable sort on the instant also orders old variable-width keys
+        entries.sort(java.util.Comparator.comparing(TimelineEntry::at));
         return entries;
     }
 
@@ -175,7 +179,8 @@ public final class DynamoDbLedger implements Ledger {
         return dynamo.query(b -> b.tableName(table).indexName(INCIDENTS_INDEX).scanIndexForward(false).limit(limit)
                         .keyConditionExpression("gsi1pk = :p")
                         .expressionAttributeValues(Map.of(":p", s("INCIDENTS"))))
-                .items().stream().map(DynamoDbLedger::toIncident).toList();
+                .items().stream().map(DynamoDbLedger::toIncident)
+                .sorted(java.util.Comparator.comparing(Incident::createdAt).reversed()).toList(); // old variable-width keys too
     }
 
     @Override
@@ -309,7 +314,7 @@ public final class DynamoDbLedger implements Ledger {
     @Override
     public void recordAliasChange(AliasChange change) {
         dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", s(ALIAS_PREFIX + change.aliasArn()),
-                "sk", s("AT#" + change.at()), "version", s(change.version()), "source", s(change.source()),
+                "sk", s("AT#" + SortableInstant.of(change.at())), "version", s(change.version()), "source", s(change.source()),
                 "at", s(change.at().toString()))));
     }
 
@@ -320,7 +325,7 @@ public final class DynamoDbLedger implements Ledger {
                         .expressionAttributeValues(Map.of(":pk", s(ALIAS_PREFIX + aliasArn))))
                 .items().stream()
                 .map(i -> new AliasChange(aliasArn, str(i, "version"), Instant.parse(str(i, "at")), str(i, "source")))
-                .toList();
+                .sorted(java.util.Comparator.comparing(AliasChange::at).reversed()).toList(); // old variable-width keys too
     }
 
     @Override
@@ -339,6 +344,34 @@ public final class DynamoDbLedger implements Ledger {
     @Override
     public void deleteApprovalToken(String incidentId) {
         dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(INCIDENT_PREFIX + incidentId), "sk", s(APPROVAL))));
+    }
+
+    @Override
+    public void putRdsWait(RdsWait wait) {
+        dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", s(RDS_WAIT_PREFIX + wait.resource()), "sk", s(RDS_WAIT),
+                "taskToken", s(wait.taskToken()), "incidentId", s(wait.incidentId()), "check", s(wait.check()),
+                "expiresAt", n(wait.expiresAt().getEpochSecond()))));
+    }
+
+    @Override
+    public Optional<RdsWait> rdsWait(String resource) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s(RDS_WAIT_PREFIX + resource), "sk", s(RDS_WAIT)))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RdsWait(resource, str(item, "taskToken"), str(item, "incidentId"), str(item, "check"),
+                Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n()))));
+    }
+
+    @Override
+    public void deleteRdsWait(String resource, String taskToken) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(RDS_WAIT_PREFIX + resource), "sk", s(RDS_WAIT)))
+                    .conditionExpression("taskToken = :t").expressionAttributeValues(Map.of(":t", s(taskToken))));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException replaced) {
+            // a later wait on the same resource holds the item now: it stays for its own event
+        }
     }
 
     @Override

@@ -100,6 +100,21 @@ public interface Ledger {
     /** The decision was taken: the token is of no further use. */
     void deleteApprovalToken(String incidentId);
 
+    /**
+     * Keeps the task token a playbook's wait for an RDS resource holds ({@code resource}: {@code <SourceType>#<id>}, the
+     * RDS event's spelling), with the check that tells when the resource is ready, for the RDS event that resumes it.
+     * A bearer credential like the approval token: never on the timeline. One wait per resource; a later one replaces it.
+     */
+    void putRdsWait(RdsWait wait);
+
+    Optional<RdsWait> rdsWait(String resource);
+
+    /** The wait was resumed (or its token is stale): removed only while it still holds {@code taskToken}. */
+    void deleteRdsWait(String resource, String taskToken);
+
+    /** A task waiting until an RDS resource is ready; {@code check}: the poll step's input (JSON) that decides it. */
+    record RdsWait(String resource, String taskToken, String incidentId, String check, Instant expiresAt) {}
+
     /** Remembers that an alias pointed at a version from a time on (deployments seen in CloudTrail, rollbacks). */
     void recordAliasChange(AliasChange change);
 

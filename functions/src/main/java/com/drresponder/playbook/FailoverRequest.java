@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param acceptLag the operator accepts a candidate whose lag exceeds the RPO target (or is unknown); a
  *                  person must then approve, whatever the deployment allows
+ * @param drill     {@code "mode": "drill"}: promote a throw-away read replica made for the drill (never a real one),
+ *                  measure, and delete it; an RDS instance only, no cut-over, no {@code to}
  */
 public record FailoverRequest(
         String clusterId,
@@ -23,7 +25,8 @@ public record FailoverRequest(
         RestoreRequest.Verify verify,
         RestoreRequest.CutoverConfig cutoverConfig,
         int pollSeconds,
-        int timeoutMinutes) {
+        int timeoutMinutes,
+        boolean drill) {
     public static final String PLAYBOOK = "fail-over-database";
 
     public static FailoverRequest parse(JsonNode node) {
@@ -36,7 +39,7 @@ public record FailoverRequest(
         if (to != null && to.equalsIgnoreCase(cluster != null ? cluster : instance)) {
             throw new InvalidRequestException("to", "must name a replica or reader, not the primary itself");
         }
-        String cutover = RequestFields.oneOf(node, "cutover", "none", "none", "config");
+        String cutover = RequestFields.oneOf(node, "cutover", "none", "none", "rename", "config");
         if (cluster != null && !"none".equals(cutover)) {
             throw new InvalidRequestException("cutover", "an Aurora failover keeps the cluster endpoints (they follow the new writer); use \"none\", got \"" + cutover + "\"");
         }
@@ -46,6 +49,13 @@ public record FailoverRequest(
         }
         if (!"config".equals(cutover) && cutoverConfig != null) {
             throw new InvalidRequestException("cutoverConfig", "is only used with cutover \"config\", but cutover is \"" + cutover + "\"");
+        }
+        boolean drill = "drill".equals(RequestFields.oneOf(node, "mode", "failover", "failover", "drill"));
+        if (drill && cluster != null) {
+            throw new InvalidRequestException("mode", "a drill makes and promotes a read replica of an RDS instance: give instanceId, not clusterId");
+        }
+        if (drill && (to != null || !"none".equals(cutover))) {
+            throw new InvalidRequestException("mode", "a drill promotes only the replica it makes and moves nobody: no \"to\", cutover \"none\"");
         }
         RestoreRequest.Verify verify = RestoreRequest.verify(node.get("verify"));
         if (verify == null && !"none".equals(cutover)) {
@@ -61,7 +71,7 @@ public record FailoverRequest(
                 RequestFields.optional(node, "reason", null, "free text"),
                 verify, cutoverConfig,
                 RestoreRequest.integer(node, "pollSeconds", RestoreRequest.DEFAULT_POLL_SECONDS, 1, 3600),
-                RestoreRequest.integer(node, "timeoutMinutes", RestoreRequest.DEFAULT_TIMEOUT_MINUTES, 0, 1440));
+                RestoreRequest.integer(node, "timeoutMinutes", RestoreRequest.DEFAULT_TIMEOUT_MINUTES, 0, 1440), drill);
     }
 
     public String primaryId() {

@@ -30,10 +30,15 @@ public record RestoreRequest(
         Verify verify,
         CutoverConfig cutoverConfig,
         int pollSeconds,
-        int timeoutMinutes) {
+        int timeoutMinutes,
+        String fromSnapshot) {
     public static final String PLAYBOOK = "restore-database-to-point-in-time";
     public static final int DEFAULT_POLL_SECONDS = 30;
     public static final int DEFAULT_TIMEOUT_MINUTES = 120;
+    /** {@code source.snapshot}: the source's newest available automated snapshot. */
+    public static final String LATEST_AUTOMATED = "latest-automated";
+    /** A snapshot identifier as RDS names them: manual ones like a database identifier, automated ones {@code rds:<db>-<date>}. */
+    static final Pattern SNAPSHOT_ID = Pattern.compile("(rds:)?[A-Za-z](?!.*--)[A-Za-z0-9-]{0,254}(?<!-)");
     static final Pattern DB_IDENTIFIER = Pattern.compile("[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)");
     static final Pattern INSTANCE_CLASS = Pattern.compile("db\\.[a-z0-9]+(\\.[a-z0-9]+)?");
     /** Table and column names used in generated SQL: plain identifiers, optionally schema-qualified. */
@@ -82,13 +87,21 @@ public record RestoreRequest(
         String mode = RequestFields.oneOf(node, "mode", "restore", "restore", "drill");
         boolean drill = "drill".equals(mode);
         String restoreTime = RequestFields.optional(node, "restoreTime", null, TIME_RULE);
-        if (restoreTime == null) {
+        String fromSnapshot = fromSnapshot(node.get("source"));
+        if (fromSnapshot != null) {
+            if (drill) {
+                throw new InvalidRequestException("source", "a drill restores the latest restorable time (it measures the RTO of a real restore); leave source out");
+            }
+            if (restoreTime != null) {
+                throw new InvalidRequestException("restoreTime", "is not used with source.snapshot: the snapshot is the restore point; give one of them");
+            }
+        } else if (restoreTime == null) {
             if (!drill) {
                 throw new InvalidRequestException("restoreTime", "is required: " + TIME_RULE);
             }
             restoreTime = "latest";
         }
-        if (!"latest".equals(restoreTime)) {
+        if (restoreTime != null && !"latest".equals(restoreTime)) {
             try {
                 Instant.parse(restoreTime);
             } catch (DateTimeParseException e) {
@@ -124,7 +137,29 @@ public record RestoreRequest(
                 verify,
                 cutoverConfig,
                 integer(node, "pollSeconds", DEFAULT_POLL_SECONDS, 1, 3600),
-                integer(node, "timeoutMinutes", DEFAULT_TIMEOUT_MINUTES, 0, 1440));
+                integer(node, "timeoutMinutes", DEFAULT_TIMEOUT_MINUTES, 0, 1440),
+                fromSnapshot);
+    }
+
+    /** {@code source}: {@code {"snapshot": "latest-automated" | "<snapshot id>"}}, absent for a point-in-time restore. */
+    static String fromSnapshot(JsonNode source) {
+        if (source == null || source.isNull()) {
+            return null;
+        }
+        if (!source.isObject()) {
+            throw new InvalidRequestException("source", "must be an object {\"snapshot\": \"" + LATEST_AUTOMATED + "\" or a snapshot identifier}");
+        }
+        onlyKnownFields(source, "source", Set.of("snapshot"));
+        JsonNode snapshot = source.get("snapshot");
+        String rule = "\"" + LATEST_AUTOMATED + "\" or a snapshot identifier of the source database (such as orders-db-before-upgrade"
+                + " or rds:orders-db-2026-11-22-03-00; not an ARN: only this account's and region's snapshots)";
+        if (snapshot == null || snapshot.isNull()) {
+            throw new InvalidRequestException("source.snapshot", "is required: " + rule);
+        }
+        if (!snapshot.isTextual() || !SNAPSHOT_ID.matcher(snapshot.asText()).matches()) {
+            throw new InvalidRequestException("source.snapshot", "must be " + rule + ", got " + abbreviate(snapshot.toString()));
+        }
+        return snapshot.asText();
     }
 
     public String sourceId() {

@@ -1,8 +1,10 @@
 package com.drresponder.restore;
 
 import com.drresponder.database.RdsLookup;
+import com.drresponder.playbook.RestoreRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,8 @@ import java.util.Optional;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DbClusterSnapshotNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
 import software.amazon.awssdk.services.rds.model.Filter;
 import software.amazon.awssdk.services.rds.model.VpcSecurityGroupMembership;
 
@@ -58,6 +62,31 @@ public record AwsRdsInventory(RdsClient rds) implements RdsInventory {
     @Override
     public boolean exists(String kind, String id) {
         return SourceDatabase.CLUSTER.equals(kind) ? RdsLookup.cluster(rds, id).isPresent() : RdsLookup.instance(rds, id).isPresent();
+    }
+
+    @Override
+    public Optional<SourceSnapshot> snapshot(String kind, String sourceId, String requested) {
+        boolean latest = RestoreRequest.LATEST_AUTOMATED.equals(requested);
+        List<SourceSnapshot> found;
+        try {
+            found = SourceDatabase.CLUSTER.equals(kind)
+                    ? (latest ? rds.describeDBClusterSnapshots(r -> r.dbClusterIdentifier(sourceId).snapshotType("automated"))
+                            : rds.describeDBClusterSnapshots(r -> r.dbClusterSnapshotIdentifier(requested))).dbClusterSnapshots().stream()
+                            .map(s -> new SourceSnapshot(s.dbClusterSnapshotIdentifier(), s.dbClusterIdentifier(), s.status(), s.snapshotCreateTime(), s.snapshotType()))
+                            .toList()
+                    : (latest ? rds.describeDBSnapshots(r -> r.dbInstanceIdentifier(sourceId).snapshotType("automated"))
+                            : rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(requested))).dbSnapshots().stream()
+                            .map(s -> new SourceSnapshot(s.dbSnapshotIdentifier(), s.dbInstanceIdentifier(), s.status(), s.snapshotCreateTime(), s.snapshotType()))
+                            .toList();
+        } catch (DbClusterSnapshotNotFoundException | DbSnapshotNotFoundException e) {
+            return Optional.empty();
+        }
+        if (!latest) {
+            return found.stream().filter(s -> requested.equals(s.id())).findFirst();
+        }
+        // the newest one RDS can restore from now (an automated snapshot still being taken cannot be used yet)
+        return found.stream().filter(s -> "available".equals(s.status()) && s.createdAt() != null && sourceId.equals(s.databaseId()))
+                .max(Comparator.comparing(SourceSnapshot::createdAt));
     }
 
     /**

@@ -9,6 +9,7 @@ import com.drresponder.ledger.Lease;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -30,7 +31,11 @@ import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
  *   <li>{@code locate-source} (after a failed rename call): did the rename happen anyway? {@code {"renamed"}}:
  *       the source answers at {@code id} (the {@code -old-} name) or is renaming at {@code sourceId}.</li>
  *   <li>{@code undo-cutover}: the next step of the compensation ({@link CutoverUndo}), from what answers at
- *       {@code sourceId}, {@code targetId} and {@code oldId}.</li>
+ *       {@code sourceId}, {@code targetId} and {@code oldId}; with {@code copyResourceId} (a failover's promoted
+ *       replica) the database that took the source's name is known by that RDS resource id, else by its tag.</li>
+ *   <li>{@code ours-snapshot}, {@code ours-database} (after a create/restore call failed: a retry after a lost answer
+ *       meets AlreadyExists although the work happened): does {@code id} exist, and is it this incident's (tag
+ *       {@code dr:incident} = {@code incidentId}, set in the create request)? {@code {"exists", "ours", "detail"}}.</li>
  * </ul>
  * A resource still being created or renamed is "not ready", never an error; a terminal failure state is an error.
  */
@@ -52,12 +57,16 @@ public final class CheckProgressHandler extends JsonStepHandler {
         this.heartbeat = heartbeat;
     }
 
+    /** Public: the failover's poll step runs its rename cut-over through these same checks. */
     @Override
-    protected Object handle(JsonNode event) {
+    public Object handle(JsonNode event) {
         heartbeat.renew(Json.text(event, "incidentId"));
         String check = required(event, "check");
         String kind = required(event, "kind");
         String id = required(event, "id");
+        if (check.startsWith("ours-")) {
+            return ours(check, kind, id, required(event, "incidentId"));
+        }
         boolean pastDeadline = PhaseDeadline.passed(PhaseDeadline.from(event), clock.instant());
         if ("undo-cutover".equals(check)) {
             return undoCutover(event, kind, id, pastDeadline);
@@ -93,16 +102,60 @@ public final class CheckProgressHandler extends JsonStepHandler {
     private ObjectNode undoCutover(JsonNode event, String kind, String oldId, boolean pastDeadline) {
         String sourceId = required(event, "sourceId");
         String targetId = required(event, "targetId");
-        return CutoverUndo.next(required(event, "incidentId"), sourceId, named(kind, sourceId), targetId, named(kind, targetId),
+        // the failover's promoted replica predates the incident: it is known by its resource id, the restore's copy by its tag
+        CutoverUndo.Copy copy = event.has("copyResourceId") ? CutoverUndo.Copy.withResourceId(required(event, "copyResourceId"))
+                : CutoverUndo.Copy.taggedBy(required(event, "incidentId"));
+        return CutoverUndo.next(copy, sourceId, named(kind, sourceId), targetId, named(kind, targetId),
                 oldId, named(kind, oldId), pastDeadline).toJson();
+    }
+
+    /**
+     * Whether a failed create/restore happened anyway and is ours: only the incident tag counts, so a resource someone
+     * else made under the planned name (between validation and the call) is never taken for the restore's.
+     */
+    private ObjectNode ours(String check, String kind, String id, String incidentId) {
+        boolean cluster = SourceDatabase.CLUSTER.equals(kind);
+        Optional<Map<String, String>> tags = switch (check) {
+            case "ours-snapshot" -> cluster ? clusterSnapshotTags(id) : instanceSnapshotTags(id);
+            case "ours-database" -> cluster ? RdsLookup.cluster(rds, id).map(c -> RdsLookup.tags(c.tagList()))
+                    : RdsLookup.instance(rds, id).map(i -> RdsLookup.tags(i.tagList()));
+            default -> throw new IllegalArgumentException("check must be ours-snapshot or ours-database, got " + check);
+        };
+        String owner = tags.map(t -> t.get(RestorePlan.INCIDENT_TAG_KEY)).orElse(null);
+        boolean ours = incidentId.equals(owner);
+        String what = check.substring("ours-".length()) + " " + id;
+        String detail = tags.isEmpty() ? what + " does not exist: the request did not take effect"
+                : ours ? what + " exists and carries " + RestorePlan.INCIDENT_TAG_KEY + "=" + incidentId + ": the request took effect (its answer was lost)"
+                : what + " exists but is not this incident's (" + RestorePlan.INCIDENT_TAG_KEY + "=" + (owner == null ? "none" : owner) + "); it was left alone";
+        return Json.object().put("id", id).put("exists", tags.isPresent()).put("ours", ours).put("detail", detail);
+    }
+
+    private Optional<Map<String, String>> clusterSnapshotTags(String id) {
+        try {
+            return rds.describeDBClusterSnapshots(r -> r.dbClusterSnapshotIdentifier(id)).dbClusterSnapshots().stream()
+                    .findFirst().map(s -> RdsLookup.tags(s.tagList()));
+        } catch (DbClusterSnapshotNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Map<String, String>> instanceSnapshotTags(String id) {
+        try {
+            return rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(id)).dbSnapshots().stream()
+                    .findFirst().map(s -> RdsLookup.tags(s.tagList()));
+        } catch (DbSnapshotNotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     /** What answers under an identifier, with its tags (they tell the restored copy from the source); null if nothing. */
     private CutoverUndo.Named named(String kind, String id) {
         if (SourceDatabase.CLUSTER.equals(kind)) {
-            return RdsLookup.cluster(rds, id).map(c -> new CutoverUndo.Named(id, c.status(), RdsLookup.tags(c.tagList()))).orElse(null);
+            return RdsLookup.cluster(rds, id).map(c -> new CutoverUndo.Named(id, c.status(), RdsLookup.tags(c.tagList()), c.dbClusterResourceId()))
+                    .orElse(null);
         }
-        return RdsLookup.instance(rds, id).map(i -> new CutoverUndo.Named(id, i.dbInstanceStatus(), RdsLookup.tags(i.tagList()))).orElse(null);
+        return RdsLookup.instance(rds, id).map(i -> new CutoverUndo.Named(id, i.dbInstanceStatus(), RdsLookup.tags(i.tagList()), i.dbiResourceId()))
+                .orElse(null);
     }
 
     private ObjectNode clusterSnapshot(String id) {

@@ -44,7 +44,8 @@ public final class RecoveryMetricsHandler extends JsonStepHandler {
         Duration rtoTarget = Duration.ofMinutes(event.path("rtoTargetMinutes").asLong(60));
         Duration rpoTarget = Duration.ofMinutes(event.path("rpoTargetMinutes").asLong(5));
         var timeline = ledger.get().timeline(incidentId);
-        RecoveryFigures f = mode.equals("failover")
+        // failover-drill: a failover's figures, reported under their own Mode so that drills never count as real recoveries
+        RecoveryFigures f = mode.startsWith("failover")
                 ? RecoveryFigures.failover(incident.createdAt(), timeline, completedAt, dataLoss(event.get("dataLossSeconds")), rtoTarget, rpoTarget)
                 : RecoveryFigures.of(incident.createdAt(), timeline, completedAt, Instant.parse(required(event, "plannedAt")),
                         Instant.parse(required(event, "restoreTime")), mode.equals("drill"), rtoTarget, rpoTarget);

@@ -30,7 +30,8 @@ public record RestorePlan(
         boolean targetDeletionProtection,
         List<TargetInstance> targetInstances,
         String targetInstanceClass,
-        Instant plannedAt) {
+        Instant plannedAt,
+        String fromSnapshot) {
 
     public static final String DRILL_TAG_KEY = "dr:drill";
     /**
@@ -40,6 +41,8 @@ public record RestorePlan(
     public static final String PLAYBOOK_TAG_KEY = "dr:playbook";
     /** On the snapshots the playbook takes: when the snapshot sweeper ({@link SnapshotSweeperHandler}) may delete it. */
     public static final String EXPIRES_TAG_KEY = "dr:expires";
+    /** On everything a restore creates (copy, its instances, snapshots): tells its own work from anyone else's after a lost answer. */
+    public static final String INCIDENT_TAG_KEY = "dr:incident";
     /** How long the pre-restore and final snapshots are kept: long enough to look into what went wrong. */
     public static final java.time.Duration SNAPSHOT_RETENTION = java.time.Duration.ofDays(30);
     /**
@@ -71,6 +74,10 @@ public record RestorePlan(
         plan.put("targetId", targetId);
         plan.put("restoreTime", restoreTime.toString());
         plan.put("restoreTimeRequested", restoreTimeRequested);
+        // time: RestoreDB...ToPointInTime; snapshot: RestoreDBClusterFromSnapshot / RestoreDBInstanceFromDBSnapshot of fromSnapshot
+        plan.put("restoreFrom", fromSnapshot == null ? "time" : "snapshot");
+        plan.put("fromSnapshot", fromSnapshot == null ? "" : fromSnapshot);
+        plan.put("restoreSource", fromSnapshot == null ? "point in time " + restoreTime : "snapshot " + fromSnapshot + " (taken " + restoreTime + ")");
         // when the restore window was read: the drill's RPO is how far its newest restorable point lagged this
         plan.put("plannedAt", plannedAt.toString());
         plan.put("snapshotExpiresAt", plannedAt.plus(SNAPSHOT_RETENTION).toString());
@@ -123,7 +130,7 @@ public record RestorePlan(
         String instances = cluster() ? ", instances " + targetInstances.stream()
                 .map(i -> i.id() + " (" + i.instanceClass() + ")").toList() : " (" + targetInstanceClass + ")";
         return (drill ? "Drill: restore " : "Restore ") + source.kind() + " " + source.id() + " to " + restoreTime
-                + " (requested " + restoreTimeRequested + ") into new " + source.kind() + " " + targetId + instances
+                + (fromSnapshot == null ? " (requested " + restoreTimeRequested + ")" : " from snapshot " + fromSnapshot) + " into new " + source.kind() + " " + targetId + instances
                 + (snapshotFirst() ? "; snapshot " + snapshotId + " first" : "; no snapshot first (" + snapshotSkipped() + ")") + "; cut-over: " + cutover + (approval ? " after approval" : "")
                 + "; copies " + copied();
     }

@@ -53,7 +53,9 @@ public final class RestorePlanner {
             throw new InvalidRequestException(field, source.id() + " is not tagged " + protectionTagKey
                     + "=true; the responder only restores databases that opted in");
         }
-        Instant restoreTime = restoreTime(request, source);
+        SourceSnapshot snapshot = request.fromSnapshot() != null ? snapshot(request, source) : null;
+        // from a snapshot, the data is as of the snapshot's creation: the restore point for verification and RPO
+        Instant restoreTime = snapshot != null ? snapshot.createdAt() : restoreTime(request, source);
         Instant now = clock.instant();
         String stamp = STAMP.format(now);
         String targetId = request.targetId() != null ? request.targetId()
@@ -76,12 +78,35 @@ public final class RestorePlanner {
                         + " already exists, and the restored cluster's instances are named after targetId; give another targetId");
             }
         }
-        return new RestorePlan(source, targetId, restoreTime, request.restoreTime(),
+        return new RestorePlan(source, targetId, restoreTime, snapshot != null ? "snapshot " + request.fromSnapshot() : request.restoreTime(),
                 name(source.id(), "-pre-restore-" + stamp), name(source.id(), "-final-" + stamp), name(source.id(), "-old-" + stamp),
                 Duration.ofMinutes(request.timeoutMinutes()).toSeconds(), request.pollSeconds(), request.drill(), request.cutover(),
                 request.approval() || approvalRequired(request, source), targetTags(source, incidentId, restoreTime, request.drill()),
                 !request.drill() && source.deletionProtection(), instances,
-                request.instanceClass() != null ? request.instanceClass() : source.instanceClass(), now);
+                request.instanceClass() != null ? request.instanceClass() : source.instanceClass(), now,
+                snapshot == null ? null : snapshot.id());
+    }
+
+    /**
+     * The snapshot to restore from: it must be of the protected source itself (a request naming another database's
+     * snapshot would copy that database's data under this one's name, tags and protection) and available.
+     */
+    private SourceSnapshot snapshot(RestoreRequest request, SourceDatabase source) {
+        String requested = request.fromSnapshot();
+        String kind = source.cluster() ? "cluster snapshot" : "DB snapshot";
+        SourceSnapshot snapshot = rds.snapshot(source.kind(), source.id(), requested).orElseThrow(() -> new InvalidRequestException("source.snapshot",
+                RestoreRequest.LATEST_AUTOMATED.equals(requested)
+                        ? source.id() + " has no available automated snapshot; name a manual snapshot of it"
+                        : "no " + kind + " named " + requested + " in this account and region"));
+        if (!source.id().equals(snapshot.databaseId())) {
+            throw new InvalidRequestException("source.snapshot", kind + " " + snapshot.id() + " is of " + snapshot.databaseId() + ", not of "
+                    + source.id() + ": only a snapshot of the database being restored may be used");
+        }
+        if (!"available".equals(snapshot.status()) || snapshot.createdAt() == null) {
+            throw new InvalidRequestException("source.snapshot", kind + " " + snapshot.id() + " is " + snapshot.status()
+                    + "; only an available snapshot can be restored");
+        }
+        return snapshot;
     }
 
     /**
@@ -147,7 +172,7 @@ public final class RestorePlanner {
         tags.put("dr:restored-from", source.id());
         tags.put("dr:restore-time", restoreTime.toString());
         if (incidentId != null) {
-            tags.put("dr:incident", incidentId);
+            tags.put(RestorePlan.INCIDENT_TAG_KEY, incidentId);
         }
         if (drill) {
             tags.remove(protectionTagKey);
@@ -157,7 +182,7 @@ public final class RestorePlanner {
     }
 
     /** base + suffix, shortening the base so the result stays a valid identifier of at most 63 characters. */
-    static String name(String base, String suffix) {
+    public static String name(String base, String suffix) {
         String head = base.length() + suffix.length() <= MAX_IDENTIFIER ? base : base.substring(0, MAX_IDENTIFIER - suffix.length());
         while (head.endsWith("-")) {
             head = head.substring(0, head.length() - 1);

@@ -4,6 +4,7 @@ import com.drresponder.admission.Deployment;
 import com.drresponder.admission.ProtectedResource;
 import com.drresponder.common.Json;
 import com.drresponder.incident.Severity;
+import com.drresponder.playbook.FailoverRequest;
 import com.drresponder.playbook.RestoreRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +20,9 @@ import java.util.regex.Pattern;
  * opens an incident with a ready-to-run restore input; only EventIDs listed in configuration
  * ({@code AUTO_RESTORE_EVENT_IDS}) start a restore on their own, because a restore is a big step.
  * Events of an Aurora member instance are attributed to its cluster: Aurora restores whole clusters.
+ * Where the event means the primary is gone or impaired ({@link #FAILOVER_EVENTS}) and RDS reports a replica (or
+ * Aurora reader) available, the proposal is a failover instead: minutes, where a restore takes hours. The
+ * failover's own plan then checks the replica's lag and opt-in and refuses otherwise (a restore is the way back).
  */
 record RdsEventClassifier(Deployment deployment, Set<String> autoRestoreEventIds, RdsTopology topology) {
     /** EventID -> severity, for the events that may call for a restore. Sources: AWS RDS/Aurora event tables. */
@@ -29,6 +33,8 @@ record RdsEventClassifier(Deployment deployment, Set<String> autoRestoreEventIds
             "RDS-EVENT-0007", Severity.P1, // allocated storage exhausted
             "RDS-EVENT-0222", Severity.P2, // approaching the storage-full threshold
             "RDS-EVENT-0227", Severity.P2);  // Aurora cluster storage dangerously low
+    /** The primary is gone or impaired and a replica could serve instead: instance failed; Aurora's own failover failed. */
+    static final Set<String> FAILOVER_EVENTS = Set.of("RDS-EVENT-0031", "RDS-EVENT-0069");
     static final Set<String> STORAGE_EVENTS = Set.of("RDS-EVENT-0221", "RDS-EVENT-0007", "RDS-EVENT-0222", "RDS-EVENT-0227");
 
     /** The ARN of the event's source: a DB instance ({@code :db:}) or cluster ({@code :cluster:}). */
@@ -57,15 +63,25 @@ record RdsEventClassifier(Deployment deployment, Set<String> autoRestoreEventIds
         Optional<String> cluster = clusterEvent ? Optional.of(sourceId) : topology.clusterOf(sourceId);
         ProtectedResource resource = ProtectedResource.rdsDatabase(deployment, cluster.isPresent(), cluster.orElse(sourceId));
         String targetId = resource.displayName();
+        String reason = "RDS " + eventId + " on " + sourceId + ": " + message;
+        String dedupeKey = eventId + "@" + sourceId + "@" + event.time();
+        Optional<String> replica = FAILOVER_EVENTS.contains(eventId) ? topology.healthyReplicaOf(targetId, cluster.isPresent()) : Optional.empty();
+        if (replica.isPresent()) {
+            ObjectNode failover = Json.object().put(cluster.isPresent() ? "clusterId" : "instanceId", targetId).put("approval", true)
+                    .put("reason", reason);
+            return new Classification.Decision(FailoverRequest.PLAYBOOK, resource, severity, failover, dedupeKey, "rds:" + eventId,
+                    reason + " (" + replica.get() + " is available: fail over to it rather than restore; the failover plan checks its lag"
+                            + " and opt-in first)", autoRestoreEventIds.contains(eventId), false);
+        }
         ObjectNode input = Json.object()
                 .put(cluster.isPresent() ? "clusterId" : "instanceId", targetId)
                 .put("restoreTime", "latest")
                 .put("cutover", "none")
                 .put("approval", true)
-                .put("reason", "RDS " + eventId + " on " + sourceId + ": " + message);
-        String summary = "RDS " + eventId + " on " + sourceId + ": " + message
+                .put("reason", reason);
+        String summary = reason
                 + (STORAGE_EVENTS.contains(eventId) ? " (add storage first; restore only if data was damaged)" : "");
-        return new Classification.Decision(RestoreRequest.PLAYBOOK, resource, severity, input, eventId + "@" + sourceId + "@" + event.time(),
+        return new Classification.Decision(RestoreRequest.PLAYBOOK, resource, severity, input, dedupeKey,
                 "rds:" + eventId, summary, autoRestoreEventIds.contains(eventId), false);
     }
 }

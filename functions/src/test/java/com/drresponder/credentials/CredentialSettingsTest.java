@@ -30,4 +30,16 @@ class CredentialSettingsTest {
         assertThatThrownBy(() -> CredentialSettings.from(Map.of("WAF_MAX_BLOCKS_PER_INCIDENT", "many")))
                 .hasMessageContaining("WAF_MAX_BLOCKS_PER_INCIDENT");
     }
+
+    @Test
+    void from_should_failNamingTheVariable_when_blockHoursOrRotationChecksAreInvalid() {
+        assertThatThrownBy(() -> CredentialSettings.from(Map.of("BLOCK_HOURS", "0"))).hasMessageContaining("BLOCK_HOURS must be a whole number >= 1");
+        assertThatThrownBy(() -> CredentialSettings.from(Map.of("WAF_MAX_BLOCKS_PER_INCIDENT", "0")))
+                .hasMessageContaining("WAF_MAX_BLOCKS_PER_INCIDENT must be a whole number >= 1");
+        assertThatThrownBy(() -> CredentialSettings.from(Map.of("ROTATION_MAX_CHECKS", "soon"))).hasMessageContaining("ROTATION_MAX_CHECKS");
+        assertThatThrownBy(() -> CredentialSettings.from(Map.of("ROTATION_MAX_CHECKS", String.valueOf(com.drresponder.catalog.Catalog.MAX_ROTATION_CHECKS + 1))))
+                .hasMessageContaining("ROTATION_MAX_CHECKS must be a whole number from 1 to " + com.drresponder.catalog.Catalog.MAX_ROTATION_CHECKS);
+        assertThat(CredentialSettings.from(Map.of("ROTATION_MAX_CHECKS", String.valueOf(com.drresponder.catalog.Catalog.MAX_ROTATION_CHECKS)))
+                .rotationMaxChecks()).isEqualTo(com.drresponder.catalog.Catalog.MAX_ROTATION_CHECKS);
+    }
 }

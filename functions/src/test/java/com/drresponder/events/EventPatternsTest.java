@@ -34,9 +34,10 @@ class EventPatternsTest {
     private static final String GUARDDUTY_FINDINGS = "guardduty-findings";
     private static final String LAMBDA_ALIAS_CHANGES = "lambda-alias-changes";
     private static final String MANUAL_REQUESTS = "manual-requests";
+    private static final String RDS_WAIT_EVENTS = "rds-wait-events";
 
     private static final Set<String> RULES = Set.of(
-            LAMBDA_ALARMS, RDS_EVENTS, GUARDDUTY_FINDINGS, LAMBDA_ALIAS_CHANGES, MANUAL_REQUESTS);
+            LAMBDA_ALARMS, RDS_EVENTS, GUARDDUTY_FINDINGS, LAMBDA_ALIAS_CHANGES, MANUAL_REQUESTS, RDS_WAIT_EVENTS);
 
     /** Event file (relative to {@code events/}) -> the rules it must match, no more and no fewer. */
     private static final Map<String, Set<String>> EXPECTED = expectations();
@@ -57,11 +58,14 @@ class EventPatternsTest {
         m.put("samples/rds/orders-db-cluster-failover-failed.json", Set.of(RDS_EVENTS));
         m.put("samples/rds/orders-db-cluster-failover-completed.json", Set.of(RDS_EVENTS));
         m.put("samples/rds/orders-db-storage-low.json", Set.of(RDS_EVENTS));
-        m.put("samples/rds/orders-db-cluster-created-from-restore.json", Set.of());
+        // ... which (creation, restoration, backup, configuration change) wake the restore's waits instead (rds-wait-events)
+        m.put("samples/rds/orders-db-cluster-created-from-restore.json", Set.of(RDS_WAIT_EVENTS));
+        m.put("samples/rds/orders-db-cluster-snapshot-created.json", Set.of(RDS_WAIT_EVENTS));
         m.put("samples/rds/billing-db-instance-failure.json", Set.of(RDS_EVENTS));
+        m.put("samples/rds/payments-db-instance-failure.json", Set.of(RDS_EVENTS));
         m.put("samples/rds/billing-db-instance-storage-full.json", Set.of(RDS_EVENTS));
         m.put("samples/rds/billing-db-instance-storage-full-shutdown.json", Set.of(RDS_EVENTS));
-        m.put("samples/rds/billing-db-instance-restored.json", Set.of());
+        m.put("samples/rds/billing-db-instance-restored.json", Set.of(RDS_WAIT_EVENTS));
         m.put("samples/rds/billing-db-instance-restarted.json", Set.of());
         // GuardDuty: severity >= 4 reaches the router, which applies GUARDDUTY_MIN_SEVERITY on top
         m.put("samples/guardduty/iam-credential-exfiltration.json", Set.of(GUARDDUTY_FINDINGS));

@@ -175,4 +175,34 @@ class FailoverPlannerTest {
                 .contains("--db-instance-identifier orders-db-replica-replica-202612020500 --source-db-instance-identifier orders-db-replica")
                 .contains("orders-db is kept as it is (never deleted)");
     }
+
+    @Test
+    void plan_should_promoteOnlyAReplicaMadeForTheDrill_when_modeDrill() {
+        // GIVEN orders-db with a qualifying replica of its own
+        ordersDb(replica("orders-db-replica", "eu-west-1", "available", PROTECTED, 1.0));
+        // WHEN a drill is planned
+        FailoverPlan plan = plan(request().put("mode", "drill"));
+        // THEN the candidate is a new, drill-tagged replica named for the drill; the real replica is not used; no approval asked
+        assertThat(plan.chosen().candidate().id()).isEqualTo("orders-db-drill-202612020500");
+        assertThat(plan.chosen().candidate().tags()).containsEntry("dr:drill", "true");
+        assertThat(plan.approvalRequired()).isFalse();
+        assertThat(plan.toStateJson().get("drill").asBoolean()).isTrue();
+        assertThat(plan.summary()).startsWith("Drill: create read replica orders-db-drill-202612020500 of orders-db")
+                .contains("orders-db-replica: not chosen, not used: a drill promotes only the replica it makes");
+        assertThat(plan.failback()).contains("aws rds delete-db-instance --db-instance-identifier orders-db-drill-202612020500");
+    }
+
+    @Test
+    void plan_should_refuseADrill_when_itsNameIsTaken_or_thePrimaryIsUnwell() {
+        // a name already in use would be deleted at the drill's end: never
+        ordersDb();
+        instances.put("orders-db-drill-202612020500", new Topology(Topology.INSTANCE, "orders-db-drill-202612020500",
+                "arn:aws:rds:eu-west-1:" + ACCOUNT + ":db:orders-db-drill-202612020500", "eu-west-1", "available", Map.of(), null, List.of()));
+        assertThatThrownBy(() -> plan(request().put("mode", "drill"))).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("already exists: a drill deletes only what it made");
+        instances.put("orders-db", new Topology(Topology.INSTANCE, "orders-db", "arn:aws:rds:eu-west-1:" + ACCOUNT + ":db:orders-db",
+                "eu-west-1", "storage-full", PROTECTED, null, List.of()));
+        assertThatThrownBy(() -> plan(request().put("mode", "drill"))).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("is storage-full: a drill copies a healthy primary");
+    }
 }

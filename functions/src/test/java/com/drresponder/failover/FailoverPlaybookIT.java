@@ -173,6 +173,7 @@ class FailoverPlaybookIT {
     @Test
     void rejectedApproval_should_stopBeforeThePromotion() throws Exception {
         ordersDbWithReplicas(2.0);
+        emulator.clearRequests(); // the request log outlives a test: only this run's calls count
         ObjectNode input = input();
         String execution = executions.start(input);
         String token = executions.awaitApprovalToken(input);
@@ -209,6 +210,111 @@ class FailoverPlaybookIT {
         assertThat(emulator.requests()).filteredOn(r -> r.action().equals("FailoverDBCluster")).hasSize(1);
         assertThat(timeline(input)).anyMatch(e -> e.action().equals("Failover intent") && e.undo().contains("--target-db-instance-identifier orders-db-1"));
         assertThat(timeline(input)).anyMatch(e -> e.action().equals("Failover complete") && e.detail().contains("RPO 1 s"));
+    }
+
+    // ---- rename cut-over (the restore's saga and its undo, issue 17)
+
+    @Test
+    void instance_should_giveThePromotedReplicaThePrimarysName_when_cutoverRename() throws Exception {
+        // GIVEN orders-db and its opted-in replica, each with its own immutable resource id
+        ordersDbWithReplicas(2.0);
+        String primaryResource = instance("orders-db").dbiResourceId();
+        String replicaResource = instance("orders-db-replica").dbiResourceId();
+        assertThat(replicaResource).isNotEqualTo(primaryResource);
+        ObjectNode input = input().put("cutover", "rename");
+        emulator.clearRequests();
+        // WHEN the failover runs with a rename cut-over and is approved
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
+        // THEN the promoted replica (standalone) answers at orders-db, the old primary at orders-db-old-<stamp>, nothing deleted
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
+        DBInstance atName = instance("orders-db");
+        assertThat(atName.dbiResourceId()).as("the promoted replica answers at the primary's name").isEqualTo(replicaResource);
+        assertThat(atName.readReplicaSourceDBInstanceIdentifier()).isNull();
+        List<DBInstance> all = rds.describeDBInstances().dbInstances();
+        assertThat(all).extracting(DBInstance::dbInstanceIdentifier).hasSize(3).contains("orders-db", "orders-db-twin")
+                .anyMatch(id -> id.startsWith("orders-db-old-")).doesNotContain("orders-db-replica");
+        assertThat(all).filteredOn(i -> i.dbInstanceIdentifier().startsWith("orders-db-old-")).extracting(DBInstance::dbiResourceId)
+                .containsExactly(primaryResource);
+        // AND the renames were written ahead (with their undo) and recorded, exactly two renames, the old primary's first
+        List<TimelineEntry> timeline = timeline(input);
+        assertThat(timeline).extracting(e -> e.action() + "/" + e.outcome()).containsSubsequence("Verify/passed", "Cut-over: rename/started",
+                "Cut-over: rename/succeeded", "Failover complete/succeeded");
+        TimelineEntry started = timeline.stream().filter(e -> e.action().equals("Cut-over: rename") && e.outcome().equals("started"))
+                .findFirst().orElseThrow();
+        assertThat(started.undo()).startsWith("if orders-db is the promoted replica: aws rds modify-db-instance --db-instance-identifier orders-db"
+                + " --new-db-instance-identifier orders-db-replica");
+        List<AwsEmulator.ApiRequest> renames = emulator.requests().stream().filter(r -> r.action().equals("ModifyDBInstance")).toList();
+        assertThat(renames).hasSize(2);
+        assertThat(started.at()).isBefore(renames.get(0).at());
+        // the failback names the databases by their names after the rename, and the endpoint reported is the one at the primary's name
+        assertThat(timeline).anyMatch(e -> e.action().equals("Failover intent") && e.undo().contains("--source-db-instance-identifier orders-db ")
+                && e.undo().contains("retire orders-db-old-"));
+        assertThat(timeline).anyMatch(e -> e.action().equals("Failover complete") && e.detail().contains("(endpoint " + atName.endpoint().address() + ")"));
+        assertThat(ledgerStore().incident(id(input)).orElseThrow().status().name()).isEqualTo("RESOLVED");
+    }
+
+    @Test
+    void renameCutover_should_renameTheOldPrimaryBack_and_failAsUndone_when_thePromotedRenameFails() throws Exception {
+        // GIVEN a rename failover whose second rename (the promoted replica taking the primary's name) RDS refuses, every time
+        ordersDbWithReplicas(2.0);
+        String primaryResource = instance("orders-db").dbiResourceId();
+        ObjectNode input = input().put("cutover", "rename");
+        emulator.injectFault(AwsEmulator.Fault.error("rds", "ModifyDBInstance", 400, "InvalidDBInstanceStateFault")
+                .matching("DBInstanceIdentifier=orders-db-replica").always());
+        emulator.clearRequests();
+        // WHEN it runs and is approved
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
+        List<String> calls = emulator.requests().stream().map(r -> r.service() + ":" + r.action()).toList();
+        // THEN the old primary was renamed aside and back: it answers at its name again; the replica stays promoted under its own
+        executions.assertStatus(run, ExecutionStatus.FAILED);
+        assertThat(run.error()).isEqualTo("CutoverUndone");
+        assertThat(instance("orders-db").dbiResourceId()).as("the old primary answers at its name").isEqualTo(primaryResource);
+        assertThat(instance("orders-db-replica").readReplicaSourceDBInstanceIdentifier()).isNull();
+        assertThat(rds.describeDBInstances().dbInstances()).extracting(DBInstance::dbInstanceIdentifier)
+                .containsExactlyInAnyOrder("orders-db", "orders-db-replica", "orders-db-twin");
+        List<TimelineEntry> timeline = timeline(input);
+        assertThat(timeline).extracting(e -> e.action() + "/" + e.outcome())
+                .containsSubsequence("Cut-over: rename/started", "Undo cut-over/started", "Undo cut-over/CutoverUndone");
+        assertThat(timeline).anyMatch(e -> e.outcome().equals("CutoverUndone") && e.detail().contains("Injected by the test harness")
+                && e.detail().contains("Now: orders-db: the source (available); orders-db-replica: the promoted replica (available)"));
+        assertThat(ledgerStore().incident(id(input)).orElseThrow().status().name()).isEqualTo("FAILED");
+        // AND the lock went only after the old primary was seen at its name again (its rename back came first)
+        assertThat(calls.lastIndexOf("rds:ModifyDBInstance")).as("rename back").isPositive()
+                .isLessThan(calls.lastIndexOf("rds:DescribeDBInstances"));
+        assertThat(calls.lastIndexOf("rds:DescribeDBInstances")).isLessThan(calls.lastIndexOf("dynamodb:DeleteItem"));
+        assertThat(ledgerStore().acquireLock(ledgerStore().incident(id(input)).orElseThrow().resource(), "inc-next",
+                Instant.now(), Instant.now().plusSeconds(60)).acquired()).as("lock released").isTrue();
+    }
+
+    // ---- failover drill (issue 17)
+
+    @Test
+    void drill_should_promoteAndDeleteOnlyTheReplicaItMade() throws Exception {
+        // GIVEN orders-db with its opted-in replica and an unprotected twin
+        ordersDbWithReplicas(2.0);
+        ObjectNode input = input().put("mode", "drill");
+        emulator.clearRequests();
+        // WHEN a drill runs (no approval: nothing in use changes)
+        DescribeExecutionResponse run = executions.await(executions.start(input));
+        // THEN it made one replica, promoted and verified it, and deleted it; the primary and its own replicas are as they were
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
+        assertThat(rds.describeDBInstances().dbInstances()).extracting(DBInstance::dbInstanceIdentifier)
+                .containsExactlyInAnyOrder("orders-db", "orders-db-replica", "orders-db-twin");
+        assertThat(instance("orders-db-replica").readReplicaSourceDBInstanceIdentifier()).isEqualTo("orders-db");
+        assertThat(instance("orders-db-twin").readReplicaSourceDBInstanceIdentifier()).isEqualTo("orders-db");
+        assertThat(instance("orders-db").dbInstanceStatus()).isEqualTo("available");
+        List<String> mutating = MutatingCalls.of(emulator.requests()).stream().filter(r -> r.service().equals("rds"))
+                .map(AwsEmulator.ApiRequest::action).toList();
+        assertThat(mutating).containsExactly("CreateDBInstanceReadReplica", "PromoteReadReplica", "DeleteDBInstance");
+        List<TimelineEntry> timeline = timeline(input);
+        assertThat(timeline).extracting(e -> e.action() + "/" + e.outcome()).containsSubsequence("Failover planned/planned",
+                "Failover intent/started", "Fail over/succeeded", "Verify/passed", "Drill measured/measured", "Drill cleaned up/succeeded");
+        String drillReplica = timeline.stream().filter(e -> e.action().equals("Failover planned")).findFirst().orElseThrow().detail()
+                .replaceFirst("^Drill: create read replica (orders-db-drill-\\d+) .*$", "$1");
+        assertThat(drillReplica).startsWith("orders-db-drill-");
+        assertThat(timeline).anyMatch(e -> e.action().equals("Drill cleaned up") && e.detail().startsWith("Drill replica " + drillReplica
+                + " created, promoted, verified and deleted") && e.detail().contains("RTO "));
+        assertThat(ledgerStore().incident(id(input)).orElseThrow().status().name()).isEqualTo("RESOLVED");
     }
 
     // ---- helpers

@@ -44,6 +44,10 @@ class FailoverRequestTest {
         assertThatThrownBy(() -> FailoverRequest.parse(Json.object().put("clusterId", "orders").put("cutover", "config")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("keeps the cluster endpoints");
         assertThatThrownBy(() -> FailoverRequest.parse(Json.object().put("instanceId", "orders-db").put("cutover", "rename")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("is required with cutover \"rename\"");
+        assertThatThrownBy(() -> FailoverRequest.parse(Json.object().put("clusterId", "orders").put("cutover", "rename")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("keeps the cluster endpoints");
+        assertThatThrownBy(() -> FailoverRequest.parse(Json.object().put("instanceId", "orders-db").put("cutover", "swap")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("cutover");
         assertThatThrownBy(() -> FailoverRequest.parse(Json.object().put("instanceId", "orders-db").put("cutover", "config")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("cutoverConfig");
@@ -60,5 +64,24 @@ class FailoverRequestTest {
         request.putObject("verify").put("secretId", "orders-db/verify").putObject("rowCounts").putObject("orders").put("tolerancePercent", 5);
         assertThatThrownBy(() -> FailoverRequest.parse(request)).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("use minimum row counts");
+    }
+
+    @Test
+    void parse_should_acceptRenameCutover_when_anInstanceIsVerified() {
+        ObjectNode request = Json.object().put("instanceId", "orders-db").put("cutover", "rename");
+        request.putObject("verify").put("secretId", "orders-db/verify").putObject("rowCounts").put("orders", 1);
+        assertThat(FailoverRequest.parse(request).cutover()).isEqualTo("rename");
+    }
+
+    @Test
+    void parse_should_limitADrillToAnInstance_withoutTarget_orCutover() {
+        assertThat(FailoverRequest.parse(Json.object().put("instanceId", "orders-db").put("mode", "drill")).drill()).isTrue();
+        assertThat(FailoverRequest.parse(Json.object().put("instanceId", "orders-db")).drill()).isFalse();
+        assertThatThrownBy(() -> FailoverRequest.parse(Json.object().put("clusterId", "orders").put("mode", "drill")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("give instanceId, not clusterId");
+        assertThatThrownBy(() -> FailoverRequest.parse(Json.object().put("instanceId", "orders-db").put("mode", "drill").put("to", "orders-db-replica")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("promotes only the replica it makes");
+        assertThatThrownBy(() -> FailoverRequest.parse(Json.object().put("instanceId", "orders-db").put("mode", "rehearsal")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("mode");
     }
 }

@@ -200,6 +200,23 @@ public final class InMemoryLedger implements Ledger {
         approvalTokens.remove(incidentId);
     }
 
+    private final Map<String, RdsWait> rdsWaits = new java.util.HashMap<>();
+
+    @Override
+    public synchronized void putRdsWait(RdsWait wait) {
+        rdsWaits.put(wait.resource(), wait);
+    }
+
+    @Override
+    public synchronized Optional<RdsWait> rdsWait(String resource) {
+        return Optional.ofNullable(rdsWaits.get(resource));
+    }
+
+    @Override
+    public synchronized void deleteRdsWait(String resource, String taskToken) {
+        rdsWaits.computeIfPresent(resource, (k, w) -> w.taskToken().equals(taskToken) ? null : w);
+    }
+
     public synchronized Optional<String> lockHolder(String resource) {
         return Optional.ofNullable(locks.get(resource)).map(Lock::incidentId);
     }

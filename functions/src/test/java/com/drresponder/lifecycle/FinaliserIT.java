@@ -69,13 +69,7 @@ class FinaliserIT {
         JsonNode outcome = finalise(event);
 
         // THEN the outcome is on the timeline, the incident is over, the alias is free and people were told
-        assertThat(outcome.get("designed").asBoolean()).isFalse();
-        assertThat(outcome.get("lockReleased").asBoolean()).isTrue();
-        assertThat(ledger.incident(incidentId)).get().extracting(Incident::status).isEqualTo(IncidentStatus.FAILED);
-        assertThat(ledger.timeline(incidentId)).filteredOn(e -> e.actor().equals(ExecutionFinaliser.ACTOR)).singleElement()
-                .satisfies(e -> assertThat(e.outcome()).isEqualTo("aborted"))
-                .satisfies(e -> assertThat(e.detail()).startsWith(executionArn).contains("stopped (StopExecution)"));
-        assertThat(ledger.lock(lockKey)).isEmpty();
+        assertFinalisedAsFailed(outcome, incidentId, lockKey, executionArn, "aborted", "stopped (StopExecution)");
         assertThat(responder.notifications()).extracting(n -> n.get("Subject").asText()).filteredOn(s -> s.contains("Failed"))
                 .containsExactly("[P2] Failed: rollback-lambda-alias on checkout-api:live");
 
@@ -108,13 +102,7 @@ class FinaliserIT {
         JsonNode outcome = finalise(statusChange(TIMED_OUT, executionArn, incidentId));
 
         // THEN the outcome is recorded, the incident FAILED, the lock released and people told
-        assertThat(outcome.get("designed").asBoolean()).isFalse();
-        assertThat(outcome.get("lockReleased").asBoolean()).isTrue();
-        assertThat(ledger.incident(incidentId)).get().extracting(Incident::status).isEqualTo(IncidentStatus.FAILED);
-        assertThat(ledger.timeline(incidentId)).filteredOn(e -> e.actor().equals(ExecutionFinaliser.ACTOR)).singleElement()
-                .satisfies(e -> assertThat(e.outcome()).isEqualTo("timed_out"))
-                .satisfies(e -> assertThat(e.detail()).startsWith(executionArn).contains("ran past its TimeoutSeconds"));
-        assertThat(ledger.lock(lockKey)).isEmpty();
+        assertFinalisedAsFailed(outcome, incidentId, lockKey, executionArn, "timed_out", "ran past its TimeoutSeconds");
         assertThat(responder.notifications()).filteredOn(n -> n.get("Subject").asText().contains("Failed"))
                 .anySatisfy(n -> assertThat(n.get("Message").asText()).contains("TIMED_OUT"));
     }
@@ -144,11 +132,7 @@ class FinaliserIT {
         JsonNode outcome = finalise(statusChangeOf(ended));
 
         // THEN the finaliser records the error, fails the incident, frees the alias and tells people
-        assertThat(outcome.get("designed").asBoolean()).isFalse();
-        assertThat(ledger.incident("manual-runtime")).get().extracting(Incident::status).isEqualTo(IncidentStatus.FAILED);
-        assertThat(ledger.timeline("manual-runtime")).filteredOn(e -> e.actor().equals(ExecutionFinaliser.ACTOR)).singleElement()
-                .satisfies(e -> assertThat(e.detail()).startsWith(executionArn).contains("error States.Runtime"));
-        assertThat(ledger.lock(lockKey)).isEmpty();
+        assertFinalisedAsFailed(outcome, "manual-runtime", lockKey, executionArn, null, "error States.Runtime");
         assertThat(responder.notifications()).extracting(n -> n.get("Subject").asText())
                 .contains("[P2] Failed: rollback-lambda-alias on checkout-api:live");
     }
@@ -261,6 +245,20 @@ class FinaliserIT {
 
     static String statusChange(String sample, String executionArn, String name) {
         return sample.replace(SAMPLE_ARN, executionArn).replace(SAMPLE_NAME, name);
+    }
+
+    /**
+     * An end no Catch designed, recorded by the finaliser alone: the incident FAILED, one finaliser entry ({@code recorded}
+     * as its outcome unless null; the execution and {@code detail} in its detail), the lock it released free.
+     */
+    void assertFinalisedAsFailed(JsonNode outcome, String incidentId, String lockKey, String executionArn, String recorded, String detail) {
+        assertThat(outcome.get("designed").asBoolean()).isFalse();
+        assertThat(outcome.get("lockReleased").asBoolean()).isTrue();
+        assertThat(ledger.incident(incidentId)).get().extracting(Incident::status).isEqualTo(IncidentStatus.FAILED);
+        assertThat(ledger.timeline(incidentId)).filteredOn(e -> e.actor().equals(ExecutionFinaliser.ACTOR)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).startsWith(executionArn).contains(detail))
+                .satisfies(e -> assertThat(recorded == null || e.outcome().equals(recorded)).as("outcome " + e.outcome()).isTrue());
+        assertThat(ledger.lock(lockKey)).isEmpty();
     }
 
     JsonNode finalise(String event) {

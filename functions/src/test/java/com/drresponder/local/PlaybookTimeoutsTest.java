@@ -27,7 +27,7 @@ class PlaybookTimeoutsTest {
         assertThat(approval).isPositive();
         assertThat(timeout("restore-database-to-point-in-time")).isGreaterThan(approval + 6 * LONGEST_PHASE.toSeconds());
         assertThat(timeout("rollback-lambda-alias")).isGreaterThan(LONGEST_PHASE.toSeconds());
-        long perSecret = 2 * 60 * 5; // passes x ROTATION_MAX_CHECKS x the 5 s Wait
+        long perSecret = 2 * com.drresponder.catalog.Catalog.MAX_ROTATION_CHECKS * 5; // passes x the most ROTATION_MAX_CHECKS x the 5 s Wait
         assertThat(timeout("respond-to-credential-compromise")).isGreaterThan(perSecret * 150 / 5);
     }
 

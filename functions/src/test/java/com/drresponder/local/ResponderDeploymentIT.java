@@ -1,5 +1,6 @@
 package com.drresponder.local;
 
+import com.drresponder.testsupport.Executions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +29,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The local deployment deploys exactly what the catalog names (functions, environment keys, substitutions), as
- * infra-cdk's CatalogDeploymentTest proves of the synthesized template: so the two deploy the same. A fourth
+ * infra-cdk's CatalogDeploymentTest proves of the synthesized template: so the two deploy the same. One more
  * playbook is one catalog entry, its ASL and one handler, and runs locally.
  */
 @AwsEmulatorTest
@@ -92,7 +93,7 @@ class ResponderDeploymentIT {
     }
 
     @Test
-    void aFourthPlaybook_should_deployAndRun_when_addedAsOneCatalogEntry(AwsEmulator emulator, @TempDir Path dir) throws Exception {
+    void anotherPlaybook_should_deployAndRun_when_addedAsOneCatalogEntry(AwsEmulator emulator, @TempDir Path dir) throws Exception {
         // GIVEN the repository's playbooks plus one more: a catalog entry, its ASL and one handler
         Catalog.Function step = new Catalog.Function("fail-over-check", "FailOverCheck", FailOverCheckHandler.class.getName() + "::handleRequest",
                 "DR Responder: test playbook step", 30, Set.of(), true);
@@ -164,14 +165,7 @@ class ResponderDeploymentIT {
         return EmulatorClients.of(emulator, builder);
     }
 
-    private static DescribeExecutionResponse await(SfnClient sfn, String executionArn) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(executionArn));
-            if (d.status() != ExecutionStatus.RUNNING || System.nanoTime() > deadline) {
-                return d;
-            }
-            Thread.sleep(100);
-        }
+    private static DescribeExecutionResponse await(SfnClient sfn, String executionArn) {
+        return Executions.poll(sfn, executionArn, Duration.ofSeconds(60));
     }
 }

@@ -103,4 +103,44 @@ class CheckProgressHandlerTest {
                 .put("targetId", "orders-db-restored-1").put("incidentId", "inc-1").put("since", NOW.toString()).put("seconds", 600);
         assertThat(((JsonNode) handler.handle(event)).get("action").asText()).isEqualTo("rename-restored-back");
     }
+    // ---- after a failed create/restore call (a retry after a lost answer meets AlreadyExists): ours or not?
+
+    static ObjectNode ours(String id) {
+        return Json.object().put("check", "ours-database").put("kind", "cluster").put("id", id).put("incidentId", "inc-1");
+    }
+
+    void taggedCluster(String id, String incident) {
+        clusters.put(id, DBCluster.builder().dbClusterIdentifier(id).status("creating")
+                .tagList(software.amazon.awssdk.services.rds.model.Tag.builder().key("dr:incident").value(incident).build()).build());
+    }
+
+    @Test
+    void oursDatabase_should_beOurs_when_copyCarriesThisIncidentsTag() {
+        taggedCluster("orders-db-restored-1", "inc-1");
+        JsonNode out = (JsonNode) handler.handle(ours("orders-db-restored-1"));
+        assertThat(out.get("exists").asBoolean()).isTrue();
+        assertThat(out.get("ours").asBoolean()).isTrue();
+        assertThat(out.get("detail").asText()).contains("took effect");
+    }
+
+    @Test
+    void oursDatabase_should_notBeOurs_when_anotherIncidentOrNobodyCreatedIt() {
+        taggedCluster("orders-db-restored-1", "inc-2");
+        clusters.put("orders-db-restored-2", DBCluster.builder().dbClusterIdentifier("orders-db-restored-2").status("available").build());
+        JsonNode foreign = (JsonNode) handler.handle(ours("orders-db-restored-1"));
+        assertThat(foreign.get("exists").asBoolean()).isTrue();
+        assertThat(foreign.get("ours").asBoolean()).isFalse();
+        assertThat(foreign.get("detail").asText()).contains("is not this incident's (dr:incident=inc-2)");
+        JsonNode untagged = (JsonNode) handler.handle(ours("orders-db-restored-2"));
+        assertThat(untagged.get("ours").asBoolean()).isFalse();
+        assertThat(untagged.get("detail").asText()).contains("dr:incident=none");
+    }
+
+    @Test
+    void oursDatabase_should_notExist_when_theCallTookNoEffect() {
+        JsonNode out = (JsonNode) handler.handle(ours("orders-db-restored-9"));
+        assertThat(out.get("exists").asBoolean()).isFalse();
+        assertThat(out.get("ours").asBoolean()).isFalse();
+        assertThat(out.get("detail").asText()).contains("did not take effect");
+    }
 }

@@ -56,4 +56,21 @@ class CutoverUndoTest {
         // something else took the copy's own name meanwhile: renaming onto it is never done
         assertThat(next(COPY, SOURCE_AVAILABLE, null, false).action()).isEqualTo(Action.FAILED);
     }
+
+    @Test
+    void next_should_knowAPromotedReplicaByItsResourceId_when_itHasNoTagOfTheIncident() {
+        // GIVEN a failover's replica: it predates the incident, so only its immutable RDS resource id marks it
+        CutoverUndo.Copy promoted = CutoverUndo.Copy.withResourceId("db-REPLICA");
+        Named replica = new Named("x", "available", Map.of("dr:protected", "true"), "db-REPLICA");
+        Named primary = new Named("x", "available", Map.of("dr:protected", "true"), "db-PRIMARY");
+        // WHEN the replica holds the primary's name THEN it gives it back first (its tags alone would call it the source)
+        CutoverUndo.Step step = CutoverUndo.next(promoted, "orders-db", replica, "orders-db-replica", null, "orders-db-old-1", primary, false);
+        assertThat(step.action()).isEqualTo(Action.RENAME_RESTORED_BACK);
+        assertThat(step.where()).isEqualTo("orders-db: the promoted replica (available); orders-db-replica: nothing; orders-db-old-1: the source (available)");
+        // AND the old primary is renamed back once the name is free, and only the old primary at its name is done
+        assertThat(CutoverUndo.next(promoted, "orders-db", null, "orders-db-replica", replica, "orders-db-old-1", primary, false).action())
+                .isEqualTo(Action.RENAME_SOURCE_BACK);
+        assertThat(CutoverUndo.next(promoted, "orders-db", primary, "orders-db-replica", replica, "orders-db-old-1", null, false).action())
+                .isEqualTo(Action.DONE);
+    }
 }

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBClusterMember;
+import software.amazon.awssdk.services.rds.model.DBClusterSnapshot;
+import software.amazon.awssdk.services.rds.model.DescribeDbClusterSnapshotsRequest;
+import software.amazon.awssdk.services.rds.model.DescribeDbClusterSnapshotsResponse;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DBParameterGroupStatus;
 import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
@@ -68,6 +71,62 @@ class RestorePlannerTest {
     static DBInstance instance(String id, String cls) {
         return DBInstance.builder().dbInstanceIdentifier(id).dbClusterIdentifier("orders-db").dbInstanceClass(cls)
                 .dbParameterGroups(DBParameterGroupStatus.builder().dbParameterGroupName("orders-pg").build()).promotionTier(1).build();
+    }
+
+    // ---- restore from a snapshot (issue 14)
+
+    @SuppressWarnings("unchecked")
+    void clusterSnapshots(DBClusterSnapshot... snapshots) {
+        when(rds.describeDBClusterSnapshots(any(Consumer.class))).thenAnswer(inv -> {
+            DescribeDbClusterSnapshotsRequest r = com.drresponder.testing.SdkRequests.of(inv, DescribeDbClusterSnapshotsRequest.builder());
+            return DescribeDbClusterSnapshotsResponse.builder().dbClusterSnapshots(java.util.Arrays.stream(snapshots)
+                    .filter(s -> r.dbClusterSnapshotIdentifier() == null || s.dbClusterSnapshotIdentifier().equals(r.dbClusterSnapshotIdentifier()))
+                    .filter(s -> r.dbClusterIdentifier() == null || s.dbClusterIdentifier().equals(r.dbClusterIdentifier()))
+                    .filter(s -> r.snapshotType() == null || s.snapshotType().equals(r.snapshotType())).toList()).build();
+        });
+    }
+
+    static DBClusterSnapshot snapshot(String id, String of, String type, String status, String created) {
+        return DBClusterSnapshot.builder().dbClusterSnapshotIdentifier(id).dbClusterIdentifier(of).snapshotType(type).status(status)
+                .snapshotCreateTime(Instant.parse(created)).build();
+    }
+
+    static ObjectNode fromSnapshot(String snapshot) {
+        ObjectNode request = request();
+        request.remove("restoreTime");
+        request.putObject("source").put("snapshot", snapshot);
+        return request;
+    }
+
+    @Test
+    void plan_should_restoreFromNewestAvailableAutomatedSnapshot_when_latestAutomatedRequested() {
+        clusterSnapshots(snapshot("rds:orders-db-2026-11-21-03-00", "orders-db", "automated", "available", "2026-11-21T03:00:00Z"),
+                snapshot("rds:orders-db-2026-11-22-03-00", "orders-db", "automated", "available", "2026-11-22T03:00:00Z"),
+                snapshot("rds:orders-db-2026-11-22-03-20", "orders-db", "automated", "creating", "2026-11-22T03:20:00Z"),
+                snapshot("rds:billing-db-2026-11-22-03-10", "billing-db", "automated", "available", "2026-11-22T03:10:00Z"));
+        RestorePlan plan = planner.plan(RestoreRequest.parse(fromSnapshot("latest-automated")), "inc-1");
+        ObjectNode state = plan.toStateJson();
+        assertThat(state.get("restoreFrom").asText()).isEqualTo("snapshot");
+        assertThat(state.get("fromSnapshot").asText()).isEqualTo("rds:orders-db-2026-11-22-03-00");
+        assertThat(plan.restoreTime()).as("the data is as of the snapshot").isEqualTo(Instant.parse("2026-11-22T03:00:00Z"));
+        assertThat(plan.approval()).as("an older point than latest waits for a person").isTrue();
+        assertThat(plan.summary()).contains("from snapshot rds:orders-db-2026-11-22-03-00");
+        assertThat(planner.plan(RestoreRequest.parse(request()), "inc-1").toStateJson().get("restoreFrom").asText()).isEqualTo("time");
+    }
+
+    @Test
+    void plan_should_rejectSnapshot_when_itIsAnotherDatabasesOrMissingOrNotAvailable() {
+        clusterSnapshots(snapshot("billing-before-upgrade", "billing-db", "manual", "available", "2026-11-20T00:00:00Z"),
+                snapshot("orders-being-taken", "orders-db", "manual", "creating", "2026-11-22T03:29:00Z"));
+        assertThatThrownBy(() -> planner.plan(RestoreRequest.parse(fromSnapshot("billing-before-upgrade")), "inc-1"))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("source.snapshot: cluster snapshot billing-before-upgrade is of billing-db, not of orders-db: only a snapshot of the database being restored may be used");
+        assertThatThrownBy(() -> planner.plan(RestoreRequest.parse(fromSnapshot("nope")), "inc-1"))
+                .hasMessage("source.snapshot: no cluster snapshot named nope in this account and region");
+        assertThatThrownBy(() -> planner.plan(RestoreRequest.parse(fromSnapshot("orders-being-taken")), "inc-1"))
+                .hasMessageContaining("is creating; only an available snapshot can be restored");
+        assertThatThrownBy(() -> planner.plan(RestoreRequest.parse(fromSnapshot("latest-automated")), "inc-1"))
+                .hasMessage("source.snapshot: orders-db has no available automated snapshot; name a manual snapshot of it");
     }
 
     static ObjectNode request() {

@@ -290,6 +290,71 @@ class RestorePlaybookIT {
         assertThat(Long.parseLong(wait.group(2))).isGreaterThanOrEqualTo(65).isLessThanOrEqualTo(Long.parseLong(wait.group(1)));
     }
 
+    // ---- restore from a snapshot (issue 14): when PITR is not possible, the source's own snapshot, same verify and cut-over
+
+    @Test
+    void fromSnapshot_should_restoreClusterFromNewestAutomatedSnapshot_verifyAndRename() throws Exception {
+        // GIVEN a protected cluster (RDS takes an automated snapshot of it) and a request naming the newest automated one
+        createCluster("orders-db");
+        String automated = rds.describeDBClusterSnapshots(r -> r.dbClusterIdentifier("orders-db").snapshotType("automated"))
+                .dbClusterSnapshots().get(0).dbClusterSnapshotIdentifier();
+        ObjectNode input = fromSnapshot(input("clusterId", "orders-db"), "latest-automated").put("cutover", "rename");
+        emulator.clearRequests();
+        // WHEN it is restored, verified, approved (an older point than latest always waits for a person) and cut over
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
+        // THEN the copy came from that snapshot, not from a point in time, and carries the source's name
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
+        assertThat(emulator.requests()).extracting(AwsEmulator.ApiRequest::action)
+                .contains("RestoreDBClusterFromSnapshot").doesNotContain("RestoreDBClusterToPointInTime");
+        assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier)
+                .contains("orders-db").anyMatch(id -> id.startsWith("orders-db-old-"));
+        assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier("orders-db")).dbClusters().get(0).tagList())
+                .anyMatch(t -> t.key().equals("dr:restored-from") && t.value().equals("orders-db"));
+        assertThat(timeline(input)).anyMatch(e -> e.action().equals("Restore to point in time") && e.outcome().equals("started")
+                && e.detail().contains("from snapshot " + automated + " (taken "));
+        assertThat(timeline(input)).extracting(TimelineEntry::action).contains("Verify", "Approval", "Cut-over: rename", "Restore complete");
+    }
+
+    @Test
+    void fromSnapshot_should_restoreInstanceFromNamedManualSnapshot() throws Exception {
+        // GIVEN billing-db and a manual snapshot of it taken before a bad change
+        createInstance("billing-db");
+        rds.createDBSnapshot(r -> r.dbInstanceIdentifier("billing-db").dbSnapshotIdentifier("billing-before-upgrade"));
+        ObjectNode input = fromSnapshot(input("instanceId", "billing-db"), "billing-before-upgrade").put("targetId", "billing-db-restored-s1");
+        emulator.clearRequests();
+        // WHEN it is restored from that snapshot (and approved)
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
+        // THEN a new instance exists beside the untouched source, made by RestoreDBInstanceFromDBSnapshot of that snapshot
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
+        assertThat(rds.describeDBInstances().dbInstances()).extracting(i -> i.dbInstanceIdentifier())
+                .containsExactlyInAnyOrder("billing-db", "billing-db-restored-s1");
+        assertThat(emulator.requests()).extracting(AwsEmulator.ApiRequest::action)
+                .contains("RestoreDBInstanceFromDBSnapshot").doesNotContain("RestoreDBInstanceToPointInTime");
+        assertThat(rds.describeDBInstances(r -> r.dbInstanceIdentifier("billing-db-restored-s1")).dbInstances().get(0).tagList())
+                .anyMatch(t -> t.key().equals("dr:incident") && t.value().equals(input.get("incidentId").asText()));
+        assertThat(timeline(input)).anyMatch(e -> e.action().equals("Restore to point in time") && e.outcome().equals("succeeded"));
+    }
+
+    @Test
+    void fromSnapshot_should_beRejected_and_changeNothing_when_snapshotIsOfAnotherDatabase() throws Exception {
+        // GIVEN orders-db, and a snapshot of another cluster (an attacker's copy of other data, or a mistake)
+        createCluster("orders-db");
+        rds.createDBCluster(r -> r.dbClusterIdentifier("payments-db").engine("aurora-postgresql").masterUsername("app").masterUserPassword(MASTER_PASSWORD));
+        rds.createDBClusterSnapshot(r -> r.dbClusterIdentifier("payments-db").dbClusterSnapshotIdentifier("payments-snap"));
+        ObjectNode input = fromSnapshot(input("clusterId", "orders-db"), "payments-snap");
+        emulator.clearRequests();
+        // WHEN orders-db is to be restored from it
+        DescribeExecutionResponse run = runToEnd(input);
+        // THEN validation refuses it, naming whose snapshot it is, and nothing was created or changed
+        assertRejectedWithoutChanges(run, input, "source.snapshot: cluster snapshot payments-snap is of payments-db, not of orders-db");
+    }
+
+    static ObjectNode fromSnapshot(ObjectNode input, String snapshot) {
+        input.remove("restoreTime");
+        input.putObject("source").put("snapshot", snapshot);
+        return input;
+    }
+
     void assertSourceAtItsName(String sourceId, String copyId) {
         assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier).containsExactlyInAnyOrder(sourceId, copyId);
         assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier(sourceId)).dbClusters().get(0).tagList())

@@ -49,7 +49,28 @@ class RestoreRequestTest {
                 Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).put("jdbcUrlOverride", "jdbc:postgresql://attacker.example:5432/x"), "verify.jdbcUrlOverride: is not a known field"),
                 Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).put("sourceJdbcUrlOverride", "jdbc:postgresql://attacker.example:5432/x"), "verify.sourceJdbcUrlOverride: is not a known field"),
                 Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).put("customSql", "SELECT 1; DROP TABLE orders"), "verify.customSql: each entry must be exactly one SQL statement, got 2"),
-                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).putArray("customSql").add("SELECT true").add("select 1;delete from orders"), "verify.customSql: each entry must be exactly one SQL statement, got 2"));
+                Arguments.of((Consumer<ObjectNode>) n -> ((ObjectNode) n.get("verify")).putArray("customSql").add("SELECT true").add("select 1;delete from orders"), "verify.customSql: each entry must be exactly one SQL statement, got 2"),
+                // restore from a snapshot (issue 14): one source of data, only this account's snapshots, nothing unknown
+                Arguments.of((Consumer<ObjectNode>) n -> n.putObject("source").put("snapshot", "latest-automated"), "restoreTime: is not used with source.snapshot"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.remove("restoreTime"), "restoreTime: is required"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.<ObjectNode>without("restoreTime").putObject("source").put("snapshot", "x").put("region", "eu-west-1"), "source.region: is not a known field; allowed: snapshot"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.<ObjectNode>without("restoreTime").putObject("source"), "source.snapshot: is required"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.<ObjectNode>without("restoreTime").put("source", "latest-automated"), "source: must be an object"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.<ObjectNode>without("restoreTime").putObject("source").put("snapshot", 7), "source.snapshot: must be \"latest-automated\" or a snapshot identifier"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.<ObjectNode>without("restoreTime").putObject("source")
+                        .put("snapshot", "arn:aws:rds:us-east-1:999999999999:cluster-snapshot:theirs"), "source.snapshot: must be"),
+                Arguments.of((Consumer<ObjectNode>) n -> n.<ObjectNode>without("restoreTime").put("mode", "drill").putObject("source").put("snapshot", "latest-automated"), "source: a drill restores the latest restorable time"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void parse_should_readSnapshotSource_when_givenInsteadOfRestoreTime() {
+        ObjectNode request = valid();
+        request.remove("restoreTime");
+        request.putObject("source").put("snapshot", "rds:orders-db-2026-11-22-03-00");
+        RestoreRequest parsed = RestoreRequest.parse(request);
+        org.assertj.core.api.Assertions.assertThat(parsed.fromSnapshot()).isEqualTo("rds:orders-db-2026-11-22-03-00");
+        org.assertj.core.api.Assertions.assertThat(parsed.restoreTime()).isNull();
+        org.assertj.core.api.Assertions.assertThat(RestoreRequest.parse(valid()).fromSnapshot()).isNull();
     }
 
     @ParameterizedTest

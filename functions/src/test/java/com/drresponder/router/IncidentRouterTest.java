@@ -35,7 +35,19 @@ class IncidentRouterTest {
     final RouterFakes.Tags tags = new RouterFakes.Tags();
     final Map<String, String> env = new HashMap<>();
     final Map<String, String> clusters = new HashMap<>();
-    final RdsTopology topology = id -> java.util.Optional.ofNullable(clusters.get(id));
+    /** database -> a replica (or reader) RDS reports available */
+    final Map<String, String> healthyReplicas = new HashMap<>();
+    final RdsTopology topology = new RdsTopology() {
+        @Override
+        public java.util.Optional<String> clusterOf(String id) {
+            return java.util.Optional.ofNullable(clusters.get(id));
+        }
+
+        @Override
+        public java.util.Optional<String> healthyReplicaOf(String id, boolean cluster) {
+            return java.util.Optional.ofNullable(healthyReplicas.get((cluster ? "cluster:" : "db:") + id));
+        }
+    };
 
     @BeforeEach
     void protectCheckoutApi() {
@@ -292,5 +304,34 @@ class IncidentRouterTest {
         RouterResult result = router().route(rds("r1", "orders-db", "RDS-EVENT-0071", "failover", "A failover for the DB cluster has completed."));
 
         assertThat(result.outcome()).isEqualTo(Outcome.IGNORED);
+    }
+
+    @Test
+    void route_should_proposeFailoverInsteadOfRestore_when_primaryFailed_and_aReaderIsAvailable() throws Exception {
+        // GIVEN Aurora's own failover of orders-db failed, and RDS reports its reader orders-db-2 available
+        healthyReplicas.put("cluster:orders-db", "orders-db-2");
+        env.put("FAIL_OVER_STATE_MACHINE_ARN", "arn:aws:states:us-east-1:123456789012:stateMachine:fail-over-database");
+        // WHEN the router sees the event
+        RouterResult result = router().route(rds("r1", "orders-db", "RDS-EVENT-0069", "failover", "Database cluster failover failed"));
+        // THEN a failover is proposed (not started), with a ready-to-run input that waits for a person
+        assertThat(result.outcome()).isEqualTo(Outcome.PROPOSED);
+        assertThat(result.playbook()).isEqualTo("fail-over-database");
+        assertThat(starter.calls).isEmpty();
+        assertThat(notifications.sent).singleElement().satisfies(n -> assertThat(n.whatIsNext())
+                .contains("\"clusterId\":\"orders-db\"").contains("\"approval\":true").doesNotContain("restoreTime"));
+        assertThat(ledger.incident(result.incidentId())).get().extracting(i -> i.status()).isEqualTo(IncidentStatus.IDENTIFIED);
+    }
+
+    @Test
+    void route_should_stillProposeRestore_when_noReplicaIsAvailable_or_theEventIsAboutStorage() {
+        // a storage event is not solved by a replica (add storage first): restore proposal, even with a healthy reader
+        healthyReplicas.put("cluster:orders-db", "orders-db-2");
+        RouterResult storage = router().route(rds("r2", "orders-db", "RDS-EVENT-0227", "low storage", "Aurora storage low"));
+        assertThat(storage.playbook()).isEqualTo("restore-database-to-point-in-time");
+        // no replica: the failed failover proposes a restore, as before
+        healthyReplicas.clear();
+        RouterResult failed = router().route(rds("r3", "orders-db", "RDS-EVENT-0069", "failover", "Database cluster failover failed"));
+        assertThat(failed.outcome()).isEqualTo(Outcome.PROPOSED);
+        assertThat(failed.playbook()).isEqualTo("restore-database-to-point-in-time");
     }
 }

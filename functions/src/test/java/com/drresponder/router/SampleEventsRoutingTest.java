@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every event in events/ (as AWS emits them, and the manual requests) through the router, against an
- * estate where checkout-api, orders-db, billing-db and the compromised role are protected. A new
+ * estate where checkout-api, orders-db, billing-db, payments-db (with a healthy read replica) and the compromised role are protected. A new
  * sample without an expectation here fails the build.
  */
 class SampleEventsRoutingTest {
@@ -37,6 +37,8 @@ class SampleEventsRoutingTest {
             Map.entry("samples/cloudwatch/composite-alarm-actions-suppressed.json", ignored("its actions are suppressed (actionsSuppressedBy Alarm")),
             Map.entry("samples/cloudwatch/unprotected-function-alarm.json", ignored("not protected")),
             Map.entry("samples/rds/billing-db-instance-failure.json", proposed(rds("db:billing-db"))),
+            // payments-db has a read replica RDS reports available: a failover is proposed, not a restore
+            Map.entry("samples/rds/payments-db-instance-failure.json", new Expected(Outcome.PROPOSED, "fail-over-database", rds("db:payments-db"))),
             Map.entry("samples/rds/billing-db-instance-storage-full.json", proposed(rds("db:billing-db"))),
             Map.entry("samples/rds/billing-db-instance-storage-full-shutdown.json", proposed(rds("db:billing-db"))),
             Map.entry("samples/rds/billing-db-instance-restarted.json", ignored("needs no recovery")),
@@ -95,6 +97,7 @@ class SampleEventsRoutingTest {
                 .tag(ACCOUNT_PREFIX.formatted("cloudwatch") + "alarm:checkout-api-live-health", AlarmEventClassifier.ALIAS_TAG, "live")
                 .tag(rds("cluster:orders-db"), "dr:protected", "true")
                 .tag(rds("db:billing-db"), "dr:protected", "true")
+                .tag(rds("db:payments-db"), "dr:protected", "true")
                 .tag("arn:aws:iam::123456789012:role/orders-app-instance-role", "dr:protected", "true");
         Settings settings = Settings.from(Map.of("LEDGER_TABLE", "ledger", "TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:dr",
                 "DR_MODE", "enforce", "PROTECTED_RESOURCES", "*",
@@ -103,7 +106,17 @@ class SampleEventsRoutingTest {
                 "CREDENTIALS_STATE_MACHINE_ARN", ACCOUNT_PREFIX.formatted("states") + "stateMachine:respond-to-credential-compromise",
                 "FAIL_OVER_STATE_MACHINE_ARN", ACCOUNT_PREFIX.formatted("states") + "stateMachine:fail-over-database"));
         RouterFakes.Starter starter = new RouterFakes.Starter();
-        RdsTopology topology = id -> id.startsWith("orders-db-instance") ? Optional.of("orders-db") : Optional.empty();
+        RdsTopology topology = new RdsTopology() {
+            @Override
+            public Optional<String> clusterOf(String id) {
+                return id.startsWith("orders-db-instance") ? Optional.of("orders-db") : Optional.empty();
+            }
+
+            @Override
+            public Optional<String> healthyReplicaOf(String id, boolean cluster) {
+                return !cluster && id.equals("payments-db") ? Optional.of("payments-db-replica") : Optional.empty();
+            }
+        };
         IncidentRouter router = new IncidentRouter(settings, TestEvents.DEPLOYMENT, tags, topology, new InMemoryLedger(), new RouterFakes.Notifications(), starter,
                 Clock.fixed(Instant.parse("2026-11-22T03:00:00Z"), ZoneOffset.UTC));
 

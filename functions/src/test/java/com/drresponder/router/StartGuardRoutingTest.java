@@ -6,6 +6,7 @@ import static com.drresponder.router.TestEvents.manual;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.drresponder.common.Settings;
+import com.drresponder.guard.GuardClock;
 import com.drresponder.incident.IncidentStatus;
 import com.drresponder.incident.TimelineEntry;
 import com.drresponder.ledger.InMemoryLedger;
@@ -13,12 +14,11 @@ import com.drresponder.router.RouterResult.Outcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,8 @@ class StartGuardRoutingTest {
     final RouterFakes.Starter starter = new RouterFakes.Starter();
     final RouterFakes.Tags tags = new RouterFakes.Tags();
     final Map<String, String> env = new HashMap<>();
-    final MutableClock clock = new MutableClock(Instant.parse("2026-12-02T05:00:00Z"));
+    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-02T05:00:00Z"));
+    final Clock clock = GuardClock.of(now::get);
     IncidentRouter router;
 
     @BeforeEach
@@ -51,7 +52,7 @@ class StartGuardRoutingTest {
     }
 
     RouterResult route(String event) {
-        clock.advance(Duration.ofMillis(1)); // incidents open in arrival order
+        advance(Duration.ofMillis(1)); // incidents open in arrival order
         return router.route(event);
     }
 
@@ -85,7 +86,7 @@ class StartGuardRoutingTest {
         assertThat(ledger.queuedStarts("123456789012/us-east-1", 10)).hasSize(3);
 
         // WHEN a minute passes: two tokens
-        clock.advance(Duration.ofMinutes(1));
+        advance(Duration.ofMinutes(1));
         route(DRAIN);
         // THEN the P1 starts first, then the oldest P2
         assertThat(starter.calls).extracting(RouterFakes.Starter.Call::name).containsExactly(results.get(0).incidentId(),
@@ -94,7 +95,7 @@ class StartGuardRoutingTest {
         assertThat(ledger.timeline(p1.incidentId())).extracting(TimelineEntry::outcome).containsExactly("opened", "queued", "started");
 
         // WHEN another half minute passes: one token, one waiting start
-        clock.advance(Duration.ofSeconds(30));
+        advance(Duration.ofSeconds(30));
         RouterResult last = route(DRAIN);
         assertThat(last.reason()).contains(results.get(3).incidentId());
         assertThat(starter.calls).hasSize(5);
@@ -109,30 +110,7 @@ class StartGuardRoutingTest {
         assertThat(ledger.bucket("123456789012/us-east-1")).get().satisfies(b -> assertThat(b.tokens()).isEqualTo(1.0));
     }
 
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
+    void advance(Duration d) {
+        now.updateAndGet(t -> t.plus(d));
     }
 }

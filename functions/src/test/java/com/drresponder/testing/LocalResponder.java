@@ -1,5 +1,6 @@
 package com.drresponder.testing;
 
+import com.drresponder.testsupport.Executions;
 import com.drresponder.admission.Deployment;
 import com.drresponder.catalog.Catalog;
 import com.drresponder.common.Json;
@@ -25,7 +26,6 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -132,6 +132,29 @@ public final class LocalResponder {
         return arn;
     }
 
+    /**
+     * Creates {@code events/rules/<rule>.json} on the emulator's default bus with its catalog target (a deployed function,
+     * as the stack's rule has): the emulator delivers matching events to it, as EventBridge does ({@code delayRds}).
+     */
+    public String eventRule(String rule) {
+        Catalog.Function target = Catalog.RESPONDER.ruleTarget(rule);
+        String pattern;
+        try {
+            pattern = java.nio.file.Files.readString(RepositoryFiles.resolve("events/rules").resolve(rule + ".json"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        var events = EmulatorClients.of(emulator, software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder());
+        String arn = events.putRule(b -> b.name(rule).eventPattern(pattern)).ruleArn();
+        events.putTargets(b -> b.rule(rule).targets(t -> t.id(target.name()).arn(functionArn(target.logicalId()))));
+        return arn;
+    }
+
+    /** Stops delivering a rule's events ({@code DisableRule}), as when a rule is disabled or deleted by mistake. */
+    public void disableEventRule(String rule) {
+        EmulatorClients.of(emulator, software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()).disableRule(b -> b.name(rule));
+    }
+
     public DynamoDbLedger ledger() {
         return new DynamoDbLedger(dynamo, TABLE);
     }
@@ -170,17 +193,7 @@ public final class LocalResponder {
     }
 
     public DescribeExecutionResponse awaitExecution(String executionArn, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(executionArn));
-            if (d.status() != ExecutionStatus.RUNNING) {
-                return d;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("execution still RUNNING after " + timeout + ": " + executionArn);
-            }
-            sleep(100);
-        }
+        return Executions.awaitEnd(sfn, executionArn, timeout);
     }
 
     /** Notifications published since the last call, as SNS delivers them to SQS: {@code Subject}, {@code Message}, attributes. */
@@ -207,15 +220,6 @@ public final class LocalResponder {
             return Json.MAPPER.readTree(text);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting", e);
         }
     }
 }

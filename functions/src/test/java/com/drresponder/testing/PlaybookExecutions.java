@@ -1,5 +1,6 @@
 package com.drresponder.testing;
 
+import com.drresponder.testsupport.Executions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.drresponder.common.Json;
@@ -34,17 +35,13 @@ public record PlaybookExecutions(LocalResponder responder, String stateMachineAr
 
     public DescribeExecutionResponse await(String executionArn) throws InterruptedException {
         SfnClient sfn = responder.sfn;
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(300));
-        while (Instant.now().isBefore(deadline)) {
-            DescribeExecutionResponse d = sfn.describeExecution(r -> r.executionArn(executionArn));
-            if (d.status() != ExecutionStatus.RUNNING) {
-                printCost(executionArn, d);
-                ExecutionHistorySecrets.assertNoneIn(sfn, executionArn, secrets);
-                return d;
-            }
-            Thread.sleep(250);
+        DescribeExecutionResponse d = Executions.poll(sfn, executionArn, Duration.ofSeconds(300));
+        if (d.status() == ExecutionStatus.RUNNING) {
+            throw new AssertionError("execution still running after 300 s: " + history(executionArn));
         }
-        throw new AssertionError("execution still running after 300 s: " + history(executionArn));
+        printCost(executionArn, d);
+        ExecutionHistorySecrets.assertNoneIn(sfn, executionArn, secrets);
+        return d;
     }
 
     /** The status, with the execution's history as the message when it differs. */
@@ -88,7 +85,7 @@ public record PlaybookExecutions(LocalResponder responder, String stateMachineAr
                 benchmark, d.name(), d.status(), transitions, lambdas, polls, rdsCalls, waits, Duration.between(d.startDate(), d.stopDate()).toMillis());
     }
 
-    private List<HistoryEvent> events(String executionArn) {
+    public List<HistoryEvent> events(String executionArn) {
         return responder.sfn.getExecutionHistory(r -> r.executionArn(executionArn).maxResults(1000)).events();
     }
 

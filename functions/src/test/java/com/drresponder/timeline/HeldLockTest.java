@@ -23,6 +23,15 @@ class HeldLockTest {
     final InMemoryLedger ledger = new InMemoryLedger();
     final TimelineRecorder recorder = new TimelineRecorder(ledger, n -> { }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10));
 
+    /** inc-1's write-ahead intent before it renames the database, fenced on its lock. */
+    static final String RENAME_INTENT = """
+            {"incidentId": "inc-1", "action": "Cut-over: rename", "outcome": "started", "undo": "rename back", "fence": true}""";
+
+    /** The state machine's payload as the ASL sends it. */
+    static StepRecord step(String json) throws Exception {
+        return Json.MAPPER.readValue(json, StepRecord.class);
+    }
+
     @BeforeEach
     void lockedIncident() {
         ledger.openIncident(new Incident("inc-1", "restore-database-to-point-in-time", RESOURCE, "manual", Severity.P1,
@@ -33,9 +42,8 @@ class HeldLockTest {
     @Test
     void holdLock_should_keepTheLockPastItsTtl_when_recorded() throws Exception {
         // GIVEN the state machine's payload as the ASL sends it
-        StepRecord step = Json.MAPPER.readValue("""
-                {"incidentId": "inc-1", "action": "Undo cut-over", "outcome": "CutoverUndoFailed", "status": "ESCALATED", "holdLock": true}""",
-                StepRecord.class);
+        StepRecord step = step("""
+                {"incidentId": "inc-1", "action": "Undo cut-over", "outcome": "CutoverUndoFailed", "status": "ESCALATED", "holdLock": true}""");
         // WHEN recorded
         TimelineRecorder.Result result = recorder.record(step);
         // THEN the lock is not released and outlives its usual lifetime: nobody else acts on the resource meanwhile
@@ -52,9 +60,7 @@ class HeldLockTest {
         // GIVEN inc-1's lease lapsed and inc-2 took the database
         ledger.releaseLock(RESOURCE, "inc-1");
         ledger.acquireLock(RESOURCE, "inc-2", NOW, NOW.plusSeconds(600));
-        StepRecord intent = Json.MAPPER.readValue("""
-                {"incidentId": "inc-1", "action": "Cut-over: rename", "outcome": "started", "undo": "rename back", "fence": true}""",
-                StepRecord.class);
+        StepRecord intent = step(RENAME_INTENT);
         // WHEN inc-1's playbook records its write-ahead intent
         assertThatThrownBy(() -> recorder.record(intent)).isInstanceOf(com.drresponder.ledger.Lease.LeaseLostException.class)
                 .hasMessageContaining("no longer holds " + RESOURCE);
@@ -68,9 +74,7 @@ class HeldLockTest {
 
     @Test
     void fence_should_recordTheIntentAndRenew_when_theIncidentStillHoldsTheResource() throws Exception {
-        StepRecord intent = Json.MAPPER.readValue("""
-                {"incidentId": "inc-1", "action": "Cut-over: rename", "outcome": "started", "undo": "rename back", "fence": true}""",
-                StepRecord.class);
+        StepRecord intent = step(RENAME_INTENT);
         TimelineRecorder.Result result = recorder.record(intent);
         assertThat(result.lockHeld()).isTrue();
         assertThat(ledger.timeline("inc-1")).singleElement().satisfies(e -> assertThat(e.undo()).isEqualTo("rename back"));

@@ -14,11 +14,13 @@ import software.amazon.awscdk.services.iam.IRole;
 /**
  * fail-over-database: a manual request promotes a tagged read replica (or fails a tagged Aurora cluster over to a
  * reader) after planning reads replicas, tags and lag; verification, approval, config cut-over and metrics are the
- * restore's steps, deployed as this playbook's own functions with the same grants. The state machine may promote only
- * instances tagged protected and fail over only tagged clusters; it deletes nothing.
+ * restore's steps, deployed as this playbook's own functions with the same grants. The state machine may promote and
+ * rename only instances tagged protected and fail over only tagged clusters; it deletes nothing but a drill's own replica.
  */
 public final class FailoverPlaybook extends PlaybookConstruct {
     public static final String NAME = "fail-over-database";
+    private static final String DRILL_MARKER = "-drill-";
+    private static final String DRILL_TAG_KEY = "dr:drill";
     private static final List<String> DATABASES = List.of(arn("rds", "cluster:*"), arn("rds", "db:*"));
     private static final String FAILOVER_TARGET = "FailoverDBCluster is also authorised against the reader it names (resource type db, "
             + "optional): RDS accepts only a member of the cluster, and the cluster itself must be tagged protected.";
@@ -32,7 +34,19 @@ public final class FailoverPlaybook extends PlaybookConstruct {
         // Promotion ends replication and cannot be undone: only replicas that opted in themselves (an untagged twin never),
         // and a forced failover only of opted-in clusters.
         allow(role, List.of("rds:PromoteReadReplica"), List.of(arn("rds", "db:*")), taggedProtected(), TAG_SCOPED);
+        // the rename cut-over (old primary aside, promoted replica to its name, and back on failure): both are tagged protected
+        allow(role, List.of("rds:ModifyDBInstance"), List.of(arn("rds", "db:*")), taggedProtected(), TAG_SCOPED);
         allow(role, List.of("rds:FailoverDBCluster"), List.of(arn("rds", "cluster:*")), taggedProtected(), TAG_SCOPED);
+        // A drill: a read replica of a protected primary (the source statement), created only named *-drill-* and tagged
+        // dr:drill=true and dr:playbook=<this playbook> in its create request; then promoted and deleted, and nothing else.
+        List<String> drillReplicas = List.of(arn("rds", "db:*" + DRILL_MARKER + "*"));
+        allow(role, List.of("rds:CreateDBInstanceReadReplica"), List.of(arn("rds", "db:*")), taggedProtected(), TAG_SCOPED);
+        allow(role, List.of("rds:CreateDBInstanceReadReplica", "rds:AddTagsToResource"), drillReplicas,
+                Map.of("StringEquals", Map.of("aws:RequestTag/" + DRILL_TAG_KEY, "true", "aws:RequestTag/" + RestorePlaybook.PLAYBOOK_TAG_KEY, NAME)),
+                TAG_SCOPED);
+        allow(role, List.of("rds:PromoteReadReplica", "rds:DeleteDBInstance"), drillReplicas,
+                Map.of("StringEquals", Map.of("aws:ResourceTag/" + DRILL_TAG_KEY, "true", "aws:ResourceTag/" + RestorePlaybook.PLAYBOOK_TAG_KEY, NAME)),
+                TAG_SCOPED);
         allow(role, List.of("rds:FailoverDBCluster"), List.of(arn("rds", "db:*")), null, FAILOVER_TARGET);
     }
 

@@ -238,6 +238,9 @@ public final class ResponderCore extends Construct {
         // the restore's RTO/RPO targets reach its state machine as parameters (RestorePlaybook), not as variables
         env.put("LAMBDA_RTO_TARGET_MINUTES", Integer.toString(config.lambdaRtoTargetMinutes()));
         env.put("MUTATING_STARTS_PER_MINUTE", Integer.toString(config.mutatingStartsPerMinute()));
+        env.put("BLOCK_HOURS", Integer.toString(config.blockHours()));
+        env.put("WAF_MAX_BLOCKS_PER_INCIDENT", Integer.toString(config.wafMaxBlocksPerIncident()));
+        env.put("ROTATION_MAX_CHECKS", Integer.toString(config.rotationMaxChecks()));
         env.put("VERIFY_WINDOW_SECONDS", Integer.toString(config.verifyWindowMinutes() * 60));
         env.put("VERIFY_POLL_SECONDS", "30");
         env.put("MAX_ROLLBACKS_PER_HOUR", Integer.toString(config.maxRollbacksPerHour()));

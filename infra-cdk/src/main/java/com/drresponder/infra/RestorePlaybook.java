@@ -46,7 +46,15 @@ public final class RestorePlaybook extends PlaybookConstruct {
     private static final String FINAL_SNAPSHOT = "rds:DeleteDBCluster names a cluster-snapshot resource type for the final "
             + "snapshot; the cluster itself must carry dr:drill=true, and the action deletes no snapshot (only sweep-snapshots may, by "
             + "DeleteDBClusterSnapshot/DeleteDBSnapshot on snapshots tagged dr:playbook=restore-database-to-point-in-time).";
+    private static final String TASK_TOKEN = "states:SendTaskSuccess has no resource-level permissions (IAM authorises it against *): "
+            + "the task token is the credential. rds-wait only resumes tokens the restore's own Wait for RDS kept in the ledger, and "
+            + "gets neither SendTaskFailure nor SendTaskHeartbeat.";
     private static final List<String> DATABASES = List.of(arn("rds", "cluster:*"), arn("rds", "db:*"));
+    private static final List<String> SNAPSHOTS = List.of(arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*"));
+    private static final String SNAPSHOT_SOURCE = "A restore from a snapshot (request source.snapshot) reads the snapshot: automated "
+            + "snapshots carry no tags unless the database copies them, so no tag condition can select them; validate-restore "
+            + "admits only an available snapshot taken of the protected source itself, and what the restore creates is limited "
+            + "by name (-restored-/-drill-) and request tag in the target statement.";
 
     RestorePlaybook(ResponderCore core, Catalog.Playbook playbook) {
         super(core, playbook);
@@ -63,9 +71,17 @@ public final class RestorePlaybook extends PlaybookConstruct {
         List<String> describe = List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:ListTagsForResource");
         JavaFunction validate = function("validate-restore");
         allow(validate.role(), describe, DATABASES, null, READ_ONLY_LOOKUP);
+        // source.snapshot: the newest automated snapshot of the source (filtered by its identifier), or a named one
+        allow(validate.role(), List.of("rds:DescribeDBClusterSnapshots", "rds:DescribeDBSnapshots"),
+                List.of(arn("rds", "cluster:*"), arn("rds", "db:*"), arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")), null, READ_ONLY_LOOKUP);
         allow(function("check-progress").role(), List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances",
                 "rds:DescribeDBClusterSnapshots", "rds:DescribeDBSnapshots"), List.of(arn("rds", "cluster:*"), arn("rds", "db:*"),
                 arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")), null, READ_ONLY_LOOKUP);
+        // rds-wait re-checks a resource an RDS event names before it resumes the task waiting on it
+        IRole wait = function("rds-wait").role();
+        allow(wait, List.of("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:DescribeDBClusterSnapshots", "rds:DescribeDBSnapshots"),
+                List.of(arn("rds", "cluster:*"), arn("rds", "db:*"), arn("rds", "cluster-snapshot:*"), arn("rds", "snapshot:*")), null, READ_ONLY_LOOKUP);
+        allow(wait, List.of("states:SendTaskSuccess"), List.of("*"), null, TASK_TOKEN);
         JavaFunction verify = function("verify-database");
         // Only secrets linked to a database (tag dr:database); the code also checks the value names the database verified.
         // A verification login (read-only user) need not be dr:protected: the responder never rotates it.
@@ -160,10 +176,12 @@ public final class RestorePlaybook extends PlaybookConstruct {
             targets.add(arn("rds", "db:*" + marker + "*"));
         }
         allow(role, List.of("rds:RestoreDBClusterToPointInTime", "rds:RestoreDBInstanceToPointInTime", "rds:CreateDBInstance",
-                "rds:AddTagsToResource"), targets, requestTagged(), TAG_SCOPED);
+                "rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot", "rds:AddTagsToResource"), targets, requestTagged(), TAG_SCOPED);
+        allow(role, List.of("rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"), SNAPSHOTS, null, SNAPSHOT_SOURCE);
         // RDS also authorises a restore against the subnet group, parameter groups and option group it copies from
         // the source (and instances against theirs); these are shared configuration, never changed here.
-        allow(role, List.of("rds:RestoreDBClusterToPointInTime", "rds:RestoreDBInstanceToPointInTime", "rds:CreateDBInstance"),
+        allow(role, List.of("rds:RestoreDBClusterToPointInTime", "rds:RestoreDBInstanceToPointInTime", "rds:CreateDBInstance",
+                        "rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"),
                 List.of(arn("rds", "subgrp:*"), arn("rds", "cluster-pg:*"), arn("rds", "pg:*"), arn("rds", "og:*")), null, RDS_RESTORE_INPUTS);
         // An encrypted source restores with its KMS key: RDS needs a grant on it, and only RDS may use this permission.
         allow(role, List.of("kms:CreateGrant", "kms:DescribeKey"), List.of(arn("kms", "key/*")),

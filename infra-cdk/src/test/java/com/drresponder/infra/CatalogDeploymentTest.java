@@ -20,7 +20,7 @@ import software.amazon.awscdk.assertions.Template;
 /**
  * The synthesized template deploys exactly what the catalog names: its functions (service name, handler,
  * description, timeout), its environment keys and its substitutions. The local deployment is held to the same
- * catalog by functions' ResponderDeploymentIT, so the two deploy the same. A fourth playbook is one catalog entry.
+ * catalog by functions' ResponderDeploymentIT, so the two deploy the same. One more playbook is one catalog entry.
  */
 class CatalogDeploymentTest {
     /** Set per function by JavaFunction (runtime tuning), not part of the contract. */
@@ -74,7 +74,7 @@ class CatalogDeploymentTest {
     }
 
     @Test
-    void aFourthPlaybook_should_synthesize_when_addedAsOneCatalogEntry(@TempDir Path dir) throws Exception {
+    void anotherPlaybook_should_synthesize_when_addedAsOneCatalogEntry(@TempDir Path dir) throws Exception {
         // GIVEN the repository's playbooks plus one more: a catalog entry, its ASL and one handler
         Catalog.Function step = new Catalog.Function("fail-over-check", "FailOverCheck", "com.example.FailOverCheckHandler::handleRequest",
                 "DR Responder: test playbook step", 30, Set.of(Catalog.Need.LEDGER), true);
@@ -133,7 +133,7 @@ class CatalogDeploymentTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no function with handler " + handler));
     }
 
-    /** The fourth playbook's ASL: one step with Retry and Catch, as the house rules ask. */
+    /** The extra playbook's ASL: one step with Retry and Catch, as the house rules ask. */
     static final class FakePlaybook {
         static final String ASL = """
                 {"Comment":"test playbook","StartAt":"Check","States":{

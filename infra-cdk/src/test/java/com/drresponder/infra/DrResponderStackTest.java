@@ -587,10 +587,19 @@ class DrResponderStackTest {
         java.util.function.Function<String, List<String>> grants = action -> role.stream().filter(s -> actions(s).contains(action))
                 .map(s -> resourceTypes(s) + " -> " + s.getOrDefault("Condition", "none")).toList();
 
-        assertThat(grants.apply("rds:PromoteReadReplica")).containsExactly("db:* -> " + PROTECTED);
         // the reader a failover names is authorised too (optional resource type); the cluster must be protected
         assertThat(grants.apply("rds:FailoverDBCluster")).containsExactlyInAnyOrder("cluster:* -> " + PROTECTED, "db:* -> none");
-        assertThat(role.toString()).doesNotContain("rds:Delete").doesNotContain("rds:Modify").doesNotContain("rds:Create");
+        // the rename cut-over renames only protected instances (the old primary and the promoted replica), never a cluster
+        assertThat(grants.apply("rds:ModifyDBInstance")).containsExactly("db:* -> " + PROTECTED);
+        // a drill: creates a replica only of a protected primary, named *-drill-* and tagged for the drill; promotes and deletes only that
+        assertThat(grants.apply("rds:CreateDBInstanceReadReplica")).hasSize(2).contains("db:* -> " + PROTECTED)
+                .anySatisfy(g -> assertThat(g).startsWith("db:*-drill-* -> ").contains("aws:RequestTag/dr:drill=true")
+                        .contains("aws:RequestTag/dr:playbook=fail-over-database"));
+        assertThat(grants.apply("rds:DeleteDBInstance")).singleElement().satisfies(g -> assertThat(g).startsWith("db:*-drill-* -> ")
+                .contains("aws:ResourceTag/dr:drill=true").contains("aws:ResourceTag/dr:playbook=fail-over-database"));
+        assertThat(grants.apply("rds:PromoteReadReplica")).hasSize(2).contains("db:* -> " + PROTECTED);
+        assertThat(role.stream().flatMap(s -> actions(s).stream()).toList())
+                .doesNotContain("rds:DeleteDBCluster", "rds:ModifyDBCluster", "rds:CreateDBInstance", "rds:CreateDBCluster");
     }
 
     @Test

@@ -42,6 +42,10 @@ class DrResponderStackVariantsTest {
 
         Map<String, Object> vpc = new HashMap<>();
         vpc.put("vpc", Map.of("vpcId", "vpc-0123456789abcdef0", "subnetIds", List.of("subnet-0123456789abcdef1", "subnet-0123456789abcdef2"), "securityGroupIds", List.of("sg-0123456789abcdef0")));
+        // the credential playbook's settings, each away from its default
+        vpc.put("blockHours", 6);
+        vpc.put("wafMaxBlocksPerIncident", 10);
+        vpc.put("rotationMaxChecks", 30);
         inVpc = Template.fromStack(TestStacks.stack(TestStacks.app(), DrConfigLoader.fromMap(vpc), TestStacks.repositoryLayout()));
 
         repoStack = TestStacks.stack(TestStacks.app(), DrConfig.defaults(), TestStacks.repositoryLayout());
@@ -54,6 +58,18 @@ class DrResponderStackVariantsTest {
         bare.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
                 "POWERTOOLS_SERVICE_NAME", "incident-router",
                 "FINDING_ACTIONS", "{\"UnauthorizedAccess:IAMUser/\":[\"notify\"]}"))))));
+    }
+
+    @Test
+    void credentialFunctions_should_receiveTheConfiguredBlockExpiryCapAndRotationChecks_when_synthesized() {
+        // merge-ip-set reads BLOCK_HOURS and WAF_MAX_BLOCKS_PER_INCIDENT, check-rotation ROTATION_MAX_CHECKS (CredentialSettings)
+        for (String function : List.of("merge-ip-set", "check-rotation")) {
+            inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
+                    "POWERTOOLS_SERVICE_NAME", function, "BLOCK_HOURS", "6", "WAF_MAX_BLOCKS_PER_INCIDENT", "10", "ROTATION_MAX_CHECKS", "30"))))));
+        }
+        // AND the defaults, where nothing is configured
+        repo.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
+                "POWERTOOLS_SERVICE_NAME", "merge-ip-set", "BLOCK_HOURS", "24", "WAF_MAX_BLOCKS_PER_INCIDENT", "50", "ROTATION_MAX_CHECKS", "60"))))));
     }
 
     @Test

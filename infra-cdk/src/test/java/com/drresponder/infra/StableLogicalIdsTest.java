@@ -7,6 +7,7 @@ import com.drresponder.infra.config.DrConfigLoader;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
@@ -23,7 +24,7 @@ import software.constructs.Construct;
  * block lists' blocks, running executions, the manual bus operators are allowed to use.
  */
 class StableLogicalIdsTest {
-    /** Per resource type, every logical id the stack had at b0cdd16 (drill schedule configured). */
+    /** Per resource type, every logical id the stack had at b0cdd16 (drill schedule configured) besides its functions' (below). */
     static final Map<String, List<String>> PINNED = Map.ofEntries(
             Map.entry("AWS::DynamoDB::Table", List.of("LedgerB7379752")),
             Map.entry("AWS::KMS::Key", List.of("NotificationKey6F64DE1A")),
@@ -34,28 +35,8 @@ class StableLogicalIdsTest {
             Map.entry("AWS::CloudWatch::Dashboard", List.of("MonitoringDashboard0C3675C6")),
             Map.entry("AWS::StepFunctions::StateMachine", List.of("RespondToCredentialCompromiseCE37F1DF",
                     "RestoreDatabaseToPointInTime0A2F585A", "RollbackLambdaAlias13BC6130")),
-            Map.entry("AWS::Logs::LogGroup", List.of("CheckAlarmLogGroupDA58F415", "CheckApprovalLogGroup71DC9DCD",
-                    "CheckProgressLogGroup8C990367", "CheckRotationLogGroup49760D0C", "ConfigCutoverLogGroup66FA3F57",
-                    "DeleteDrillCopyLogGroup70F1AFE9", "FinaliserLogGroup443C27E9", "IncidentRouterLogGroupF515BD4B",
-                    "MergeIpSetLogGroup2DDBD724", "PlanRollbackLogGroupC9171DCF", "RecordRollbackLogGroup4945D12F",
-                    "RecordStepLogGroup4365C1E7", "RecoveryMetricsLogGroup7E3AAF4C", "RequestApprovalLogGroup0174C2FB",
-                    "ResolveTargetsLogGroupC85C0846", "RespondToCredentialCompromiseLogsF85D4A46", "SweepSnapshotsLogGroup11D1DF9A",
-                    "RestoreDatabaseToPointInTimeLogs2F93AF10", "RollbackLambdaAliasLogsAEDF1824", "SecretRotationLogGroup968706C3",
-                    "ValidateRestoreLogGroup3620CB64", "VerifyDatabaseLogGroupEE3251A7", "VerifyRotationLogGroupFD558BB7")),
-            Map.entry("AWS::Lambda::Function", List.of("CheckAlarmFunction3C826B29", "CheckApprovalFunction84FA5808",
-                    "CheckProgressFunctionAABF1070", "CheckRotationFunction453F631F", "ConfigCutoverFunctionAAC56BBC",
-                    "DeleteDrillCopyFunction1FE78C8B", "FinaliserFunction0F4AEDD1", "IncidentRouterFunctionD9FBB062",
-                    "MergeIpSetFunctionF0BE7D31", "PlanRollbackFunction5988B758", "RecordRollbackFunction7E767837",
-                    "RecordStepFunction4063B888", "RecoveryMetricsFunctionFAAABCA0", "RequestApprovalFunctionA1A99567",
-                    "ResolveTargetsFunction611E3CD5", "SecretRotationFunction837B37FB", "SweepSnapshotsFunction3D4A1FAD", "ValidateRestoreFunction97F0D18D",
-                    "VerifyDatabaseFunction1AE53E5D", "VerifyRotationFunction4B5041D6")),
-            Map.entry("AWS::Lambda::Alias", List.of("CheckAlarmLiveAliasE5BE6AB1", "CheckApprovalLiveAliasFFA2867B",
-                    "CheckProgressLiveAlias0F506FAC", "CheckRotationLiveAliasB8F206AD", "ConfigCutoverLiveAlias80FF072A",
-                    "DeleteDrillCopyLiveAliasB634C4F0", "FinaliserLiveAlias2299FD25", "IncidentRouterLiveAliasCCD8D995",
-                    "MergeIpSetLiveAliasC59B96C5", "PlanRollbackLiveAlias8814096C", "RecordRollbackLiveAliasA63F1677",
-                    "RecordStepLiveAliasF0443B08", "RecoveryMetricsLiveAliasB86FC943", "RequestApprovalLiveAlias4F89DDD5",
-                    "ResolveTargetsLiveAlias57EDC7EC", "SecretRotationLiveAlias23013C82", "SweepSnapshotsLiveAliasE99AB095", "ValidateRestoreLiveAlias8145BEED",
-                    "VerifyDatabaseLiveAlias89426728", "VerifyRotationLiveAliasD6D4A39E")),
+            Map.entry("AWS::Logs::LogGroup", List.of("RespondToCredentialCompromiseLogsF85D4A46",
+                    "RestoreDatabaseToPointInTimeLogs2F93AF10", "RollbackLambdaAliasLogsAEDF1824")),
             Map.entry("AWS::Events::Rule", List.of("DrillScheduleRuleCEE2B6BE", "GuarddutyFindingsRuleF0A862E9",
                     "IpBlockSweeperRuleBF61DAE9", "LambdaAlarmsRuleED642250", "LambdaAliasChangesRule6FAEEB6C",
                     "ManualRequestsRule5B913245", "PlaybookExecutionEndedRuleCBD100FC", "RdsEventsRuleA2298DEF", "SnapshotSweeperRuleFB2768D4")));
@@ -63,17 +44,33 @@ class StableLogicalIdsTest {
     /** Logical ids of playbooks added since b0cdd16, pinned from their first deploy on (fail-over-database, issue 17). */
     static final Map<String, List<String>> ADDED = Map.ofEntries(
             Map.entry("AWS::StepFunctions::StateMachine", List.of("FailOverDatabaseBB174BAE")),
-            Map.entry("AWS::Logs::LogGroup", List.of("CheckFailoverApprovalLogGroupFB1EA850", "CheckFailoverLogGroupDEF9D713",
-                    "FailOverDatabaseLogs1D43CFAA", "FailoverConfigCutoverLogGroup3F562487", "FailoverMetricsLogGroupE0C6A898",
-                    "PlanFailoverLogGroup9A37D2D8", "RequestFailoverApprovalLogGroupDC26684B", "VerifyPromotedLogGroupEF670557",
-                    "AliasHistoryRecorderLogGroupFF355CCD")),
-            Map.entry("AWS::Events::Rule", List.of("StartGuardDrainRule70983579")),
-            Map.entry("AWS::Lambda::Function", List.of("CheckFailoverApprovalFunction59992E3F", "CheckFailoverFunctionDD828C0B",
-                    "FailoverConfigCutoverFunctionEACF888E", "FailoverMetricsFunctionF57EA307", "PlanFailoverFunctionCB479E2F",
-                    "RequestFailoverApprovalFunction14C1C072", "VerifyPromotedFunction5935A1FC", "AliasHistoryRecorderFunctionFD381E32")),
-            Map.entry("AWS::Lambda::Alias", List.of("CheckFailoverApprovalLiveAlias9D294C2B", "CheckFailoverLiveAliasD31F6E1D",
-                    "FailoverConfigCutoverLiveAlias67BE20B5", "FailoverMetricsLiveAlias59FEF60D", "PlanFailoverLiveAlias3E44AD92",
-                    "RequestFailoverApprovalLiveAliasC602DB67", "VerifyPromotedLiveAlias2C45C1EA", "AliasHistoryRecorderLiveAlias3A47CE15")));
+            Map.entry("AWS::Logs::LogGroup", List.of("FailOverDatabaseLogs1D43CFAA")),
+            Map.entry("AWS::Events::Rule", List.of("StartGuardDrainRule70983579")));
+
+    /**
+     * The functions, by construct id: at b0cdd16, and added since (fail-over-database, issue 17; the alias history
+     * recorder). Each one's function, live alias and log group ids follow from its path by CDK's algorithm
+     * ({@link LogicalIds#uniqueId}, checked against CDK's own in uniqueId_should_beCdksAlgorithm).
+     */
+    static final List<String> PINNED_FUNCTIONS = List.of("CheckAlarm", "CheckApproval", "CheckProgress", "CheckRotation",
+            "ConfigCutover", "DeleteDrillCopy", "Finaliser", "IncidentRouter", "MergeIpSet", "PlanRollback", "RecordRollback",
+            "RecordStep", "RecoveryMetrics", "RequestApproval", "ResolveTargets", "SecretRotation", "SweepSnapshots",
+            "ValidateRestore", "VerifyDatabase", "VerifyRotation");
+    static final List<String> ADDED_FUNCTIONS = List.of("CheckFailoverApproval", "CheckFailover", "FailoverConfigCutover",
+            "FailoverMetrics", "PlanFailover", "RequestFailoverApproval", "VerifyPromoted", "AliasHistoryRecorder");
+    /** Per resource type, the construct id under the function's own whose L1 child ("Resource") each function's resource is. */
+    static final Map<String, String> PER_FUNCTION = Map.of("AWS::Lambda::Function", "Function", "AWS::Lambda::Alias", "LiveAlias",
+            "AWS::Logs::LogGroup", "LogGroup");
+
+    static TreeSet<String> expectedIds(String type) {
+        TreeSet<String> expected = new TreeSet<>(PINNED.getOrDefault(type, List.of()));
+        expected.addAll(ADDED.getOrDefault(type, List.of()));
+        if (PER_FUNCTION.containsKey(type)) {
+            Stream.concat(PINNED_FUNCTIONS.stream(), ADDED_FUNCTIONS.stream())
+                    .forEach(f -> expected.add(LogicalIds.uniqueId(List.of(f, PER_FUNCTION.get(type), "Resource"))));
+        }
+        return expected;
+    }
 
     /** The outputs drctl and operators read, by name. */
     static final List<String> OUTPUTS = List.of("LedgerTableName", "ManualBusName", "RespondToCredentialCompromiseStateMachineArn",
@@ -90,11 +87,11 @@ class StableLogicalIdsTest {
 
     @Test
     void statefulResources_should_keepTheirLogicalIds_when_builtByConstructs() {
-        PINNED.forEach((type, ids) -> {
-            TreeSet<String> expected = new TreeSet<>(ids);
-            expected.addAll(ADDED.getOrDefault(type, List.of()));
-            assertThat(new TreeSet<>(template.findResources(type).keySet())).as(type).containsExactlyElementsOf(expected);
-        });
+        TreeSet<String> types = new TreeSet<>(PINNED.keySet());
+        types.addAll(PER_FUNCTION.keySet());
+        for (String type : types) {
+            assertThat(new TreeSet<>(template.findResources(type).keySet())).as(type).containsExactlyElementsOf(expectedIds(type));
+        }
     }
 
     @Test

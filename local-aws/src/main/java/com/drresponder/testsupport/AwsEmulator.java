@@ -164,6 +164,7 @@ public final class AwsEmulator implements AutoCloseable {
         }
         clearStepFunctionsMockConfig();
         clearFaults();
+        delayRds(java.time.Duration.ZERO);
         lambdaHost.stopAll();
         lambdaHost.clearEnvironmentOverrides();
     }
@@ -332,6 +333,23 @@ public final class AwsEmulator implements AutoCloseable {
             body.put("matching", fault.matching());
         }
         post("/drr/faults", body.toString(), Map.of("Content-Type", "application/json"));
+    }
+
+    /**
+     * Real RDS timing, an emulator addition (moto makes every RDS resource available at once): from now on each
+     * create/restore/snapshot/modify leaves its resource {@code creating}/{@code renaming}/{@code modifying} for
+     * {@code delay}, then makes it available (a renamed one: its status from before) and emits the RDS event
+     * ({@code aws.rds}, as RDS sends it) on the default event bus, whose rules deliver to Lambda targets.
+     * {@link java.time.Duration#ZERO} (the default; {@link #reset()} restores it) keeps moto's instant behaviour.
+     */
+    public void delayRds(java.time.Duration delay) {
+        delayRds(delay, true);
+    }
+
+    /** As {@link #delayRds(java.time.Duration)}; {@code emitEvents=false} drops every RDS event (RDS emits them best effort). */
+    public void delayRds(java.time.Duration delay, boolean emitEvents) {
+        post("/drr/rds-delay", JSON.createObjectNode().put("seconds", delay.toMillis() / 1000.0).put("events", emitEvents).toString(),
+                Map.of("Content-Type", "application/json"));
     }
 
     /** Removes every injected fault, spent or not. */

@@ -300,7 +300,7 @@ public final class LambdaWorker {
     }
 
     /** Lambda {@link Context} for one invocation; the logger writes to stderr, which the host logs. */
-    private static final class WorkerContext implements Context {
+    private record WorkerContext(String requestId, long deadlineMs, String functionName, String arn) implements Context {
         private static final LambdaLogger LOGGER = new LambdaLogger() {
             private final PrintStream err = System.err;
 
@@ -314,18 +314,6 @@ public final class LambdaWorker {
                 err.println(new String(message, StandardCharsets.UTF_8));
             }
         };
-
-        private final String requestId;
-        private final long deadlineMs;
-        private final String functionName;
-        private final String arn;
-
-        WorkerContext(String requestId, long deadlineMs, String functionName, String arn) {
-            this.requestId = requestId;
-            this.deadlineMs = deadlineMs;
-            this.functionName = functionName;
-            this.arn = arn;
-        }
 
         @Override
         public String getAwsRequestId() {

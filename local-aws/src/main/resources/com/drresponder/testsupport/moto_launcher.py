@@ -215,6 +215,56 @@ def _install_promote_not_a_replica():
 _install_promote_not_a_replica()
 
 
+def _install_unique_dbi_resource_ids():
+    # DbiResourceId is an instance's region-unique, immutable identifier in AWS: it survives renames, which is how
+    # the failover's rename cut-over tells the promoted replica from the old primary whatever name each holds.
+    # moto gives every instance the same constant, and a read replica (a shallow copy of its source) its source's.
+    import random
+    import string
+    from moto.rds.models import DBInstance, RDSBackend
+
+    def fresh():
+        return "db-" + "".join(random.choices(string.ascii_uppercase + string.digits, k=26))
+
+    original_init = DBInstance.__init__
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.dbi_resource_id = fresh()
+
+    original_replica = RDSBackend.create_db_instance_read_replica
+
+    def create_db_instance_read_replica(self, db_kwargs):
+        replica = original_replica(self, db_kwargs)
+        replica.dbi_resource_id = fresh()
+        return replica
+
+    DBInstance.__init__ = __init__
+    RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica
+
+
+_install_unique_dbi_resource_ids()
+
+
+def _install_cluster_already_exists():
+    # AWS refuses to create, restore or replicate into a cluster identifier that is taken
+    # (DBClusterAlreadyExistsFault); moto 5.2.1 silently replaces the existing cluster. A retried restore whose
+    # first answer was lost must meet the refusal it meets in AWS, and a foreign cluster must never be overwritten.
+    from moto.rds.models import RDSBackend
+    from moto.rds.exceptions import RDSClientError
+    original = RDSBackend.create_db_cluster
+
+    def create_db_cluster(self, kwargs):
+        if kwargs["db_cluster_identifier"] in self.clusters:
+            raise RDSClientError("DBClusterAlreadyExistsFault", "DB Cluster already exists")
+        return original(self, kwargs)
+
+    RDSBackend.create_db_cluster = create_db_cluster
+
+
+_install_cluster_already_exists()
+
+
 # ---- Step Functions mock test cases ---------------------------------------------------------
 def _install_sfn_mocking():
     from moto.stepfunctions.parser import models as sfn_models
@@ -444,6 +494,8 @@ def _install_request_log():
         path = environ.get("PATH_INFO", "")
         if path in ("/drr/faults", "/drr/faults/clear"):
             return _configure_faults(environ, start_response, path)
+        if path == "/drr/rds-delay":
+            return _configure_rds_delay(environ, start_response)
         if path in ("/drr/requests", "/drr/requests/clear"):
             with REQUEST_LOG_LOCK:
                 if path.endswith("/clear"):
@@ -578,6 +630,7 @@ _IDENTIFIER_PARAMETERS = {
         "DBClusterIdentifier": "cluster:{}", "SourceDBClusterIdentifier": "cluster:{}",
         "DBInstanceIdentifier": "db:{}", "SourceDBInstanceIdentifier": "db:{}", "TargetDBInstanceIdentifier": "db:{}",
         "DBClusterSnapshotIdentifier": "cluster-snapshot:{}",
+        "SnapshotIdentifier": "cluster-snapshot:{}",  # RestoreDBClusterFromSnapshot's source
         "DBSnapshotIdentifier": "snapshot:{}", "DBSubnetGroupName": "subgrp:{}",
         "DBClusterParameterGroupName": "cluster-pg:{}", "DBParameterGroupName": "pg:{}", "OptionGroupName": "og:{}",
     },
@@ -883,35 +936,44 @@ def _install_sdk_parameter_casing():
     operations = {}
 
     def operation(service, action):
+        """The SDK model of an aws-sdk task's action, None if the service has no such operation."""
         key = (service, action)
         if key not in operations:
             model = session.get_service_model(service)
             by_snake = {botocore.xform_name(name): name for name in model.operation_names}
             name = by_snake.get(action)
-            operations[key] = model.operation_model(name).input_shape if name else None
+            operations[key] = model.operation_model(name) if name else None
         return operations[key]
 
-    def recase(value, shape):
+    def rename(value, shape, member):
+        """value with each structure key renamed by member(structure, key) -> (new key, member shape), down lists and maps."""
         if shape is None:
             return value
         if shape.type_name == "structure" and isinstance(value, dict):
-            members = {name.lower(): name for name in shape.members}
             out = {}
             for k, v in value.items():
-                name = members.get(k.lower(), k)
-                out[name] = recase(v, shape.members.get(name))
+                name, member_shape = member(shape, k)
+                out[name] = rename(v, member_shape, member)
             return out
         if shape.type_name == "list" and isinstance(value, list):
-            return [recase(v, shape.member) for v in value]
+            return [rename(v, shape.member, member) for v in value]
         if shape.type_name == "map" and isinstance(value, dict):
-            return {k: recase(v, shape.value) for k, v in value.items()}
+            return {k: rename(v, shape.value, member) for k, v in value.items()}
         return value
+
+    def model_member(structure, key):
+        name = next((m for m in structure.members if m.lower() == key.lower()), key)
+        return name, structure.members.get(name)
+
+    def shape(service, action, direction):
+        model = operation(service, action)
+        return getattr(model, direction) if model else None
 
     original = sdk.StateTaskServiceAwsSdk._eval_service_task
 
     def _eval_service_task(self, env, resource_runtime_part, normalised_parameters, state_credentials):
-        shape = operation(self._get_boto_service_name(), self._get_boto_service_action())
-        recased = recase(dict(normalised_parameters), shape)
+        recased = rename(dict(normalised_parameters),
+                         shape(self._get_boto_service_name(), self._get_boto_service_action(), "input_shape"), model_member)
         normalised_parameters.clear()
         normalised_parameters.update(recased)
         return original(self, env=env, resource_runtime_part=resource_runtime_part,
@@ -922,32 +984,14 @@ def _install_sdk_parameter_casing():
     # The other direction: AWS Step Functions returns an aws-sdk task's result with its members named as the SDK
     # model's, first letter upper case (CodeDeploy's "deployments" is "Deployments"); moto hands boto3's dict back
     # as it is. Re-case structure members only (map keys such as a DynamoDB item's attribute names stay as they are).
-    outputs = {}
-
-    def output_shape(service, action):
-        key = (service, action)
-        if key not in outputs:
-            model = session.get_service_model(service)
-            by_snake = {botocore.xform_name(name): name for name in model.operation_names}
-            name = by_snake.get(action)
-            outputs[key] = model.operation_model(name).output_shape if name else None
-        return outputs[key]
-
-    def pascal(value, shape):
-        if shape is None:
-            return value
-        if shape.type_name == "structure" and isinstance(value, dict):
-            return {(k[:1].upper() + k[1:]): pascal(v, shape.members.get(k)) for k, v in value.items()}
-        if shape.type_name == "list" and isinstance(value, list):
-            return [pascal(v, shape.member) for v in value]
-        if shape.type_name == "map" and isinstance(value, dict):
-            return {k: pascal(v, shape.value) for k, v in value.items()}
-        return value
+    def upper_first(structure, key):
+        return key[:1].upper() + key[1:], structure.members.get(key)
 
     def _normalise_response(self, response, boto_service_name=None, service_action_name=None):
         if isinstance(response, dict):
-            shape = output_shape(self._get_boto_service_name(boto_service_name), self._get_boto_service_action(service_action_name))
-            recased = pascal(dict(response), shape)
+            output = shape(self._get_boto_service_name(boto_service_name), self._get_boto_service_action(service_action_name),
+                           "output_shape")
+            recased = rename(dict(response), output, upper_first)
             response.clear()
             response.update(recased)
 
@@ -955,6 +999,147 @@ def _install_sdk_parameter_casing():
 
 
 _install_sdk_parameter_casing()
+
+
+# ---- RDS timing and events (emulator addition) -------------------------------------------------
+# moto makes every RDS resource available at once and emits no RDS events. Real RDS keeps a new snapshot
+# "creating", a new database "creating", a renamed one "renaming" for minutes, and sends an event to
+# EventBridge's default bus when it is done. POST /drr/rds-delay {"seconds": N} makes the emulator do the
+# same: from then on each create/restore/snapshot/modify leaves the resource in its interim status for N s,
+# then puts it back (available, or a renamed resource's status from before) and emits the RDS event on the
+# default bus. N = 0 (the default) keeps moto's behaviour. {"events": false} keeps the delay and drops the
+# events (RDS emits events best effort). Rules on the default bus then deliver to Lambda targets as well
+# (moto delivers only to SQS, Logs, buses and API destinations), asynchronously like EventBridge, and only
+# while the rule is ENABLED (moto ignores the rule's state).
+RDS_DELAY = {"seconds": 0.0, "events": True}
+RDS_TIMERS = []
+
+
+def _configure_rds_delay(environ, start_response):
+    import json as _json
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = _json.loads(environ["wsgi.input"].read(length) or b"{}")
+    RDS_DELAY["seconds"] = float(body.get("seconds", 0))
+    RDS_DELAY["events"] = bool(body.get("events", True))
+    payload = _json.dumps(RDS_DELAY).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
+def _emit_rds_event(backend, detail_type, source_type, resource, identifier, category, event_id, message):
+    import datetime as _dt
+    from moto.events.models import events_backends
+    if not RDS_DELAY["events"]:
+        return
+    now = _dt.datetime.now(_dt.timezone.utc)
+    detail = {"EventCategories": [category], "SourceType": source_type, "SourceArn": resource.arn,
+              "Date": now.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (now.microsecond // 1000),
+              "Message": message, "SourceIdentifier": identifier, "EventID": event_id}
+    events_backends[backend.account_id][backend.region_name].put_events([{
+        "Source": "aws.rds", "DetailType": detail_type, "Detail": json.dumps(detail), "Resources": [resource.arn]}])
+
+
+def _after_delay(resource, interim, final, emit):
+    seconds = RDS_DELAY["seconds"]
+    if seconds <= 0:
+        return
+    resource.status = interim
+
+    def done():
+        if resource.status == interim:  # nobody else moved it meanwhile (a delete, a later change)
+            resource.status = final
+            try:
+                emit()
+            except Exception as e:  # an event that cannot be delivered is lost, as RDS's may be
+                sys.stderr.write("moto_launcher: RDS event not emitted: %s\n" % e)
+
+    timer = threading.Timer(seconds, done)
+    timer.daemon = True
+    RDS_TIMERS.append(timer)
+    timer.start()
+
+
+def _install_rds_delays():
+    from moto.rds.models import RDSBackend
+
+    def wrap(name, interim, event):
+        original = getattr(RDSBackend, name)
+
+        def wrapped(self, *args, **kwargs):
+            before, renaming = None, None
+            if name == "modify_db_cluster":
+                renaming = args[0].get("new_db_cluster_identifier")
+            elif name == "modify_db_instance":
+                renaming = args[1].get("new_db_instance_identifier")  # read first: moto pops it from the arguments
+            if name.startswith("modify_"):
+                current = (self.clusters.get(args[0]["db_cluster_identifier"]) if name == "modify_db_cluster"
+                           else self.databases.get(args[0]))
+                before = current.status if current is not None else None
+            result = original(self, *args, **kwargs)
+            resource = result
+            if name == "modify_db_cluster":  # moto returns a copy; the stored cluster is under the (new) name
+                resource = self.clusters[result.db_cluster_identifier]
+            status = "renaming" if renaming else interim
+            final = before if name.startswith("modify_") and before else "available"
+            detail_type, source_type, category, event_id, message = event(resource, bool(renaming))
+            identifier = {"SNAPSHOT": "db_snapshot_identifier", "CLUSTER_SNAPSHOT": "db_cluster_snapshot_identifier",
+                          "CLUSTER": "db_cluster_identifier", "DB_INSTANCE": "db_instance_identifier"}[source_type]
+            identifier = getattr(resource, identifier)
+            _after_delay(resource, status, final, lambda: _emit_rds_event(
+                self, detail_type, source_type, resource, identifier, category, event_id, message))
+            return result
+
+        setattr(RDSBackend, name, wrapped)
+
+    # Event ids from the RDS event tables; the rename's has no id pinned by the product (its rule matches the
+    # category "configuration change"), so the emulator names its own.
+    wrap("create_db_snapshot", "creating",
+         lambda r, _: ("RDS DB Snapshot Event", "SNAPSHOT", "creation", "RDS-EVENT-0042", "Manual snapshot created"))
+    wrap("create_db_cluster_snapshot", "creating",
+         lambda r, _: ("RDS DB Cluster Snapshot Event", "CLUSTER_SNAPSHOT", "backup", "RDS-EVENT-0075", "Manual cluster snapshot created"))
+    wrap("create_db_instance", "creating",
+         lambda r, _: ("RDS DB Instance Event", "DB_INSTANCE", "creation", "RDS-EVENT-0005", "DB instance created"))
+    wrap("restore_db_cluster_to_point_in_time", "creating",
+         lambda r, _: ("RDS DB Cluster Event", "CLUSTER", "creation", "RDS-EVENT-0170", "DB cluster created"))
+    wrap("create_db_cluster", "creating",
+         lambda r, _: ("RDS DB Cluster Event", "CLUSTER", "creation", "RDS-EVENT-0170", "DB cluster created"))
+    wrap("modify_db_instance", "modifying",
+         lambda r, renamed: ("RDS DB Instance Event", "DB_INSTANCE", "configuration change", "DRR-EMULATOR-MODIFIED",
+                             "Renamed DB instance" if renamed else "Finished applying modification"))
+    wrap("modify_db_cluster", "modifying",
+         lambda r, renamed: ("RDS DB Cluster Event", "CLUSTER", "configuration change", "DRR-EMULATOR-MODIFIED",
+                             "Renamed DB cluster" if renamed else "Finished applying modification"))
+
+
+def _install_rule_lambda_targets():
+    from moto.events.models import Rule
+    original = Rule.send_to_targets
+
+    def send_to_targets(self, original_event, transform_input=True):
+        if getattr(self, "state", "ENABLED") != "ENABLED" or not self.event_pattern.matches_event(original_event):
+            return
+        lambdas = [t for t in self.targets if t["Arn"].split(":")[2] == "lambda"]
+        others = [t for t in self.targets if t not in lambdas]
+        for target in lambdas:
+            from moto.awslambda.utils import get_backend
+            arn = target["Arn"]
+            parts = arn.split(":")
+            name, qualifier = parts[6], (parts[7] if len(parts) > 7 else None)
+            get_backend(parts[4], parts[3]).invoke(name, qualifier, json.dumps(original_event).encode(),
+                                                   {"X-Amz-Invocation-Type": "Event"}, {})
+        if others:
+            saved = self.targets
+            self.targets = others
+            try:
+                original(self, original_event, transform_input)
+            finally:
+                self.targets = saved
+
+    Rule.send_to_targets = send_to_targets
+
+
+_install_rds_delays()
+_install_rule_lambda_targets()
 
 
 def _exit_when_parent_gone():

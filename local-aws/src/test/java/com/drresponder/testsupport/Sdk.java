@@ -7,10 +7,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
-import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.time.Duration;
-import java.time.Instant;
 
 /** SDK clients pointed at the emulator, and a bounded wait for executions. */
 final class Sdk {
@@ -29,21 +27,6 @@ final class Sdk {
     }
 
     static DescribeExecutionResponse awaitExecution(SfnClient sfn, String executionArn, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            DescribeExecutionResponse execution = sfn.describeExecution(r -> r.executionArn(executionArn));
-            if (execution.status() != ExecutionStatus.RUNNING) {
-                return execution;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Execution " + executionArn + " still RUNNING after " + timeout);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("Interrupted while waiting for " + executionArn, e);
-            }
-        }
+        return Executions.awaitEnd(sfn, executionArn, timeout);
     }
 }

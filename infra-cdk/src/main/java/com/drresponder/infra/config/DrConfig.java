@@ -44,6 +44,10 @@ import java.util.Objects;
  * @param passwordExcludeCharacters characters rotated passwords never contain (connection strings, shell quoting)
  * @param mutatingStartsPerMinute the global start guard: mutating playbook starts a minute (and burst) in the account
  *                               and region; more wait in the ledger and start in order (P1 first)
+ * @param blockHours             how long the credential playbook's WAF blocks last (the sweeper removes them then)
+ * @param wafMaxBlocksPerIncident addresses one incident may put in the WAF block lists; the rest are listed as not blocked
+ * @param rotationMaxChecks      checks of a rotation (5 s apart) before an AWSPENDING version counts as stuck and the
+ *                               secret escalates
  */
 public record DrConfig(
         String protectionTagKey,
@@ -68,7 +72,10 @@ public record DrConfig(
         List<String> autoRestoreEventIds,
         int passwordLength,
         String passwordExcludeCharacters,
-        int mutatingStartsPerMinute) {
+        int mutatingStartsPerMinute,
+        int blockHours,
+        int wafMaxBlocksPerIncident,
+        int rotationMaxChecks) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
@@ -80,6 +87,10 @@ public record DrConfig(
     /** The rotation's password defaults (the functions' RotationSettings holds the same). */
     public static final int DEFAULT_PASSWORD_LENGTH = 32;
     public static final String DEFAULT_PASSWORD_EXCLUDE_CHARACTERS = "/@\"'\\";
+    /** The credential playbook's defaults (the functions' CredentialSettings holds the same). */
+    public static final int DEFAULT_BLOCK_HOURS = 24;
+    public static final int DEFAULT_WAF_MAX_BLOCKS_PER_INCIDENT = 50;
+    public static final int DEFAULT_ROTATION_MAX_CHECKS = 60;
 
     /** Actions a GuardDuty finding may trigger (the security runbook's steps). */
     public static final List<String> FINDING_ACTIONS = List.of("notify", "rotate-secrets", "revoke-credentials", "block-ip");
@@ -108,7 +119,8 @@ public record DrConfig(
         this(protectionTagKey, protectedResources, mode, guardDutyMinSeverity, findingActions, notificationEmails, rtoTargetMinutes,
                 rpoTargetMinutes, lambdaRtoTargetMinutes, drillSchedule, drillTargets, verifyWindowMinutes, maxRollbacksPerHour,
                 cooldownMinutes, vpc, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES, List.of(), DEFAULT_PASSWORD_LENGTH,
-                DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE);
+                DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE, DEFAULT_BLOCK_HOURS,
+                DEFAULT_WAF_MAX_BLOCKS_PER_INCIDENT, DEFAULT_ROTATION_MAX_CHECKS);
     }
 
     /** Global operating mode. */
@@ -161,7 +173,8 @@ public record DrConfig(
     public static DrConfig defaults() {
         return new DrConfig(DEFAULT_TAG_KEY, List.of(), Mode.DRY_RUN, 7.0, defaultFindingActions(), List.of(),
                 60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES,
-                List.of(), DEFAULT_PASSWORD_LENGTH, DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE);
+                List.of(), DEFAULT_PASSWORD_LENGTH, DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE,
+                DEFAULT_BLOCK_HOURS, DEFAULT_WAF_MAX_BLOCKS_PER_INCIDENT, DEFAULT_ROTATION_MAX_CHECKS);
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }

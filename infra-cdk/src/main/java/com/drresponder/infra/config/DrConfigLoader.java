@@ -1,5 +1,6 @@
 package com.drresponder.infra.config;
 
+import com.drresponder.catalog.Catalog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -33,7 +34,8 @@ public final class DrConfigLoader {
     static final Set<String> FIELDS = Set.of("protectionTagKey", "protectedResources", "mode", "guardDutyMinSeverity",
             "findingActions", "notificationEmails", "operatorPrincipals", "wafSafelist", "rtoTargetMinutes", "rpoTargetMinutes", "lambdaRtoTargetMinutes",
             "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc", "restoreWithoutApproval", "lockTtlMinutes",
-            "autoRestoreEventIds", "passwordLength", "passwordExcludeCharacters", "mutatingStartsPerMinute");
+            "autoRestoreEventIds", "passwordLength", "passwordExcludeCharacters", "mutatingStartsPerMinute", "blockHours", "wafMaxBlocksPerIncident",
+            "rotationMaxChecks");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
@@ -177,9 +179,15 @@ public final class DrConfigLoader {
             throw new DrConfigException(field("passwordExcludeCharacters") + " must be at most 64 printable ASCII characters without spaces, got "
                     + quote(exclude));
         }
+        // 30 days at most: a block is containment while people look, not a permanent deny list
+        int blockHours = positiveInt(raw, "blockHours", d.blockHours(), 1, 720);
+        // an incident's blocks stay far below the headroom alarm (8,000) and WAF's 10,000 addresses per set
+        int maxBlocks = positiveInt(raw, "wafMaxBlocksPerIncident", d.wafMaxBlocksPerIncident(), 1, 1_000);
+        // the credential playbook's TimeoutSeconds is sized for the most checks (catalog)
+        int rotationChecks = positiveInt(raw, "rotationMaxChecks", d.rotationMaxChecks(), 1, Catalog.MAX_ROTATION_CHECKS);
         return new DrConfig(tagKey, protectedResources, mode, severity, findingActions, emails, rto, rpo, lambdaRto,
                 drill, drillTargets, verify, maxRollbacks, cooldown, vpc, operators, withoutApproval, safelist, lockTtl,
-                autoRestore, passwordLength, exclude, startsPerMinute);
+                autoRestore, passwordLength, exclude, startsPerMinute, blockHours, maxBlocks, rotationChecks);
     }
 
     /** Each drill target names exactly one database; the rest is checked by the restore playbook's own validation. */

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DrConfigLoaderTest {
 
@@ -97,33 +99,25 @@ class DrConfigLoaderTest {
     }
 
     @Test
-    void fromMap_should_rejectZeroOrFraction_when_minutesMustBePositiveWhole() {
-        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("rtoTargetMinutes", 0)))
-                .hasMessage("drResponder.rtoTargetMinutes must be a whole number from 1 to 10080, got 0");
+    void fromMap_should_rejectAFraction_when_aWholeNumberIsExpected() {
         assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("maxRollbacksPerHour", 1.5)))
                 .hasMessageStartingWith("drResponder.maxRollbacksPerHour must be a whole number");
     }
 
-    @Test
-    void fromMap_should_readLockTtl_and_refuseOneShorterThanTheLongestPoll_when_configured() {
-        assertThat(DrConfigLoader.fromMap(Map.of()).lockTtlMinutes()).isEqualTo(120);
-        assertThat(DrConfigLoader.fromMap(Map.of("lockTtlMinutes", 90)).lockTtlMinutes()).isEqualTo(90);
-        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("lockTtlMinutes", 30)))
-                .hasMessageStartingWith("drResponder.lockTtlMinutes must be a whole number from 65 to 1440");
-    }
-
-    @Test
-    void fromMap_should_readTheStartGuardRate_and_refuseZero_when_configured() {
-        assertThat(DrConfigLoader.fromMap(Map.of()).mutatingStartsPerMinute()).isEqualTo(30);
-        assertThat(DrConfigLoader.fromMap(Map.of("mutatingStartsPerMinute", 5)).mutatingStartsPerMinute()).isEqualTo(5);
-        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("mutatingStartsPerMinute", 0)))
-                .hasMessageStartingWith("drResponder.mutatingStartsPerMinute must be a whole number from 1 to 1000");
-    }
-
-    @Test
-    void fromMap_should_rejectNegative_when_cooldownBelowZero() {
-        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("cooldownMinutes", -1)))
-                .hasMessageStartingWith("drResponder.cooldownMinutes must be a whole number from 0 to 1440");
+    /** Whole-number settings: the default, a value read as given, and one outside the range refused naming it. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "rtoTargetMinutes,        60,  90, 0,  1 to 10080",
+        "lockTtlMinutes,          120, 90, 30, 65 to 1440", // no shorter than the longest poll
+        "mutatingStartsPerMinute, 30,  5,  0,  1 to 1000",
+        "cooldownMinutes,         30,  0,  -1, 0 to 1440",
+    })
+    void fromMap_should_readTheSetting_and_refuseOneOutOfRange_when_configured(String key, int byDefault, int given, int outOfRange,
+                                                                             String range) throws Exception {
+        assertThat(DrConfig.class.getMethod(key).invoke(DrConfigLoader.fromMap(Map.of()))).isEqualTo(byDefault);
+        assertThat(DrConfig.class.getMethod(key).invoke(DrConfigLoader.fromMap(Map.of(key, given)))).isEqualTo(given);
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of(key, outOfRange)))
+                .hasMessage("drResponder." + key + " must be a whole number from " + range + ", got " + outOfRange);
     }
 
     @Test
@@ -240,6 +234,44 @@ class DrConfigLoaderTest {
     void load_should_nameContextKey_when_contextIsNotAnObject() {
         assertThatThrownBy(() -> DrConfigLoader.load(null, "[1,2]", dir))
                 .hasMessageStartingWith("context drResponder must be a JSON object");
+    }
+
+    @Test
+    void fromMap_should_readTheCredentialPlaybooksSettings_when_set() {
+        DrConfig config = DrConfigLoader.fromMap(Map.of("blockHours", 6, "wafMaxBlocksPerIncident", 10, "rotationMaxChecks", 30));
+
+        assertThat(config.blockHours()).isEqualTo(6);
+        assertThat(config.wafMaxBlocksPerIncident()).isEqualTo(10);
+        assertThat(config.rotationMaxChecks()).isEqualTo(30);
+        // AND unset, the functions' own defaults (CredentialSettingsTest pins those)
+        assertThat(DrConfig.defaults()).extracting(DrConfig::blockHours, DrConfig::wafMaxBlocksPerIncident, DrConfig::rotationMaxChecks)
+                .containsExactly(24, 50, 60);
+    }
+
+    @Test
+    void fromMap_should_nameTheFieldAndRange_when_aCredentialSettingIsOutOfRange() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("blockHours", 0)))
+                .hasMessageStartingWith("drResponder.blockHours must be a whole number from 1 to 720, got 0");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("blockHours", 1.5)))
+                .hasMessageStartingWith("drResponder.blockHours must be a whole number from 1 to 720");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("wafMaxBlocksPerIncident", 1001)))
+                .hasMessageStartingWith("drResponder.wafMaxBlocksPerIncident must be a whole number from 1 to 1000, got 1001");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("wafMaxBlocksPerIncident", "50")))
+                .hasMessageStartingWith("drResponder.wafMaxBlocksPerIncident must be a whole number from 1 to 1000, got \"50\"");
+        // the credential playbook's timeout is sized for at most MAX_ROTATION_CHECKS
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("rotationMaxChecks", com.drresponder.catalog.Catalog.MAX_ROTATION_CHECKS + 1)))
+                .hasMessageStartingWith("drResponder.rotationMaxChecks must be a whole number from 1 to " + com.drresponder.catalog.Catalog.MAX_ROTATION_CHECKS);
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("rotationMaxChecks", 0)))
+                .hasMessageStartingWith("drResponder.rotationMaxChecks must be a whole number from 1 to");
+    }
+
+    @Test
+    void readme_should_documentEveryConfigField_when_read() throws Exception {
+        // infra-cdk/README.md's configuration table has a row per field the loader accepts
+        String readme = java.nio.file.Files.readString(Path.of("").toAbsolutePath().resolve("README.md"));
+        for (String field : DrConfigLoader.FIELDS) {
+            assertThat(readme).as("infra-cdk/README.md documents config field %s", field).contains("| `" + field + "` |");
+        }
     }
 
     @Test
