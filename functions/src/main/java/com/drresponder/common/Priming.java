@@ -5,13 +5,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
+import software.amazon.cloudwatchlogs.emf.model.Unit;
 
 /**
  * Work done once at init, so that it is in SnapStart's snapshot (as a {@code beforeCheckpoint} hook would do it)
  * rather than on the first invocation, which during an incident is the recovery path: Jackson's mapper reads and
  * writes an event-shaped document, and the ledger's DynamoDB client makes one real read (a GetItem of an incident
- * that never exists), which loads and links the SDK's marshalling, signing and HTTP code. Best effort: a failed
+ * that never exists), which loads and links the SDK's marshalling, signing and HTTP code; the EMF document Powertools
+ * writes at each flush is built and serialised once, in memory, never written (no metric, no log line). A function's
+ * other clients are primed by its handler with one read its role is granted ({@link #read}). Best effort: a failed
  * priming read is logged and init goes on (the first invocation then pays, as without priming).
+ *
+ * <p>Not primed: Powertools' logging context ({@code PowertoolsLogging.withLogging}): its first call marks the cold
+ * start done, so a synthetic call at init would make the first real invocation log {@code cold_start=false}.
  */
 public final class Priming {
     /** {@code -Ddrresponder.priming=off}: only the cold-start benchmark sets it, for its "without priming" figure. */
@@ -38,9 +45,32 @@ public final class Priming {
             JsonNode tree = Json.MAPPER.readTree(EVENT);
             Json.write(Json.MAPPER.convertValue(tree, Map.class));
             ledger.incident("priming-never-an-incident");
+            emfDocument();
         } catch (Exception e) {
             LOG.warn("priming at init failed, the first invocation will be slower: {}", e.toString());
         }
         return ledger;
+    }
+
+    /** One read a function's role is granted, on a client the ledger read does not warm; best effort, as above. */
+    public static void read(String what, Runnable call) {
+        if (!enabled()) {
+            return;
+        }
+        try {
+            call.run();
+        } catch (Exception e) {
+            LOG.warn("priming {} at init failed, the first invocation will be slower: {}", what, e.toString());
+        }
+    }
+
+    /** The EMF library's document model and its own Jackson serialisation, as at a flush; the result is dropped. */
+    private static void emfDocument() throws Exception {
+        MetricsContext emf = new MetricsContext();
+        emf.setNamespace(Telemetry.NAMESPACE);
+        emf.putDimension("Priming", "init");
+        emf.putMetric("Priming", 1, Unit.COUNT);
+        emf.putProperty("incidentId", "priming");
+        emf.serialize();
     }
 }

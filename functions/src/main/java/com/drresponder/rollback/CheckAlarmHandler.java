@@ -6,6 +6,7 @@ import com.drresponder.common.AwsClients;
 import com.drresponder.common.Environment;
 import com.drresponder.common.Json;
 import com.drresponder.common.PollBudget;
+import com.drresponder.common.Priming;
 import com.drresponder.ledger.Heartbeat;
 import com.drresponder.ledger.Lease;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,8 +30,16 @@ public final class CheckAlarmHandler extends JsonStepHandler {
     private final PollBudget budget;
 
     public CheckAlarmHandler() {
-        this(AwsClients.create(CloudWatchClient.builder()), Clock.systemUTC(), Lease.fromEnvironment(), PollBudget.from(Environment.variables()));
+        this(primed(AwsClients.create(CloudWatchClient.builder())), Clock.systemUTC(), Lease.fromEnvironment(), PollBudget.from(Environment.variables()));
     }
+
+    /** At init: one DescribeAlarms (granted on every alarm) of a name no alarm has, so the first check is warm. */
+    static CloudWatchClient primed(CloudWatchClient cloudWatch) {
+        Priming.read("CloudWatch", () -> cloudWatch.describeAlarms(b -> b.alarmNames(PRIMING_ALARM)));
+        return cloudWatch;
+    }
+
+    static final String PRIMING_ALARM = "drresponder-priming-never-an-alarm";
 
     /** {@code heartbeat}: each check renews the incident's lock (the verify loop may outlast the initial lease). */
     public CheckAlarmHandler(CloudWatchClient cloudWatch, Clock clock, Heartbeat heartbeat, PollBudget budget) {

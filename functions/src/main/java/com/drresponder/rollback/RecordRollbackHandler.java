@@ -119,7 +119,9 @@ public final class RecordRollbackHandler extends JsonStepHandler {
         String current = plan.fromVersion();
         ledger.markBadVersion(functionArn, current, incidentId, now);
         String change = "CodeDeploy deployment " + deploymentId + " of " + plan.functionName() + ":" + plan.alias() + " (now on version "
-                + current + ") stopped with rollback: CodeDeploy moves the alias back to its version before the deployment; the responder did not update the alias";
+                + current + ") stopped with rollback: CodeDeploy moves the alias back to its version before the deployment; the responder did not update the alias"
+                // the retry of a stop whose answer was lost met it completed; GetDeployment found it Stopped
+                + (in.path("input").path("codeDeployStop").path("answerLost").asBoolean() ? " (StopDeployment's answer was lost; the deployment was found stopped)" : "");
         String undo = plan.codeDeployUndo();
         ledger.append(incidentId, new TimelineEntry(now, "rollback-lambda-alias", "Stop CodeDeploy deployment", "stopped with rollback", change, undo));
         ledger.updateStatus(incidentId, IncidentStatus.MITIGATED, now);

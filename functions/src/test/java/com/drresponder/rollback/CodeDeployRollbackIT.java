@@ -121,6 +121,36 @@ class CodeDeployRollbackIT {
                 .filteredOn(e -> e.action().equals("Stop CodeDeploy deployment")).singleElement().satisfies(this::assertIntent);
     }
 
+    @Test
+    void lostStopResponse_should_beRecognisedAsStopped_andRecordedOnce() {
+        // GIVEN CodeDeploy stopping the deployment (and rolling the alias back) but the answer never arriving
+        emulator.injectFault(Fault.lostResponse("codedeploy", "StopDeployment"));
+
+        // WHEN the alarm routes, the alias moves back, and the alarm clears
+        JsonNode routed = route();
+        awaitAlias(estate, "2");
+        RollbackEstate.setAlarm(estate.cloudWatch, StateValue.OK);
+        DescribeExecutionResponse execution = estate.responder.awaitExecution(routed.path("executionArn").asText(), Duration.ofMinutes(2));
+
+        // THEN the retry met "already completed", GetDeployment found it Stopped, and the stop was recorded once:
+        // not escalated, not failed, the alias never touched by the responder
+        assertThat(execution.status()).as(execution.error() + " " + execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(emulator.requests()).filteredOn(r -> r.action().equals("StopDeployment")).extracting(AwsEmulator.ApiRequest::fault)
+                .as("the stop that landed (answer lost), then its retry, refused as completed").containsExactly("InternalFailure", null);
+        assertThat(emulator.requests()).filteredOn(r -> r.action().equals("GetDeployment") && r.client().equals("boto3")).hasSize(1);
+        assertThat(emulator.requests()).filteredOn(r -> r.action().equals("UpdateAlias")).isEmpty();
+        String incidentId = routed.path("incidentId").asText();
+        assertThat(estate.responder.ledger().incident(incidentId)).get().extracting(i -> i.status()).isEqualTo(IncidentStatus.RESOLVED);
+        List<TimelineEntry> timeline = estate.responder.ledger().timeline(incidentId);
+        assertThat(timeline).filteredOn(e -> e.action().equals("Stop CodeDeploy deployment")).extracting(TimelineEntry::outcome)
+                .containsExactly("started", "stopped with rollback");
+        assertThat(timeline).filteredOn(e -> e.outcome().equals("stopped with rollback")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains(deploymentId).contains("answer was lost"));
+        assertThat(timeline).extracting(TimelineEntry::outcome).doesNotContain("access denied", "failed");
+        assertThat(deploymentStatus()).isEqualTo("Stopped");
+        assertThat(estate.responder.ledger().badVersions(estate.functionArn)).containsExactly("3");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ListDeployments", "StopDeployment"})
     void accessDenied_should_escalateNamingTheActionAndTheRole_andReleaseTheLock(String action) {

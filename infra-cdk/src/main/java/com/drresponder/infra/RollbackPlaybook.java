@@ -38,12 +38,14 @@ public final class RollbackPlaybook extends PlaybookConstruct {
                 List.of(arn("lambda", "function:*")), taggedProtected(), TAG_SCOPED);
         allow(role, List.of("cloudwatch:DescribeAlarms"), List.of(arn("cloudwatch", "alarm:*")), null, READ_ONLY_LOOKUP);
         // a CodeDeploy-managed alias: find the in-flight deployment and stop it with rollback instead of fighting it
-        allow(role, List.of("codedeploy:ListDeployments"), List.of(arn("codedeploy", "deploymentgroup:*/*")), null, CODEDEPLOY_GROUPS);
+        // (GetDeployment: after a StopDeployment whose answer was lost, is the deployment stopped?)
+        allow(role, List.of("codedeploy:ListDeployments", "codedeploy:GetDeployment"), List.of(arn("codedeploy", "deploymentgroup:*/*")),
+                null, CODEDEPLOY_GROUPS);
         allow(role, List.of("codedeploy:StopDeployment"), List.of("*"), null, CODEDEPLOY_STOP);
     }
 
     private static final String CODEDEPLOY_GROUPS = "The CodeDeploy deployment group of a protected function is named by that "
-            + "function's dr:codedeploy-group tag, not known at deploy time; only listing its deployments is allowed here.";
+            + "function's dr:codedeploy-group tag, not known at deploy time; only listing its deployments and reading one is allowed here.";
     private static final String CODEDEPLOY_STOP = "codedeploy:StopDeployment supports no resource-level permissions; the playbook "
             + "stops only a deployment it found in flight in the protected function's own deployment group, with rollback.";
 }

@@ -196,6 +196,25 @@ def _install_promote_read_replica_fix():
 _install_promote_read_replica_fix()
 
 
+def _install_promote_not_a_replica():
+    # AWS refuses to promote an instance that is no longer a read replica (InvalidDBInstanceState, "DB Instance is
+    # not a read replica."), as when a retry follows a promotion whose answer was lost; moto answers it as a success.
+    from moto.rds.models import RDSBackend
+    from moto.rds.exceptions import RDSClientError
+    original = RDSBackend.promote_read_replica
+
+    def promote_read_replica(self, db_kwargs):
+        database = self.databases.get(db_kwargs["db_instance_identifier"])
+        if database is not None and not database.is_replica:
+            raise RDSClientError("InvalidDBInstanceState", "DB Instance is not a read replica.")
+        return original(self, db_kwargs)
+
+    RDSBackend.promote_read_replica = promote_read_replica
+
+
+_install_promote_not_a_replica()
+
+
 def _install_unique_dbi_resource_ids():
     # DbiResourceId is an instance's region-unique, immutable identifier in AWS: it survives renames, which is how
     # the failover's rename cut-over tells the promoted replica from the old primary whatever name each holds.
@@ -700,6 +719,13 @@ def _resource_arns(prefix, params, region, account):
         app, group = params.get("applicationName"), params.get("deploymentGroupName")
         if app and group:
             arns.append("arn:aws:codedeploy:%s:%s:deploymentgroup:%s/%s" % (region, account, app, group))
+        elif params.get("deploymentId") and "autoRollbackEnabled" not in params:
+            # GetDeployment is authorised against the deployment's group, which the request does not name
+            from moto.codedeploy.models import codedeploy_backends
+            deployment = codedeploy_backends[account][region].deployments.get(params["deploymentId"])
+            if deployment is not None:
+                arns.append("arn:aws:codedeploy:%s:%s:deploymentgroup:%s/%s"
+                            % (region, account, deployment.application_name, deployment.deployment_group_name))
     if prefix == "wafv2" and isinstance(params, dict) and params.get("Name") and params.get("Id"):
         scope = "global" if params.get("Scope") == "CLOUDFRONT" else "regional"
         arns.append("arn:aws:wafv2:%s:%s:%s/ipset/%s/%s" % (region, account, scope, params["Name"], params["Id"]))
@@ -892,7 +918,7 @@ def _install_sdk_error_names():
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk as sdk
     sdk._SERVICE_ERROR_NAMES.update({
         "lambda": "Lambda", "secretsmanager": "SecretsManager", "rds": "Rds", "iam": "Iam", "wafv2": "Wafv2",
-        "cloudwatch": "CloudWatch", "ssm": "Ssm", "sns": "Sns", "sqs": "Sqs", "s3": "S3", "ec2": "Ec2"})
+        "cloudwatch": "CloudWatch", "ssm": "Ssm", "sns": "Sns", "sqs": "Sqs", "s3": "S3", "ec2": "Ec2", "codedeploy": "CodeDeploy"})
 
 
 _install_sdk_error_names()
