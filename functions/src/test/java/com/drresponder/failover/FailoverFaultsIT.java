@@ -93,7 +93,7 @@ class FailoverFaultsIT {
                 .allSatisfy(r -> assertThat(r.fault()).isEqualTo("InternalFailure"));
         assertThat(timeline(input)).last().satisfies(e -> {
             assertThat(e.action()).isEqualTo("Failover failed");
-            assertThat(e.detail()).contains("InternalFailure").contains("orders-db-replica");
+            assertThat(e.detail()).contains("Rds.RdsException").contains("Status Code: 500").contains("orders-db-replica");
             assertThat(e.undo()).isNotBlank();
         });
         assertThat(timeline(input)).anyMatch(e -> e.action().equals("Failover intent") && e.undo() != null && !e.undo().isBlank());
