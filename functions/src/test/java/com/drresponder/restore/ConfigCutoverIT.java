@@ -76,7 +76,8 @@ class ConfigCutoverIT {
         assertThatThrownBy(() -> apply(config, previous)).hasMessageContaining("500");
         JsonNode retried = ok(apply(config, previous));
         // THEN the retry recognised its own change: one new version, the alias on it, the undo still names version 1
-        assertThat(emulator.requests()).filteredOn(r -> "InternalFailure".equals(r.fault())).singleElement()
+        // (only lambda's: an earlier class's execution may still be retrying against RDS in the shared emulator)
+        assertThat(emulator.requests()).filteredOn(r -> "lambda".equals(r.service()) && "InternalFailure".equals(r.fault())).singleElement()
                 .extracting(AwsEmulator.ApiRequest::action).isEqualTo("Invoke");
         assertThat(lambda.listVersionsByFunction(r -> r.functionName("orders-api")).versions()).extracting(FunctionConfiguration::version)
                 .containsExactly("$LATEST", "1", "2");
