@@ -23,19 +23,9 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
  * replicas, {@code AuroraReplicaLag} (milliseconds) for Aurora readers, the latest 1-minute maximum of the last
  * {@link #LAG_WINDOW}. No data means the lag is unknown, never zero.
  */
-public final class AwsFailoverInventory implements FailoverInventory {
+public record AwsFailoverInventory(RdsClient rds, CloudWatchClient cloudWatch, Clock clock) implements FailoverInventory {
     /** RDS publishes lag every minute; older figures say nothing about now. */
     static final Duration LAG_WINDOW = Duration.ofMinutes(5);
-
-    private final RdsClient rds;
-    private final CloudWatchClient cloudWatch;
-    private final Clock clock;
-
-    public AwsFailoverInventory(RdsClient rds, CloudWatchClient cloudWatch, Clock clock) {
-        this.rds = rds;
-        this.cloudWatch = cloudWatch;
-        this.clock = clock;
-    }
 
     @Override
     public Optional<Topology> instance(String id) {

@@ -1,5 +1,6 @@
 package com.drresponder.failover;
 
+import com.drresponder.database.RequestedDatabase;
 import com.drresponder.playbook.FailoverRequest;
 import com.drresponder.playbook.InvalidRequestException;
 import com.drresponder.restore.RestorePlan;
@@ -53,14 +54,9 @@ public final class FailoverPlanner {
     /** @param rpoTarget the deployment's RPO target (stack parameter RpoTargetMinutes) */
     public FailoverPlan plan(FailoverRequest request, String incidentId, Duration rpoTarget) {
         boolean cluster = request.clusterId() != null;
-        String field = cluster ? "clusterId" : "instanceId";
         Topology primary = (cluster ? rds.cluster(request.primaryId()) : rds.instance(request.primaryId()))
-                .orElseThrow(() -> new InvalidRequestException(field, "no " + (cluster ? "Aurora cluster" : "RDS instance")
-                        + " named " + request.primaryId() + " in this account and region"));
-        if (!"true".equalsIgnoreCase(primary.tags().get(protectionTagKey))) {
-            throw new InvalidRequestException(field, primary.id() + " is not tagged " + protectionTagKey
-                    + "=true; the responder only fails over databases that opted in");
-        }
+                .orElseThrow(() -> RequestedDatabase.notFound(cluster, request.primaryId()));
+        RequestedDatabase.requireOptedIn(cluster, primary.id(), primary.tags(), protectionTagKey, "fails over");
         String stamp = STAMP.format(clock.instant());
         if (request.drill()) {
             return drill(primary, request, incidentId, rpoTarget, stamp);
