@@ -496,6 +496,8 @@ def _install_request_log():
             return _configure_faults(environ, start_response, path)
         if path == "/drr/rds-delay":
             return _configure_rds_delay(environ, start_response)
+        if path in ("/drr/profile", "/drr/profile/clear"):
+            return _serve_profile(start_response, clear=path.endswith("/clear"))
         if path in ("/drr/requests", "/drr/requests/clear"):
             with REQUEST_LOG_LOCK:
                 if path.endswith("/clear"):
@@ -512,19 +514,27 @@ def _install_request_log():
             service, action = _service(environ), _action(environ, body)
             fault = _take_fault(service, action, path.encode() + b" " + body) if FAULTS else None
             key = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+            # caller: the access key id, which names the function or state machine (see the API call log below);
+            # path without query or body, so it never holds a parameter value beyond a REST resource name.
+            # ms: receipt to answer (what the caller waited, nested work such as a Lambda invoke included);
+            # cpuMs: CPU time of the thread that served it (moto's own work for it, whatever the machine's load).
+            entry = {"service": service, "action": action, "client": client, "fault": fault["code"] if fault else None,
+                     "caller": key.group(1) if key else None, "path": path, "at": _time.time()}
             with REQUEST_LOG_LOCK:
-                # caller: the access key id, which names the function or state machine (see the API call log below);
-                # path without query or body, so it never holds a parameter value beyond a REST resource name.
-                REQUEST_LOG.append({"service": service, "action": action, "client": client,
-                                    "fault": fault["code"] if fault else None, "caller": key.group(1) if key else None,
-                                    "path": path, "at": _time.time()})
-            if fault:
-                return _serve_fault(fault, environ, start_response, lambda: original_call(self, environ, _discarding_start_response))
-            if service == "dynamodb" or (service == "states" and action == "StartExecution"):
-                # AWS applies a conditional write (and a named StartExecution) atomically; moto checks and writes in
-                # separate steps, so concurrent callers (the Lambda host runs several workers) could both pass.
-                with ATOMIC_LOCKS[service]:
-                    return list(original_call(self, environ, start_response))
+                REQUEST_LOG.append(entry)
+            started, started_cpu = _time.perf_counter(), _time.thread_time()
+            try:
+                if fault:
+                    return _serve_fault(fault, environ, start_response, lambda: original_call(self, environ, _discarding_start_response))
+                if service == "dynamodb" or (service == "states" and action == "StartExecution"):
+                    # AWS applies a conditional write (and a named StartExecution) atomically; moto checks and writes in
+                    # separate steps, so concurrent callers (the Lambda host runs several workers) could both pass.
+                    with ATOMIC_LOCKS[service]:
+                        return list(original_call(self, environ, start_response))
+                return list(original_call(self, environ, start_response))
+            finally:
+                entry["ms"] = round((_time.perf_counter() - started) * 1000, 1)
+                entry["cpuMs"] = round((_time.thread_time() - started_cpu) * 1000, 1)
         return original_call(self, environ, start_response)
 
     werkzeug_app.DomainDispatcherApplication.__call__ = __call__
@@ -1269,6 +1279,52 @@ def _install_global_cluster_failover():
 _install_global_cluster_failover()
 
 
+# ---- CPU profile (diagnostics, opt-in) ----------------------------------------------------------
+# With DRR_MOTO_PROFILE=1 a sampler thread charges every thread's CPU time since its last look (every 20 ms) to the
+# stack that thread is running: where the emulator's CPU goes, whatever else loads the machine, without a profiler
+# installed. POST /drr/profile answers flame-graph "collapsed" lines ("outer;...;inner cpu_ms", outermost frames cut
+# beyond 40), /drr/profile/clear empties it. A thread that lives less than one interval is not seen.
+PROFILE = {}
+PROFILE_LOCK = threading.Lock()
+
+
+def _sample_cpu(interval=0.02, depth=40):
+    import time as _time
+    last, me = {}, threading.get_ident()
+    while True:
+        _time.sleep(interval)
+        frames = sys._current_frames()
+        for ident, frame in frames.items():
+            if ident == me:
+                continue
+            try:
+                cpu = _time.clock_gettime(_time.pthread_getcpuclockid(ident))
+            except OSError:  # the thread ended meanwhile
+                continue
+            spent, last[ident] = cpu - last.get(ident, cpu), cpu
+            if spent <= 0:
+                continue
+            stack = []
+            while frame is not None and len(stack) < depth:
+                stack.append("%s:%s" % (os.path.basename(frame.f_code.co_filename), frame.f_code.co_name))
+                frame = frame.f_back
+            key = ";".join(reversed(stack))
+            with PROFILE_LOCK:
+                PROFILE[key] = PROFILE.get(key, 0.0) + spent
+        for ident in [i for i in last if i not in frames]:
+            del last[ident]
+
+
+def _serve_profile(start_response, clear):
+    with PROFILE_LOCK:
+        lines = ["%s %.1f" % (stack, seconds * 1000) for stack, seconds in sorted(PROFILE.items(), key=lambda e: -e[1])]
+        if clear:
+            PROFILE.clear()
+    payload = ("\n".join(lines) + "\n").encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
 def _exit_when_parent_gone():
     # stdin is a pipe held by the JVM; EOF means the JVM is gone (even after kill -9).
     # os.read on the raw fd: a buffered reader would hold a lock that breaks interpreter shutdown.
@@ -1283,6 +1339,8 @@ if __name__ == "__main__":
     port = sys.argv[1]
     os.environ["MOTO_PORT"] = port  # moto's Step Functions engine calls back to localhost:$MOTO_PORT
     threading.Thread(target=_exit_when_parent_gone, daemon=True, name="parent-watch").start()
+    if os.environ.get("DRR_MOTO_PROFILE") == "1":
+        threading.Thread(target=_sample_cpu, daemon=True, name="cpu-profile").start()
     sys.stdout.write("moto_launcher: lambda host port %s, moto port %s\n" % (HOST_PORT, port))
     sys.stdout.flush()
     moto.server.main(["-H", "127.0.0.1", "-p", port])
