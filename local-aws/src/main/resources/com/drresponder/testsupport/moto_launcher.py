@@ -958,28 +958,28 @@ def _install_state_machine_credentials():
 
     original_client_for = boto_client_module.boto_client_for
     # moto builds a boto3 client for every task (~16 ms of CPU); a new Session per task, as this patch once made, also
-    # re-read the service models from disk (~130 ms), all under the GIL. One client per state machine, service and
-    # region serves every task (botocore clients are thread-safe); only their creation is serialised.
+    # re-read the service models from disk (~130 ms), all under the GIL. One client per state machine, service, region
+    # and role (the task's credentials: moto 5.2.1 signs with "ak" whatever they are) serves every task (botocore
+    # clients are thread-safe); only their creation is serialised.
     session = boto3.session.Session()
     clients = {}
     clients_lock = threading.Lock()
 
     def boto_client_for(region, service, state_credentials=None):
         name = getattr(_caller, "state_machine", None)
-        key = (region, service, name)
-        client = clients.get(key) if state_credentials is None else None
+        key = (region, service, name, getattr(state_credentials, "role_arn", state_credentials))
+        client = clients.get(key)
         if client is not None:
             return client
         with clients_lock:
-            client = clients.get(key) if state_credentials is None else None
+            client = clients.get(key)
             if client is None:
                 client = original_client_for(region=region, service=service, state_credentials=state_credentials)
                 if name is not None:
                     client = session.client(service, region_name=region, endpoint_url=client.meta.endpoint_url,
                                             config=client.meta.config, aws_access_key_id=STATE_MACHINE_KEY_PREFIX + name,
                                             aws_secret_access_key="sk")
-                if state_credentials is None:
-                    clients[key] = client
+                clients[key] = client
             return client
 
     for module in list(sys.modules.values()):
