@@ -16,6 +16,7 @@ import com.drresponder.testing.PostgresTest;
 import com.drresponder.playbook.RestoreRequest;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
+import com.drresponder.testsupport.LocalPostgres;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +40,9 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 /**
  * The real restore ASL in moto's Step Functions, its Java steps served by the harness's Lambda host, RDS
  * in moto, and the verifier's SQL against a real PostgreSQL (moto's endpoints are no databases: the local
- * deployment's {@link ResponderDeployment#localDatabaseEnvironment} sends connections to it; no request can).
+ * deployment's {@link ResponderDeployment#localDatabaseEnvironment} sends connections to the copy there; no request
+ * can). The source is reached at its verify secret's host, here a name that answers nowhere (the broken source) unless
+ * a test gives it a PostgreSQL of its own.
  * Every run's execution history is scanned for the secret values the test created.
  */
 @AwsEmulatorTest
@@ -99,6 +102,39 @@ class RestorePlaybookIT {
                 "Restore to point in time", "Verify", "Approval requested", "Approval", "Cut-over: rename", "Restore complete");
         assertThat(timeline(input)).anyMatch(e -> e.action().equals("Approval") && e.detail().equals("Cut-over approved by " + APPROVER));
         assertThat(ledgerStore().incident(input.get("incidentId").asText()).orElseThrow().status().name()).isEqualTo("RESOLVED");
+        // AND the source (its secret's host, orders-db.local, answers nowhere) could not be read before the switch: the
+        // lost-write window is the time bound, said so, and the cut-over went ahead regardless
+        assertThat(timeline(input)).filteredOn(e -> e.action().equals("Restore complete")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("lost-write window at most ").contains("not measured: the source could not be read ("));
+    }
+
+    @Test
+    void renameCutover_should_measureTheLostWriteWindowFromTheData_when_theSourceCanBeRead() throws Exception {
+        // GIVEN orders-db, its data on a PostgreSQL of its own (the verify secret's host), whose newest order is 75 s
+        // ahead of the restored copy's (the copy: the local deployment's PostgreSQL)
+        Instant copyNewest = Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        postgres.superuser("UPDATE orders SET updated_at = '" + copyNewest + "'");
+        try (LocalPostgres source = LocalPostgres.start("drresponder-pg-source-")) {
+            source.superuser("postgres", "CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
+            source.superuser("postgres", "INSERT INTO orders (updated_at) VALUES ('" + copyNewest.minusSeconds(600) + "'), ('"
+                    + copyNewest.plusSeconds(75) + "')");
+            EmulatorClients.of(emulator, SecretsManagerClient.builder()).putSecretValue(r -> r.secretId("orders-db/master")
+                    .secretString(verifySecret(ORDERS_PASSWORD, source.host(), source.port())));
+            createCluster("orders-db");
+            ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename");
+            // WHEN it is restored and cut over by renaming
+            DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
+            // THEN the window is the gap the test made, read from the data before the renames, and labelled measured
+            executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
+            assertThat(timeline(input)).filteredOn(e -> e.action().equals("Restore complete")).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("lost-write window 75 s, measured before the switch (orders.updated_at: source newest "
+                            + copyNewest.plusSeconds(75) + ", copy newest " + copyNewest + ")"));
+            // AND the reading wrote nothing on either side
+            assertThat(ordersRows()).isEqualTo(25);
+            try (var c = source.superuserConnection("postgres"); var rs = c.createStatement().executeQuery("SELECT count(*) FROM orders")) {
+                assertThat(rs.next() && rs.getLong(1) == 2).isTrue();
+            }
+        }
     }
 
     @Test
@@ -548,8 +584,12 @@ class RestorePlaybookIT {
     void createVerifySecret(String database, String password) {
         // username postgres: the embedded server trusts it; the password is what must never leak
         EmulatorClients.of(emulator, SecretsManagerClient.builder()).createSecret(r -> r.name(database + "/master")
-                .secretString(Json.object().put("username", "postgres").put("password", password).put("host", database + ".local")
-                        .put("port", 5432).put("dbname", "postgres").toString())
+                .secretString(verifySecret(password, database + ".local", 5432))
                 .tags(t -> t.key("dr:database").value(database)));
+    }
+
+    static String verifySecret(String password, String host, int port) {
+        return Json.object().put("username", "postgres").put("password", password).put("host", host).put("port", port)
+                .put("dbname", "postgres").toString();
     }
 }
