@@ -1005,7 +1005,7 @@ _install_sdk_parameter_casing()
 # moto makes every RDS resource available at once and emits no RDS events. Real RDS keeps a new snapshot
 # "creating", a new database "creating", a renamed one "renaming" for minutes, and sends an event to
 # EventBridge's default bus when it is done. POST /drr/rds-delay {"seconds": N} makes the emulator do the
-# same: from then on each create/restore/snapshot/modify leaves the resource in its interim status for N s,
+# same: from then on each create/restore/snapshot/modify/promotion leaves the resource in its interim status for N s,
 # then puts it back (available, or a renamed resource's status from before) and emits the RDS event on the
 # default bus. N = 0 (the default) keeps moto's behaviour. {"events": false} keeps the delay and drops the
 # events (RDS emits events best effort). Rules on the default bus then deliver to Lambda targets as well
@@ -1109,6 +1109,9 @@ def _install_rds_delays():
     wrap("modify_db_cluster", "modifying",
          lambda r, renamed: ("RDS DB Cluster Event", "CLUSTER", "configuration change", "DRR-EMULATOR-MODIFIED",
                              "Renamed DB cluster" if renamed else "Finished applying modification"))
+    # a promotion takes minutes in RDS too (the instance is "modifying" meanwhile); its event id is the emulator's own
+    wrap("promote_read_replica", "modifying",
+         lambda r, _: ("RDS DB Instance Event", "DB_INSTANCE", "read replica", "DRR-EMULATOR-PROMOTED", "Promoted read replica"))
 
 
 def _install_rule_lambda_targets():
