@@ -19,6 +19,8 @@ import java.util.Set;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.GlobalCluster;
+import software.amazon.awssdk.services.rds.model.GlobalClusterMember;
 
 /**
  * The failover's poll step (one call per Wait loop turn; each renews the incident's lease). Done means done as
@@ -39,18 +41,26 @@ public final class CheckFailoverHandler extends JsonStepHandler {
     private final Clock clock;
     private final Heartbeat heartbeat;
     private final CheckProgressHandler renames;
+    private final FailoverRegions regions;
     private final PollBudget budget;
 
     public CheckFailoverHandler() {
-        this(AwsClients.create(RdsClient.builder()), Clock.systemUTC(), Lease.fromEnvironment(), PollBudget.from(Environment.variables()));
+        this(AwsClients.create(RdsClient.builder()), Clock.systemUTC(), Lease.fromEnvironment(), FailoverRegions.fromEnvironment(),
+                PollBudget.from(Environment.variables()));
     }
 
-    public CheckFailoverHandler(RdsClient rds, Clock clock, Heartbeat heartbeat, PollBudget budget) {
+    public CheckFailoverHandler(RdsClient rds, Clock clock, Heartbeat heartbeat, FailoverRegions regions, PollBudget budget) {
         this.rds = rds;
         this.clock = clock;
         this.heartbeat = heartbeat;
         this.budget = budget;
         this.renames = new CheckProgressHandler(rds, clock, heartbeat, budget);
+        this.regions = regions;
+    }
+
+    /** One Region, the default budget. */
+    public CheckFailoverHandler(RdsClient rds, Clock clock, Heartbeat heartbeat) {
+        this(rds, clock, heartbeat, new FailoverRegions(null, Set.of(), null, null), PollBudget.from(java.util.Map.of()));
     }
 
     @Override
@@ -61,12 +71,38 @@ public final class CheckFailoverHandler extends JsonStepHandler {
         heartbeat.renew(Json.text(event, "incidentId"));
         String kind = required(event, "kind");
         String id = required(event, "id");
-        ObjectNode result = Topology.CLUSTER.equals(kind) ? cluster(id, required(event, "target")) : promoted(id);
+        String action = Json.text(event, "action");
+        ObjectNode result = action != null && action.startsWith("global-")
+                ? global(action, required(event, "globalClusterId"), required(event, "targetArn"))
+                : Topology.CLUSTER.equals(kind) ? cluster(id, required(event, "target")) : promoted(id);
         String status = result.path("status").asText();
         if (TERMINAL.contains(status)) {
             throw new RestoreStepFailedException(kind + " " + id + " is " + status + ": RDS will not finish the failover");
         }
         return budget.pace(event, result.put("pastDeadline", PhaseDeadline.passed(PhaseDeadline.from(event), clock.instant())));
+    }
+
+    /**
+     * A global secondary took over, asked in its own Region: after a switchover or failover it is the global cluster's
+     * writer member and the global cluster and it are available; after a detach it is no member any more and available.
+     */
+    private ObjectNode global(String action, String globalId, String targetArn) {
+        RdsClient regional = regions.rds(regions.require("targetArn", targetArn));
+        Optional<DBCluster> found = RdsLookup.cluster(regional, targetArn.substring(targetArn.lastIndexOf(':') + 1));
+        if (found.isEmpty()) {
+            return Json.object().put("ready", false).put("status", "not-found");
+        }
+        DBCluster target = found.get();
+        GlobalCluster global = regional.describeGlobalClusters(r -> r.globalClusterIdentifier(globalId)).globalClusters().get(0);
+        Optional<GlobalClusterMember> member = global.globalClusterMembers().stream().filter(m -> targetArn.equals(m.dbClusterArn())).findFirst();
+        boolean done = FailoverPlan.GLOBAL_DETACH.equals(action) ? member.isEmpty()
+                : member.map(m -> Boolean.TRUE.equals(m.isWriter())).orElse(false) && "available".equals(global.status());
+        String state = FailoverPlan.GLOBAL_DETACH.equals(action)
+                ? (member.isEmpty() ? "" : " (still a member of " + globalId + ")")
+                : (done ? "" : " (" + globalId + " is " + global.status() + ", the secondary " + (member.map(m -> Boolean.TRUE.equals(m.isWriter()))
+                .orElse(false) ? "writes" : "does not write yet") + ")");
+        return Json.object().put("ready", done && "available".equals(target.status())).put("status", target.status() + state)
+                .put("endpoint", target.endpoint()).put("port", target.port() == null ? 5432 : target.port());
     }
 
     private ObjectNode promoted(String id) {

@@ -17,8 +17,6 @@ import java.util.Set;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
-import software.amazon.awssdk.services.rds.model.DbClusterSnapshotNotFoundException;
-import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
 
 /**
  * The restore playbook's poll step (one call per Wait loop turn; each renews the incident's lease, {@link Lease}).
@@ -87,7 +85,7 @@ public final class CheckProgressHandler extends JsonStepHandler {
             return Json.object().put("renamed", renamed).put("id", id);
         }
         ObjectNode result = switch (check) {
-            case "snapshot" -> SourceDatabase.CLUSTER.equals(kind) ? clusterSnapshot(id) : instanceSnapshot(id);
+            case "snapshot" -> snapshot(kind, id);
             case "database" -> SourceDatabase.CLUSTER.equals(kind) ? cluster(id, true) : instance(id);
             // a rename does not touch a cluster's instances: only the cluster under its new name matters
             case "renamed", "source-renamed" -> SourceDatabase.CLUSTER.equals(kind) ? cluster(id, false) : instance(id);
@@ -126,7 +124,8 @@ public final class CheckProgressHandler extends JsonStepHandler {
     private ObjectNode ours(String check, String kind, String id, String incidentId) {
         boolean cluster = SourceDatabase.CLUSTER.equals(kind);
         Optional<Map<String, String>> tags = switch (check) {
-            case "ours-snapshot" -> cluster ? clusterSnapshotTags(id) : instanceSnapshotTags(id);
+            case "ours-snapshot" -> cluster ? RdsLookup.clusterSnapshot(rds, id).map(c -> RdsLookup.tags(c.tagList()))
+                    : RdsLookup.instanceSnapshot(rds, id).map(i -> RdsLookup.tags(i.tagList()));
             case "ours-database" -> cluster ? RdsLookup.cluster(rds, id).map(c -> RdsLookup.tags(c.tagList()))
                     : RdsLookup.instance(rds, id).map(i -> RdsLookup.tags(i.tagList()));
             default -> throw new IllegalArgumentException("check must be ours-snapshot or ours-database, got " + check);
@@ -140,24 +139,6 @@ public final class CheckProgressHandler extends JsonStepHandler {
         return Json.object().put("id", id).put("exists", tags.isPresent()).put("ours", ours).put("detail", detail);
     }
 
-    private Optional<Map<String, String>> clusterSnapshotTags(String id) {
-        try {
-            return rds.describeDBClusterSnapshots(r -> r.dbClusterSnapshotIdentifier(id)).dbClusterSnapshots().stream()
-                    .findFirst().map(s -> RdsLookup.tags(s.tagList()));
-        } catch (DbClusterSnapshotNotFoundException e) {
-            return Optional.empty();
-        }
-    }
-
-    private Optional<Map<String, String>> instanceSnapshotTags(String id) {
-        try {
-            return rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(id)).dbSnapshots().stream()
-                    .findFirst().map(s -> RdsLookup.tags(s.tagList()));
-        } catch (DbSnapshotNotFoundException e) {
-            return Optional.empty();
-        }
-    }
-
     /** What answers under an identifier, with its tags (they tell the restored copy from the source); null if nothing. */
     private CutoverUndo.Named named(String kind, String id) {
         if (SourceDatabase.CLUSTER.equals(kind)) {
@@ -168,22 +149,10 @@ public final class CheckProgressHandler extends JsonStepHandler {
                 .orElse(null);
     }
 
-    private ObjectNode clusterSnapshot(String id) {
-        try {
-            var snapshots = rds.describeDBClusterSnapshots(r -> r.dbClusterSnapshotIdentifier(id)).dbClusterSnapshots();
-            return snapshots.isEmpty() ? notFound() : status(snapshots.get(0).status());
-        } catch (DbClusterSnapshotNotFoundException e) {
-            return notFound();
-        }
-    }
-
-    private ObjectNode instanceSnapshot(String id) {
-        try {
-            var snapshots = rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(id)).dbSnapshots();
-            return snapshots.isEmpty() ? notFound() : status(snapshots.get(0).status());
-        } catch (DbSnapshotNotFoundException e) {
-            return notFound();
-        }
+    private ObjectNode snapshot(String kind, String id) {
+        Optional<String> status = SourceDatabase.CLUSTER.equals(kind) ? RdsLookup.clusterSnapshot(rds, id).map(s -> s.status())
+                : RdsLookup.instanceSnapshot(rds, id).map(s -> s.status());
+        return status.map(CheckProgressHandler::status).orElseGet(CheckProgressHandler::notFound);
     }
 
     private ObjectNode cluster(String id, boolean withInstances) {

@@ -24,27 +24,12 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * release the lock (or hold it for an operator, or else renew it: every step is a heartbeat of the playbook's lease,
  * see {@link com.drresponder.ledger.Lease}), then notify people, best effort. Every state machine calls it, so the
  * timeline reads the same for every playbook.
+ *
+ * @param admission what a playbook's first step ({@code open}) runs, see {@link StartAdmission}
+ * @param lockTtl   the lease every step renews (the resource lock lasts that long after the playbook's last step)
  */
-public final class TimelineRecorder {
+public record TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, StartAdmission admission, Duration lockTtl) {
     private static final Logger LOG = LoggerFactory.getLogger(TimelineRecorder.class);
-    private final Ledger ledger;
-    private final Notifier notifier;
-    private final Clock clock;
-    private final StartAdmission admission;
-    private final Duration lockTtl;
-
-    /**
-     * {@code admission}: what a playbook's first step ({@code open}) runs, see {@link StartAdmission}; {@code lockTtl}:
-     * the lease every step renews (the resource lock lasts that long after the playbook's last step).
-     */
-    public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, StartAdmission admission, Duration lockTtl) {
-        this.ledger = ledger;
-        this.notifier = notifier;
-        this.clock = clock;
-        this.admission = admission;
-        this.lockTtl = lockTtl;
-    }
-
     /** For steps after the first: {@code open} is refused. */
     public TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, Duration lockTtl) {
         this(ledger, notifier, clock, null, lockTtl);

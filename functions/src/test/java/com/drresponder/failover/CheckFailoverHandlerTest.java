@@ -26,7 +26,7 @@ class CheckFailoverHandlerTest {
     static final Instant NOW = Instant.parse("2026-12-02T18:00:00Z");
     final RdsClient rds = mock(RdsClient.class);
     final CheckFailoverHandler handler = new CheckFailoverHandler(rds, Clock.fixed(NOW, ZoneOffset.UTC), incidentId -> { },
-            new PollBudget(Duration.ofSeconds(10), 3));
+            new FailoverRegions(null, java.util.Set.of(), null, null), new PollBudget(Duration.ofSeconds(10), 3));
 
     @Test
     @SuppressWarnings("unchecked")
