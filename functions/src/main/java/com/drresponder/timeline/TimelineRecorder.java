@@ -54,7 +54,8 @@ public record TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, St
         }
         Incident incident = ledger.incident(step.incidentId()).orElseThrow(() -> new InvalidRequestException("incidentId",
                 "no incident " + step.incidentId() + " in the ledger (start the playbook through the router, or pass \"open\")"));
-        if (Boolean.TRUE.equals(step.fence()) && !ledger.renewLock(incident.resource(), incident.id(), now, now.plus(lockTtl))) {
+        boolean fenced = Boolean.TRUE.equals(step.fence());
+        if (fenced && !ledger.renewLock(incident.resource(), incident.id(), now, now.plus(lockTtl))) {
             // the fence before a change: another incident may own the resource now; the change must not happen
             append(incident, step.step(), TimelineEntry.of(now, step.actor() == null ? incident.playbook() : step.actor(), step.action(),
                     "not started", "lease lost: incident " + incident.id() + " no longer holds " + incident.resource()
@@ -77,7 +78,8 @@ public record TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, St
             released = ledger.releaseLock(incident.resource(), incident.id());
             held = !released && ledger.lock(incident.resource()).map(l -> incident.id().equals(l.incidentId())).orElse(false);
         } else {
-            held = ledger.renewLock(incident.resource(), incident.id(), now, now.plus(lockTtl)); // heartbeat of the lease
+            // heartbeat of the lease; a fenced step renewed it above, to the same expiry
+            held = fenced || ledger.renewLock(incident.resource(), incident.id(), now, now.plus(lockTtl));
         }
         boolean notified = step.announce() != null && announce(incident, status, step.announce());
         return new Result(incident.id(), now.toString(), released, held, notified);

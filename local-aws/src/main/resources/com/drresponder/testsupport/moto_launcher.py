@@ -368,6 +368,70 @@ def _install_sfn_mocking():
 _install_sfn_mocking()
 
 
+def _install_asl_parse_cache():
+    """moto parses a state machine's ASL with its ANTLR grammar (pure python: 150-400 ms of CPU for a playbook) at
+    every StartExecution, in the execution's thread before its first state, and holding the GIL the whole emulator
+    waits. The syntax tree depends on the definition text only, so each text is parsed once; the evaluation components
+    an execution runs are still built afresh from it for every execution, as before."""
+    import collections
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+    from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
+
+    original = AmazonStateLanguageParser.parse
+    trees = collections.OrderedDict()  # definition -> syntax tree, least recently used first
+    lock = threading.Lock()
+
+    def parse(definition):
+        with lock:
+            tree = trees.get(definition)
+            if tree is not None:
+                trees.move_to_end(definition)
+        if tree is None:
+            program, tree = original(definition)  # a syntax error raises here, as before, and is not kept
+            with lock:
+                trees[definition] = tree
+                while len(trees) > 32:
+                    trees.popitem(last=False)
+            return program, tree
+        return Preprocessor().visit(tree), tree
+
+    AmazonStateLanguageParser.parse = staticmethod(parse)
+
+
+_install_asl_parse_cache()
+
+
+def _install_json_path_cache():
+    """jsonpath-ng builds its PLY parser, LALR tables included (40-150 ms of CPU), for every expression it parses, and
+    moto's Step Functions engine parses each JSONPath (InputPath, Parameters' ".$" fields, ResultSelector, ResultPath,
+    Choice variables) every time a state evaluates it: a third of the emulator's CPU in the credential benchmark. One
+    parser per grammar is built once and parses each text once (PLY's parser keeps state while it parses: one at a
+    time); a parsed path is an immutable expression tree (find and update_or_create change the data, not the path)."""
+    import functools
+    from jsonpath_ng.ext.parser import ExtendedJsonPathParser
+    from jsonpath_ng.parser import JsonPathParser
+    from moto.stepfunctions.parser.asl.utils import json_path
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
+
+    parsers = {}
+    lock = threading.Lock()
+
+    def cached(grammar):
+        @functools.lru_cache(maxsize=4096)
+        def parse(path):
+            with lock:
+                if grammar not in parsers:
+                    parsers[grammar] = grammar()
+                return parsers[grammar].parse(path)
+        return parse
+
+    json_path.parse = cached(ExtendedJsonPathParser)  # moto's: jsonpath_ng.ext.parse
+    result_path.parse = cached(JsonPathParser)  # moto's: jsonpath_ng.parse
+
+
+_install_json_path_cache()
+
+
 def _install_alias_revision_checks():
     """moto 5.2.1 ignores UpdateAlias' RevisionId and never changes an alias's revision.
     AWS refuses a stale RevisionId with PreconditionFailedException and issues a new revision on every
@@ -893,14 +957,30 @@ def _install_state_machine_credentials():
     import boto3
 
     original_client_for = boto_client_module.boto_client_for
+    # moto builds a boto3 client for every task (~16 ms of CPU); a new Session per task, as this patch once made, also
+    # re-read the service models from disk (~130 ms), all under the GIL. One client per state machine, service and
+    # region serves every task (botocore clients are thread-safe); only their creation is serialised.
+    session = boto3.session.Session()
+    clients = {}
+    clients_lock = threading.Lock()
 
     def boto_client_for(region, service, state_credentials=None):
-        client = original_client_for(region=region, service=service, state_credentials=state_credentials)
         name = getattr(_caller, "state_machine", None)
-        if name is None:
+        key = (region, service, name)
+        client = clients.get(key) if state_credentials is None else None
+        if client is not None:
             return client
-        session = boto3.session.Session(aws_access_key_id=STATE_MACHINE_KEY_PREFIX + name, aws_secret_access_key="sk")
-        return session.client(service, region_name=region, endpoint_url=client.meta.endpoint_url, config=client.meta.config)
+        with clients_lock:
+            client = clients.get(key) if state_credentials is None else None
+            if client is None:
+                client = original_client_for(region=region, service=service, state_credentials=state_credentials)
+                if name is not None:
+                    client = session.client(service, region_name=region, endpoint_url=client.meta.endpoint_url,
+                                            config=client.meta.config, aws_access_key_id=STATE_MACHINE_KEY_PREFIX + name,
+                                            aws_secret_access_key="sk")
+                if state_credentials is None:
+                    clients[key] = client
+            return client
 
     for module in list(sys.modules.values()):
         if getattr(module, "boto_client_for", None) is original_client_for:
