@@ -11,7 +11,6 @@ import com.drresponder.ledger.Heartbeat;
 import com.drresponder.ledger.Lease;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
@@ -52,9 +51,7 @@ public final class CheckAlarmHandler extends JsonStepHandler {
     @Override
     protected Object handle(JsonNode in) {
         heartbeat.renew(Json.text(in, "incidentId"));
-        ObjectNode out = check(Json.text(in, "alarmName"), Json.text(in, "deadline"));
-        PollBudget.Turn next = budget.next(in.path("turn").asInt(0) + 1, Duration.ofSeconds(in.path("pollSeconds").asLong(1)));
-        return out.put("turn", next.turn()).put("waitSeconds", next.waitSeconds()).put("budgetExhausted", next.budgetExhausted());
+        return budget.pace(in, check(Json.text(in, "alarmName"), Json.text(in, "deadline")));
     }
 
     ObjectNode check(String alarmName, String deadline) {
