@@ -173,7 +173,12 @@ public final class ResponderDeployment {
             throw new UncheckedIOException("cannot read the ASL of playbook " + playbook.name(), e);
         }
         return sfn.createStateMachine(b -> b.name(playbook.name()).definition(definition)
-                .roleArn("arn:aws:iam::" + accountId + ":role/dr-playbooks")).stateMachineArn();
+                .roleArn(playbookRoleArn(accountId))).stateMachineArn();
+    }
+
+    /** The role every local state machine runs as (an AccessDenied escalation names it). */
+    public static String playbookRoleArn(String accountId) {
+        return "arn:aws:iam::" + accountId + ":role/dr-playbooks";
     }
 
     private static void requireExactly(String what, Set<String> given, java.util.Collection<String> expected,
