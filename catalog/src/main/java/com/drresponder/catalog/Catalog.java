@@ -183,7 +183,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                     "VERIFY_POLL_SECONDS", "ALARM_MAX_AGE_SECONDS", "MAX_ROLLBACKS_PER_HOUR",
                     "ROLLBACK_COOLDOWN_MINUTES", "CREDENTIAL_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL", "WAF_SAFELIST",
                     "LOCK_TTL_SECONDS", "AUTO_RESTORE_EVENT_IDS", "PASSWORD_LENGTH", "EXCLUDE_CHARACTERS", "MUTATING_STARTS_PER_MINUTE",
-                    "BLOCK_HOURS", "WAF_MAX_BLOCKS_PER_INCIDENT", "ROTATION_MAX_CHECKS"),
+                    "BLOCK_HOURS", "WAF_MAX_BLOCKS_PER_INCIDENT", "ROTATION_MAX_CHECKS", "FAILOVER_REGIONS"),
             List.of(
                     // timeout: verify window (verifyWindowMinutes, at most 1440 min) + plan, update, record and re-plan: 24 h + 1 h
                     new Playbook("rollback-lambda-alias", "rollback", 90_000, List.of("lambda-alarms", "lambda-alias-changes"), List.of(), List.of(
@@ -249,6 +249,10 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                                     "reads a primary's replicas or readers and their lag; chooses one within the RPO target or refuses", Set.of()),
                             failoverStep("check-failover", "CheckFailover", "CheckFailoverHandler",
                                     "polls a promotion or Aurora failover until RDS reports it done; renews the lease", LEDGER),
+                            // aws-sdk tasks reach only the state machine's Region: the global database's secondary is called from Java
+                            failoverStep("global-failover", "GlobalFailover", "GlobalFailoverHandler",
+                                    "makes an opted-in Aurora Global Database secondary take over, in its own Region (switchover, failover, detach)",
+                                    Set.of()),
                             // the restore's steps, each deployed as the failover's own function (own role, own grants)
                             new Function("verify-promoted", "VerifyPromoted", "com.drresponder.failover.VerifyPromotedHandler::handleRequest",
                                     "DR Responder: runs the restore's verification SQL against a promoted database", 300, DATABASE, true),

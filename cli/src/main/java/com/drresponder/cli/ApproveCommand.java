@@ -19,6 +19,9 @@ class ApproveCommand implements Callable<Integer> {
     @ParentCommand Drctl cli;
     @Parameters(paramLabel = "INCIDENT", description = "Incident id.") String incidentId;
     @Option(names = "--reason", description = "Why (recorded on the timeline with who decided).") String reason;
+    @Option(names = "--allow-data-loss", description = "Approve a failover that loses the changes not yet replicated (an Aurora Global "
+            + "Database failover or detach): without it such an approval is a refusal; any other step refuses an answer that has it.")
+    boolean allowDataLoss;
 
     boolean approve() {
         return true;
@@ -33,7 +36,11 @@ class ApproveCommand implements Callable<Integer> {
                         + "(only restores whose cut-over needs approval wait for one, e.g. `drctl restore --approval` or a rename/config cut-over)"));
         String who = callerArn(target);
         if (approve()) {
-            String output = Json.object().put("approved", true).put("approver", who).put("reason", reason).toString();
+            var answer = Json.object().put("approved", true).put("approver", who).put("reason", reason);
+            if (allowDataLoss) {
+                answer.put("allowDataLoss", true);
+            }
+            String output = answer.toString();
             target.sfn().sendTaskSuccess(b -> b.taskToken(token).output(output));
         } else {
             target.sfn().sendTaskFailure(b -> b.taskToken(token).error("Rejected")

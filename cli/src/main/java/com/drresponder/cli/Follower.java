@@ -32,10 +32,23 @@ final class Follower {
         Instant enteredAt;
         Duration total = Duration.ZERO;
         String outcome = "running";
+        private int announcedRun;
 
         Step(String name, String type) {
             this.name = name;
             this.type = type;
+        }
+
+        /**
+         * True once per run: a run still going is announced once, on re-entry or after a quiet spell, never both (a
+         * backed-off Wait outlasts the quiet spell that let its re-entry be announced).
+         */
+        boolean announceRun() {
+            if (announcedRun == runs) {
+                return false;
+            }
+            announcedRun = runs;
+            return true;
         }
     }
 
@@ -113,7 +126,7 @@ final class Follower {
                     if (live && (s.type.equals("Succeed") || s.type.equals("Fail"))) {
                         cli.out.printf("  %s %s%n", s.type.equals("Succeed") ? "[ok]" : "[xx]", name);
                         lastPrint = Instant.now();
-                    } else if (live && s.runs > 1 && Duration.between(lastPrint, Instant.now()).compareTo(QUIET) >= 0) {
+                    } else if (live && s.runs > 1 && Duration.between(lastPrint, Instant.now()).compareTo(QUIET) >= 0 && s.announceRun()) {
                         cli.out.printf("  [..] %s again (run %d)%s%n", name, s.runs, waitingFor(states, s, incidentId));
                         lastPrint = Instant.now();
                     }
@@ -150,7 +163,7 @@ final class Follower {
             if (Instant.now().isAfter(deadline)) {
                 throw CliException.failed("still running after " + timeout.toSeconds() + " s: " + executionArn);
             }
-            if (live && current != null && Duration.between(lastPrint, Instant.now()).compareTo(QUIET) >= 0) {
+            if (live && current != null && Duration.between(lastPrint, Instant.now()).compareTo(QUIET) >= 0 && current.announceRun()) {
                 cli.out.printf("  [..] %s for %s%s%n", current.runs > 1 ? current.name + " (run " + current.runs + ")" : current.name,
                         Views.duration(Duration.between(current.enteredAt, Instant.now())), waitingFor(states, current, incidentId));
                 lastPrint = Instant.now();

@@ -100,6 +100,7 @@ final class LocalRuntime implements AutoCloseable {
         env.put("BLOCK_HOURS", "24");
         env.put("WAF_MAX_BLOCKS_PER_INCIDENT", "50");
         env.put("ROTATION_MAX_CHECKS", "60");
+        env.put("FAILOVER_REGIONS", ""); // the deployment's Region only: no global database secondary elsewhere
         return env;
     }
 

@@ -50,7 +50,7 @@ public final class ManualRequests {
                     "approval", "mode", "verify", "cutoverConfig", "pollSeconds", "timeoutMinutes", "source"),
             CredentialResponseRequest.PLAYBOOK, Set.of("secretIds", "tag"),
             FailoverRequest.PLAYBOOK, Set.of("clusterId", "instanceId", "to", "cutover", "approval", "acceptLag", "verify",
-                    "cutoverConfig", "pollSeconds", "timeoutMinutes", "mode"));
+                    "cutoverConfig", "pollSeconds", "timeoutMinutes", "mode", "globalAction"));
     /** Set only by the router from a GuardDuty finding; named in the error so the operator knows why. */
     private static final Set<String> FINDING_FIELDS = Set.of("principal", "actions", "blockIps", "database", "findingId", "findingType");
 

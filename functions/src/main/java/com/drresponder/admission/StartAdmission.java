@@ -1,6 +1,5 @@
 package com.drresponder.admission;
 
-
 import com.drresponder.common.Json;
 import com.drresponder.incident.Incident;
 import com.drresponder.incident.IncidentStatus;
@@ -21,24 +20,8 @@ import java.util.Optional;
  * checks: the request schema ({@link ManualRequests}), the canonical resource, tag AND allow-list, the
  * deployment's dry-run rules; then the lock on the derived key. A rejected start changes nothing.
  */
-public final class StartAdmission {
-    private final ManualRequests requests;
-    private final ProtectionPolicy protection;
-    private final boolean deploymentDryRun;
-    private final Ledger ledger;
-    private final Clock clock;
-    private final Duration lockTtl;
-
-    public StartAdmission(ManualRequests requests, ProtectionPolicy protection, boolean deploymentDryRun, Ledger ledger, Clock clock,
-                          Duration lockTtl) {
-        this.requests = requests;
-        this.protection = protection;
-        this.deploymentDryRun = deploymentDryRun;
-        this.ledger = ledger;
-        this.clock = clock;
-        this.lockTtl = lockTtl;
-    }
-
+public record StartAdmission(ManualRequests requests, ProtectionPolicy protection, boolean deploymentDryRun, Ledger ledger, Clock clock,
+                             Duration lockTtl) {
     /**
      * Admits the execution {@code executionName} of {@code playbook} with input {@code request} and returns
      * its incident (opened, lock held).

@@ -36,7 +36,12 @@ public final class AwsClients {
         return builder.httpClient(HTTP).region(region()).overrideConfiguration(OVERRIDES).build();
     }
 
-    static Region region() {
+    /** The same client for another Region (an Aurora Global Database's secondary: aws-sdk tasks reach only their own Region). */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C create(B builder, Region region) {
+        return builder.httpClient(HTTP).region(region).overrideConfiguration(OVERRIDES).build();
+    }
+
+    public static Region region() {
         String region = Environment.variables().get("AWS_REGION");
         if (region == null || region.isBlank()) {
             region = System.getProperty("aws.region", "");

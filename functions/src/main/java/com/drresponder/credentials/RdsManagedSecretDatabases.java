@@ -10,18 +10,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * {@link ManagedSecretDatabases} from AWS: the secret's {@code aws:rds:primaryDB...Arn} tag (DescribeSecret), then
  * DescribeDBClusters or DescribeDBInstances for the writer endpoint, port, engine and database name.
  */
-public final class RdsManagedSecretDatabases implements ManagedSecretDatabases {
+public record RdsManagedSecretDatabases(SecretsManagerClient secrets, RdsClient rds) implements ManagedSecretDatabases {
     static final String CLUSTER_TAG = "aws:rds:primaryDBClusterArn";
     static final String INSTANCE_TAG = "aws:rds:primaryDBInstanceArn";
     private static final String DEFAULT_DBNAME = "postgres";
-
-    private final SecretsManagerClient secrets;
-    private final RdsClient rds;
-
-    public RdsManagedSecretDatabases(SecretsManagerClient secrets, RdsClient rds) {
-        this.secrets = secrets;
-        this.rds = rds;
-    }
 
     @Override
     public Optional<Database> of(String secretId) {

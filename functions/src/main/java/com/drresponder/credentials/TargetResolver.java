@@ -22,8 +22,12 @@ import java.util.stream.StreamSupport;
  * named in the allow-list are acted on (the router's rule, applied to each member of the set); every other
  * candidate is listed as skipped with its reason. Reads only, except the {@link Cooldowns} it claims (not in a dry
  * run): a secret or principal another incident acted on within the cooldown is left alone, with the reason.
+ *
+ * @param allowList PROTECTED_RESOURCES (secret ARNs, or {@code *}); a secret must be tagged AND listed
+ * @param iamUsers  what else a compromised IAM user can sign in with, listed in the plan with a recommendation
  */
-public final class TargetResolver {
+public record TargetResolver(SecretCatalog catalog, String protectionTagKey, Set<String> allowList, Clock clock, Cooldowns cooldowns,
+                             IamUserCredentials iamUsers) {
     static final String PRINCIPAL_TAG = "dr:principal";
     static final String DATABASE_TAG = "dr:database";
     static final String REVOKE_POLICY = "DrResponderRevokeOlderSessions";
@@ -38,27 +42,6 @@ public final class TargetResolver {
         return name.length() > MAX_POLICY_NAME ? name.substring(0, MAX_POLICY_NAME) : name;
     }
     private static final Set<String> SEVERITIES = Set.of("P1", "P2", "P3", "P4");
-
-    private final SecretCatalog catalog;
-    private final String protectionTagKey;
-    private final Set<String> allowList;
-    private final Clock clock;
-    private final Cooldowns cooldowns;
-    private final IamUserCredentials iamUsers;
-
-    /**
-     * {@code allowList}: PROTECTED_RESOURCES (secret ARNs, or {@code *}); a secret must be tagged AND listed.
-     * {@code iamUsers}: what else a compromised IAM user can sign in with, listed in the plan with a recommendation.
-     */
-    public TargetResolver(SecretCatalog catalog, String protectionTagKey, Set<String> allowList, Clock clock, Cooldowns cooldowns,
-                          IamUserCredentials iamUsers) {
-        this.catalog = catalog;
-        this.protectionTagKey = protectionTagKey;
-        this.allowList = allowList;
-        this.clock = clock;
-        this.cooldowns = cooldowns;
-        this.iamUsers = iamUsers;
-    }
 
     public CredentialTargets resolve(JsonNode input) {
         Map<String, SecretCatalog.SecretInfo> candidates = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package com.drresponder.failover;
 
+import com.drresponder.database.RequestedDatabase;
 import com.drresponder.playbook.FailoverRequest;
 import com.drresponder.playbook.InvalidRequestException;
 import com.drresponder.restore.RestorePlan;
@@ -23,6 +24,12 @@ import java.util.Set;
  * ({@code acceptLag}), and then a person must approve. Among qualified candidates the least lag wins (then
  * the name, so the choice is stable). No qualified candidate is a refusal: nothing is changed, the
  * incident is escalated with every candidate's reason. Reads only.
+ * <p>When the cluster is the primary of an Aurora Global Database its secondary clusters are candidates too: a secondary
+ * qualifies when its Region is one the deployment allows ({@code failoverRegions}), it is available, opted in itself
+ * (tag and allow-list: a cluster of its own, never an unprotected twin) and its {@code AuroraGlobalDBReplicationLag} is
+ * within the target. It takes over by switchover (no data loss) while the primary is available, else by failover with
+ * data loss, or by detach-and-promote when the request asks; either data-losing way always waits for a person whose
+ * approval explicitly allows data loss ({@link com.drresponder.restore.ApprovalDecision}).
  */
 public final class FailoverPlanner {
     static final String DRILL_TAG_KEY = RestorePlan.DRILL_TAG_KEY;
@@ -33,18 +40,26 @@ public final class FailoverPlanner {
     private final String protectionTagKey;
     private final Set<String> withoutApproval;
     private final Clock clock;
+    private final FailoverRegions regions;
 
     /**
      * @param allowList       PROTECTED_RESOURCES: a replica is promoted only when listed (or the list holds {@code *})
      * @param withoutApproval primary ARNs that may fail over without a person approving (the deployment's
      *                        {@code restoreWithoutApproval}: the databases it lets recover on their own)
      */
-    public FailoverPlanner(FailoverInventory rds, Set<String> allowList, String protectionTagKey, Set<String> withoutApproval, Clock clock) {
+    public FailoverPlanner(FailoverInventory rds, Set<String> allowList, String protectionTagKey, Set<String> withoutApproval, Clock clock,
+                           FailoverRegions regions) {
         this.rds = rds;
         this.allowList = Set.copyOf(allowList);
         this.protectionTagKey = protectionTagKey;
         this.withoutApproval = Set.copyOf(withoutApproval);
         this.clock = clock;
+        this.regions = regions;
+    }
+
+    /** Without other Regions: a global secondary is never chosen. */
+    public FailoverPlanner(FailoverInventory rds, Set<String> allowList, String protectionTagKey, Set<String> withoutApproval, Clock clock) {
+        this(rds, allowList, protectionTagKey, withoutApproval, clock, new FailoverRegions(null, Set.of(), null, null));
     }
 
     /** One candidate and whether it may be chosen; {@code why} says why not (or its lag when it may). */
@@ -53,24 +68,19 @@ public final class FailoverPlanner {
     /** @param rpoTarget the deployment's RPO target (stack parameter RpoTargetMinutes) */
     public FailoverPlan plan(FailoverRequest request, String incidentId, Duration rpoTarget) {
         boolean cluster = request.clusterId() != null;
-        String field = cluster ? "clusterId" : "instanceId";
         Topology primary = (cluster ? rds.cluster(request.primaryId()) : rds.instance(request.primaryId()))
-                .orElseThrow(() -> new InvalidRequestException(field, "no " + (cluster ? "Aurora cluster" : "RDS instance")
-                        + " named " + request.primaryId() + " in this account and region"));
-        if (!"true".equalsIgnoreCase(primary.tags().get(protectionTagKey))) {
-            throw new InvalidRequestException(field, primary.id() + " is not tagged " + protectionTagKey
-                    + "=true; the responder only fails over databases that opted in");
-        }
+                .orElseThrow(() -> RequestedDatabase.notFound(cluster, request.primaryId()));
+        RequestedDatabase.requireOptedIn(cluster, primary.id(), primary.tags(), protectionTagKey, "fails over");
         String stamp = STAMP.format(clock.instant());
         if (request.drill()) {
             return drill(primary, request, incidentId, rpoTarget, stamp);
         }
-        List<Assessment> assessed = primary.candidates().stream().map(c -> assess(primary, c, request.acceptLag(), rpoTarget)).toList();
+        List<Assessment> assessed = primary.candidates().stream().map(c -> assess(primary, c, request, rpoTarget)).toList();
         Assessment chosen;
         String refusal = null;
         if (request.to() != null) {
             chosen = assessed.stream().filter(a -> a.candidate().id().equalsIgnoreCase(request.to())).findFirst()
-                    .orElseThrow(() -> new InvalidRequestException("to", request.to() + " is not " + (cluster ? "a reader of " : "a read replica of ")
+                    .orElseThrow(() -> new InvalidRequestException("to", request.to() + " is not " + (cluster ? "a reader or global secondary of " : "a read replica of ")
                             + primary.id() + "; candidates: " + (assessed.isEmpty() ? "none" : String.join(", ",
                             assessed.stream().map(a -> a.candidate().id()).toList()))));
             if (!chosen.qualified()) {
@@ -92,8 +102,32 @@ public final class FailoverPlanner {
             refusal = "RDS reports no resource id for " + chosen.candidate().id() + ": a rename cut-over could not be undone safely; use cutover config";
             chosen = null;
         }
-        boolean approval = request.approval() || !withoutApproval.contains(primary.arn()) || chosen != null && chosen.overRpo();
-        return new FailoverPlan(primary, assessed, chosen, refusal, rpoTarget, approval, request, incidentId, stamp);
+        String action = chosen == null ? FailoverPlan.NONE : action(primary, chosen.candidate(), request);
+        if (FailoverPlan.GLOBAL_SWITCHOVER.equals(action) && !"available".equals(primary.status())) {
+            refusal = "a switchover needs a healthy primary, and " + primary.id() + " is " + primary.status()
+                    + ": ask globalAction failover (data loss, approved explicitly) or detach";
+            chosen = null;
+            action = FailoverPlan.NONE;
+        }
+        boolean approval = request.approval() || !withoutApproval.contains(primary.arn()) || chosen != null && chosen.overRpo()
+                || FailoverPlan.losesData(action);
+        return new FailoverPlan(primary, assessed, chosen, refusal, rpoTarget, approval, request, incidentId, stamp, action);
+    }
+
+    /** What the chosen candidate takes over by: a global secondary by the request's way, or by the primary's health. */
+    private static String action(Topology primary, Topology.Candidate chosen, FailoverRequest request) {
+        if (!primary.cluster()) {
+            return FailoverPlan.PROMOTE_REPLICA;
+        }
+        if (!chosen.globalSecondary()) {
+            return FailoverPlan.READER_FAILOVER;
+        }
+        return switch (request.globalAction()) {
+            case "switchover" -> FailoverPlan.GLOBAL_SWITCHOVER;
+            case "failover" -> FailoverPlan.GLOBAL_FAILOVER;
+            case "detach" -> FailoverPlan.GLOBAL_DETACH;
+            default -> "available".equals(primary.status()) ? FailoverPlan.GLOBAL_SWITCHOVER : FailoverPlan.GLOBAL_FAILOVER;
+        };
     }
 
     /**
@@ -116,10 +150,17 @@ public final class FailoverPlanner {
         List<Assessment> assessed = new ArrayList<>();
         primary.candidates().forEach(c -> assessed.add(new Assessment(c, false, false, "not used: a drill promotes only the replica it makes")));
         assessed.add(made);
-        return new FailoverPlan(primary, assessed, made, null, rpoTarget, request.approval(), request, incidentId, stamp);
+        return new FailoverPlan(primary, assessed, made, null, rpoTarget, request.approval(), request, incidentId, stamp, FailoverPlan.DRILL);
     }
 
-    private Assessment assess(Topology primary, Topology.Candidate c, boolean acceptLag, Duration rpoTarget) {
+    private Assessment assess(Topology primary, Topology.Candidate c, FailoverRequest request, Duration rpoTarget) {
+        boolean acceptLag = request.acceptLag();
+        if (c.globalSecondary()) {
+            return assessSecondary(primary, c, acceptLag, rpoTarget);
+        }
+        if (!FailoverRequest.GLOBAL_AUTO.equals(request.globalAction())) {
+            return new Assessment(c, false, false, "a reader: globalAction " + request.globalAction() + " asks for a secondary cluster of an Aurora Global Database");
+        }
         if (primary.region() != null && !primary.region().equals(c.region())) {
             return new Assessment(c, false, false, "in " + c.region() + ", not " + primary.region()
                     + ": this playbook promotes replicas in the primary's region only");
@@ -135,11 +176,38 @@ public final class FailoverPlanner {
                 return new Assessment(c, false, false, c.arn() + " is not in the allow-list (PROTECTED_RESOURCES)");
             }
         }
+        return assessLag(c, primary.cluster() ? "AuroraReplicaLag" : "ReplicaLag", acceptLag, rpoTarget);
+    }
+
+    /**
+     * A secondary cluster of the primary's global database, in its own Region: that Region must be one the deployment
+     * allows, and the cluster must be available and opted in itself (tag and allow-list), its global replication lag known
+     * and within the target.
+     */
+    private Assessment assessSecondary(Topology primary, Topology.Candidate c, boolean acceptLag, Duration rpoTarget) {
+        String where = "secondary of global database " + primary.globalClusterId() + " in " + c.region();
+        if (!regions.allows(c.region())) {
+            return new Assessment(c, false, false, where + ", not one of the deployment's Regions (config failoverRegions)");
+        }
+        if (!"available".equals(c.status())) {
+            return new Assessment(c, false, false, where + ": its status is " + c.status() + ", not available");
+        }
+        if (!"true".equalsIgnoreCase(c.tags().get(protectionTagKey))) {
+            return new Assessment(c, false, false, where + ", not tagged " + protectionTagKey + "=true: only opted-in secondaries take over");
+        }
+        if (!allowList.contains("*") && !allowList.contains(c.arn())) {
+            return new Assessment(c, false, false, where + ": " + c.arn() + " is not in the allow-list (PROTECTED_RESOURCES)");
+        }
+        Assessment lag = assessLag(c, "AuroraGlobalDBReplicationLag", acceptLag, rpoTarget);
+        return new Assessment(c, lag.qualified(), lag.overRpo(), where + ", " + lag.why());
+    }
+
+    private Assessment assessLag(Topology.Candidate c, String metric, boolean acceptLag, Duration rpoTarget) {
         Double lag = c.lagSeconds();
         if (lag == null) {
             return acceptLag
                     ? new Assessment(c, true, true, "lag unknown (no data in the last minutes), accepted by the request")
-                    : new Assessment(c, false, true, "lag unknown (no " + (primary.cluster() ? "AuroraReplicaLag" : "ReplicaLag")
+                    : new Assessment(c, false, true, "lag unknown (no " + metric
                     + " data in the last minutes): the RPO target of " + rpoTarget.toSeconds() + " s cannot be promised");
         }
         String figure = "lag " + seconds(lag) + " s";

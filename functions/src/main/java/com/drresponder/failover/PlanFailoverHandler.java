@@ -65,9 +65,10 @@ public final class PlanFailoverHandler extends JsonStepHandler {
 
     private static FailoverPlanner planner() {
         String tagKey = env("PROTECTION_TAG_KEY", "dr:protected");
+        FailoverRegions regions = FailoverRegions.fromEnvironment();
         return new FailoverPlanner(new AwsFailoverInventory(AwsClients.create(RdsClient.builder()), AwsClients.create(CloudWatchClient.builder()),
-                Clock.systemUTC()), Settings.commaList(System.getenv("PROTECTED_RESOURCES")), tagKey,
-                Settings.commaList(System.getenv(RestorePlanner.WITHOUT_APPROVAL_VARIABLE)), Clock.systemUTC());
+                Clock.systemUTC(), regions), Settings.commaList(System.getenv("PROTECTED_RESOURCES")), tagKey,
+                Settings.commaList(System.getenv(RestorePlanner.WITHOUT_APPROVAL_VARIABLE)), Clock.systemUTC(), regions);
     }
 
     private static DatabaseLinks links() {

@@ -5,15 +5,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 /** Publishes notifications to the responder's SNS topic (email, Chatbot and others subscribe to it). */
-public final class SnsNotifier implements Notifier {
-    private final SnsClient sns;
-    private final String topicArn;
-
-    public SnsNotifier(SnsClient sns, String topicArn) {
-        this.sns = sns;
-        this.topicArn = topicArn;
-    }
-
+public record SnsNotifier(SnsClient sns, String topicArn) implements Notifier {
     @Override
     public void send(Notification n) {
         sns.publish(b -> b.topicArn(topicArn)

@@ -12,6 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  *                  person must then approve, whatever the deployment allows
  * @param drill     {@code "mode": "drill"}: promote a throw-away read replica made for the drill (never a real one),
  *                  measure, and delete it; an RDS instance only, no cut-over, no {@code to}
+ * @param globalAction for the primary of an Aurora Global Database: {@code auto} (a reader or a secondary, whichever
+ *                  qualifies with least lag; a secondary by switchover when the primary is available, else by failover
+ *                  with data loss), or only a secondary by {@code switchover} (no data loss), {@code failover}
+ *                  ({@code AllowDataLoss}) or {@code detach} (RemoveFromGlobalCluster: detach and promote)
  */
 public record FailoverRequest(
         String clusterId,
@@ -26,8 +30,17 @@ public record FailoverRequest(
         RestoreRequest.CutoverConfig cutoverConfig,
         int pollSeconds,
         int timeoutMinutes,
-        boolean drill) {
+        boolean drill,
+        String globalAction) {
     public static final String PLAYBOOK = "fail-over-database";
+    public static final String GLOBAL_AUTO = "auto";
+
+    public FailoverRequest(String clusterId, String instanceId, String to, String cutover, boolean approval, boolean acceptLag, boolean dryRun,
+                           String reason, RestoreRequest.Verify verify, RestoreRequest.CutoverConfig cutoverConfig, int pollSeconds,
+                           int timeoutMinutes, boolean drill) {
+        this(clusterId, instanceId, to, cutover, approval, acceptLag, dryRun, reason, verify, cutoverConfig, pollSeconds, timeoutMinutes, drill,
+                GLOBAL_AUTO);
+    }
 
     public static FailoverRequest parse(JsonNode node) {
         String cluster = RequestFields.optional(node, "clusterId", RestoreRequest.DB_IDENTIFIER, RestoreRequest.IDENTIFIER_RULE);
@@ -57,6 +70,10 @@ public record FailoverRequest(
         if (drill && (to != null || !"none".equals(cutover))) {
             throw new InvalidRequestException("mode", "a drill promotes only the replica it makes and moves nobody: no \"to\", cutover \"none\"");
         }
+        String globalAction = RequestFields.oneOf(node, "globalAction", GLOBAL_AUTO, GLOBAL_AUTO, "switchover", "failover", "detach");
+        if (cluster == null && !GLOBAL_AUTO.equals(globalAction)) {
+            throw new InvalidRequestException("globalAction", "applies to an Aurora cluster that is the primary of a global database: give clusterId");
+        }
         RestoreRequest.Verify verify = RestoreRequest.verify(node.get("verify"));
         if (verify == null && !"none".equals(cutover)) {
             throw new InvalidRequestException("verify", "is required with cutover \"" + cutover + "\": nobody is pointed at a promoted database that was not checked");
@@ -71,7 +88,7 @@ public record FailoverRequest(
                 RequestFields.optional(node, "reason", null, "free text"),
                 verify, cutoverConfig,
                 RestoreRequest.integer(node, "pollSeconds", RestoreRequest.DEFAULT_POLL_SECONDS, 1, 3600),
-                RestoreRequest.integer(node, "timeoutMinutes", RestoreRequest.DEFAULT_TIMEOUT_MINUTES, 0, 1440), drill);
+                RestoreRequest.integer(node, "timeoutMinutes", RestoreRequest.DEFAULT_TIMEOUT_MINUTES, 0, 1440), drill, globalAction);
     }
 
     public String primaryId() {

@@ -1,6 +1,9 @@
 package com.drresponder.playbook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** Field readers that fail with a message naming the field; shared by every playbook request. */
@@ -31,6 +34,25 @@ final class RequestFields {
             throw new InvalidRequestException(field, "must be " + allowedDescription + ", got \"" + abbreviate(text) + "\"");
         }
         return text;
+    }
+
+    /**
+     * The entries of a field that takes one value or a list of them: absent is none, a lone {@code one} value is a list
+     * of it, anything else but an array is refused as not {@code description} "or a list of them".
+     */
+    static List<JsonNode> oneOrList(JsonNode node, Predicate<JsonNode> one, String field, String description) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (one.test(node)) {
+            return List.of(node);
+        }
+        if (!node.isArray()) {
+            throw new InvalidRequestException(field, "must be " + description + ", or a list of them");
+        }
+        List<JsonNode> entries = new ArrayList<>();
+        node.forEach(entries::add);
+        return entries;
     }
 
     static boolean bool(JsonNode node, String field, boolean fallback) {

@@ -218,14 +218,7 @@ public record RestoreRequest(
 
     private static List<Freshness> freshness(JsonNode node) {
         List<Freshness> checks = new ArrayList<>();
-        if (node == null || node.isNull()) {
-            return checks;
-        }
-        JsonNode list = node.isObject() ? com.drresponder.common.Json.MAPPER.createArrayNode().add(node) : node;
-        if (!list.isArray()) {
-            throw new InvalidRequestException("verify.maxUpdatedAt", "must be {\"table\", \"column\"} or a list of them");
-        }
-        for (JsonNode check : list) {
+        for (JsonNode check : RequestFields.oneOrList(node, JsonNode::isObject, "verify.maxUpdatedAt", "{\"table\", \"column\"}")) {
             String table = RequestFields.required(check, "table", SQL_NAME, "a table name");
             String column = RequestFields.required(check, "column", SQL_NAME, "a timestamp column name");
             checks.add(new Freshness(table, column));
@@ -235,14 +228,7 @@ public record RestoreRequest(
 
     private static List<String> customSql(JsonNode node) {
         List<String> queries = new ArrayList<>();
-        if (node == null || node.isNull()) {
-            return queries;
-        }
-        JsonNode list = node.isTextual() ? com.drresponder.common.Json.MAPPER.createArrayNode().add(node) : node;
-        if (!list.isArray()) {
-            throw new InvalidRequestException("verify.customSql", "must be a SELECT returning one boolean, or a list of them");
-        }
-        for (JsonNode q : list) {
+        for (JsonNode q : RequestFields.oneOrList(node, JsonNode::isTextual, "verify.customSql", "a SELECT returning one boolean")) {
             if (!q.isTextual() || !q.asText().trim().toLowerCase().matches("(select|with)\\s[\\s\\S]*")) {
                 throw new InvalidRequestException("verify.customSql", "each entry must be a SELECT (or WITH ... SELECT) returning one boolean, got " + q);
             }

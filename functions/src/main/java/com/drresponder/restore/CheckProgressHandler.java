@@ -3,7 +3,9 @@ package com.drresponder.restore;
 import com.drresponder.database.RdsLookup;
 import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
+import com.drresponder.common.Environment;
 import com.drresponder.common.Json;
+import com.drresponder.common.PollBudget;
 import com.drresponder.ledger.Heartbeat;
 import com.drresponder.ledger.Lease;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,8 +17,6 @@ import java.util.Set;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
-import software.amazon.awssdk.services.rds.model.DbClusterSnapshotNotFoundException;
-import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
 
 /**
  * The restore playbook's poll step (one call per Wait loop turn; each renews the incident's lease, {@link Lease}).
@@ -38,6 +38,9 @@ import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
  *       {@code dr:incident} = {@code incidentId}, set in the create request)? {@code {"exists", "ours", "detail"}}.</li>
  * </ul>
  * A resource still being created or renamed is "not ready", never an error; a terminal failure state is an error.
+ * The wait checks ({@code snapshot}, {@code database}, {@code renamed}, {@code source-renamed}) also pace the next turn
+ * ({@link PollBudget#pace}: input {@code turn}, {@code loopFrom}, {@code pollSeconds}; output {@code turn},
+ * {@code waitSeconds}, {@code budgetExhausted}): the restore's waits share one history budget per execution.
  */
 public final class CheckProgressHandler extends JsonStepHandler {
     private static final Set<String> TERMINAL = Set.of("failed", "error", "incompatible-restore", "incompatible-parameters",
@@ -45,16 +48,21 @@ public final class CheckProgressHandler extends JsonStepHandler {
     private final RdsClient rds;
     private final java.time.Clock clock;
     private final Heartbeat heartbeat;
+    private final PollBudget budget;
 
     public CheckProgressHandler() {
-        this(AwsClients.create(RdsClient.builder()), java.time.Clock.systemUTC(), Lease.fromEnvironment());
+        this(AwsClients.create(RdsClient.builder()), java.time.Clock.systemUTC(), Lease.fromEnvironment(), PollBudget.from(Environment.variables()));
     }
 
-    /** {@code heartbeat}: each poll renews the incident's lock (a restore may run far longer than the initial lease). */
-    public CheckProgressHandler(RdsClient rds, java.time.Clock clock, Heartbeat heartbeat) {
+    /**
+     * {@code heartbeat}: each poll renews the incident's lock (a restore may run far longer than the initial lease);
+     * {@code budget}: the pacing of the wait loops' next turn.
+     */
+    public CheckProgressHandler(RdsClient rds, java.time.Clock clock, Heartbeat heartbeat, PollBudget budget) {
         this.rds = rds;
         this.clock = clock;
         this.heartbeat = heartbeat;
+        this.budget = budget;
     }
 
     /** Public: the failover's poll step runs its rename cut-over through these same checks. */
@@ -77,7 +85,7 @@ public final class CheckProgressHandler extends JsonStepHandler {
             return Json.object().put("renamed", renamed).put("id", id);
         }
         ObjectNode result = switch (check) {
-            case "snapshot" -> SourceDatabase.CLUSTER.equals(kind) ? clusterSnapshot(id) : instanceSnapshot(id);
+            case "snapshot" -> snapshot(kind, id);
             case "database" -> SourceDatabase.CLUSTER.equals(kind) ? cluster(id, true) : instance(id);
             // a rename does not touch a cluster's instances: only the cluster under its new name matters
             case "renamed", "source-renamed" -> SourceDatabase.CLUSTER.equals(kind) ? cluster(id, false) : instance(id);
@@ -91,12 +99,12 @@ public final class CheckProgressHandler extends JsonStepHandler {
             if (TERMINAL.contains(status) && !status.equals(before)) {
                 throw new RestoreStepFailedException("source " + id + " became " + status + " during the cut-over (it was " + before + ")");
             }
-            return result.put("id", id);
+            return budget.pace(event, result.put("id", id));
         }
         if (TERMINAL.contains(status)) {
             throw new RestoreStepFailedException(kind + " " + check + " " + id + " is " + status + ": RDS will not finish it");
         }
-        return result.put("id", id);
+        return budget.pace(event, result.put("id", id));
     }
 
     private ObjectNode undoCutover(JsonNode event, String kind, String oldId, boolean pastDeadline) {
@@ -116,7 +124,8 @@ public final class CheckProgressHandler extends JsonStepHandler {
     private ObjectNode ours(String check, String kind, String id, String incidentId) {
         boolean cluster = SourceDatabase.CLUSTER.equals(kind);
         Optional<Map<String, String>> tags = switch (check) {
-            case "ours-snapshot" -> cluster ? clusterSnapshotTags(id) : instanceSnapshotTags(id);
+            case "ours-snapshot" -> cluster ? RdsLookup.clusterSnapshot(rds, id).map(c -> RdsLookup.tags(c.tagList()))
+                    : RdsLookup.instanceSnapshot(rds, id).map(i -> RdsLookup.tags(i.tagList()));
             case "ours-database" -> cluster ? RdsLookup.cluster(rds, id).map(c -> RdsLookup.tags(c.tagList()))
                     : RdsLookup.instance(rds, id).map(i -> RdsLookup.tags(i.tagList()));
             default -> throw new IllegalArgumentException("check must be ours-snapshot or ours-database, got " + check);
@@ -130,24 +139,6 @@ public final class CheckProgressHandler extends JsonStepHandler {
         return Json.object().put("id", id).put("exists", tags.isPresent()).put("ours", ours).put("detail", detail);
     }
 
-    private Optional<Map<String, String>> clusterSnapshotTags(String id) {
-        try {
-            return rds.describeDBClusterSnapshots(r -> r.dbClusterSnapshotIdentifier(id)).dbClusterSnapshots().stream()
-                    .findFirst().map(s -> RdsLookup.tags(s.tagList()));
-        } catch (DbClusterSnapshotNotFoundException e) {
-            return Optional.empty();
-        }
-    }
-
-    private Optional<Map<String, String>> instanceSnapshotTags(String id) {
-        try {
-            return rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(id)).dbSnapshots().stream()
-                    .findFirst().map(s -> RdsLookup.tags(s.tagList()));
-        } catch (DbSnapshotNotFoundException e) {
-            return Optional.empty();
-        }
-    }
-
     /** What answers under an identifier, with its tags (they tell the restored copy from the source); null if nothing. */
     private CutoverUndo.Named named(String kind, String id) {
         if (SourceDatabase.CLUSTER.equals(kind)) {
@@ -158,22 +149,10 @@ public final class CheckProgressHandler extends JsonStepHandler {
                 .orElse(null);
     }
 
-    private ObjectNode clusterSnapshot(String id) {
-        try {
-            var snapshots = rds.describeDBClusterSnapshots(r -> r.dbClusterSnapshotIdentifier(id)).dbClusterSnapshots();
-            return snapshots.isEmpty() ? notFound() : status(snapshots.get(0).status());
-        } catch (DbClusterSnapshotNotFoundException e) {
-            return notFound();
-        }
-    }
-
-    private ObjectNode instanceSnapshot(String id) {
-        try {
-            var snapshots = rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier(id)).dbSnapshots();
-            return snapshots.isEmpty() ? notFound() : status(snapshots.get(0).status());
-        } catch (DbSnapshotNotFoundException e) {
-            return notFound();
-        }
+    private ObjectNode snapshot(String kind, String id) {
+        Optional<String> status = SourceDatabase.CLUSTER.equals(kind) ? RdsLookup.clusterSnapshot(rds, id).map(s -> s.status())
+                : RdsLookup.instanceSnapshot(rds, id).map(s -> s.status());
+        return status.map(CheckProgressHandler::status).orElseGet(CheckProgressHandler::notFound);
     }
 
     private ObjectNode cluster(String id, boolean withInstances) {

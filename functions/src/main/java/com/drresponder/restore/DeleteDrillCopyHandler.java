@@ -7,7 +7,6 @@ import com.drresponder.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.Optional;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
@@ -35,16 +34,14 @@ public final class DeleteDrillCopyHandler extends JsonStepHandler {
     protected Object handle(JsonNode event) {
         String kind = required(event, "kind");
         String id = required(event, "id");
-        ObjectNode result = SourceDatabase.CLUSTER.equals(kind) ? deleteCluster(id) : deleteInstance(id);
+        // nothing under the name: the copy is gone
+        ObjectNode result = (SourceDatabase.CLUSTER.equals(kind) ? RdsLookup.cluster(rds, id).map(this::deleteCluster)
+                : RdsLookup.instance(rds, id).map(this::deleteInstance)).orElseGet(() -> done(List.of()));
         return result.put("pastDeadline", PhaseDeadline.passed(PhaseDeadline.from(event), java.time.Instant.now()));
     }
 
-    private ObjectNode deleteCluster(String id) {
-        Optional<DBCluster> found = RdsLookup.cluster(rds, id);
-        if (found.isEmpty()) {
-            return done(List.of());
-        }
-        DBCluster cluster = found.get();
+    private ObjectNode deleteCluster(DBCluster cluster) {
+        String id = cluster.dbClusterIdentifier();
         requireDrillTag("cluster", id, cluster.tagList());
         List<DBInstance> instances = rds.describeDBInstances(r -> r.filters(Filter.builder().name("db-cluster-id").values(id).build())).dbInstances();
         for (DBInstance instance : instances) {
@@ -62,12 +59,8 @@ public final class DeleteDrillCopyHandler extends JsonStepHandler {
         return notDone(List.of("cluster " + id)); // the next call sees it gone
     }
 
-    private ObjectNode deleteInstance(String id) {
-        Optional<DBInstance> found = RdsLookup.instance(rds, id);
-        if (found.isEmpty()) {
-            return done(List.of());
-        }
-        DBInstance instance = found.get();
+    private ObjectNode deleteInstance(DBInstance instance) {
+        String id = instance.dbInstanceIdentifier();
         requireDrillTag("instance", id, instance.tagList());
         if (!"deleting".equals(instance.dbInstanceStatus())) {
             rds.deleteDBInstance(r -> r.dbInstanceIdentifier(id).skipFinalSnapshot(true).deleteAutomatedBackups(true));

@@ -21,22 +21,10 @@ import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
  * Refused, before any change: an alias splitting traffic, and unpublished changes on {@code $LATEST}
  * (publishing would ship them too).
  */
-final class LambdaVariableCutover implements ConsumerCutover {
+record LambdaVariableCutover(Supplier<LambdaClient> lambda, String function, String variable, String alias, String incidentId)
+        implements ConsumerCutover {
     private static final Duration UPDATE_POLL = Duration.ofSeconds(1);
     private static final int UPDATE_POLLS = 60;
-    private final Supplier<LambdaClient> lambda;
-    private final String function;
-    private final String variable;
-    private final String alias;
-    private final String incidentId;
-
-    LambdaVariableCutover(Supplier<LambdaClient> lambda, String function, String variable, String alias, String incidentId) {
-        this.lambda = lambda;
-        this.function = function;
-        this.variable = variable;
-        this.alias = alias;
-        this.incidentId = incidentId;
-    }
 
     @Override
     public String plan() {

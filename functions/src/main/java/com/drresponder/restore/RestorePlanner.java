@@ -1,5 +1,6 @@
 package com.drresponder.restore;
 
+import com.drresponder.database.RequestedDatabase;
 import com.drresponder.playbook.InvalidRequestException;
 import com.drresponder.playbook.RestoreRequest;
 import java.time.Clock;
@@ -45,14 +46,9 @@ public final class RestorePlanner {
 
     public RestorePlan plan(RestoreRequest request, String incidentId) {
         boolean cluster = request.clusterId() != null;
-        String field = cluster ? "clusterId" : "instanceId";
         SourceDatabase source = (cluster ? rds.cluster(request.sourceId()) : rds.instance(request.sourceId()))
-                .orElseThrow(() -> new InvalidRequestException(field, "no " + (cluster ? "Aurora cluster" : "RDS instance")
-                        + " named " + request.sourceId() + " in this account and region"));
-        if (!"true".equals(source.tags().get(protectionTagKey))) {
-            throw new InvalidRequestException(field, source.id() + " is not tagged " + protectionTagKey
-                    + "=true; the responder only restores databases that opted in");
-        }
+                .orElseThrow(() -> RequestedDatabase.notFound(cluster, request.sourceId()));
+        RequestedDatabase.requireOptedIn(cluster, source.id(), source.tags(), protectionTagKey, "restores");
         SourceSnapshot snapshot = request.fromSnapshot() != null ? snapshot(request, source) : null;
         // from a snapshot, the data is as of the snapshot's creation: the restore point for verification and RPO
         Instant restoreTime = snapshot != null ? snapshot.createdAt() : restoreTime(request, source);

@@ -18,8 +18,6 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.rds.RdsClient;
-import software.amazon.awssdk.services.rds.model.DBClusterSnapshot;
-import software.amazon.awssdk.services.rds.model.DBSnapshot;
 import software.amazon.awssdk.services.rds.model.Tag;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
@@ -51,31 +49,36 @@ public final class SnapshotSweeperHandler extends JsonStepHandler {
         int quota = event.path("snapshotQuota").asInt(100);
         Instant now = clock.instant();
         ArrayNode deleted = Json.MAPPER.createArrayNode();
-        List<DBClusterSnapshot> clusterSnapshots = rds.get().describeDBClusterSnapshotsPaginator(r -> r.snapshotType("manual"))
-                .dbClusterSnapshots().stream().toList();
-        int clustersLeft = clusterSnapshots.size();
-        for (DBClusterSnapshot s : clusterSnapshots) {
-            if (expired(s.dbClusterSnapshotIdentifier(), s.tagList(), now)) {
-                rds.get().deleteDBClusterSnapshot(r -> r.dbClusterSnapshotIdentifier(s.dbClusterSnapshotIdentifier()));
-                deleted.add(s.dbClusterSnapshotIdentifier());
-                clustersLeft--;
-            }
-        }
-        List<DBSnapshot> instanceSnapshots = rds.get().describeDBSnapshotsPaginator(r -> r.snapshotType("manual")).dbSnapshots().stream().toList();
-        int instancesLeft = instanceSnapshots.size();
-        for (DBSnapshot s : instanceSnapshots) {
-            if (expired(s.dbSnapshotIdentifier(), s.tagList(), now)) {
-                rds.get().deleteDBSnapshot(r -> r.dbSnapshotIdentifier(s.dbSnapshotIdentifier()));
-                deleted.add(s.dbSnapshotIdentifier());
-                instancesLeft--;
-            }
-        }
+        int clustersLeft = sweep(rds.get().describeDBClusterSnapshotsPaginator(r -> r.snapshotType("manual")).dbClusterSnapshots().stream()
+                .map(s -> new ManualSnapshot(s.dbClusterSnapshotIdentifier(), s.tagList(),
+                        () -> rds.get().deleteDBClusterSnapshot(r -> r.dbClusterSnapshotIdentifier(s.dbClusterSnapshotIdentifier()))))
+                .toList(), now, deleted);
+        int instancesLeft = sweep(rds.get().describeDBSnapshotsPaginator(r -> r.snapshotType("manual")).dbSnapshots().stream()
+                .map(s -> new ManualSnapshot(s.dbSnapshotIdentifier(), s.tagList(),
+                        () -> rds.get().deleteDBSnapshot(r -> r.dbSnapshotIdentifier(s.dbSnapshotIdentifier()))))
+                .toList(), now, deleted);
         int headroom = Math.min(quota - clustersLeft, quota - instancesLeft);
         Telemetry.metrics().addMetric("ManualSnapshotHeadroom", headroom, MetricUnit.COUNT);
         ObjectNode result = Json.object();
         result.set("deleted", deleted);
         return result.put("manualClusterSnapshots", clustersLeft).put("manualInstanceSnapshots", instancesLeft).put("quota", quota)
                 .put("headroom", headroom);
+    }
+
+    /** A manual snapshot, of a cluster or an instance, and how to delete it. */
+    private record ManualSnapshot(String id, List<Tag> tags, Runnable delete) {}
+
+    /** Deletes the expired ones among {@code snapshots} (adding their ids to {@code deleted}); how many are left. */
+    private static int sweep(List<ManualSnapshot> snapshots, Instant now, ArrayNode deleted) {
+        int left = snapshots.size();
+        for (ManualSnapshot s : snapshots) {
+            if (expired(s.id(), s.tags(), now)) {
+                s.delete().run();
+                deleted.add(s.id());
+                left--;
+            }
+        }
+        return left;
     }
 
     /** Made by the restore playbook and past its expiry; anything else is someone else's to keep. */

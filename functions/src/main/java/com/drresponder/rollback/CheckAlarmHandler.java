@@ -13,7 +13,6 @@ import com.drresponder.ledger.Heartbeat;
 import com.drresponder.ledger.Lease;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
@@ -39,7 +38,7 @@ public final class CheckAlarmHandler extends JsonStepHandler {
     /** At init: one check (heartbeat GetItem + UpdateItem, DescribeAlarms) on canned AWS ({@link Priming#invocationPath}). */
     public static void primingRun(CannedAws aws) {
         new CheckAlarmHandler(aws.client(CloudWatchClient.builder()), Clock.systemUTC(),
-                new Lease(DynamoDbLedger.canned(aws), Clock.systemUTC(), Duration.ofMinutes(15)), PollBudget.from(Environment.variables()))
+                new Lease(DynamoDbLedger.canned(aws), Clock.systemUTC(), java.time.Duration.ofMinutes(15)), PollBudget.from(Environment.variables()))
                 .prime("{\"incidentId\":\"priming\",\"alarmName\":\"priming\",\"deadline\":\"2000-01-01T00:00:00Z\",\"turn\":0,\"pollSeconds\":60}");
     }
 
@@ -62,9 +61,7 @@ public final class CheckAlarmHandler extends JsonStepHandler {
     @Override
     protected Object handle(JsonNode in) {
         heartbeat.renew(Json.text(in, "incidentId"));
-        ObjectNode out = check(Json.text(in, "alarmName"), Json.text(in, "deadline"));
-        PollBudget.Turn next = budget.next(in.path("turn").asInt(0) + 1, Duration.ofSeconds(in.path("pollSeconds").asLong(1)));
-        return out.put("turn", next.turn()).put("waitSeconds", next.waitSeconds()).put("budgetExhausted", next.budgetExhausted());
+        return budget.pace(in, check(Json.text(in, "alarmName"), Json.text(in, "deadline")));
     }
 
     ObjectNode check(String alarmName, String deadline) {

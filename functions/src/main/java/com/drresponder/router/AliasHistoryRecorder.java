@@ -25,12 +25,10 @@ public final class AliasHistoryRecorder {
     }
 
     public RouterResult record(String eventJson) {
-        EventEnvelope event;
-        try {
-            event = EventEnvelope.parse(eventJson);
-        } catch (EventEnvelope.MalformedEventException e) {
-            return RouterResult.rejected(e.getMessage());
-        }
+        return EventEnvelope.parseThen(eventJson, this::record);
+    }
+
+    private RouterResult record(EventEnvelope event) {
         if (!"aws.lambda".equals(event.source()) || !"AWS API Call via CloudTrail".equals(event.detailType())) {
             return RouterResult.rejected("not a Lambda CloudTrail event: source \"" + event.source() + "\", detail-type \"" + event.detailType() + "\"");
         }

@@ -42,6 +42,17 @@ record EventEnvelope(String id, String source, String detailType, String account
         return text.length() > MAX_LOGGED ? text.substring(0, MAX_LOGGED) + "..." : text;
     }
 
+    /** {@code handler}'s result for the parsed event; a malformed one is rejected, saying what is wrong. */
+    static RouterResult parseThen(String json, java.util.function.Function<EventEnvelope, RouterResult> handler) {
+        EventEnvelope event;
+        try {
+            event = parse(json);
+        } catch (MalformedEventException e) {
+            return RouterResult.rejected(e.getMessage());
+        }
+        return handler.apply(event);
+    }
+
     static EventEnvelope parse(String json) {
         if (json == null || json.isBlank()) {
             throw new MalformedEventException("event is empty");

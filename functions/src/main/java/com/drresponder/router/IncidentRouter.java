@@ -57,12 +57,10 @@ public final class IncidentRouter {
     }
 
     public RouterResult route(String eventJson) {
-        EventEnvelope event;
-        try {
-            event = EventEnvelope.parse(eventJson);
-        } catch (EventEnvelope.MalformedEventException e) {
-            return RouterResult.rejected(e.getMessage());
-        }
+        return EventEnvelope.parseThen(eventJson, this::route);
+    }
+
+    private RouterResult route(EventEnvelope event) {
         Classification classification = classifier.classify(event);
         return switch (classification) {
             case Classification.Reject r -> RouterResult.rejected(r.error());

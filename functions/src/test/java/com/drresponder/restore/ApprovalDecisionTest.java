@@ -56,4 +56,41 @@ class ApprovalDecisionTest {
         assertThat(d.approved()).isFalse();
         assertThat(d.refusal()).startsWith("approval refused: ").contains(why);
     }
+
+    // ---- a step that loses data (Aurora Global Database failover with AllowDataLoss, detach; issue 17)
+
+    @Test
+    void of_should_approveDataLoss_only_when_theAnswerAllowsItExplicitly() throws Exception {
+        // GIVEN what drctl approve --allow-data-loss sends, read for a step that loses data
+        ApprovalDecision d = ApprovalDecision.of(json("{\"approved\":true,\"approver\":\"" + ALICE + "\",\"allowDataLoss\":true}"), true);
+        // THEN it approves, data loss included
+        assertThat(d.approved()).isTrue();
+        assertThat(d.dataLossAllowed()).isTrue();
+    }
+
+    static Stream<Arguments> dataLossRefusals() {
+        return Stream.of(
+                Arguments.of("{\"approved\":true,\"approver\":\"" + ALICE + "\"}", "only an answer with \"allowDataLoss\": true approves it"),
+                Arguments.of("{\"approved\":true,\"approver\":\"" + ALICE + "\",\"allowDataLoss\":false}", "got false"),
+                Arguments.of("{\"approved\":true,\"approver\":\"" + ALICE + "\",\"allowDataLoss\":\"true\"}", "got \"true\""),
+                Arguments.of("{\"approved\":false,\"approver\":\"" + ALICE + "\",\"allowDataLoss\":true}", "approved is false"),
+                Arguments.of("{\"approved\":true,\"approver\":\"" + ALICE + "\",\"allowDataLoss\":true,\"force\":true}", "unknown field \"force\""));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dataLossRefusals")
+    void of_should_refuseADataLosingStep_when_theAnswerDoesNotAllowDataLoss(String answer, String why) throws Exception {
+        ApprovalDecision d = ApprovalDecision.of(json(answer), true);
+        assertThat(d.approved()).isFalse();
+        assertThat(d.dataLossAllowed()).isFalse();
+        assertThat(d.refusal()).startsWith("approval refused: ").contains(why);
+    }
+
+    @Test
+    void of_should_refuseAllowDataLoss_when_theStepLosesNoData() throws Exception {
+        // an answer is read for the step it answers: elsewhere allowDataLoss is an unknown field, not a harmless extra
+        ApprovalDecision d = ApprovalDecision.of(json("{\"approved\":true,\"approver\":\"" + ALICE + "\",\"allowDataLoss\":true}"));
+        assertThat(d.approved()).isFalse();
+        assertThat(d.refusal()).contains("unknown field \"allowDataLoss\"");
+    }
 }

@@ -249,21 +249,68 @@ class RestorePlaybookIT {
         assertLockFree(input);
     }
 
-    @Test
-    void renameCutover_should_renameSourceBack_when_cutoverDeadlinePasses() throws Exception {
-        // GIVEN a source rename that never settles within the cut-over's deadline
+    /** The final snapshot's call failing: its answer lost after RDS took it, or refused every time (RDS's 500 after the retries). */
+    static Stream<Arguments> finalSnapshotFaults() {
+        return Stream.of(
+                Arguments.of(AwsEmulator.Fault.lostResponse("rds", "CreateDBClusterSnapshot").matching("orders-db-final-"), 1,
+                        List.of("started"), "Taking final snapshot orders-db-final-"),
+                Arguments.of(AwsEmulator.Fault.error("rds", "CreateDBClusterSnapshot", 500, "InternalFailure").matching("orders-db-final-").always(), 0,
+                        List.of("started", "skipped"), "could not be taken (Rds.RdsException"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("finalSnapshotFaults")
+    void renameCutover_should_recordTheFinalSnapshotAsRdsHoldsIt_when_itsCallFails(AwsEmulator.Fault fault, int snapshotsLeft,
+            List<String> outcomes, String lastDetail) throws Exception {
+        // GIVEN a cluster whose final snapshot call fails
+        createCluster("orders-db");
+        emulator.injectFault(fault);
+        ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename");
+        // WHEN the cut-over is approved
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
+        // THEN the ownership check decided from what RDS holds, and the cut-over went on (the source is kept under -old-)
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
+        assertThat(executions.history(run.executionArn())).anyMatch(e -> e.endsWith("TaskStateEntered Check final snapshot"));
+        assertSourceRenamedAside("orders-db");
+        // AND a snapshot taken is this incident's and recorded as taken; one refused is recorded as skipped with RDS's error
+        assertThat(rds.describeDBClusterSnapshots().dbClusterSnapshots()).filteredOn(s -> s.dbClusterSnapshotIdentifier().startsWith("orders-db-final-"))
+                .hasSize(snapshotsLeft).allSatisfy(s -> assertThat(s.tagList())
+                        .anyMatch(t -> t.key().equals("dr:incident") && t.value().equals(PlaybookExecutions.id(input))));
+        List<TimelineEntry> finalRecords = timeline(input).stream().filter(e -> e.action().equals("Final snapshot")).toList();
+        assertThat(finalRecords).extracting(TimelineEntry::outcome).isEqualTo(outcomes);
+        assertThat(finalRecords.get(finalRecords.size() - 1).detail()).contains(lastDetail);
+        assertLockFree(input);
+    }
+
+    void assertSourceRenamedAside(String sourceId) {
+        assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier).anyMatch(id -> id.startsWith(sourceId + "-old-"));
+        assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier(sourceId)).dbClusters().get(0).tagList())
+                .as("the restored copy answers at " + sourceId).anyMatch(t -> t.key().equals("dr:restored-from"));
+    }
+
+    /** A rename that never settles: past the cut-over's deadline, or out of the checks the execution's history allows. */
+    static Stream<Arguments> stuckRenames() {
+        return Stream.of(Arguments.of("\"pastDeadline\": true", "CutoverDeadlinePassed"),
+                Arguments.of("\"pastDeadline\": false, \"budgetExhausted\": true, \"turn\": 1600",
+                        "PollBudgetExhausted: phase source-renamed not done after 1600 checks"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("stuckRenames")
+    void renameCutover_should_renameSourceBack_when_theRenameWaitEnds(String end, String cause) throws Exception {
+        // GIVEN a source rename that never settles: the check reports the deadline passed, or the history budget spent
         createCluster("orders-db");
         emulator.setStepFunctionsMockConfig("""
                 {"StateMachines": {"restore-database-to-point-in-time": {"TestCases": {"RenameStuck": {"Check rename": "Stuck"}}}},
-                 "MockedResponses": {"Stuck": {"0": {"Return": {"Payload": {"ready": false, "status": "renaming", "pastDeadline": true}}}}}}""");
+                 "MockedResponses": {"Stuck": {"0": {"Return": {"Payload": {"ready": false, "status": "renaming", %s}}}}}}""".formatted(end));
         ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename").put("targetId", "orders-db-restored-t4");
         // WHEN the cut-over is approved
         DescribeExecutionResponse run = executions.approveAndAwait(startMocked(input, "RenameStuck"), input);
-        // THEN the deadline is the recorded cause and the source answers at its name again
+        // THEN that is the recorded cause and the compensation gave the source its name back
         executions.assertStatus(run, ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("CutoverUndone");
         assertSourceAtItsName("orders-db", "orders-db-restored-t4");
-        assertUndoneOnTimeline(input, "CutoverDeadlinePassed");
+        assertUndoneOnTimeline(input, cause);
         assertLockFree(input);
     }
 

@@ -51,7 +51,7 @@ class CodeDeployRollbackIT {
         // GIVEN checkout-api:live on version 3 through an in-flight CodeDeploy deployment (2 -> 3), its alarm firing
         this.emulator = emulator;
         estate = RollbackEstate.deploy(emulator, Duration.ofSeconds(60));
-        estate.lambda.tagResource(b -> b.resource(estate.functionArn).tags(Map.of(PlanRollbackHandler.CODEDEPLOY_TAG, APP + "/" + GROUP)));
+        estate.lambda.tagResource(b -> b.resource(estate.functionArn).tags(Map.of(RollbackPlanning.CODEDEPLOY_TAG, APP + "/" + GROUP)));
         codeDeploy(emulator, "CreateApplication", Map.of("applicationName", APP, "computePlatform", "Lambda"));
         codeDeploy(emulator, "CreateDeploymentGroup", Map.of("applicationName", APP, "deploymentGroupName", GROUP,
                 "serviceRoleArn", "arn:aws:iam::" + emulator.accountId() + ":role/codedeploy",

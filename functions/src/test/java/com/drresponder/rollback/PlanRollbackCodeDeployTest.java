@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class PlanRollbackCodeDeployTest {
     static final String FN = "arn:aws:lambda:us-east-1:123456789012:function:checkout-api";
 
-    static PlanRollbackHandler handler(Map<String, String> tags) {
+    static RollbackPlanning planning(Map<String, String> tags) {
         LambdaAliases aliases = new LambdaAliases() {
             @Override
             public AliasState read(String functionName, String alias) {
@@ -31,7 +31,7 @@ class PlanRollbackCodeDeployTest {
                 return tags;
             }
         };
-        return new PlanRollbackHandler(aliases, new InMemoryLedger(), new RollbackPlanner(new RollbackGuardrails(Duration.ofMinutes(30), 3)),
+        return new RollbackPlanning(aliases, new InMemoryLedger(), new RollbackPlanner(new RollbackGuardrails(Duration.ofMinutes(30), 3)),
                 Clock.fixed(Instant.parse("2026-12-02T06:00:00Z"), ZoneOffset.UTC),
                 new AlarmReader(null), new TriggerFreshness(Duration.ofMinutes(15))); // no alarm in these requests: never read
     }
@@ -42,7 +42,7 @@ class PlanRollbackCodeDeployTest {
 
     @Test
     void plan_should_nameTheDeploymentGroup_when_functionIsTagged() {
-        JsonNode plan = handler(Map.of(PlanRollbackHandler.CODEDEPLOY_TAG, "checkout-app/checkout-live")).plan(request());
+        JsonNode plan = planning(Map.of(RollbackPlanning.CODEDEPLOY_TAG, "checkout-app/checkout-live")).plan(request());
 
         assertThat(plan.path("action").asText()).isEqualTo("rollback");
         assertThat(plan.path("codeDeploy").path("application").asText()).isEqualTo("checkout-app");
@@ -54,12 +54,12 @@ class PlanRollbackCodeDeployTest {
 
     @Test
     void plan_should_nameNoDeploymentGroup_when_functionIsNotTagged() {
-        assertThat(handler(Map.of()).plan(request()).has("codeDeploy")).isFalse();
+        assertThat(planning(Map.of()).plan(request()).has("codeDeploy")).isFalse();
     }
 
     @Test
     void plan_should_fail_when_tagIsMalformed() {
-        assertThatThrownBy(() -> handler(Map.of(PlanRollbackHandler.CODEDEPLOY_TAG, "checkout-app")).plan(request()))
+        assertThatThrownBy(() -> planning(Map.of(RollbackPlanning.CODEDEPLOY_TAG, "checkout-app")).plan(request()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("<application>/<deployment group>");
     }
 }

@@ -30,13 +30,13 @@ class RecordRollbackRtoTest {
     ObjectNode record(Duration sinceAlarm, Duration target) {
         ledger.openIncident(new Incident("inc-1", "rollback-lambda-alias", ALIAS, "alarm", Severity.P2, IncidentStatus.INVESTIGATING, null,
                 "errors", "{}", NOW, NOW));
-        RecordRollbackHandler handler = new RecordRollbackHandler(ledger, sent::add, Clock.fixed(NOW, ZoneOffset.UTC),
+        RollbackRecorder recorder = new RollbackRecorder(ledger, sent::add, Clock.fixed(NOW, ZoneOffset.UTC),
                 Duration.ofMinutes(10), Duration.ofSeconds(30), target);
         ObjectNode in = Json.object();
         in.put("incidentId", "inc-1");
         in.set("plan", Json.MAPPER.valueToTree(new RollbackPlan("rollback", "orders", "live", ALIAS, "7", "6", "r-1", "7", "alarm", "errors")));
         in.putObject("input").put("detectedAt", NOW.minus(sinceAlarm).toString());
-        return handler.record(in);
+        return recorder.record(in);
     }
 
     @Test

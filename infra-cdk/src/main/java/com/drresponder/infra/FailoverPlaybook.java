@@ -27,9 +27,13 @@ public final class FailoverPlaybook extends PlaybookConstruct {
     private static final String FAILOVER_TARGET = "FailoverDBCluster is also authorised against the reader it names (resource type db, "
             + "optional): RDS accepts only a member of the cluster, and the cluster itself must be tagged protected.";
 
+    private static final String GLOBAL_CLUSTERS = "A global cluster belongs to no Region and is named by the request's primary; "
+            + "RDS authorises a switchover, failover or detach against it and against the secondary, which must be tagged protected.";
+
     FailoverPlaybook(ResponderCore core, Catalog.Playbook playbook) {
         super(core, playbook);
         grantSteps();
+        grantGlobalDatabase(core.config());
         DrConfig config = core.config();
         IRole role = deploy(Map.of("RtoTargetMinutes", Integer.toString(config.rtoTargetMinutes()),
                 "RpoTargetMinutes", Integer.toString(config.rpoTargetMinutes()))).getRole();
@@ -54,6 +58,27 @@ public final class FailoverPlaybook extends PlaybookConstruct {
                 Map.of("StringEquals", Map.of("aws:ResourceTag/" + DRILL_TAG_KEY, "true", "aws:ResourceTag/" + RestorePlaybook.PLAYBOOK_TAG_KEY, NAME)),
                 TAG_SCOPED);
         allow(role, List.of("rds:FailoverDBCluster"), List.of(arn("rds", "db:*")), null, FAILOVER_TARGET);
+    }
+
+    /**
+     * Aurora Global Database: the planner and the poll read the global cluster and its secondaries in the deployment's
+     * Regions; the global-failover step (Java: aws-sdk tasks reach only their own Region) may make only a tagged
+     * secondary, in one of those Regions, take over. No other Region appears in any grant.
+     */
+    private void grantGlobalDatabase(DrConfig config) {
+        List<String> clusters = new java.util.ArrayList<>(List.of(arn("rds", "cluster:*")));
+        config.failoverRegions().forEach(region -> clusters.add(Permissions.arnIn(region, "rds", "cluster:*")));
+        List<String> globalClusters = List.of("arn:" + software.amazon.awscdk.Aws.PARTITION + ":rds::" + software.amazon.awscdk.Aws.ACCOUNT_ID
+                + ":global-cluster:*");
+        for (String step : List.of("plan-failover", "check-failover", "global-failover")) {
+            IRole role = function(step).role();
+            allow(role, List.of("rds:DescribeGlobalClusters"), globalClusters, null, READ_ONLY_LOOKUP);
+            allow(role, List.of("rds:DescribeDBClusters"), clusters, null, READ_ONLY_LOOKUP);
+        }
+        IRole act = function("global-failover").role();
+        List<String> actions = List.of("rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster", "rds:RemoveFromGlobalCluster");
+        allow(act, actions, clusters, taggedProtected(), TAG_SCOPED);
+        allow(act, actions, globalClusters, null, GLOBAL_CLUSTERS);
     }
 
     private void grantSteps() {

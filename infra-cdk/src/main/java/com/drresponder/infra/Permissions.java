@@ -95,6 +95,11 @@ final class Permissions {
         return "arn:" + Aws.PARTITION + ":" + service + ":" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":" + resource;
     }
 
+    /** A resource ARN of this account in another Region (an Aurora Global Database's secondary). */
+    static String arnIn(String region, String service, String resource) {
+        return "arn:" + Aws.PARTITION + ":" + service + ":" + region + ":" + Aws.ACCOUNT_ID + ":" + resource;
+    }
+
     /** An IAM (global) resource ARN of this account, e.g. {@code user/*}. */
     static String iamArn(String resource) {
         return "arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":" + resource;

@@ -253,6 +253,7 @@ public final class ResponderCore extends Construct {
         env.put("AUTO_RESTORE_EVENT_IDS", String.join(",", config.autoRestoreEventIds()));
         env.put("PASSWORD_LENGTH", Integer.toString(config.passwordLength()));
         env.put("EXCLUDE_CHARACTERS", config.passwordExcludeCharacters());
+        env.put("FAILOVER_REGIONS", String.join(",", config.failoverRegions()));
         if (!env.keySet().equals(new LinkedHashSet<>(catalog.environment()))) {
             throw new IllegalStateException("the stack's environment " + env.keySet() + " is not the catalog's " + catalog.environment());
         }

@@ -28,6 +28,7 @@ class DrResponderStackTest {
         DrConfig config = DrConfigLoader.fromMap(Map.of(
                 "notificationEmails", List.of("oncall@example.com", "platform@example.com"),
                 "protectedResources", List.of("*"),
+                "failoverRegions", List.of("us-west-2"),
                 "drillTargets", List.of(Map.of("clusterId", "orders-db"))));
         stack = TestStacks.stack(app, config, TestStacks.repositoryLayout());
         template = Template.fromStack(stack);
@@ -154,7 +155,7 @@ class DrResponderStackTest {
                 "MemorySize", 1024)));
         // 30 s for every step (the finaliser, the alias-history recorder) but the restore's and the failover's: 60 s, and 5 minutes for the data verifications.
         template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 30), 12);
-        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 14); // rds-wait (issue 14) included
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Timeout", 60), 15); // rds-wait (issue 14) and global-failover (issue 17) included
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.drresponder.restore.VerifyDatabaseHandler::handleRequest", "Timeout", 300));
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
@@ -221,7 +222,7 @@ class DrResponderStackTest {
                 .findAny().ifPresent(a -> changing.add(name)));
 
         assertThat(changing).containsExactlyInAnyOrder("merge-ip-set", "config-cutover", "failover-config-cutover", "delete-drill-copy",
-                "secret-rotation", "sweep-snapshots");
+                "secret-rotation", "sweep-snapshots", "global-failover");
     }
 
     @Test
@@ -626,6 +627,29 @@ class DrResponderStackTest {
         assertThat(grants.apply("rds:PromoteReadReplica")).hasSize(2).contains("db:* -> " + PROTECTED);
         assertThat(role.stream().flatMap(s -> actions(s).stream()).toList())
                 .doesNotContain("rds:DeleteDBCluster", "rds:ModifyDBCluster", "rds:CreateDBInstance", "rds:CreateDBCluster");
+    }
+
+    @Test
+    void globalFailover_should_actOnlyOnProtectedClusters_inTheStacksAndTheConfiguredRegions_when_synthesized() {
+        List<Map<String, Object>> role = statementsOfRole(stack.functions().get("global-failover").role());
+        for (String action : List.of("rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster", "rds:RemoveFromGlobalCluster")) {
+            List<Map<String, Object>> grants = role.stream().filter(s -> actions(s).contains(action)).toList();
+            // the secondary must be tagged protected; the global cluster (no Region, named by the primary) is authorised alongside it
+            assertThat(grants).extracting(s -> resourceTypes(s) + " -> " + s.getOrDefault("Condition", "none"))
+                    .as(action).containsExactlyInAnyOrder("cluster:* cluster:* -> " + PROTECTED, "global-cluster:* -> none");
+            String clusters = grants.stream().filter(s -> resourceTypes(s).startsWith("cluster:")).findFirst().orElseThrow().get("Resource").toString();
+            assertThat(clusters).as("the stack's Region and failoverRegions only").contains("AWS::Region").contains(":rds:us-west-2:")
+                    .doesNotContain(":rds:*:");
+        }
+        // nothing else may make a secondary take over: not the state machine, no other function
+        assertThat(statementsOfRole(stack.stateMachines().get("fail-over-database").getRole()).stream().flatMap(s -> actions(s).stream()))
+                .noneMatch(a -> a.endsWith("GlobalCluster"));
+        stack.functions().forEach((name, fn) -> {
+            if (!name.equals("global-failover")) {
+                assertThat(statementsOfRole(fn.role()).stream().flatMap(s -> actions(s).stream())).as(name)
+                        .doesNotContain("rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster", "rds:RemoveFromGlobalCluster");
+            }
+        });
     }
 
     @Test

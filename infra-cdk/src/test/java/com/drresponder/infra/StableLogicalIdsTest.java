@@ -57,7 +57,7 @@ class StableLogicalIdsTest {
             "RecordStep", "RecoveryMetrics", "RequestApproval", "ResolveTargets", "SecretRotation", "SweepSnapshots",
             "ValidateRestore", "VerifyDatabase", "VerifyRotation");
     static final List<String> ADDED_FUNCTIONS = List.of("CheckFailoverApproval", "CheckFailover", "FailoverConfigCutover",
-            "FailoverMetrics", "PlanFailover", "RequestFailoverApproval", "VerifyPromoted", "AliasHistoryRecorder", "RdsWait");
+            "FailoverMetrics", "PlanFailover", "RequestFailoverApproval", "VerifyPromoted", "AliasHistoryRecorder", "RdsWait", "GlobalFailover");
     /** Per resource type, the construct id under the function's own whose L1 child ("Resource") each function's resource is. */
     static final Map<String, String> PER_FUNCTION = Map.of("AWS::Lambda::Function", "Function", "AWS::Lambda::Alias", "LiveAlias",
             "AWS::Logs::LogGroup", "LogGroup");

@@ -278,10 +278,13 @@ public final class AwsEmulator implements AutoCloseable {
      * One AWS API request served by the emulator: the service (SigV4 scope), the action, the client kind, the
      * error code a {@link Fault} answered it with ({@code null} if moto served it), the signing access key id
      * ({@code caller}: {@value #FUNCTION_ACCESS_KEY_PREFIX}{@code <function>}, {@code drr-state-machine.<name>}, or
-     * a test's key), the request path (REST APIs name the resource there, e.g. Lambda's alias) and when it arrived.
+     * a test's key), the request path (REST APIs name the resource there, e.g. Lambda's alias), when it arrived, how
+     * long the caller waited for the answer ({@code millis}: nested work such as the Lambda function of an Invoke
+     * included) and the CPU time of the emulator thread that served it ({@code cpuMillis}: what the request cost the
+     * emulator itself, independent of the machine's load; the Step Functions engine's own threads are not in it).
      */
     public record ApiRequest(String service, String action, String client, String fault, String caller, String path,
-                             java.time.Instant at) {}
+                             java.time.Instant at, double millis, double cpuMillis) {}
 
     /**
      * An AWS failure the emulator injects (moto never fails on its own): the next {@link #times(int)} requests of
@@ -337,9 +340,10 @@ public final class AwsEmulator implements AutoCloseable {
 
     /**
      * Real RDS timing, an emulator addition (moto makes every RDS resource available at once): from now on each
-     * create/restore/snapshot/modify leaves its resource {@code creating}/{@code renaming}/{@code modifying} for
+     * create/restore/snapshot/modify/promotion leaves its resource {@code creating}/{@code renaming}/{@code modifying} for
      * {@code delay}, then makes it available (a renamed one: its status from before) and emits the RDS event
-     * ({@code aws.rds}, as RDS sends it) on the default event bus, whose rules deliver to Lambda targets.
+     * ({@code aws.rds}, as RDS sends it: a renamed cluster RDS-EVENT-0172, a renamed instance none, as RDS documents none)
+     * on the default event bus, whose rules deliver to Lambda targets.
      * {@link java.time.Duration#ZERO} (the default; {@link #reset()} restores it) keeps moto's instant behaviour.
      */
     public void delayRds(java.time.Duration delay) {
@@ -367,8 +371,24 @@ public final class AwsEmulator implements AutoCloseable {
         java.util.List<ApiRequest> requests = new java.util.ArrayList<>();
         list.forEach(r -> requests.add(new ApiRequest(r.path("service").asText(), r.path("action").asText(), r.path("client").asText(),
                 r.path("fault").isTextual() ? r.path("fault").asText() : null, r.path("caller").asText(null), r.path("path").asText(""),
-                java.time.Instant.ofEpochMilli(Math.round(r.path("at").asDouble() * 1000)))));
+                java.time.Instant.ofEpochMilli(Math.round(r.path("at").asDouble() * 1000)), r.path("ms").asDouble(),
+                r.path("cpuMs").asDouble())));
         return requests;
+    }
+
+    /** CPU time the emulator process (moto and its Step Functions engine) has used since it started. */
+    public Duration motoCpuTime() {
+        return moto.processHandle().info().totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException("the OS does not report the emulator's CPU time"));
+    }
+
+    /**
+     * Where the emulator's CPU went since the last call, as flame-graph "collapsed" lines ({@code outer;...;inner cpu_ms},
+     * heaviest first), if the emulator was started with {@code DRR_MOTO_PROFILE=1} in the environment; else empty.
+     * A diagnostic for benchmarks: the sampler costs the emulator a few per cent of CPU.
+     */
+    public String takeCpuProfile() {
+        return post("/drr/profile/clear", "", Map.of());
     }
 
     public void clearRequests() {

@@ -30,8 +30,7 @@ import java.util.concurrent.TimeUnit;
  * (or bootstraps {@code .venv/moto}), picks a free loopback port, waits until the port answers, and
  * kills the whole process tree on {@link #close()}.
  */
-final class MotoServer implements AutoCloseable {
-
+record MotoServer(Process process, int port, Duration startupTime, Path logFile) implements AutoCloseable {
     static final String MOTO_REQUIREMENT = "moto[server]==5.2.1";
     static final String INSTALL_HINT = "moto server is required by the AWS emulator harness. Install it with one of:\n"
             + "  pip install '" + MOTO_REQUIREMENT + "'            (then `moto_server` or `python3 -c 'import moto.server'` must work)\n"
@@ -40,28 +39,8 @@ final class MotoServer implements AutoCloseable {
     private static final int EXIT_NO_MOTO = 3;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    private final Process process;
-    private final int port;
-    private final Duration startupTime;
-    private final Path logFile;
-
-    private MotoServer(Process process, int port, Duration startupTime, Path logFile) {
-        this.process = process;
-        this.port = port;
-        this.startupTime = startupTime;
-        this.logFile = logFile;
-    }
-
     URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
-    }
-
-    Duration startupTime() {
-        return startupTime;
-    }
-
-    Path logFile() {
-        return logFile;
     }
 
     ProcessHandle processHandle() {

@@ -368,6 +368,70 @@ def _install_sfn_mocking():
 _install_sfn_mocking()
 
 
+def _install_asl_parse_cache():
+    """moto parses a state machine's ASL with its ANTLR grammar (pure python: 150-400 ms of CPU for a playbook) at
+    every StartExecution, in the execution's thread before its first state, and holding the GIL the whole emulator
+    waits. The syntax tree depends on the definition text only, so each text is parsed once; the evaluation components
+    an execution runs are still built afresh from it for every execution, as before."""
+    import collections
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+    from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
+
+    original = AmazonStateLanguageParser.parse
+    trees = collections.OrderedDict()  # definition -> syntax tree, least recently used first
+    lock = threading.Lock()
+
+    def parse(definition):
+        with lock:
+            tree = trees.get(definition)
+            if tree is not None:
+                trees.move_to_end(definition)
+        if tree is None:
+            program, tree = original(definition)  # a syntax error raises here, as before, and is not kept
+            with lock:
+                trees[definition] = tree
+                while len(trees) > 32:
+                    trees.popitem(last=False)
+            return program, tree
+        return Preprocessor().visit(tree), tree
+
+    AmazonStateLanguageParser.parse = staticmethod(parse)
+
+
+_install_asl_parse_cache()
+
+
+def _install_json_path_cache():
+    """jsonpath-ng builds its PLY parser, LALR tables included (40-150 ms of CPU), for every expression it parses, and
+    moto's Step Functions engine parses each JSONPath (InputPath, Parameters' ".$" fields, ResultSelector, ResultPath,
+    Choice variables) every time a state evaluates it: a third of the emulator's CPU in the credential benchmark. One
+    parser per grammar is built once and parses each text once (PLY's parser keeps state while it parses: one at a
+    time); a parsed path is an immutable expression tree (find and update_or_create change the data, not the path)."""
+    import functools
+    from jsonpath_ng.ext.parser import ExtendedJsonPathParser
+    from jsonpath_ng.parser import JsonPathParser
+    from moto.stepfunctions.parser.asl.utils import json_path
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
+
+    parsers = {}
+    lock = threading.Lock()
+
+    def cached(grammar):
+        @functools.lru_cache(maxsize=4096)
+        def parse(path):
+            with lock:
+                if grammar not in parsers:
+                    parsers[grammar] = grammar()
+                return parsers[grammar].parse(path)
+        return parse
+
+    json_path.parse = cached(ExtendedJsonPathParser)  # moto's: jsonpath_ng.ext.parse
+    result_path.parse = cached(JsonPathParser)  # moto's: jsonpath_ng.parse
+
+
+_install_json_path_cache()
+
+
 def _install_alias_revision_checks():
     """moto 5.2.1 ignores UpdateAlias' RevisionId and never changes an alias's revision.
     AWS refuses a stale RevisionId with PreconditionFailedException and issues a new revision on every
@@ -496,6 +560,8 @@ def _install_request_log():
             return _configure_faults(environ, start_response, path)
         if path == "/drr/rds-delay":
             return _configure_rds_delay(environ, start_response)
+        if path in ("/drr/profile", "/drr/profile/clear"):
+            return _serve_profile(start_response, clear=path.endswith("/clear"))
         if path in ("/drr/requests", "/drr/requests/clear"):
             with REQUEST_LOG_LOCK:
                 if path.endswith("/clear"):
@@ -512,19 +578,27 @@ def _install_request_log():
             service, action = _service(environ), _action(environ, body)
             fault = _take_fault(service, action, path.encode() + b" " + body) if FAULTS else None
             key = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+            # caller: the access key id, which names the function or state machine (see the API call log below);
+            # path without query or body, so it never holds a parameter value beyond a REST resource name.
+            # ms: receipt to answer (what the caller waited, nested work such as a Lambda invoke included);
+            # cpuMs: CPU time of the thread that served it (moto's own work for it, whatever the machine's load).
+            entry = {"service": service, "action": action, "client": client, "fault": fault["code"] if fault else None,
+                     "caller": key.group(1) if key else None, "path": path, "at": _time.time()}
             with REQUEST_LOG_LOCK:
-                # caller: the access key id, which names the function or state machine (see the API call log below);
-                # path without query or body, so it never holds a parameter value beyond a REST resource name.
-                REQUEST_LOG.append({"service": service, "action": action, "client": client,
-                                    "fault": fault["code"] if fault else None, "caller": key.group(1) if key else None,
-                                    "path": path, "at": _time.time()})
-            if fault:
-                return _serve_fault(fault, environ, start_response, lambda: original_call(self, environ, _discarding_start_response))
-            if service == "dynamodb" or (service == "states" and action == "StartExecution"):
-                # AWS applies a conditional write (and a named StartExecution) atomically; moto checks and writes in
-                # separate steps, so concurrent callers (the Lambda host runs several workers) could both pass.
-                with ATOMIC_LOCKS[service]:
-                    return list(original_call(self, environ, start_response))
+                REQUEST_LOG.append(entry)
+            started, started_cpu = _time.perf_counter(), _time.thread_time()
+            try:
+                if fault:
+                    return _serve_fault(fault, environ, start_response, lambda: original_call(self, environ, _discarding_start_response))
+                if service == "dynamodb" or (service == "states" and action == "StartExecution"):
+                    # AWS applies a conditional write (and a named StartExecution) atomically; moto checks and writes in
+                    # separate steps, so concurrent callers (the Lambda host runs several workers) could both pass.
+                    with ATOMIC_LOCKS[service]:
+                        return list(original_call(self, environ, start_response))
+                return list(original_call(self, environ, start_response))
+            finally:
+                entry["ms"] = round((_time.perf_counter() - started) * 1000, 1)
+                entry["cpuMs"] = round((_time.thread_time() - started_cpu) * 1000, 1)
         return original_call(self, environ, start_response)
 
     werkzeug_app.DomainDispatcherApplication.__call__ = __call__
@@ -633,6 +707,8 @@ _IDENTIFIER_PARAMETERS = {
         "SnapshotIdentifier": "cluster-snapshot:{}",  # RestoreDBClusterFromSnapshot's source
         "DBSnapshotIdentifier": "snapshot:{}", "DBSubnetGroupName": "subgrp:{}",
         "DBClusterParameterGroupName": "cluster-pg:{}", "DBParameterGroupName": "pg:{}", "OptionGroupName": "og:{}",
+        # a global cluster belongs to no region: arn:aws:rds::<account>:global-cluster:<id>
+        "GlobalClusterIdentifier": "global-cluster:{}",
     },
     "lambda": {"FunctionName": "function:{}"},
     "dynamodb": {"TableName": "table/{}"},
@@ -707,7 +783,7 @@ def _resource_arns(prefix, params, region, account):
                 arn = text
             elif key in identifiers:
                 resource = identifiers[key].format(text.lstrip("/") if prefix == "ssm" else text)
-                scope = "" if prefix == "iam" else region
+                scope = "" if prefix == "iam" or resource.startswith("global-cluster:") else region
                 arn = "arn:aws:%s:%s:%s:%s" % (prefix, scope, account, resource)
             else:
                 continue
@@ -881,14 +957,30 @@ def _install_state_machine_credentials():
     import boto3
 
     original_client_for = boto_client_module.boto_client_for
+    # moto builds a boto3 client for every task (~16 ms of CPU); a new Session per task, as this patch once made, also
+    # re-read the service models from disk (~130 ms), all under the GIL. One client per state machine, service and
+    # region serves every task (botocore clients are thread-safe); only their creation is serialised.
+    session = boto3.session.Session()
+    clients = {}
+    clients_lock = threading.Lock()
 
     def boto_client_for(region, service, state_credentials=None):
-        client = original_client_for(region=region, service=service, state_credentials=state_credentials)
         name = getattr(_caller, "state_machine", None)
-        if name is None:
+        key = (region, service, name)
+        client = clients.get(key) if state_credentials is None else None
+        if client is not None:
             return client
-        session = boto3.session.Session(aws_access_key_id=STATE_MACHINE_KEY_PREFIX + name, aws_secret_access_key="sk")
-        return session.client(service, region_name=region, endpoint_url=client.meta.endpoint_url, config=client.meta.config)
+        with clients_lock:
+            client = clients.get(key) if state_credentials is None else None
+            if client is None:
+                client = original_client_for(region=region, service=service, state_credentials=state_credentials)
+                if name is not None:
+                    client = session.client(service, region_name=region, endpoint_url=client.meta.endpoint_url,
+                                            config=client.meta.config, aws_access_key_id=STATE_MACHINE_KEY_PREFIX + name,
+                                            aws_secret_access_key="sk")
+                if state_credentials is None:
+                    clients[key] = client
+            return client
 
     for module in list(sys.modules.values()):
         if getattr(module, "boto_client_for", None) is original_client_for:
@@ -1005,7 +1097,7 @@ _install_sdk_parameter_casing()
 # moto makes every RDS resource available at once and emits no RDS events. Real RDS keeps a new snapshot
 # "creating", a new database "creating", a renamed one "renaming" for minutes, and sends an event to
 # EventBridge's default bus when it is done. POST /drr/rds-delay {"seconds": N} makes the emulator do the
-# same: from then on each create/restore/snapshot/modify leaves the resource in its interim status for N s,
+# same: from then on each create/restore/snapshot/modify/promotion leaves the resource in its interim status for N s,
 # then puts it back (available, or a renamed resource's status from before) and emits the RDS event on the
 # default bus. N = 0 (the default) keeps moto's behaviour. {"events": false} keeps the delay and drops the
 # events (RDS emits events best effort). Rules on the default bus then deliver to Lambda targets as well
@@ -1081,7 +1173,12 @@ def _install_rds_delays():
                 resource = self.clusters[result.db_cluster_identifier]
             status = "renaming" if renaming else interim
             final = before if name.startswith("modify_") and before else "available"
-            detail_type, source_type, category, event_id, message = event(resource, bool(renaming))
+            old_name = (args[0]["db_cluster_identifier"] if name == "modify_db_cluster" else args[0]) if renaming else None
+            shape = event(resource, old_name)
+            if shape is None:  # RDS emits no event for this change: the wait ends on its fallback poll
+                _after_delay(resource, status, final, lambda: None)
+                return result
+            detail_type, source_type, category, event_id, message = shape
             identifier = {"SNAPSHOT": "db_snapshot_identifier", "CLUSTER_SNAPSHOT": "db_cluster_snapshot_identifier",
                           "CLUSTER": "db_cluster_identifier", "DB_INSTANCE": "db_instance_identifier"}[source_type]
             identifier = getattr(resource, identifier)
@@ -1091,8 +1188,9 @@ def _install_rds_delays():
 
         setattr(RDSBackend, name, wrapped)
 
-    # Event ids from the RDS event tables; the rename's has no id pinned by the product (its rule matches the
-    # category "configuration change"), so the emulator names its own.
+    # Event ids, categories and messages from the RDS event tables (RDS and Aurora user guides). A cluster rename is
+    # RDS-EVENT-0172, category "notification"; the tables list no event for an instance rename, so none is emitted;
+    # other modifications have no single id, so the emulator names its own.
     wrap("create_db_snapshot", "creating",
          lambda r, _: ("RDS DB Snapshot Event", "SNAPSHOT", "creation", "RDS-EVENT-0042", "Manual snapshot created"))
     wrap("create_db_cluster_snapshot", "creating",
@@ -1104,11 +1202,15 @@ def _install_rds_delays():
     wrap("create_db_cluster", "creating",
          lambda r, _: ("RDS DB Cluster Event", "CLUSTER", "creation", "RDS-EVENT-0170", "DB cluster created"))
     wrap("modify_db_instance", "modifying",
-         lambda r, renamed: ("RDS DB Instance Event", "DB_INSTANCE", "configuration change", "DRR-EMULATOR-MODIFIED",
-                             "Renamed DB instance" if renamed else "Finished applying modification"))
+         lambda r, old_name: None if old_name else ("RDS DB Instance Event", "DB_INSTANCE", "configuration change",
+                                                    "DRR-EMULATOR-MODIFIED", "Finished applying modification"))
     wrap("modify_db_cluster", "modifying",
-         lambda r, renamed: ("RDS DB Cluster Event", "CLUSTER", "configuration change", "DRR-EMULATOR-MODIFIED",
-                             "Renamed DB cluster" if renamed else "Finished applying modification"))
+         lambda r, old_name: ("RDS DB Cluster Event", "CLUSTER", "notification", "RDS-EVENT-0172",
+                              "Renamed cluster from %s to %s" % (old_name, r.db_cluster_identifier)) if old_name
+         else ("RDS DB Cluster Event", "CLUSTER", "configuration change", "DRR-EMULATOR-MODIFIED", "Finished applying modification"))
+    # a promotion takes minutes in RDS too (the instance is "modifying" meanwhile); its event id is the emulator's own
+    wrap("promote_read_replica", "modifying",
+         lambda r, _: ("RDS DB Instance Event", "DB_INSTANCE", "read replica", "DRR-EMULATOR-PROMOTED", "Promoted read replica"))
 
 
 def _install_rule_lambda_targets():
@@ -1142,6 +1244,177 @@ _install_rds_delays()
 _install_rule_lambda_targets()
 
 
+# ---- Aurora Global Database: managed switchover / failover, detach (emulator addition) -----------
+# moto 5.2.1 creates, describes and deletes global clusters (kept in us-east-1's backend whatever region asks, as a
+# global cluster belongs to no region) and lets a cluster join one (CreateDBCluster GlobalClusterIdentifier), but
+# it has no SwitchoverGlobalCluster or FailoverGlobalCluster, and its RemoveFromGlobalCluster finds the global
+# cluster only when asked in us-east-1 (elsewhere it silently answers with nothing and changes nothing).
+def _global_clusters(account):
+    from moto.rds.models import rds_backends
+    return rds_backends[account]["us-east-1"].global_clusters
+
+
+def _global_cluster(account, identifier):
+    from moto.rds.exceptions import RDSClientError
+    name = identifier.split(":global-cluster:")[-1]
+    found = _global_clusters(account).get(name)
+    if found is None:
+        raise RDSClientError("GlobalClusterNotFoundFault", "Global cluster %s not found." % identifier)
+    return found
+
+
+def _global_member(global_cluster, target):
+    """The member named by TargetDbClusterIdentifier / DbClusterIdentifier: AWS takes the member's ARN."""
+    from moto.rds.exceptions import RDSClientError
+    for member in global_cluster.members:
+        if target in (member.db_cluster_arn, member.db_cluster_identifier):
+            return member
+    raise RDSClientError("DBClusterNotFoundFault", "DBCluster %s is not a member of global cluster %s."
+                         % (target, global_cluster.global_cluster_identifier))
+
+
+def _move_global_writer(global_cluster, target, interim):
+    """The target becomes the writer, every other member a secondary. With an RDS delay the global cluster and both
+    clusters first stay in the interim status (AWS: 'switching-over' / 'failing-over', minutes), as AWS reports."""
+    old = [m for m in global_cluster.members if m.is_writer]
+    for member in global_cluster.members:
+        member.is_writer = member is target
+    global_cluster.failover_state = {"Status": "pending", "FromDbClusterArn": old[0].db_cluster_arn if old else None,
+                                     "ToDbClusterArn": target.db_cluster_arn, "IsDataLossAllowed": interim == "failing-over"}
+    if RDS_DELAY["seconds"] > 0:
+        global_cluster.status = interim
+        _after_delay(global_cluster, interim, "available", lambda: None)
+        for member in [target] + old:
+            _after_delay(member, interim, "available", lambda: None)
+    else:
+        global_cluster.failover_state = None
+
+
+def _install_global_cluster_failover():
+    from moto.rds.exceptions import RDSClientError
+    from moto.rds.models import GlobalCluster, RDSBackend
+    from moto.rds.responses import RDSResponse
+    from moto.core.responses import ActionResult
+
+    GlobalCluster.failover_state = None  # DescribeGlobalClusters' FailoverState: only while a failover runs
+
+    def checked(self, interim):
+        global_cluster = _global_cluster(self.current_account, self._get_param("GlobalClusterIdentifier"))
+        target = _global_member(global_cluster, self._get_param("TargetDbClusterIdentifier"))
+        if global_cluster.status != "available":
+            raise RDSClientError("InvalidGlobalClusterStateFault", "Global cluster %s is %s."
+                                 % (global_cluster.global_cluster_identifier, global_cluster.status))
+        if target.is_writer:
+            raise RDSClientError("InvalidDBClusterStateFault", "DBCluster %s is already the primary cluster of %s."
+                                 % (target.db_cluster_arn, global_cluster.global_cluster_identifier))
+        if target.status != "available":
+            raise RDSClientError("InvalidDBClusterStateFault", "DBCluster %s is %s." % (target.db_cluster_arn, target.status))
+        return global_cluster, target
+
+    # AWS SwitchoverGlobalCluster: a planned switchover, no data loss. RDS waits until the secondary has every change of
+    # the primary, then swaps the roles: the target writes, the old primary becomes a secondary. Both must be available.
+    # Emulator: swaps the writer flag (at once, or after the RDS delay); the primary must be available too.
+    def switchover_global_cluster(self):
+        global_cluster, target = checked(self, "switching-over")
+        writers = [m for m in global_cluster.members if m.is_writer]
+        if writers and writers[0].status != "available":
+            raise RDSClientError("InvalidDBClusterStateFault", "Primary cluster %s is %s: a switchover needs a healthy primary; "
+                                 "use FailoverGlobalCluster with AllowDataLoss." % (writers[0].db_cluster_arn, writers[0].status))
+        _move_global_writer(global_cluster, target, "switching-over")
+        return ActionResult({"GlobalCluster": global_cluster})
+
+    # AWS FailoverGlobalCluster: with AllowDataLoss=true an unplanned failover (the secondary is promoted at once; what had
+    # not replicated is lost; the old primary rejoins as a secondary once it recovers); with Switchover=true the same as
+    # SwitchoverGlobalCluster; with neither (or both) AWS refuses the call. Emulator: the same checks, then the writer
+    # flag moves (the primary's health is not required for a failover).
+    def failover_global_cluster(self):
+        allow_data_loss = str(self._get_param("AllowDataLoss")).lower() == "true"
+        switchover = str(self._get_param("Switchover")).lower() == "true"
+        if allow_data_loss == switchover:
+            raise RDSClientError("InvalidParameterCombination", "Specify exactly one of AllowDataLoss or Switchover.")
+        if switchover:
+            return switchover_global_cluster(self)
+        global_cluster, target = checked(self, "failing-over")
+        _move_global_writer(global_cluster, target, "failing-over")
+        return ActionResult({"GlobalCluster": global_cluster})
+
+    # AWS RemoveFromGlobalCluster (detach), asked in the member's own region with its ARN: the cluster leaves the global
+    # cluster and becomes a standalone cluster that writes (a detached secondary is promoted); replication to it ends.
+    # Emulator: finds the global cluster whatever region asks, removes the member, clears its link and makes it a writer.
+    def remove_from_global_cluster(self):
+        global_cluster = _global_cluster(self.current_account, self._get_param("GlobalClusterIdentifier"))
+        member = _global_member(global_cluster, self._get_param("DbClusterIdentifier"))
+        global_cluster.members.remove(member)
+        member.global_cluster_identifier = None
+        member.is_writer = True
+        return ActionResult({"GlobalCluster": global_cluster})
+
+    # AWS CreateGlobalCluster with SourceDBClusterIdentifier: the source becomes the primary (writer) member and its
+    # GlobalClusterIdentifier names the global cluster; moto leaves it a non-writer and puts the ARN there.
+    original_create = RDSBackend.create_global_cluster
+
+    def create_global_cluster(self, *args, **kwargs):
+        global_cluster = original_create(self, *args, **kwargs)
+        for member in global_cluster.members:
+            member.is_writer = True
+            member.global_cluster_identifier = global_cluster.global_cluster_identifier
+        return global_cluster
+
+    RDSBackend.create_global_cluster = create_global_cluster
+    RDSResponse.switchover_global_cluster = switchover_global_cluster
+    RDSResponse.failover_global_cluster = failover_global_cluster
+    RDSResponse.remove_from_global_cluster = remove_from_global_cluster
+
+
+_install_global_cluster_failover()
+
+
+# ---- CPU profile (diagnostics, opt-in) ----------------------------------------------------------
+# With DRR_MOTO_PROFILE=1 a sampler thread charges every thread's CPU time since its last look (every 20 ms) to the
+# stack that thread is running: where the emulator's CPU goes, whatever else loads the machine, without a profiler
+# installed. POST /drr/profile answers flame-graph "collapsed" lines ("outer;...;inner cpu_ms", outermost frames cut
+# beyond 40), /drr/profile/clear empties it. A thread that lives less than one interval is not seen.
+PROFILE = {}
+PROFILE_LOCK = threading.Lock()
+
+
+def _sample_cpu(interval=0.02, depth=40):
+    import time as _time
+    last, me = {}, threading.get_ident()
+    while True:
+        _time.sleep(interval)
+        frames = sys._current_frames()
+        for ident, frame in frames.items():
+            if ident == me:
+                continue
+            try:
+                cpu = _time.clock_gettime(_time.pthread_getcpuclockid(ident))
+            except OSError:  # the thread ended meanwhile
+                continue
+            spent, last[ident] = cpu - last.get(ident, cpu), cpu
+            if spent <= 0:
+                continue
+            stack = []
+            while frame is not None and len(stack) < depth:
+                stack.append("%s:%s" % (os.path.basename(frame.f_code.co_filename), frame.f_code.co_name))
+                frame = frame.f_back
+            key = ";".join(reversed(stack))
+            with PROFILE_LOCK:
+                PROFILE[key] = PROFILE.get(key, 0.0) + spent
+        for ident in [i for i in last if i not in frames]:
+            del last[ident]
+
+
+def _serve_profile(start_response, clear):
+    with PROFILE_LOCK:
+        lines = ["%s %.1f" % (stack, seconds * 1000) for stack, seconds in sorted(PROFILE.items(), key=lambda e: -e[1])]
+        if clear:
+            PROFILE.clear()
+    payload = ("\n".join(lines) + "\n").encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
 def _exit_when_parent_gone():
     # stdin is a pipe held by the JVM; EOF means the JVM is gone (even after kill -9).
     # os.read on the raw fd: a buffered reader would hold a lock that breaks interpreter shutdown.
@@ -1156,6 +1429,8 @@ if __name__ == "__main__":
     port = sys.argv[1]
     os.environ["MOTO_PORT"] = port  # moto's Step Functions engine calls back to localhost:$MOTO_PORT
     threading.Thread(target=_exit_when_parent_gone, daemon=True, name="parent-watch").start()
+    if os.environ.get("DRR_MOTO_PROFILE") == "1":
+        threading.Thread(target=_sample_cpu, daemon=True, name="cpu-profile").start()
     sys.stdout.write("moto_launcher: lambda host port %s, moto port %s\n" % (HOST_PORT, port))
     sys.stdout.flush()
     moto.server.main(["-H", "127.0.0.1", "-p", port])

@@ -50,6 +50,8 @@ import java.util.Objects;
  *                               secret escalates
  * @param alarmMaxAgeMinutes     how old an alarm's transition may be when the rollback acts on it: an older event (a
  *                               delayed async delivery, a replay from an archive or DLQ) is recorded and ignored
+ * @param failoverRegions        Regions besides the stack's own where an Aurora Global Database secondary may take over
+ *                               (fail-over-database calls them from a Java step; grants name exactly these Regions); empty: none
  */
 public record DrConfig(
         String protectionTagKey,
@@ -78,7 +80,8 @@ public record DrConfig(
         int blockHours,
         int wafMaxBlocksPerIncident,
         int rotationMaxChecks,
-        int alarmMaxAgeMinutes) {
+        int alarmMaxAgeMinutes,
+        List<String> failoverRegions) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
@@ -110,6 +113,7 @@ public record DrConfig(
         restoreWithoutApproval = restoreWithoutApproval == null ? List.of() : List.copyOf(restoreWithoutApproval);
         wafSafelist = wafSafelist == null ? List.of() : List.copyOf(wafSafelist);
         autoRestoreEventIds = autoRestoreEventIds == null ? List.of() : List.copyOf(autoRestoreEventIds);
+        failoverRegions = failoverRegions == null ? List.of() : List.copyOf(failoverRegions);
         Objects.requireNonNull(passwordExcludeCharacters, "passwordExcludeCharacters");
         Map<String, List<String>> copy = new LinkedHashMap<>();
         findingActions.forEach((k, v) -> copy.put(k, List.copyOf(v)));
@@ -126,7 +130,7 @@ public record DrConfig(
                 cooldownMinutes, vpc, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES, List.of(), DEFAULT_PASSWORD_LENGTH,
                 DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE, DEFAULT_BLOCK_HOURS,
                 DEFAULT_WAF_MAX_BLOCKS_PER_INCIDENT, DEFAULT_ROTATION_MAX_CHECKS,
-                DEFAULT_ALARM_MAX_AGE_MINUTES);
+                DEFAULT_ALARM_MAX_AGE_MINUTES, List.of());
     }
 
     /** Global operating mode. */
@@ -181,7 +185,7 @@ public record DrConfig(
                 60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES,
                 List.of(), DEFAULT_PASSWORD_LENGTH, DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE,
                 DEFAULT_BLOCK_HOURS, DEFAULT_WAF_MAX_BLOCKS_PER_INCIDENT, DEFAULT_ROTATION_MAX_CHECKS,
-                DEFAULT_ALARM_MAX_AGE_MINUTES);
+                DEFAULT_ALARM_MAX_AGE_MINUTES, List.of());
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }

@@ -33,7 +33,7 @@ public final class DrConfigLoader {
 
     static final Set<String> FIELDS = Set.of("protectionTagKey", "protectedResources", "mode", "guardDutyMinSeverity",
             "findingActions", "notificationEmails", "operatorPrincipals", "wafSafelist", "rtoTargetMinutes", "rpoTargetMinutes", "lambdaRtoTargetMinutes",
-            "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc", "restoreWithoutApproval", "lockTtlMinutes",
+            "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc", "restoreWithoutApproval", "lockTtlMinutes", "failoverRegions",
             "autoRestoreEventIds", "passwordLength", "passwordExcludeCharacters", "mutatingStartsPerMinute", "blockHours", "wafMaxBlocksPerIncident",
             "rotationMaxChecks", "alarmMaxAgeMinutes");
 
@@ -42,6 +42,7 @@ public final class DrConfigLoader {
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\\d{12})?:.+");
     /** An IAM role or user (aws:PrincipalArn of an assumed-role session is its role's ARN). */
     private static final Pattern OPERATOR = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:(role|user)/[\\w+=,.@/-]{1,512}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d");
     private static final Pattern RDS_DATABASE_ARN = Pattern.compile("arn:aws[a-z-]*:rds:[a-z0-9-]+:\\d{12}:(cluster|db):[a-z][a-z0-9-]{0,62}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern SCHEDULE = Pattern.compile("cron\\((\\S+ ){5}\\S+\\)|rate\\(\\d+ (minute|minutes|hour|hours|day|days)\\)");
@@ -186,9 +187,15 @@ public final class DrConfigLoader {
         int maxBlocks = positiveInt(raw, "wafMaxBlocksPerIncident", d.wafMaxBlocksPerIncident(), 1, 1_000);
         // the credential playbook's TimeoutSeconds is sized for the most checks (catalog)
         int rotationChecks = positiveInt(raw, "rotationMaxChecks", d.rotationMaxChecks(), 1, Catalog.MAX_ROTATION_CHECKS);
+        List<String> failoverRegions = stringList(raw, "failoverRegions", d.failoverRegions());
+        for (String region : failoverRegions) {
+            if (!REGION.matcher(region).matches()) {
+                throw new DrConfigException(field("failoverRegions") + " entries must be AWS Region names (us-west-2, eu-central-1), got " + quote(region));
+            }
+        }
         return new DrConfig(tagKey, protectedResources, mode, severity, findingActions, emails, rto, rpo, lambdaRto,
                 drill, drillTargets, verify, maxRollbacks, cooldown, vpc, operators, withoutApproval, safelist, lockTtl,
-                autoRestore, passwordLength, exclude, startsPerMinute, blockHours, maxBlocks, rotationChecks, alarmMaxAge);
+                autoRestore, passwordLength, exclude, startsPerMinute, blockHours, maxBlocks, rotationChecks, alarmMaxAge, failoverRegions);
     }
 
     /** Each drill target names exactly one database; the rest is checked by the restore playbook's own validation. */

@@ -319,6 +319,18 @@ class DrConfigLoaderTest {
     }
 
     @Test
+    void fromMap_should_readFailoverRegions_andNameTheField_when_anEntryIsNoRegion() {
+        assertThat(DrConfigLoader.fromMap(Map.of("failoverRegions", List.of("us-west-2", "eu-central-1"))).failoverRegions())
+                .containsExactly("us-west-2", "eu-central-1");
+        assertThat(DrConfig.defaults().failoverRegions()).isEmpty();
+        // a Region is named in IAM grants and in the clients the failover builds: no wildcard, no ARN, no list in one entry
+        for (String bad : List.of("*", "us-west-*", "us-west-2,eu-west-1", "arn:aws:rds:us-west-2", "US-WEST-2")) {
+            assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("failoverRegions", List.of(bad)))).as(bad)
+                    .isInstanceOf(DrConfigException.class).hasMessageContaining("drResponder.failoverRegions entries must be AWS Region names");
+        }
+    }
+
+    @Test
     void fromMap_should_readPasswordRules_andRefuseWhatGetRandomPasswordOrRdsWouldNot_when_configured() {
         DrConfig config = DrConfigLoader.fromMap(Map.of("passwordLength", 40, "passwordExcludeCharacters", "/@\"'\\;"));
         assertThat(config.passwordLength()).isEqualTo(40);
