@@ -13,6 +13,7 @@ import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+import software.amazon.lambda.powertools.metrics.provider.EmfMetricsProvider;
 
 /**
  * Powertools wiring shared by every handler, without AspectJ: structured logs carrying the incident id
@@ -24,8 +25,9 @@ public final class Telemetry {
 
     private Telemetry() {}
 
+    /** The invocation's metrics; during a priming run a throwaway instance, never flushed ({@link Priming#running}). */
     public static Metrics metrics() {
-        Metrics metrics = MetricsFactory.getMetricsInstance();
+        Metrics metrics = Priming.running() ? new EmfMetricsProvider().getMetricsInstance() : MetricsFactory.getMetricsInstance();
         if (Environment.variables().get("POWERTOOLS_METRICS_NAMESPACE") == null) {
             metrics.setNamespace(NAMESPACE);
         }

@@ -53,6 +53,11 @@ public final class DynamoDbLedger implements Ledger {
                 com.drresponder.common.AwsClients.create(DynamoDbClient.builder()), table));
     }
 
+    /** A ledger whose table is answered in-process, for a priming run ({@link com.drresponder.common.Priming#invocationPath}). */
+    public static DynamoDbLedger canned(com.drresponder.common.CannedAws aws) {
+        return new DynamoDbLedger(aws.client(DynamoDbClient.builder()), "priming");
+    }
+
     @Override
     public boolean openIncident(Incident incident) {
         Map<String, AttributeValue> item = new HashMap<>();
