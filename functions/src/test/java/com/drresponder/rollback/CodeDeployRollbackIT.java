@@ -1,5 +1,6 @@
 package com.drresponder.rollback;
 
+import com.drresponder.local.ResponderDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.drresponder.common.Json;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,11 +61,6 @@ class CodeDeployRollbackIT {
         deploymentId = codeDeploy(emulator, "CreateDeployment", Map.of("applicationName", APP, "deploymentGroupName", GROUP,
                 "revision", Map.of("revisionType", "AppSpecContent", "appSpecContent", Map.of("content", appSpec)))).path("deploymentId").asText();
         emulator.clearRequests();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        emulator.clearFaults();
     }
 
     @Test
@@ -165,7 +160,7 @@ class CodeDeployRollbackIT {
         assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(execution.error()).as(execution.cause()).isEqualTo("AccessDenied");
         String incidentId = routed.path("incidentId").asText();
-        String role = "arn:aws:iam::" + emulator.accountId() + ":role/dr-playbooks";
+        String role = ResponderDeployment.playbookRoleArn(emulator.accountId());
         assertThat(estate.responder.ledger().timeline(incidentId)).last().satisfies(e -> {
             assertThat(e.outcome()).isEqualTo("access denied");
             assertThat(e.detail()).contains("codedeploy:" + action).contains(role).contains(APP + "/" + GROUP).contains("checkout-api:live")

@@ -1,5 +1,6 @@
 package com.drresponder.rollback;
 
+import com.drresponder.local.ResponderDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.drresponder.events.RepositoryFiles;
@@ -14,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
@@ -40,11 +40,6 @@ class RollbackFaultsIT {
         this.emulator = emulator;
         estate = RollbackEstate.deploy(emulator, Duration.ofSeconds(60));
         emulator.clearRequests();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        emulator.clearFaults();
     }
 
     @Test
@@ -110,7 +105,7 @@ class RollbackFaultsIT {
         assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(execution.error()).as(history(execution.executionArn())).isEqualTo("AccessDenied");
         String incidentId = routed.get("incidentId").asText();
-        String role = "arn:aws:iam::" + emulator.accountId() + ":role/dr-playbooks";
+        String role = ResponderDeployment.playbookRoleArn(emulator.accountId());
         assertThat(ledger().timeline(incidentId)).last().satisfies(e -> {
             assertThat(e.outcome()).isEqualTo("access denied");
             assertThat(e.detail()).contains("lambda:UpdateAlias").contains(role).contains("checkout-api:live").contains("not changed");

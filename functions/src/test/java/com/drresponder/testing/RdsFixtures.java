@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.rds.RdsClient;
 
-/** RDS resources as the restore playbook finds them in an account: a protected PostgreSQL instance in a DB subnet group. */
+/**
+ * RDS resources as the restore playbook finds them in an account: a protected PostgreSQL instance in a DB subnet group,
+ * or a protected Aurora PostgreSQL cluster with one writer.
+ */
 public final class RdsFixtures {
     private RdsFixtures() {}
 
@@ -35,5 +38,12 @@ public final class RdsFixtures {
         rds.createDBInstance(r -> r.dbInstanceIdentifier(id).dbSubnetGroupName(id + "-subnets").engine("postgres").engineVersion("15.4")
                 .dbInstanceClass("db.t3.micro").masterUsername("app").masterUserPassword("password-123").allocatedStorage(20)
                 .backupRetentionPeriod(7).tags(t -> t.key("dr:protected").value("true")));
+    }
+
+    /** Aurora PostgreSQL cluster {@code id}, tagged {@code dr:protected=true}, with its writer {@code <id>-1}. */
+    public static void protectedCluster(RdsClient rds, String id) {
+        rds.createDBCluster(r -> r.dbClusterIdentifier(id).engine("aurora-postgresql").engineVersion("15.4").masterUsername("app")
+                .masterUserPassword("password-123").storageEncrypted(true).backupRetentionPeriod(7).tags(t -> t.key("dr:protected").value("true")));
+        rds.createDBInstance(r -> r.dbInstanceIdentifier(id + "-1").dbClusterIdentifier(id).engine("aurora-postgresql").dbInstanceClass("db.r6g.large"));
     }
 }

@@ -1097,7 +1097,7 @@ _install_sdk_parameter_casing()
 # moto makes every RDS resource available at once and emits no RDS events. Real RDS keeps a new snapshot
 # "creating", a new database "creating", a renamed one "renaming" for minutes, and sends an event to
 # EventBridge's default bus when it is done. POST /drr/rds-delay {"seconds": N} makes the emulator do the
-# same: from then on each create/restore/snapshot/modify leaves the resource in its interim status for N s,
+# same: from then on each create/restore/snapshot/modify/promotion leaves the resource in its interim status for N s,
 # then puts it back (available, or a renamed resource's status from before) and emits the RDS event on the
 # default bus. N = 0 (the default) keeps moto's behaviour. {"events": false} keeps the delay and drops the
 # events (RDS emits events best effort). Rules on the default bus then deliver to Lambda targets as well
@@ -1173,7 +1173,12 @@ def _install_rds_delays():
                 resource = self.clusters[result.db_cluster_identifier]
             status = "renaming" if renaming else interim
             final = before if name.startswith("modify_") and before else "available"
-            detail_type, source_type, category, event_id, message = event(resource, bool(renaming))
+            old_name = (args[0]["db_cluster_identifier"] if name == "modify_db_cluster" else args[0]) if renaming else None
+            shape = event(resource, old_name)
+            if shape is None:  # RDS emits no event for this change: the wait ends on its fallback poll
+                _after_delay(resource, status, final, lambda: None)
+                return result
+            detail_type, source_type, category, event_id, message = shape
             identifier = {"SNAPSHOT": "db_snapshot_identifier", "CLUSTER_SNAPSHOT": "db_cluster_snapshot_identifier",
                           "CLUSTER": "db_cluster_identifier", "DB_INSTANCE": "db_instance_identifier"}[source_type]
             identifier = getattr(resource, identifier)
@@ -1183,8 +1188,9 @@ def _install_rds_delays():
 
         setattr(RDSBackend, name, wrapped)
 
-    # Event ids from the RDS event tables; the rename's has no id pinned by the product (its rule matches the
-    # category "configuration change"), so the emulator names its own.
+    # Event ids, categories and messages from the RDS event tables (RDS and Aurora user guides). A cluster rename is
+    # RDS-EVENT-0172, category "notification"; the tables list no event for an instance rename, so none is emitted;
+    # other modifications have no single id, so the emulator names its own.
     wrap("create_db_snapshot", "creating",
          lambda r, _: ("RDS DB Snapshot Event", "SNAPSHOT", "creation", "RDS-EVENT-0042", "Manual snapshot created"))
     wrap("create_db_cluster_snapshot", "creating",
@@ -1196,11 +1202,15 @@ def _install_rds_delays():
     wrap("create_db_cluster", "creating",
          lambda r, _: ("RDS DB Cluster Event", "CLUSTER", "creation", "RDS-EVENT-0170", "DB cluster created"))
     wrap("modify_db_instance", "modifying",
-         lambda r, renamed: ("RDS DB Instance Event", "DB_INSTANCE", "configuration change", "DRR-EMULATOR-MODIFIED",
-                             "Renamed DB instance" if renamed else "Finished applying modification"))
+         lambda r, old_name: None if old_name else ("RDS DB Instance Event", "DB_INSTANCE", "configuration change",
+                                                    "DRR-EMULATOR-MODIFIED", "Finished applying modification"))
     wrap("modify_db_cluster", "modifying",
-         lambda r, renamed: ("RDS DB Cluster Event", "CLUSTER", "configuration change", "DRR-EMULATOR-MODIFIED",
-                             "Renamed DB cluster" if renamed else "Finished applying modification"))
+         lambda r, old_name: ("RDS DB Cluster Event", "CLUSTER", "notification", "RDS-EVENT-0172",
+                              "Renamed cluster from %s to %s" % (old_name, r.db_cluster_identifier)) if old_name
+         else ("RDS DB Cluster Event", "CLUSTER", "configuration change", "DRR-EMULATOR-MODIFIED", "Finished applying modification"))
+    # a promotion takes minutes in RDS too (the instance is "modifying" meanwhile); its event id is the emulator's own
+    wrap("promote_read_replica", "modifying",
+         lambda r, _: ("RDS DB Instance Event", "DB_INSTANCE", "read replica", "DRR-EMULATOR-PROMOTED", "Promoted read replica"))
 
 
 def _install_rule_lambda_targets():
