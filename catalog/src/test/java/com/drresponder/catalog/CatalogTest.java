@@ -14,8 +14,8 @@ class CatalogTest {
     void functions_should_listSharedStepsAndCoreFirstAndTheRouterLast_when_read() {
         List<String> names = CATALOG.functions().stream().map(Catalog.Function::name).toList();
 
-        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(29);
-        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(28);
+        assertThat(names).startsWith("record-step", "finaliser").endsWith("incident-router").doesNotHaveDuplicates().hasSize(30);
+        assertThat(CATALOG.stepFunctions()).doesNotContain(CATALOG.router()).hasSize(29);
     }
 
     @Test
