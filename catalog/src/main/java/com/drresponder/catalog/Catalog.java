@@ -183,7 +183,7 @@ public record Catalog(List<Function> sharedSteps, Function router, List<Function
                     "VERIFY_POLL_SECONDS", "ALARM_MAX_AGE_SECONDS", "MAX_ROLLBACKS_PER_HOUR",
                     "ROLLBACK_COOLDOWN_MINUTES", "CREDENTIAL_COOLDOWN_MINUTES", "RESTORE_WITHOUT_APPROVAL", "WAF_SAFELIST",
                     "LOCK_TTL_SECONDS", "AUTO_RESTORE_EVENT_IDS", "PASSWORD_LENGTH", "EXCLUDE_CHARACTERS", "MUTATING_STARTS_PER_MINUTE",
-                    "BLOCK_HOURS", "WAF_MAX_BLOCKS_PER_INCIDENT", "ROTATION_MAX_CHECKS", "FAILOVER_REGIONS"),
+                    "BLOCK_HOURS", "WAF_MAX_BLOCKS_PER_INCIDENT", "ROTATION_MAX_CHECKS", "FAILOVER_REGIONS", "SNAPSHOT_RETENTION_DAYS"),
             List.of(
                     // timeout: verify window (verifyWindowMinutes, at most 1440 min) + plan, update, record and re-plan: 24 h + 1 h
                     new Playbook("rollback-lambda-alias", "rollback", 90_000, List.of("lambda-alarms", "lambda-alias-changes"), List.of(), List.of(

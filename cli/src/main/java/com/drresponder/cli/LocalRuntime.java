@@ -101,6 +101,7 @@ final class LocalRuntime implements AutoCloseable {
         env.put("WAF_MAX_BLOCKS_PER_INCIDENT", "50");
         env.put("ROTATION_MAX_CHECKS", "60");
         env.put("FAILOVER_REGIONS", ""); // the deployment's Region only: no global database secondary elsewhere
+        env.put("SNAPSHOT_RETENTION_DAYS", "30");
         return env;
     }
 

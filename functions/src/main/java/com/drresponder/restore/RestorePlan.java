@@ -31,7 +31,8 @@ public record RestorePlan(
         List<TargetInstance> targetInstances,
         String targetInstanceClass,
         Instant plannedAt,
-        String fromSnapshot) {
+        String fromSnapshot,
+        java.time.Duration snapshotRetention) {
 
     public static final String DRILL_TAG_KEY = "dr:drill";
     /**
@@ -43,8 +44,6 @@ public record RestorePlan(
     public static final String EXPIRES_TAG_KEY = "dr:expires";
     /** On everything a restore creates (copy, its instances, snapshots): tells its own work from anyone else's after a lost answer. */
     public static final String INCIDENT_TAG_KEY = "dr:incident";
-    /** How long the pre-restore and final snapshots are kept: long enough to look into what went wrong. */
-    public static final java.time.Duration SNAPSHOT_RETENTION = java.time.Duration.ofDays(30);
     /**
      * Every restored database's name holds one of these (default names do; a given targetId must): the restore role
      * may create databases by these names only (infra-cdk RestorePlaybook.RESTORE_TARGET_MARKERS, docs/SECURITY.md).
@@ -80,7 +79,8 @@ public record RestorePlan(
         plan.put("restoreSource", fromSnapshot == null ? "point in time " + restoreTime : "snapshot " + fromSnapshot + " (taken " + restoreTime + ")");
         // when the restore window was read: the drill's RPO is how far its newest restorable point lagged this
         plan.put("plannedAt", plannedAt.toString());
-        plan.put("snapshotExpiresAt", plannedAt.plus(SNAPSHOT_RETENTION).toString());
+        // the pre-restore and final snapshots' dr:expires (RestoreSettings: SNAPSHOT_RETENTION_DAYS)
+        plan.put("snapshotExpiresAt", plannedAt.plus(snapshotRetention).toString());
         plan.putObject("restoreWindow").put("earliest", String.valueOf(source.earliestRestorableTime()))
                 .put("latest", String.valueOf(source.latestRestorableTime()));
         plan.put("snapshotId", snapshotId);

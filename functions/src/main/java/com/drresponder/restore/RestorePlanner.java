@@ -26,20 +26,27 @@ public final class RestorePlanner {
     private final Clock clock;
     private final String protectionTagKey;
     private final Set<String> withoutApproval;
+    private final Duration snapshotRetention;
 
     public RestorePlanner(RdsInventory rds, Clock clock, String protectionTagKey) {
         this(rds, clock, protectionTagKey, Set.of());
     }
 
-    /**
-     * @param withoutApproval database ARNs whose destructive restores may run without a person approving
-     *                        (deployment configuration {@code restoreWithoutApproval}, env {@value #WITHOUT_APPROVAL_VARIABLE})
-     */
     public RestorePlanner(RdsInventory rds, Clock clock, String protectionTagKey, Set<String> withoutApproval) {
+        this(rds, clock, protectionTagKey, withoutApproval, RestoreSettings.DEFAULT_SNAPSHOT_RETENTION);
+    }
+
+    /**
+     * @param withoutApproval   database ARNs whose destructive restores may run without a person approving
+     *                          (deployment configuration {@code restoreWithoutApproval}, env {@value #WITHOUT_APPROVAL_VARIABLE})
+     * @param snapshotRetention how long the snapshots the restore takes are kept ({@link RestoreSettings#snapshotRetention})
+     */
+    public RestorePlanner(RdsInventory rds, Clock clock, String protectionTagKey, Set<String> withoutApproval, Duration snapshotRetention) {
         this.rds = rds;
         this.clock = clock;
         this.protectionTagKey = protectionTagKey;
         this.withoutApproval = Set.copyOf(withoutApproval);
+        this.snapshotRetention = snapshotRetention;
     }
 
     public static final String WITHOUT_APPROVAL_VARIABLE = "RESTORE_WITHOUT_APPROVAL";
@@ -80,7 +87,7 @@ public final class RestorePlanner {
                 request.approval() || approvalRequired(request, source), targetTags(source, incidentId, restoreTime, request.drill()),
                 !request.drill() && source.deletionProtection(), instances,
                 request.instanceClass() != null ? request.instanceClass() : source.instanceClass(), now,
-                snapshot == null ? null : snapshot.id());
+                snapshot == null ? null : snapshot.id(), snapshotRetention);
     }
 
     /**

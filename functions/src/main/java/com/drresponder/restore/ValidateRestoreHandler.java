@@ -31,7 +31,7 @@ public final class ValidateRestoreHandler extends JsonStepHandler {
 
     private ValidateRestoreHandler(RestoreSettings settings) {
         this(new RestorePlanner(new AwsRdsInventory(AwsClients.create(RdsClient.builder())), Clock.systemUTC(),
-                        settings.protectionTagKey(), settings.withoutApproval()),
+                        settings.protectionTagKey(), settings.withoutApproval(), settings.snapshotRetention()),
                 new DatabaseLinks(Lazy.of(() -> AwsClients.create(SecretsManagerClient.builder())),
                         Lazy.of(() -> AwsClients.create(SsmClient.builder())), Lazy.of(() -> AwsClients.create(LambdaClient.builder())),
                         settings.protectionTagKey(), settings.protectedResources()));

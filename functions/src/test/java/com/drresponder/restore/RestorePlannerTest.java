@@ -162,6 +162,18 @@ class RestorePlannerTest {
     }
 
     @Test
+    void plan_should_expireItsSnapshots_afterTheDeploymentsRetention() {
+        // GIVEN the default retention, and a deployment keeping snapshots 7 days (snapshotRetentionDays)
+        RestorePlanner weekly = new RestorePlanner(new AwsRdsInventory(rds), Clock.fixed(NOW, ZoneOffset.UTC), "dr:protected",
+                java.util.Set.of(), java.time.Duration.ofDays(7));
+        // WHEN a restore is planned THEN its snapshots' dr:expires is the plan time plus that retention
+        assertThat(planner.plan(RestoreRequest.parse(request()), "inc-1").toStateJson().get("snapshotExpiresAt").asText())
+                .isEqualTo("2026-12-22T03:30:00Z");
+        assertThat(weekly.plan(RestoreRequest.parse(request()), "inc-1").toStateJson().get("snapshotExpiresAt").asText())
+                .isEqualTo("2026-11-29T03:30:00Z");
+    }
+
+    @Test
     void plan_should_markDrillCopy_and_dropProtection_when_drill() {
         ObjectNode state = planner.plan(RestoreRequest.parse(Json.object().put("clusterId", "orders-db").put("mode", "drill")), "inc-1").toStateJson();
         assertThat(state.get("targetId").asText()).isEqualTo("orders-db-drill-202611220330");

@@ -15,6 +15,16 @@ class RestoreSettingsTest {
         assertThat(settings.protectionTagKey()).isEqualTo("dr:protected");
         assertThat(settings.protectedResources()).containsExactly("orders-db");
         assertThat(settings.withoutApproval()).isEmpty();
+        // AND snapshots are kept 30 days, as the stack's default (infra-cdk DrConfig.DEFAULT_SNAPSHOT_RETENTION_DAYS)
+        assertThat(settings.snapshotRetention()).isEqualTo(java.time.Duration.ofDays(30));
+    }
+
+    @Test
+    void from_should_readTheSnapshotRetention_and_refuseLessThanADay() {
+        assertThat(RestoreSettings.from(Map.of(RestoreSettings.SNAPSHOT_RETENTION_VARIABLE, "7")).snapshotRetention())
+                .isEqualTo(java.time.Duration.ofDays(7));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RestoreSettings.from(Map.of(RestoreSettings.SNAPSHOT_RETENTION_VARIABLE, "0")))
+                .hasMessageContaining("SNAPSHOT_RETENTION_DAYS must be a whole number >= 1");
     }
 
     @Test

@@ -252,6 +252,7 @@ public final class ResponderCore extends Construct {
         env.put("LOCK_TTL_SECONDS", Integer.toString(config.lockTtlMinutes() * 60));
         env.put("AUTO_RESTORE_EVENT_IDS", String.join(",", config.autoRestoreEventIds()));
         env.put("PASSWORD_LENGTH", Integer.toString(config.passwordLength()));
+        env.put("SNAPSHOT_RETENTION_DAYS", Integer.toString(config.snapshotRetentionDays()));
         env.put("EXCLUDE_CHARACTERS", config.passwordExcludeCharacters());
         env.put("FAILOVER_REGIONS", String.join(",", config.failoverRegions()));
         if (!env.keySet().equals(new LinkedHashSet<>(catalog.environment()))) {

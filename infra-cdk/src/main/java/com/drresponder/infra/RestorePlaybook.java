@@ -121,11 +121,6 @@ public final class RestorePlaybook extends PlaybookConstruct {
                 Map.of("StringEquals", Map.of("aws:ResourceTag/" + PLAYBOOK_TAG_KEY, playbook.name())), TAG_SCOPED);
     }
 
-    /** The manual snapshots a restore may take in the account (RDS default quota, per kind); the sweeper reports headroom against it. */
-    static final int MANUAL_SNAPSHOT_QUOTA = 100;
-    /** Alarm when fewer manual snapshots than this are left: a restore and its drills take two or three. */
-    static final int SNAPSHOT_HEADROOM_ALARM = 10;
-
     /**
      * Daily, sweep-snapshots deletes the snapshots the restore playbook made once their dr:expires passed (only those:
      * its delete statement requires dr:playbook=restore-database-to-point-in-time on the snapshot), and an alarm
@@ -137,14 +132,14 @@ public final class RestorePlaybook extends PlaybookConstruct {
                 .schedule(Schedule.expression("rate(1 day)"))
                 .build();
         rule.addTarget(new LambdaFunction(function("sweep-snapshots").alias(), core.routing().targetProps()
-                .event(RuleTargetInput.fromObject(Map.of("snapshotQuota", MANUAL_SNAPSHOT_QUOTA))).build()));
+                .event(RuleTargetInput.fromObject(Map.of("snapshotQuota", core.config().manualSnapshotQuota()))).build()));
         core.routing().addRule("snapshot-sweeper", rule);
         Alarm.Builder.create(this, "ManualSnapshotHeadroomLow")
-                .alarmDescription("DR Responder: fewer than " + SNAPSHOT_HEADROOM_ALARM + " manual RDS snapshots left under the quota;"
+                .alarmDescription("DR Responder: fewer than " + DrConfig.SNAPSHOT_HEADROOM_ALARM + " manual RDS snapshots left under the quota;"
                         + " the next restore's snapshot would fail (delete old manual snapshots or raise the quota)")
                 .metric(Metric.Builder.create().namespace(JavaFunction.METRICS_NAMESPACE).metricName("ManualSnapshotHeadroom")
                         .dimensionsMap(Map.of("Service", "sweep-snapshots")).statistic("Minimum").period(Duration.days(1)).build())
-                .threshold(SNAPSHOT_HEADROOM_ALARM)
+                .threshold(DrConfig.SNAPSHOT_HEADROOM_ALARM)
                 .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
                 .evaluationPeriods(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)

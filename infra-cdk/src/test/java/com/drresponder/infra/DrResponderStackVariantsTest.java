@@ -46,6 +46,9 @@ class DrResponderStackVariantsTest {
         vpc.put("blockHours", 6);
         vpc.put("wafMaxBlocksPerIncident", 10);
         vpc.put("rotationMaxChecks", 30);
+        // and the restore playbook's snapshot settings
+        vpc.put("snapshotRetentionDays", 7);
+        vpc.put("manualSnapshotQuota", 500);
         inVpc = Template.fromStack(TestStacks.stack(TestStacks.app(), DrConfigLoader.fromMap(vpc), TestStacks.repositoryLayout()));
 
         repoStack = TestStacks.stack(TestStacks.app(), DrConfig.defaults(), TestStacks.repositoryLayout());
@@ -70,6 +73,21 @@ class DrResponderStackVariantsTest {
         // AND the defaults, where nothing is configured
         repo.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
                 "POWERTOOLS_SERVICE_NAME", "merge-ip-set", "BLOCK_HOURS", "24", "WAF_MAX_BLOCKS_PER_INCIDENT", "50", "ROTATION_MAX_CHECKS", "60"))))));
+    }
+
+    @Test
+    void restore_should_receiveTheConfiguredSnapshotRetentionAndQuota_when_synthesized() {
+        // validate-restore stamps dr:expires with SNAPSHOT_RETENTION_DAYS (RestoreSettings); the sweeper's daily input names the quota
+        inVpc.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
+                "POWERTOOLS_SERVICE_NAME", "validate-restore", "SNAPSHOT_RETENTION_DAYS", "7"))))));
+        inVpc.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of("ScheduleExpression", "rate(1 day)",
+                "Targets", Match.arrayWith(List.of(Match.objectLike(Map.of("Input", "{\"snapshotQuota\":500}")))))));
+        // AND the defaults where nothing is configured: 30 days, RDS's quota of 100; the headroom alarm stays at 10 left
+        repo.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment", Map.of("Variables", Match.objectLike(Map.of(
+                "POWERTOOLS_SERVICE_NAME", "validate-restore", "SNAPSHOT_RETENTION_DAYS", "30"))))));
+        repo.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of("ScheduleExpression", "rate(1 day)",
+                "Targets", Match.arrayWith(List.of(Match.objectLike(Map.of("Input", "{\"snapshotQuota\":100}")))))));
+        inVpc.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "ManualSnapshotHeadroom", "Threshold", 10));
     }
 
     @Test

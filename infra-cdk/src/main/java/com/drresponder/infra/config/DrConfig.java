@@ -52,6 +52,11 @@ import java.util.Objects;
  *                               delayed async delivery, a replay from an archive or DLQ) is recorded and ignored
  * @param failoverRegions        Regions besides the stack's own where an Aurora Global Database secondary may take over
  *                               (fail-over-database calls them from a Java step; grants name exactly these Regions); empty: none
+ * @param snapshotRetentionDays  how long the snapshots the restore playbook takes are kept (their {@code dr:expires}); the
+ *                               daily sweeper deletes them then
+ * @param manualSnapshotQuota    the account's manual-snapshot quota per kind (RDS default 100, raised by a quota
+ *                               increase); the sweeper reports headroom against it and an alarm fires below
+ *                               {@link #SNAPSHOT_HEADROOM_ALARM} left
  */
 public record DrConfig(
         String protectionTagKey,
@@ -81,7 +86,9 @@ public record DrConfig(
         int wafMaxBlocksPerIncident,
         int rotationMaxChecks,
         int alarmMaxAgeMinutes,
-        List<String> failoverRegions) {
+        List<String> failoverRegions,
+        int snapshotRetentionDays,
+        int manualSnapshotQuota) {
 
     public static final String DEFAULT_TAG_KEY = "dr:protected";
     public static final String DEFAULT_DRILL_SCHEDULE = "cron(0 3 1 * ? *)";
@@ -99,6 +106,12 @@ public record DrConfig(
     public static final int DEFAULT_BLOCK_HOURS = 24;
     public static final int DEFAULT_WAF_MAX_BLOCKS_PER_INCIDENT = 50;
     public static final int DEFAULT_ROTATION_MAX_CHECKS = 60;
+    /** The restore playbook's snapshot retention (the functions' RestoreSettings holds the same default). */
+    public static final int DEFAULT_SNAPSHOT_RETENTION_DAYS = 30;
+    /** RDS's default manual-snapshot quota (per kind: cluster, instance). */
+    public static final int DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
+    /** Alarm when fewer manual snapshots than this are left: a restore and its drills take two or three. */
+    public static final int SNAPSHOT_HEADROOM_ALARM = 10;
 
     /** Actions a GuardDuty finding may trigger (the security runbook's steps). */
     public static final List<String> FINDING_ACTIONS = List.of("notify", "rotate-secrets", "revoke-credentials", "block-ip");
@@ -130,7 +143,7 @@ public record DrConfig(
                 cooldownMinutes, vpc, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES, List.of(), DEFAULT_PASSWORD_LENGTH,
                 DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE, DEFAULT_BLOCK_HOURS,
                 DEFAULT_WAF_MAX_BLOCKS_PER_INCIDENT, DEFAULT_ROTATION_MAX_CHECKS,
-                DEFAULT_ALARM_MAX_AGE_MINUTES, List.of());
+                DEFAULT_ALARM_MAX_AGE_MINUTES, List.of(), DEFAULT_SNAPSHOT_RETENTION_DAYS, DEFAULT_MANUAL_SNAPSHOT_QUOTA);
     }
 
     /** Global operating mode. */
@@ -185,7 +198,7 @@ public record DrConfig(
                 60, 5, 15, DEFAULT_DRILL_SCHEDULE, List.of(), 10, 3, 30, null, List.of(), List.of(), List.of(), DEFAULT_LOCK_TTL_MINUTES,
                 List.of(), DEFAULT_PASSWORD_LENGTH, DEFAULT_PASSWORD_EXCLUDE_CHARACTERS, DEFAULT_MUTATING_STARTS_PER_MINUTE,
                 DEFAULT_BLOCK_HOURS, DEFAULT_WAF_MAX_BLOCKS_PER_INCIDENT, DEFAULT_ROTATION_MAX_CHECKS,
-                DEFAULT_ALARM_MAX_AGE_MINUTES, List.of());
+                DEFAULT_ALARM_MAX_AGE_MINUTES, List.of(), DEFAULT_SNAPSHOT_RETENTION_DAYS, DEFAULT_MANUAL_SNAPSHOT_QUOTA);
     }
 
     public boolean enforce() { return mode == Mode.ENFORCE; }

@@ -35,7 +35,7 @@ public final class DrConfigLoader {
             "findingActions", "notificationEmails", "operatorPrincipals", "wafSafelist", "rtoTargetMinutes", "rpoTargetMinutes", "lambdaRtoTargetMinutes",
             "drillSchedule", "drillTargets", "verifyWindowMinutes", "maxRollbacksPerHour", "cooldownMinutes", "vpc", "restoreWithoutApproval", "lockTtlMinutes", "failoverRegions",
             "autoRestoreEventIds", "passwordLength", "passwordExcludeCharacters", "mutatingStartsPerMinute", "blockHours", "wafMaxBlocksPerIncident",
-            "rotationMaxChecks", "alarmMaxAgeMinutes");
+            "rotationMaxChecks", "alarmMaxAgeMinutes", "snapshotRetentionDays", "manualSnapshotQuota");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
@@ -193,9 +193,14 @@ public final class DrConfigLoader {
                 throw new DrConfigException(field("failoverRegions") + " entries must be AWS Region names (us-west-2, eu-central-1), got " + quote(region));
             }
         }
+        // ten years at most: a snapshot kept longer is an archive, not what a restore leaves behind to look into
+        int retention = positiveInt(raw, "snapshotRetentionDays", d.snapshotRetentionDays(), 1, 3_650);
+        // above the headroom alarm's threshold, or the alarm would always fire; RDS's quotas are raised to thousands at most
+        int quota = positiveInt(raw, "manualSnapshotQuota", d.manualSnapshotQuota(), DrConfig.SNAPSHOT_HEADROOM_ALARM + 1, 100_000);
         return new DrConfig(tagKey, protectedResources, mode, severity, findingActions, emails, rto, rpo, lambdaRto,
                 drill, drillTargets, verify, maxRollbacks, cooldown, vpc, operators, withoutApproval, safelist, lockTtl,
-                autoRestore, passwordLength, exclude, startsPerMinute, blockHours, maxBlocks, rotationChecks, alarmMaxAge, failoverRegions);
+                autoRestore, passwordLength, exclude, startsPerMinute, blockHours, maxBlocks, rotationChecks, alarmMaxAge, failoverRegions,
+                retention, quota);
     }
 
     /** Each drill target names exactly one database; the rest is checked by the restore playbook's own validation. */

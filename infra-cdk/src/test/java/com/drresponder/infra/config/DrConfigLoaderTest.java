@@ -250,6 +250,27 @@ class DrConfigLoaderTest {
     }
 
     @Test
+    void fromMap_should_readTheRestoreSnapshotSettings_when_set_and_default_to30DaysAndRdsQuota() {
+        DrConfig config = DrConfigLoader.fromMap(Map.of("snapshotRetentionDays", 7, "manualSnapshotQuota", 500));
+
+        assertThat(config.snapshotRetentionDays()).isEqualTo(7);
+        assertThat(config.manualSnapshotQuota()).isEqualTo(500);
+        // AND unset: 30 days (the functions' RestoreSettings default, pinned by RestoreSettingsTest) and RDS's quota of 100
+        assertThat(DrConfig.defaults()).extracting(DrConfig::snapshotRetentionDays, DrConfig::manualSnapshotQuota).containsExactly(30, 100);
+    }
+
+    @Test
+    void fromMap_should_nameTheFieldAndRange_when_aSnapshotSettingIsOutOfRange() {
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("snapshotRetentionDays", 0)))
+                .hasMessageStartingWith("drResponder.snapshotRetentionDays must be a whole number from 1 to 3650, got 0");
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("snapshotRetentionDays", "30")))
+                .hasMessageStartingWith("drResponder.snapshotRetentionDays must be a whole number from 1 to 3650, got \"30\"");
+        // a quota at or below the headroom alarm's threshold would keep the alarm firing
+        assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("manualSnapshotQuota", 10)))
+                .hasMessageStartingWith("drResponder.manualSnapshotQuota must be a whole number from 11 to 100000, got 10");
+    }
+
+    @Test
     void fromMap_should_nameTheFieldAndRange_when_aCredentialSettingIsOutOfRange() {
         assertThatThrownBy(() -> DrConfigLoader.fromMap(Map.of("blockHours", 0)))
                 .hasMessageStartingWith("drResponder.blockHours must be a whole number from 1 to 720, got 0");
