@@ -8,6 +8,7 @@ import com.drresponder.playbook.RestoreRequest;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.LocalResponder;
 import com.drresponder.testing.PlaybookExecutions;
+import com.drresponder.testing.RestoreEstate;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,11 +49,11 @@ class RdsEventWaitIT {
     void setUp(AwsEmulator emulator) {
         this.emulator = emulator;
         rds = EmulatorClients.of(emulator, RdsClient.builder());
-        com.drresponder.testing.RdsFixtures.protectedInstance(emulator, rds, SOURCE);
+        RestoreEstate.protectedInstance(emulator, rds, SOURCE);
         responder = LocalResponder.create(emulator).functionsOf(RestoreRequest.PLAYBOOK);
         responder.eventRule("rds-wait-events");
-        String arn = responder.playbook(RestoreRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
-        executions = new PlaybookExecutions(responder, arn, "restore-events", "Check progress", List.of(), null, Duration.ofMinutes(1));
+        executions = new PlaybookExecutions(responder, RestoreEstate.deployPlaybook(responder, RestoreRequest.PLAYBOOK), "restore-events",
+                "Check progress", List.of(), null, Duration.ofMinutes(1));
     }
 
     @Test
