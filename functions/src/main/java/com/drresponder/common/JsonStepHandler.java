@@ -20,6 +20,18 @@ public abstract class JsonStepHandler implements RequestStreamHandler {
         Telemetry.handleJson(input, output, context, this::handle);
     }
 
+    /**
+     * At init, on a twin built on {@link CannedAws} clients ({@link Priming#invocationPath}): the invocation's path from
+     * JSON in to JSON out, without Powertools' per-invocation context (see {@link Priming} for why).
+     */
+    public final void prime(String input) {
+        try {
+            Json.MAPPER.writeValue(OutputStream.nullOutputStream(), handle(Json.MAPPER.readTree(input)));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** One invocation: the parsed input in, the result (serialised with {@link Json#MAPPER}) out. */
     protected abstract Object handle(JsonNode input);
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
 
@@ -16,6 +17,11 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * writes at each flush is built and serialised once, in memory, never written (no metric, no log line). A function's
  * other clients are primed by its handler with one read its role is granted ({@link #read}). Best effort: a failed
  * priming read is logged and init goes on (the first invocation then pays, as without priming).
+ *
+ * <p>Beyond that, each function runs its own invocation path once at init ({@link #invocationPath}) on clients of the
+ * same types answered in-process ({@link CannedAws}): every class on the path is loaded, linked and compiled before
+ * the snapshot, without an AWS call, a log line (denied while it runs: log4j2.xml's filter on {@value #RUNNING} = on) or a
+ * metric ({@link Telemetry#metrics} hands it a throwaway instance).
  *
  * <p>Not primed: Powertools' logging context ({@code PowertoolsLogging.withLogging}): its first call marks the cold
  * start done, so a synthetic call at init would make the first real invocation log {@code cold_start=false}.
@@ -62,6 +68,39 @@ public final class Priming {
         } catch (Exception e) {
             LOG.warn("priming {} at init failed, the first invocation will be slower: {}", what, e.toString());
         }
+    }
+
+    /** The log context key (MDC) set while a priming run is on this thread: log4j2.xml denies every event that has it. */
+    public static final String RUNNING = "drresponder_priming";
+
+    /** Whether this thread is inside {@link #invocationPath}. */
+    public static boolean running() {
+        return MDC.get(RUNNING) != null;
+    }
+
+    /**
+     * Runs {@code path} (a function's handler, built on {@link CannedAws} clients, handling a priming input) once,
+     * silently; best effort, as above. Answers the canned AWS it gave the path (what it asked), for tests.
+     */
+    public static CannedAws invocationPath(String function, java.util.function.Consumer<CannedAws> path) {
+        CannedAws aws = CannedAws.create();
+        if (!enabled()) {
+            return aws;
+        }
+        Exception failed = null;
+        MDC.put(RUNNING, "on");
+        try {
+            path.accept(aws);
+        } catch (Exception e) {
+            failed = e;
+        } finally {
+            MDC.remove(RUNNING);
+        }
+        if (failed != null) {
+            LOG.warn("priming the invocation path of {} failed after {}, the first invocation will be slower: {}", function,
+                    aws.answered(), failed.toString());
+        }
+        return aws;
     }
 
     /** The EMF library's document model and its own Jackson serialisation, as at a flush; the result is dropped. */

@@ -11,6 +11,9 @@ import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+import software.amazon.lambda.powertools.metrics.provider.EmfMetricsProvider;
 
 /**
  * Powertools wiring shared by every handler, without AspectJ: structured logs carrying the incident id
@@ -22,12 +25,19 @@ public final class Telemetry {
 
     private Telemetry() {}
 
+    /** The invocation's metrics; during a priming run a throwaway instance, never flushed ({@link Priming#running}). */
     public static Metrics metrics() {
-        Metrics metrics = MetricsFactory.getMetricsInstance();
+        Metrics metrics = Priming.running() ? new EmfMetricsProvider().getMetricsInstance() : MetricsFactory.getMetricsInstance();
         if (Environment.variables().get("POWERTOOLS_METRICS_NAMESPACE") == null) {
             metrics.setNamespace(NAMESPACE);
         }
         return metrics;
+    }
+
+    /** One metric in an EMF record of its own, with its own dimensions (a label the invocation's other metrics do not carry). */
+    public static void singleMetric(String name, double value, MetricUnit unit, DimensionSet dimensions) {
+        String namespace = Environment.variables().get("POWERTOOLS_METRICS_NAMESPACE");
+        metrics().flushSingleMetric(name, value, unit, namespace == null ? NAMESPACE : namespace, dimensions);
     }
 
     /** Runs one invocation with Lambda context fields in every log line, then flushes metrics. */

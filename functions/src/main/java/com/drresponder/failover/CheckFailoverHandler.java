@@ -4,6 +4,8 @@ import com.drresponder.database.RdsLookup;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.JsonStepHandler;
+import com.drresponder.common.Environment;
+import com.drresponder.common.PollBudget;
 import com.drresponder.ledger.Heartbeat;
 import com.drresponder.ledger.Lease;
 import com.drresponder.restore.CheckProgressHandler;
@@ -26,7 +28,9 @@ import software.amazon.awssdk.services.rds.model.GlobalClusterMember;
  * source any more; after an Aurora failover the target reader is the cluster's writer and the cluster is
  * {@code available}. Input {@code {"kind", "id" (instance or cluster), "target" (reader, cluster only),
  * "incidentId", "since", "seconds"}}; output {@code {"ready", "status", "endpoint", "port", "pastDeadline"}}.
- * A terminal RDS state is an error ({@link RestoreStepFailedException}), never "not ready".
+ * A terminal RDS state is an error ({@link RestoreStepFailedException}), never "not ready". Each check paces the next
+ * turn ({@link PollBudget#pace}: input {@code turn}, {@code pollSeconds}; output {@code turn}, {@code waitSeconds},
+ * {@code budgetExhausted}, on which the playbook records, escalates and releases its lock).
  * With a {@code check} field the input is the restore's rename cut-over check ({@link CheckProgressHandler}: the
  * old primary renamed aside, the promoted replica under the primary's name, the undo's next step): one saga, one place.
  */
@@ -38,21 +42,25 @@ public final class CheckFailoverHandler extends JsonStepHandler {
     private final Heartbeat heartbeat;
     private final CheckProgressHandler renames;
     private final FailoverRegions regions;
+    private final PollBudget budget;
 
     public CheckFailoverHandler() {
-        this(AwsClients.create(RdsClient.builder()), Clock.systemUTC(), Lease.fromEnvironment(), FailoverRegions.fromEnvironment());
+        this(AwsClients.create(RdsClient.builder()), Clock.systemUTC(), Lease.fromEnvironment(), FailoverRegions.fromEnvironment(),
+                PollBudget.from(Environment.variables()));
     }
 
-    public CheckFailoverHandler(RdsClient rds, Clock clock, Heartbeat heartbeat, FailoverRegions regions) {
+    public CheckFailoverHandler(RdsClient rds, Clock clock, Heartbeat heartbeat, FailoverRegions regions, PollBudget budget) {
         this.rds = rds;
         this.clock = clock;
         this.heartbeat = heartbeat;
-        this.renames = new CheckProgressHandler(rds, clock, heartbeat);
+        this.budget = budget;
+        this.renames = new CheckProgressHandler(rds, clock, heartbeat, budget);
         this.regions = regions;
     }
 
+    /** One Region, the default budget. */
     public CheckFailoverHandler(RdsClient rds, Clock clock, Heartbeat heartbeat) {
-        this(rds, clock, heartbeat, new FailoverRegions(null, Set.of(), null, null));
+        this(rds, clock, heartbeat, new FailoverRegions(null, Set.of(), null, null), PollBudget.from(java.util.Map.of()));
     }
 
     @Override
@@ -71,7 +79,7 @@ public final class CheckFailoverHandler extends JsonStepHandler {
         if (TERMINAL.contains(status)) {
             throw new RestoreStepFailedException(kind + " " + id + " is " + status + ": RDS will not finish the failover");
         }
-        return result.put("pastDeadline", PhaseDeadline.passed(PhaseDeadline.from(event), clock.instant()));
+        return budget.pace(event, result.put("pastDeadline", PhaseDeadline.passed(PhaseDeadline.from(event), clock.instant())));
     }
 
     /**

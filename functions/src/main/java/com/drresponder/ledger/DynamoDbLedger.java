@@ -53,6 +53,11 @@ public final class DynamoDbLedger implements Ledger {
                 com.drresponder.common.AwsClients.create(DynamoDbClient.builder()), table));
     }
 
+    /** A ledger whose table is answered in-process, for a priming run ({@link com.drresponder.common.Priming#invocationPath}). */
+    public static DynamoDbLedger canned(com.drresponder.common.CannedAws aws) {
+        return new DynamoDbLedger(aws.client(DynamoDbClient.builder()), "priming");
+    }
+
     @Override
     public boolean openIncident(Incident incident) {
         Map<String, AttributeValue> item = new HashMap<>();
@@ -139,9 +144,36 @@ public final class DynamoDbLedger implements Ledger {
 
     @Override
     public void append(String incidentId, TimelineEntry entry) {
+        String sk = STEP_PREFIX + SortableInstant.of(entry.at()) + "#" + String.format("%06d", sequence.incrementAndGet() % 1_000_000);
+        dynamo.putItem(b -> b.tableName(table).item(timelineItem(incidentId, sk, entry)));
+    }
+
+    /** Key {@code STEP#<entered>#<step>#<entry digest>}: a retry's put meets its own item and the condition keeps it. */
+    @Override
+    public boolean appendOnce(String incidentId, String step, Instant stepEnteredAt, TimelineEntry entry) {
+        String digest = java.util.HexFormat.of().formatHex(sha256(String.join("\u0000", entry.actor(), entry.action(), entry.outcome(),
+                String.valueOf(entry.detail()), String.valueOf(entry.undo()))), 0, 8);
+        String sk = STEP_PREFIX + SortableInstant.of(stepEnteredAt) + "#" + step + "#" + digest;
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(timelineItem(incidentId, sk, entry)).conditionExpression("attribute_not_exists(sk)"));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static Map<String, AttributeValue> timelineItem(String incidentId, String sk, TimelineEntry entry) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(INCIDENT_PREFIX + incidentId));
-        item.put("sk", s(STEP_PREFIX + SortableInstant.of(entry.at()) + "#" + String.format("%06d", sequence.incrementAndGet() % 1_000_000)));
+        item.put("sk", s(sk));
         item.put("at", s(entry.at().toString()));
         item.put("actor", s(entry.actor()));
         item.put("action", s(entry.action()));
@@ -152,7 +184,7 @@ public final class DynamoDbLedger implements Ledger {
         if (entry.undo() != null) {
             item.put("undo", s(entry.undo()));
         }
-        dynamo.putItem(b -> b.tableName(table).item(item));
+        return item;
     }
 
     @Override

@@ -27,6 +27,14 @@ public interface Ledger {
 
     void append(String incidentId, TimelineEntry entry);
 
+    /**
+     * Appends a playbook step's entry once: {@code step} names the Task ({@code $$.State.Name}) and {@code stepEnteredAt}
+     * its entry time, which every retry of the Task repeats, so a retry after a lost response, with the same entry,
+     * leaves the timeline as it was. Entries that differ (parallel Map items entering one state at the same
+     * millisecond) are both kept. Returns whether this call wrote the entry.
+     */
+    boolean appendOnce(String incidentId, String step, Instant stepEnteredAt, TimelineEntry entry);
+
     /** Oldest first. */
     List<TimelineEntry> timeline(String incidentId);
 

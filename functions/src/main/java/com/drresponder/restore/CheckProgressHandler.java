@@ -3,7 +3,9 @@ package com.drresponder.restore;
 import com.drresponder.database.RdsLookup;
 import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
+import com.drresponder.common.Environment;
 import com.drresponder.common.Json;
+import com.drresponder.common.PollBudget;
 import com.drresponder.ledger.Heartbeat;
 import com.drresponder.ledger.Lease;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +38,9 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
  *       {@code dr:incident} = {@code incidentId}, set in the create request)? {@code {"exists", "ours", "detail"}}.</li>
  * </ul>
  * A resource still being created or renamed is "not ready", never an error; a terminal failure state is an error.
+ * The wait checks ({@code snapshot}, {@code database}, {@code renamed}, {@code source-renamed}) also pace the next turn
+ * ({@link PollBudget#pace}: input {@code turn}, {@code loopFrom}, {@code pollSeconds}; output {@code turn},
+ * {@code waitSeconds}, {@code budgetExhausted}): the restore's waits share one history budget per execution.
  */
 public final class CheckProgressHandler extends JsonStepHandler {
     private static final Set<String> TERMINAL = Set.of("failed", "error", "incompatible-restore", "incompatible-parameters",
@@ -43,16 +48,21 @@ public final class CheckProgressHandler extends JsonStepHandler {
     private final RdsClient rds;
     private final java.time.Clock clock;
     private final Heartbeat heartbeat;
+    private final PollBudget budget;
 
     public CheckProgressHandler() {
-        this(AwsClients.create(RdsClient.builder()), java.time.Clock.systemUTC(), Lease.fromEnvironment());
+        this(AwsClients.create(RdsClient.builder()), java.time.Clock.systemUTC(), Lease.fromEnvironment(), PollBudget.from(Environment.variables()));
     }
 
-    /** {@code heartbeat}: each poll renews the incident's lock (a restore may run far longer than the initial lease). */
-    public CheckProgressHandler(RdsClient rds, java.time.Clock clock, Heartbeat heartbeat) {
+    /**
+     * {@code heartbeat}: each poll renews the incident's lock (a restore may run far longer than the initial lease);
+     * {@code budget}: the pacing of the wait loops' next turn.
+     */
+    public CheckProgressHandler(RdsClient rds, java.time.Clock clock, Heartbeat heartbeat, PollBudget budget) {
         this.rds = rds;
         this.clock = clock;
         this.heartbeat = heartbeat;
+        this.budget = budget;
     }
 
     /** Public: the failover's poll step runs its rename cut-over through these same checks. */
@@ -89,12 +99,12 @@ public final class CheckProgressHandler extends JsonStepHandler {
             if (TERMINAL.contains(status) && !status.equals(before)) {
                 throw new RestoreStepFailedException("source " + id + " became " + status + " during the cut-over (it was " + before + ")");
             }
-            return result.put("id", id);
+            return budget.pace(event, result.put("id", id));
         }
         if (TERMINAL.contains(status)) {
             throw new RestoreStepFailedException(kind + " " + check + " " + id + " is " + status + ": RDS will not finish it");
         }
-        return result.put("id", id);
+        return budget.pace(event, result.put("id", id));
     }
 
     private ObjectNode undoCutover(JsonNode event, String kind, String oldId, boolean pastDeadline) {

@@ -91,15 +91,12 @@ public final class DatabaseVerifier {
 
     private static Check freshness(Connection db, RestoreRequest.Freshness f, Instant restoreTime, Duration rpoTarget) {
         String name = "maxUpdatedAt " + f.table() + "." + f.column();
-        // identifiers were checked against RestoreRequest.SQL_NAME: they cannot carry SQL
         try {
-            Timestamp max = ReadOnlySql.queryOne(db, "SELECT max(" + f.column() + ") FROM " + f.table(), QUERY_TIMEOUT_SECONDS,
-                    rs -> rs.next() ? rs.getTimestamp(1) : null);
+            Instant newest = newest(db, f, QUERY_TIMEOUT_SECONDS);
             Instant oldestAllowed = restoreTime.minus(rpoTarget);
-            if (max == null) {
+            if (newest == null) {
                 return new Check(name, false, "no rows: nothing shows the copy holds writes up to " + oldestAllowed);
             }
-            Instant newest = max.toInstant();
             if (newest.isAfter(restoreTime)) {
                 return new Check(name, false, "newest row " + newest + " is AFTER restore time " + restoreTime);
             }
@@ -123,6 +120,16 @@ public final class DatabaseVerifier {
         } catch (IllegalArgumentException e) {
             return new Check(name, false, "refused: " + e.getMessage());
         }
+    }
+
+    /**
+     * The newest {@code f.column} of {@code f.table} (null: no rows): the freshness check's and the lost-write window's
+     * one query. The identifiers were checked against RestoreRequest.SQL_NAME: they cannot carry SQL.
+     */
+    static Instant newest(Connection db, RestoreRequest.Freshness f, int timeoutSeconds) throws SQLException {
+        Timestamp max = ReadOnlySql.queryOne(db, "SELECT max(" + f.column() + ") FROM " + f.table(), timeoutSeconds,
+                rs -> rs.next() ? rs.getTimestamp(1) : null);
+        return max == null ? null : max.toInstant();
     }
 
     /** The planner's estimate (-1: never analysed); the name was checked against RestoreRequest.SQL_NAME. */

@@ -4,6 +4,7 @@ import com.drresponder.admission.Deployment;
 import com.drresponder.common.AwsClients;
 import com.drresponder.common.Json;
 import com.drresponder.common.JsonStepHandler;
+import com.drresponder.common.PollBudget;
 import com.drresponder.common.Settings;
 import com.drresponder.database.RdsLookup;
 import com.drresponder.ledger.DynamoDbLedger;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +40,8 @@ import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
  *       check, run now against RDS, says the resource is ready (or past its deadline, or failed). The payload's status
  *       or message is never trusted.</li>
  * </ul>
- * A lost event costs at most the task's timeout ({@code pollSeconds}): the state machine then polls anyway
- * ({@code Check progress}). Either way {@code Check progress} decides what happens next: resuming only wakes it.
+ * A lost event costs at most the task's timeout (the last check's {@code waitSeconds}: {@code pollSeconds} backed off,
+ * {@link PollBudget}): the state machine then polls anyway ({@code Check progress}). Either way {@code Check progress} decides what happens next: resuming only wakes it.
  */
 public final class RdsWaitHandler extends JsonStepHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RdsWaitHandler.class);
@@ -64,8 +66,8 @@ public final class RdsWaitHandler extends JsonStepHandler {
         this.ledger = ledger;
         this.sfn = sfn;
         this.rds = rds;
-        // the lease is the poll step's to renew; waking a task changes nothing the lease guards
-        this.checker = new CheckProgressHandler(rds, clock, incidentId -> { });
+        // the lease and the pacing are the poll step's (Check progress); waking a task changes nothing either guards
+        this.checker = new CheckProgressHandler(rds, clock, incidentId -> { }, PollBudget.from(Map.of()));
         this.deployment = deployment;
         this.clock = clock;
     }

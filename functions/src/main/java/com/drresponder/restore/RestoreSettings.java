@@ -9,8 +9,8 @@ import java.util.Set;
  * What the restore playbook's functions read from their environment besides {@link com.drresponder.database.DatabaseTls}
  * (docs/CONTRACTS.md): {@code PROTECTION_TAG_KEY} ({@code dr:protected}), {@code PROTECTED_RESOURCES} and
  * {@value RestorePlanner#WITHOUT_APPROVAL_VARIABLE} for validate-restore; {@value VerifyDatabaseHandler#LOCAL_ADDRESS}
- * for verify-database. The last is local only: the stack never sets it, so in AWS it is null and every connection
- * goes to the endpoint RDS reports; the local deployment sets it because the emulator's RDS endpoints are no databases.
+ * for verify-database. The last is local only: the stack never sets it, so in AWS it is null and the copy is reached
+ * at the endpoint RDS reports; the local deployment sets it because the emulator's RDS endpoints are no databases.
  */
 public record RestoreSettings(String protectionTagKey, Set<String> protectedResources, Set<String> withoutApproval,
                               String localDatabaseAddress) {

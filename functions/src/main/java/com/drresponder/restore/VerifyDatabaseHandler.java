@@ -23,16 +23,20 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 /**
  * Verification step of the restore playbook, after the restored database is available. Input
  * {@code {"verify": <the request's verify block>, "endpoint", "port", "restoreTime", "rpoTargetMinutes", "sourceId"}}; output
- * {@link DatabaseVerifier.Result}. Credentials come from the Secrets Manager secret {@code verify.secretId},
- * which must belong to the database being restored ({@link DatabaseLinks}: tag {@code dr:database=<sourceId>}):
- * a request cannot borrow another database's password. The restored copy is reached at its own endpoint, the
- * source (for tolerance checks) at the secret's host; connections are read-only and TLS-verified
- * ({@link DatabaseTls}). Only the local deployment sets {@value #LOCAL_ADDRESS} ({@code host:port}): the
- * emulator's endpoints are no databases, so every connection goes to the local PostgreSQL instead. The
- * password is never logged nor returned.
+ * {@link DatabaseVerifier.Result}. With {@code "action": "lost-writes"} (no restoreTime, no RPO target), just before the
+ * cut-over switch: the lost-write window read from the data ({@link LostWriteWindow.Reading}). Credentials come from
+ * the Secrets Manager secret {@code verify.secretId}, which must belong to the database being restored
+ * ({@link DatabaseLinks}: tag {@code dr:database=<sourceId>}): a request cannot borrow another database's password.
+ * The restored copy is reached at its own endpoint, the source (tolerance checks, lost writes) at the secret's host;
+ * connections are read-only and TLS-verified ({@link DatabaseTls}). Only the local deployment sets
+ * {@value #LOCAL_ADDRESS} ({@code host:port}): the emulator's RDS endpoints are no databases, so the copy is reached
+ * at the local PostgreSQL instead (the source stays at its secret's host, which the deployer wrote). The password is
+ * never logged nor returned.
  */
 public final class VerifyDatabaseHandler extends JsonStepHandler {
     public static final String LOCAL_ADDRESS = "LOCAL_DATABASE_ADDRESS";
+    /** The step's second use, just before the cut-over switch: {@link LostWriteWindow}. */
+    static final String LOST_WRITES = "lost-writes";
 
     private final Supplier<SecretsManagerClient> secrets;
     private final DatabaseTls tls;
@@ -56,17 +60,32 @@ public final class VerifyDatabaseHandler extends JsonStepHandler {
         if (spec == null) {
             throw new IllegalArgumentException("verify is required in the step input");
         }
+        String action = Json.text(event, "action");
+        if (action != null && !action.equals(LOST_WRITES)) {
+            throw new IllegalArgumentException("action must be absent (verify) or " + LOST_WRITES + ", got " + action);
+        }
         String sourceId = required(event, "sourceId");
         // validation checked it already; checked again where the password is read (the input is the caller's)
         DatabaseLinks.secretsOnly(secrets).requireSecretOf("verify.secretId", spec.secretId(), sourceId);
+        DatabaseVerifier.Connector connector = connector(spec, required(event, "endpoint"), Json.text(event, "port"));
+        if (LOST_WRITES.equals(action)) {
+            return new LostWriteWindow().measure(spec.maxUpdatedAt(), connector);
+        }
+        Duration rpoTarget = Duration.ofMinutes(Long.parseLong(required(event, "rpoTargetMinutes")));
+        return verifier.verify(spec, Instant.parse(required(event, "restoreTime")), rpoTarget, connector);
+    }
+
+    /** The copy at the endpoint RDS reported (or the local address), the source at its secret's host. */
+    private DatabaseVerifier.Connector connector(RestoreRequest.Verify spec, String endpoint, String port) {
         JsonNode secret = secret(spec.secretId());
         String user = Json.text(secret, "username");
         String password = Json.text(secret, "password");
         Boolean secretSsl = secret.hasNonNull("ssl") && secret.get("ssl").isBoolean() ? secret.get("ssl").booleanValue() : null;
         String database = spec.database() != null ? spec.database() : orDefault(Json.text(secret, "dbname"), "postgres");
-        String restoredUrl = url(required(event, "endpoint"), orDefault(Json.text(event, "port"), "5432"), database);
-        String sourceUrl = url(Json.text(secret, "host"), orDefault(Json.text(secret, "port"), "5432"), database);
-        DatabaseVerifier.Connector connector = new DatabaseVerifier.Connector() {
+        String restoredUrl = url(localAddress != null ? localAddress : endpoint + ":" + orDefault(port, "5432"), database);
+        String sourceHost = Json.text(secret, "host");
+        String sourceUrl = sourceHost == null ? null : url(sourceHost + ":" + orDefault(Json.text(secret, "port"), "5432"), database);
+        return new DatabaseVerifier.Connector() {
             @Override
             public Connection restored() throws SQLException {
                 return connect(restoredUrl, user, password, secretSsl);
@@ -74,11 +93,12 @@ public final class VerifyDatabaseHandler extends JsonStepHandler {
 
             @Override
             public Connection source() throws SQLException {
+                if (sourceUrl == null) {
+                    throw new SQLException("secret " + spec.secretId() + " names no host: the source cannot be reached");
+                }
                 return connect(sourceUrl, user, password, secretSsl);
             }
         };
-        Duration rpoTarget = Duration.ofMinutes(Long.parseLong(required(event, "rpoTargetMinutes")));
-        return verifier.verify(spec, Instant.parse(required(event, "restoreTime")), rpoTarget, connector);
     }
 
     private JsonNode secret(String secretId) {
@@ -102,11 +122,7 @@ public final class VerifyDatabaseHandler extends JsonStepHandler {
         return DriverManager.getConnection(url, props);
     }
 
-    private String url(String host, String port, String database) {
-        if (host == null) {
-            throw new IllegalArgumentException("no host to connect to: the restored endpoint is missing");
-        }
-        String address = localAddress != null ? localAddress : host + ":" + port;
+    private static String url(String address, String database) {
         return "jdbc:postgresql://" + address + "/" + database;
     }
 

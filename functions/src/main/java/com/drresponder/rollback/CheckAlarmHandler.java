@@ -3,6 +3,8 @@ package com.drresponder.rollback;
 import com.drresponder.common.JsonStepHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.drresponder.common.AwsClients;
+import com.drresponder.common.CannedAws;
+import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.common.Environment;
 import com.drresponder.common.Json;
 import com.drresponder.common.PollBudget;
@@ -11,7 +13,6 @@ import com.drresponder.ledger.Heartbeat;
 import com.drresponder.ledger.Lease;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
@@ -31,6 +32,14 @@ public final class CheckAlarmHandler extends JsonStepHandler {
 
     public CheckAlarmHandler() {
         this(primed(AwsClients.create(CloudWatchClient.builder())), Clock.systemUTC(), Lease.fromEnvironment(), PollBudget.from(Environment.variables()));
+        Priming.invocationPath("check-alarm", CheckAlarmHandler::primingRun);
+    }
+
+    /** At init: one check (heartbeat GetItem + UpdateItem, DescribeAlarms) on canned AWS ({@link Priming#invocationPath}). */
+    public static void primingRun(CannedAws aws) {
+        new CheckAlarmHandler(aws.client(CloudWatchClient.builder()), Clock.systemUTC(),
+                new Lease(DynamoDbLedger.canned(aws), Clock.systemUTC(), java.time.Duration.ofMinutes(15)), PollBudget.from(Environment.variables()))
+                .prime("{\"incidentId\":\"priming\",\"alarmName\":\"priming\",\"deadline\":\"2000-01-01T00:00:00Z\",\"turn\":0,\"pollSeconds\":60}");
     }
 
     /** At init: one DescribeAlarms (granted on every alarm) of a name no alarm has, so the first check is warm. */
@@ -52,9 +61,7 @@ public final class CheckAlarmHandler extends JsonStepHandler {
     @Override
     protected Object handle(JsonNode in) {
         heartbeat.renew(Json.text(in, "incidentId"));
-        ObjectNode out = check(Json.text(in, "alarmName"), Json.text(in, "deadline"));
-        PollBudget.Turn next = budget.next(in.path("turn").asInt(0) + 1, Duration.ofSeconds(in.path("pollSeconds").asLong(1)));
-        return out.put("turn", next.turn()).put("waitSeconds", next.waitSeconds()).put("budgetExhausted", next.budgetExhausted());
+        return budget.pace(in, check(Json.text(in, "alarmName"), Json.text(in, "deadline")));
     }
 
     ObjectNode check(String alarmName, String deadline) {

@@ -3,6 +3,8 @@ package com.drresponder.rollback;
 import com.drresponder.common.Environment;
 import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
+import com.drresponder.common.CannedAws;
+import com.drresponder.common.Priming;
 import com.drresponder.common.Settings;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +31,19 @@ public final class PlanRollbackHandler extends JsonStepHandler {
                 DynamoDbLedger.atInit(Settings.fromEnvironment().ledgerTable()),
                 new RollbackPlanner(settings.guardrails()), Clock.systemUTC(),
                 new AlarmReader(AwsClients.create(CloudWatchClient.builder())), new TriggerFreshness(settings.alarmMaxAge())));
+        Priming.invocationPath("plan-rollback", aws -> primingRun(settings, aws));
+    }
+
+    /**
+     * At init, on canned AWS ({@link Priming#invocationPath}): the plan of a fresh alarm's rollback (GetAlias,
+     * ListVersionsByFunction, the ledger's Queries, DescribeAlarms, ListTags).
+     */
+    public static void primingRun(RollbackSettings settings, CannedAws aws) {
+        new PlanRollbackHandler(new RollbackPlanning(new AwsLambdaAliases(aws.client(LambdaClient.builder())), DynamoDbLedger.canned(aws),
+                new RollbackPlanner(settings.guardrails()), Clock.systemUTC(), new AlarmReader(aws.client(CloudWatchClient.builder())),
+                new TriggerFreshness(settings.alarmMaxAge())))
+                .prime("{\"functionName\":\"priming\",\"alias\":\"live\",\"alarmName\":\"priming\",\"detectedAt\":\"%s\"}"
+                        .formatted(java.time.Instant.now()));
     }
 
     public PlanRollbackHandler(RollbackPlanning planning) {

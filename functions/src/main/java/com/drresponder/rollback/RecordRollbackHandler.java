@@ -3,6 +3,8 @@ package com.drresponder.rollback;
 import com.drresponder.common.Environment;
 import com.drresponder.common.JsonStepHandler;
 import com.drresponder.common.AwsClients;
+import com.drresponder.common.CannedAws;
+import com.drresponder.common.Priming;
 import com.drresponder.common.Settings;
 import com.drresponder.ledger.DynamoDbLedger;
 import com.drresponder.notify.SnsNotifier;
@@ -29,6 +31,18 @@ public final class RecordRollbackHandler extends JsonStepHandler {
         this(new RollbackRecorder(DynamoDbLedger.atInit(Settings.fromEnvironment().ledgerTable()),
                 new SnsNotifier(AwsClients.create(SnsClient.builder()), Settings.fromEnvironment().topicArn()), Clock.systemUTC(),
                 settings.verifyWindow(), settings.pollInterval(), settings.rtoTarget()));
+        Priming.invocationPath("record-rollback", aws -> primingRun(settings, aws));
+    }
+
+    /** At init: one rollback recorded (PutItems, UpdateItem, GetItem, Publish, a dropped metric) on canned AWS ({@link Priming#invocationPath}). */
+    public static void primingRun(RollbackSettings settings, CannedAws aws) {
+        String alias = "arn:aws:lambda:us-east-1:000000000000:function:priming:live";
+        new RecordRollbackHandler(new RollbackRecorder(DynamoDbLedger.canned(aws),
+                new SnsNotifier(aws.client(SnsClient.builder()), "arn:aws:sns:us-east-1:000000000000:priming"), Clock.systemUTC(),
+                settings.verifyWindow(), settings.pollInterval(), settings.rtoTarget())).prime("""
+                {"incidentId":"priming","input":{"detectedAt":"2000-01-01T00:00:00Z"},"plan":{"action":"rollback","functionName":"priming",
+                 "alias":"live","aliasArn":"%s","fromVersion":"3","toVersion":"2","revisionId":"priming","badVersion":"3","source":"fallback",
+                 "reason":"priming"}}""".formatted(alias));
     }
 
     public RecordRollbackHandler(RollbackRecorder recorder) {

@@ -8,6 +8,8 @@ import com.drresponder.admission.ManualRequests;
 import com.drresponder.admission.ProtectionPolicy;
 import com.drresponder.admission.StartAdmission;
 import com.drresponder.common.AwsClients;
+import com.drresponder.common.CannedAws;
+import com.drresponder.common.Priming;
 import com.drresponder.common.Json;
 import com.drresponder.common.Settings;
 import com.drresponder.ledger.DynamoDbLedger;
@@ -27,6 +29,14 @@ public final class RecordStepHandler extends JsonStepHandler {
 
     public RecordStepHandler() {
         this(fromEnvironment());
+        Priming.invocationPath("record-step", aws -> primingRun(Settings.fromEnvironment().lockTtl(), aws));
+    }
+
+    /** At init: one step recorded and notified (GetItem, PutItem, UpdateItem, Publish) on canned AWS ({@link Priming#invocationPath}). */
+    public static void primingRun(java.time.Duration lockTtl, CannedAws aws) {
+        new RecordStepHandler(new TimelineRecorder(DynamoDbLedger.canned(aws),
+                new SnsNotifier(aws.client(SnsClient.builder()), "arn:aws:sns:us-east-1:000000000000:priming"), Clock.systemUTC(), lockTtl))
+                .prime("{\"incidentId\":\"priming\",\"action\":\"Priming\",\"outcome\":\"ok\",\"status\":\"MONITORING\",\"notify\":{\"whatHappened\":\"priming\"}}");
     }
 
     public RecordStepHandler(TimelineRecorder recorder) {

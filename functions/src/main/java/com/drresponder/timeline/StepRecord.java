@@ -19,6 +19,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param fence       a write-ahead step before a change: if the incident no longer holds its resource (the lease lapsed
  *                    and another incident took it), record that the change was not started and fail with
  *                    {@code LeaseLostException}, so the change that follows never runs
+ * @param step        the calling Task ({@code $$.State.Name}, {@code $$.State.EnteredTime}; both deployments add it to every
+ *                    record-step Task, {@code catalog.DeployableAsl}): a retry of the Task writes no second entry
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record StepRecord(
@@ -33,23 +35,28 @@ public record StepRecord(
         @JsonProperty("notify") Notify announce,
         Boolean releaseLock,
         Boolean holdLock,
-        Boolean fence) {
+        Boolean fence,
+        Step step) {
 
     /** A step that holds no lock. */
     public StepRecord(String incidentId, String actor, String action, String outcome, String detail, String undo, String status,
                       Open open, Notify announce, Boolean releaseLock) {
-        this(incidentId, actor, action, outcome, detail, undo, status, open, announce, releaseLock, null, null);
+        this(incidentId, actor, action, outcome, detail, undo, status, open, announce, releaseLock, null, null, null);
     }
 
     /** A step that is no fence. */
     public StepRecord(String incidentId, String actor, String action, String outcome, String detail, String undo, String status,
                       Open open, Notify announce, Boolean releaseLock, Boolean holdLock) {
-        this(incidentId, actor, action, outcome, detail, undo, status, open, announce, releaseLock, holdLock, null);
+        this(incidentId, actor, action, outcome, detail, undo, status, open, announce, releaseLock, holdLock, null, null);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     /** {@code execution}: {@code $$.Execution.Name}; {@code request}: {@code $$.Execution.Input}, as the caller sent it. */
     public record Open(String playbook, String execution, com.fasterxml.jackson.databind.JsonNode request) {}
+
+    /** The state that called record-step: its name and entry time, the same for every retry of its Task. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Step(String name, String enteredAt) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Notify(String whatHappened, String whatWasDone, String whatIsNext) {}

@@ -54,15 +54,16 @@ public record TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, St
         }
         Incident incident = ledger.incident(step.incidentId()).orElseThrow(() -> new InvalidRequestException("incidentId",
                 "no incident " + step.incidentId() + " in the ledger (start the playbook through the router, or pass \"open\")"));
-        if (Boolean.TRUE.equals(step.fence()) && !ledger.renewLock(incident.resource(), incident.id(), now, now.plus(lockTtl))) {
+        boolean fenced = Boolean.TRUE.equals(step.fence());
+        if (fenced && !ledger.renewLock(incident.resource(), incident.id(), now, now.plus(lockTtl))) {
             // the fence before a change: another incident may own the resource now; the change must not happen
-            ledger.append(incident.id(), TimelineEntry.of(now, step.actor() == null ? incident.playbook() : step.actor(), step.action(),
+            append(incident, step.step(), TimelineEntry.of(now, step.actor() == null ? incident.playbook() : step.actor(), step.action(),
                     "not started", "lease lost: incident " + incident.id() + " no longer holds " + incident.resource()
                             + "; nothing was changed"));
             throw new Lease.LeaseLostException("incident " + incident.id() + " no longer holds " + incident.resource()
                     + "; not starting: " + step.action());
         }
-        ledger.append(incident.id(), new TimelineEntry(now, step.actor() == null ? incident.playbook() : step.actor(),
+        append(incident, step.step(), new TimelineEntry(now, step.actor() == null ? incident.playbook() : step.actor(),
                 step.action(), step.outcome(), SecretRedactor.redact(step.detail()), SecretRedactor.redact(step.undo())));
         if (status != null) {
             ledger.updateStatus(incident.id(), status, now);
@@ -77,10 +78,34 @@ public record TimelineRecorder(Ledger ledger, Notifier notifier, Clock clock, St
             released = ledger.releaseLock(incident.resource(), incident.id());
             held = !released && ledger.lock(incident.resource()).map(l -> incident.id().equals(l.incidentId())).orElse(false);
         } else {
-            held = ledger.renewLock(incident.resource(), incident.id(), now, now.plus(lockTtl)); // heartbeat of the lease
+            // heartbeat of the lease; a fenced step renewed it above, to the same expiry
+            held = fenced || ledger.renewLock(incident.resource(), incident.id(), now, now.plus(lockTtl));
         }
         boolean notified = step.announce() != null && announce(incident, status, step.announce());
         return new Result(incident.id(), now.toString(), released, held, notified);
+    }
+
+    /**
+     * A step from a state machine names its Task: appended once, so a retry after a lost response (the entry written, the
+     * answer lost) adds nothing; the status, lock and notification that follow are idempotent or at least once.
+     * Callers without a Task (Java steps recording for themselves) append as before.
+     */
+    private void append(Incident incident, StepRecord.Step step, TimelineEntry entry) {
+        if (step == null) {
+            ledger.append(incident.id(), entry);
+            return;
+        }
+        require(step.name(), "step.name");
+        require(step.enteredAt(), "step.enteredAt");
+        Instant entered;
+        try {
+            entered = java.time.OffsetDateTime.parse(step.enteredAt()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidRequestException("step.enteredAt", "must be an ISO-8601 time ($$.State.EnteredTime), got \"" + step.enteredAt() + "\"");
+        }
+        if (!ledger.appendOnce(incident.id(), step.name(), entered, entry)) {
+            LOG.info("incident {}: {} entered at {} is on the timeline already (a retry): not written again", incident.id(), step.name(), entered);
+        }
     }
 
     /**

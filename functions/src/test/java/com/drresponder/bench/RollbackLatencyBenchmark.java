@@ -38,6 +38,7 @@ class RollbackLatencyBenchmark {
         String event = RepositoryFiles.read(RollbackEstate.ALARM_EVENT);
         List<Long> millis = new ArrayList<>();
         Map<String, Long> calls = null;
+        String path = null;
         for (int run = 0; run < RUNS; run++) {
             // GIVEN the alias back on 3 and a new alarm transition
             estate.lambda.updateAlias(b -> b.functionName(RollbackEstate.FUNCTION).name("live").functionVersion("3"));
@@ -55,6 +56,7 @@ class RollbackLatencyBenchmark {
             millis.add(Duration.between(sent, Instant.now()).toMillis());
             if (run == RUNS - 1) {
                 calls = callsUntilAliasUpdated(emulator.requests());
+                path = pathUntilAliasUpdated(emulator.requests(), sent);
             }
             RollbackEstate.setAlarm(estate.cloudWatch, StateValue.OK);
             assertThat(estate.responder.awaitExecution(executionArn, Duration.ofSeconds(60)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
@@ -64,7 +66,9 @@ class RollbackLatencyBenchmark {
         String report = "runs: " + RUNS + ", first (cold workers): " + millis.get(0) + " ms, median: " + sorted.get(sorted.size() / 2)
                 + " ms, min: " + sorted.get(0) + " ms, max: " + sorted.get(sorted.size() - 1) + " ms\n\n"
                 + "AWS API calls from event to alias updated (last run): " + total + "\n\n| caller service:action | calls |\n|---|---|\n"
-                + calls.entrySet().stream().map(e -> "| " + e.getKey() + " | " + e.getValue() + " |").collect(Collectors.joining("\n")) + "\n";
+                + calls.entrySet().stream().map(e -> "| " + e.getKey() + " | " + e.getValue() + " |").collect(Collectors.joining("\n")) + "\n\n"
+                + "Where the time goes (last run): each request from the event to the UpdateAlias, when the emulator received it (ms after\n"
+                + "the event was sent), how long its caller waited for the answer and the CPU the emulator spent serving it\n\n" + path;
         Path out = Path.of("target", "benchmarks", "rollback-latency.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report, StandardCharsets.UTF_8);
@@ -82,6 +86,21 @@ class RollbackLatencyBenchmark {
             byAction.merge((r.client().equals("boto3") ? "step functions " : "java ") + r.service() + ":" + r.action(), 1L, Long::sum);
             if (r.action().equals("UpdateAlias")) {
                 return byAction;
+            }
+        }
+        throw new AssertionError("no UpdateAlias in " + requests);
+    }
+
+    /** The requests from the event (the test's Invoke of the router) to the UpdateAlias, in the order the emulator received them. */
+    static String pathUntilAliasUpdated(List<AwsEmulator.ApiRequest> requests, Instant sent) {
+        StringBuilder table = new StringBuilder("| received at ms | caller service:action | answer ms | serving CPU ms |\n|---|---|---|---|\n");
+        for (AwsEmulator.ApiRequest r : requests) {
+            if (r.client().equals("test") && !r.action().equals("Invoke")) {
+                continue; // the benchmark's own GetAlias polls
+            }
+            table.append("| %d | %s | %.0f | %.0f |%n".formatted(Duration.between(sent, r.at()).toMillis(), EmulatorCost.kind(r), r.millis(), r.cpuMillis()));
+            if (r.action().equals("UpdateAlias")) {
+                return table.toString();
             }
         }
         throw new AssertionError("no UpdateAlias in " + requests);

@@ -41,9 +41,9 @@ class CredentialBenchmark {
                 DescribeExecutionResponse execution = playbook.run(CredentialPlaybookFixture.manualInput(CredentialPlaybookFixture.newIncidentId(),
                         Map.of("tag", "app=bench", "reason", "benchmark")), Duration.ofMinutes(20));
                 long millis = (System.nanoTime() - start) / 1_000_000;
+                EmulatorCost.Report report = cost.finish("%d secrets, %s workers, %s".formatted(n, workers, execution.status()), n);
+                report.write("credential-response-%d-%s".formatted(n, workers)); // a failed run's figures too
                 assertThat(execution.status()).as(execution.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
-                EmulatorCost.Report report = cost.finish("%d secrets, %s workers".formatted(n, workers), n);
-                report.write("credential-response-%d-%s".formatted(n, workers));
                 // wall: start to SUCCEEDED and the history scanned for secrets; execution: the engine's start to stop
                 System.out.printf("BENCHMARK credential-response secrets=%d wall_ms=%d execution_ms=%d (%s workers) %s load=%s -> %s%n", n, millis,
                         Duration.between(execution.startDate(), execution.stopDate()).toMillis(), workers, report.line(), load, loadAverage());

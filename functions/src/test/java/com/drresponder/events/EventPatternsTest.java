@@ -61,6 +61,10 @@ class EventPatternsTest {
         // ... which (creation, restoration, backup, configuration change) wake the restore's waits instead (rds-wait-events)
         m.put("samples/rds/orders-db-cluster-created-from-restore.json", Set.of(RDS_WAIT_EVENTS));
         m.put("samples/rds/orders-db-cluster-snapshot-created.json", Set.of(RDS_WAIT_EVENTS));
+        m.put("samples/rds/billing-db-snapshot-created.json", Set.of(RDS_WAIT_EVENTS));
+        m.put("samples/rds/orders-db-restored-instance-created.json", Set.of(RDS_WAIT_EVENTS));
+        // a cluster rename is RDS-EVENT-0172, category notification (RDS documents no instance rename event)
+        m.put("samples/rds/orders-db-cluster-renamed.json", Set.of(RDS_WAIT_EVENTS));
         m.put("samples/rds/billing-db-instance-failure.json", Set.of(RDS_EVENTS));
         m.put("samples/rds/payments-db-instance-failure.json", Set.of(RDS_EVENTS));
         m.put("samples/rds/billing-db-instance-storage-full.json", Set.of(RDS_EVENTS));

@@ -3,6 +3,7 @@ package com.drresponder.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.drresponder.common.Json;
+import com.drresponder.common.PollBudget;
 import com.drresponder.incident.IncidentStatus;
 import com.drresponder.incident.TimelineEntry;
 import com.drresponder.ledger.DynamoDbLedger;
@@ -32,7 +33,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * AWS failing the failover's one irreversible call, the state machine's PromoteReadReplica, one class of fault at a
  * time: throttling is ridden out, a persistent 5xx is a recorded failure with the failback plan and a released lock,
  * AccessDenied escalates naming the action and the role, and a lost answer to an applied promotion is recognised
- * (the retry meets "not a read replica", the wait loop confirms the promotion), not taken for a failure. Verification
+ * (the retry meets "not a read replica", the wait loop confirms the promotion), not taken for a failure; a promotion RDS
+ * does not finish ends the wait at its history budget, escalated with a record and the lock released. Verification
  * is left out of the requests: these faults come before it.
  */
 @AwsEmulatorTest
@@ -48,7 +50,8 @@ class FailoverFaultsIT {
     void setUp(AwsEmulator emulator) throws Exception {
         this.emulator = emulator;
         rds = EmulatorClients.of(emulator, RdsClient.builder());
-        responder = LocalResponder.create(emulator).functionsOf(FailoverRequest.PLAYBOOK);
+        // the history budget lowered to three checks (the local deployment's POLL_MAX_TURNS): each other fault here needs one
+        responder = LocalResponder.create(emulator).env(PollBudget.TURNS_VARIABLE, "3").functionsOf(FailoverRequest.PLAYBOOK);
         executions = new PlaybookExecutions(responder, RestoreEstate.deployPlaybook(responder, FailoverRequest.PLAYBOOK), "failover-faults",
                 "Check failover", List.of(RestoreEstate.MASTER_PASSWORD), APPROVER, Duration.ofMinutes(3));
         FailoverEstate.primaryWithProtectedReplica(emulator, rds, EmulatorClients.of(emulator, CloudWatchClient.builder()), 2.0);
@@ -134,6 +137,29 @@ class FailoverFaultsIT {
         assertThat(timeline(input)).filteredOn(e -> e.action().equals("Fail over")).extracting(TimelineEntry::outcome).containsExactly("succeeded");
         assertThat(timeline(input)).extracting(TimelineEntry::outcome).doesNotContain("failed", "access denied");
         assertThat(incidentStatus(input)).isEqualTo(IncidentStatus.RESOLVED);
+    }
+
+    @Test
+    void promotionNeverDone_should_escalateWithARecordAndReleaseTheLock_when_theWaitReachesItsHistoryBudget() throws Exception {
+        // GIVEN RDS taking an hour over the promotion (the replica stays "modifying"), and the budget of three checks
+        emulator.delayRds(Duration.ofHours(1));
+
+        // WHEN the failover runs and is approved
+        ObjectNode input = input();
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
+
+        // THEN three checks, then the budget's escalation (the promotion's deadline is minutes away)
+        executions.assertStatus(run, ExecutionStatus.FAILED);
+        assertThat(run.error()).isEqualTo("PollBudgetExhausted");
+        assertThat(executions.history(run.executionArn())).filteredOn(e -> e.endsWith("TaskStateEntered Check failover")).hasSize(3);
+        assertThat(timeline(input)).last().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo("escalated");
+            assertThat(e.detail()).contains("orders-db-replica was still modifying after 3 checks", "history budget", "nothing was deleted");
+            assertThat(e.undo()).isNotBlank();
+        });
+        assertThat(incidentStatus(input)).isEqualTo(IncidentStatus.ESCALATED);
+        assertThat(responder.notificationTexts()).anySatisfy(n -> assertThat(n).contains("Escalated").contains("within the checks an execution can make"));
+        assertLockFree(input);
     }
 
     ObjectNode input() {

@@ -96,6 +96,19 @@ public final class InMemoryLedger implements Ledger {
         timelines.computeIfAbsent(incidentId, k -> new ArrayList<>()).add(entry);
     }
 
+    private final java.util.Set<List<Object>> appendedSteps = new java.util.HashSet<>();
+
+    @Override
+    public synchronized boolean appendOnce(String incidentId, String step, Instant stepEnteredAt, TimelineEntry entry) {
+        // the entry's content without its time, as DynamoDbLedger's key digest
+        if (!appendedSteps.add(java.util.Arrays.asList(incidentId, step, stepEnteredAt, entry.actor(), entry.action(), entry.outcome(),
+                entry.detail(), entry.undo()))) {
+            return false;
+        }
+        append(incidentId, entry);
+        return true;
+    }
+
     @Override
     public synchronized List<TimelineEntry> timeline(String incidentId) {
         return List.copyOf(timelines.getOrDefault(incidentId, List.of()));

@@ -70,6 +70,25 @@ class LedgerOrderIT {
     }
 
     @Test
+    void appendOnce_should_leaveOneEntry_when_aStepIsRetried_and_keepParallelItemsOfOneState() {
+        // GIVEN a step's entry appended, its answer lost, and the retry of the same Task (same state, same entry time) a second later
+        TimelineEntry entry = new TimelineEntry(FRACTION, "restore", "Snapshot source", "started", "taking orders-db-pre-restore", "delete it");
+        boolean first = ledger.appendOnce("inc-1", "Record snapshot intent", WHOLE, entry);
+        // WHEN the retry appends the same entry (recorded later), and a parallel Map item enters the same state at the same instant
+        boolean retried = ledger.appendOnce("inc-1", "Record snapshot intent", WHOLE,
+                new TimelineEntry(FRACTION.plusSeconds(1), "restore", "Snapshot source", "started", "taking orders-db-pre-restore", "delete it"));
+        boolean parallel = ledger.appendOnce("inc-1", "Record snapshot intent", WHOLE,
+                new TimelineEntry(FRACTION, "restore", "Snapshot source", "started", "taking billing-db-pre-restore", "delete it"));
+        // THEN the retry wrote nothing (the first time is kept), the other item's entry was written, in key order by entry time
+        assertThat(List.of(first, retried, parallel)).containsExactly(true, false, true);
+        assertThat(ledger.timeline("inc-1")).extracting(TimelineEntry::detail)
+                .containsExactlyInAnyOrder("taking orders-db-pre-restore", "taking billing-db-pre-restore");
+        assertThat(ledger.timeline("inc-1")).filteredOn(e -> e.detail().contains("orders-db")).singleElement()
+                .extracting(TimelineEntry::at).isEqualTo(FRACTION);
+        assertThat(stepItems()).allSatisfy(i -> assertThat(i.get("sk").s()).startsWith("STEP#" + SortableInstant.of(WHOLE) + "#Record snapshot intent#"));
+    }
+
+    @Test
     void aliasHistory_should_listNewestFirst_when_changesFallInTheSameSecond() {
         // GIVEN two alias changes, the later one a fraction into the same second as the earlier
         ledger.recordAliasChange(new AliasChange(RESOURCE, "7", WHOLE, "UpdateAlias"));

@@ -8,9 +8,11 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import com.drresponder.common.Json;
+import com.drresponder.common.PollBudget;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -29,7 +31,8 @@ class CheckProgressHandlerTest {
     static final Instant NOW = Instant.parse("2026-11-22T04:00:00Z");
     final RdsClient rds = mock(RdsClient.class);
     final Map<String, DBCluster> clusters = new HashMap<>();
-    final CheckProgressHandler handler = new CheckProgressHandler(rds, Clock.fixed(NOW, ZoneOffset.UTC), incidentId -> { });
+    final CheckProgressHandler handler = new CheckProgressHandler(rds, Clock.fixed(NOW, ZoneOffset.UTC), incidentId -> { },
+            new PollBudget(Duration.ofSeconds(10), 5));
 
     @BeforeEach
     @SuppressWarnings("unchecked")
@@ -72,6 +75,23 @@ class CheckProgressHandlerTest {
         cluster("orders-db-old-1", "storage-full");
         assertThatThrownBy(() -> handler.handle(sourceRenamed("available"))).isInstanceOf(RestoreStepFailedException.class)
                 .hasMessage("source orders-db-old-1 became storage-full during the cut-over (it was available)");
+    }
+
+    @Test
+    void waitCheck_should_paceTheNextTurnAndEndAtTheBudget_when_theRestoresLoopsShareIt() {
+        // GIVEN a budget of 5 checks per execution; the source still renaming; the rename wait's second check (4 before this
+        // one, 3 of them in earlier phases), at a 20 s interval
+        cluster("orders-db-old-1", "renaming");
+        ObjectNode event = sourceRenamed("available").put("turn", 4).put("loopFrom", 3).put("pollSeconds", 20);
+        // WHEN checked
+        JsonNode out = (JsonNode) handler.handle(event);
+        // THEN not ready, turn 5 of 5: the budget is spent (the playbook compensates), the backoff counted in this loop only
+        assertThat(out.get("ready").asBoolean()).isFalse();
+        assertThat(out.get("turn").asInt()).isEqualTo(5);
+        assertThat(out.get("waitSeconds").asLong()).isEqualTo(30);
+        assertThat(out.get("budgetExhausted").asBoolean()).isTrue();
+        // AND one turn earlier it was not
+        assertThat(((JsonNode) handler.handle(event.put("turn", 3))).get("budgetExhausted").asBoolean()).isFalse();
     }
 
     @Test

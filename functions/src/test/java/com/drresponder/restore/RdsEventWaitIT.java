@@ -8,6 +8,8 @@ import com.drresponder.playbook.RestoreRequest;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.LocalResponder;
 import com.drresponder.testing.PlaybookExecutions;
+import com.drresponder.testing.PostgresFixture;
+import com.drresponder.testing.PostgresTest;
 import com.drresponder.testing.RestoreEstate;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
@@ -18,22 +20,30 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
  * The restore's waits driven by RDS events (issue 14): the emulator keeps each new snapshot and database
- * {@code creating} for a controlled time and then emits the RDS event ({@link AwsEmulator#delayRds}); the rule
- * {@code rds-wait-events} delivers it to {@code rds-wait}, which resumes the waiting task. With the event lost, the
- * task's timeout (pollSeconds) is the fallback poll.
+ * {@code creating} (a renamed one {@code renaming}) for a controlled time and then emits the RDS event as RDS does
+ * ({@link AwsEmulator#delayRds}); the rule {@code rds-wait-events} delivers it to {@code rds-wait}, which resumes the
+ * waiting task. With the event lost, the task's timeout (pollSeconds) is the fallback poll. An instance restore with
+ * no cut-over, and an Aurora restore (cluster, then its instance) cut over by renaming (final snapshot, both renames:
+ * RDS-EVENT-0172, category notification); its verification reads a real PostgreSQL.
  */
 @AwsEmulatorTest
+@PostgresTest
 class RdsEventWaitIT {
     static final String SOURCE = "billing-db";
+    static final String CLUSTER = "orders-db";
+    static final String APPROVER = "arn:aws:iam::123456789012:user/alice";
+    static PostgresFixture postgres;
     /** How long RDS takes for each snapshot/database here: long enough to need a wait, short for the build. */
     static final Duration RDS_TIME = Duration.ofSeconds(3);
 
@@ -45,15 +55,22 @@ class RdsEventWaitIT {
     RdsClient rds;
     PlaybookExecutions executions;
 
+    @BeforeAll
+    static void startPostgres(PostgresFixture started) {
+        postgres = started;
+        postgres.ordersTable(3, "1 minute");
+    }
+
     @BeforeEach
     void setUp(AwsEmulator emulator) {
         this.emulator = emulator;
         rds = EmulatorClients.of(emulator, RdsClient.builder());
         RestoreEstate.protectedInstance(emulator, rds, SOURCE);
-        responder = LocalResponder.create(emulator).functionsOf(RestoreRequest.PLAYBOOK);
+        responder = RestoreEstate.responderVerifyingOn(emulator, postgres, RestoreRequest.PLAYBOOK);
         responder.eventRule("rds-wait-events");
+        // the steps before the approval gate wait on RDS's time too: minutes on a loaded machine
         executions = new PlaybookExecutions(responder, RestoreEstate.deployPlaybook(responder, RestoreRequest.PLAYBOOK), "restore-events",
-                "Check progress", List.of(), null, Duration.ofMinutes(1));
+                "Check progress", List.of(), APPROVER, Duration.ofMinutes(10));
     }
 
     @Test
@@ -70,7 +87,7 @@ class RdsEventWaitIT {
         assertThat(wakes).extracting(w -> w.path("wokenBy").asText()).as(wakes.toString()).hasSize(2)
                 .anyMatch(w -> w.startsWith("RDS-EVENT-")).allMatch(w -> w.startsWith("RDS-EVENT-") || w.equals("already done"));
         // AND each wait ended before its poll interval (a wait ended by its timeout lasts at least 120 s)
-        assertThat(waitSpans(run.executionArn())).hasSize(2).allMatch(d -> d.compareTo(Duration.ofSeconds(120)) < 0);
+        assertThat(waitSpans(run.executionArn(), "Wait for RDS", "Check progress")).hasSize(2).allMatch(d -> d.compareTo(Duration.ofSeconds(120)) < 0);
         assertThat(responder.ledger().rdsWait("DB_INSTANCE#" + target(input))).isEmpty();
     }
 
@@ -102,6 +119,51 @@ class RdsEventWaitIT {
         executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(wakes(run.executionArn(), "Check progress")).noneMatch(w -> w.path("wokenBy").asText().startsWith("RDS-EVENT-"));
         assertThat(emulator.requests()).anyMatch(r -> r.action().equals("SendTaskSuccess") && "ServiceUnavailable".equals(r.fault()));
+    }
+
+    @Test
+    void auroraRenameRestore_should_continueOnTheRdsEvents_of_creationSnapshotsAndBothRenames() throws Exception {
+        // GIVEN a protected Aurora cluster, RDS 10 s per snapshot, cluster, instance and rename, and a fallback poll of 120 s
+        RestoreEstate.protectedCluster(rds, CLUSTER);
+        emulator.delayRds(Duration.ofSeconds(10));
+        ObjectNode input = auroraRename(120);
+        // WHEN it is snapshotted, restored (the cluster, then its instance), verified, approved and cut over by renaming
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input, RUN_LIMIT);
+        // THEN the copy answers at the source's name
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
+        assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier(CLUSTER)).dbClusters().get(0).tagList())
+                .anyMatch(t -> t.key().equals("dr:restored-from"));
+        // AND the snapshots and the restore (pre-restore snapshot, cluster then instance, final snapshot) went on at RDS's
+        // events (a first check that already finds RDS done resumes itself, under load)
+        List<JsonNode> waits = wakes(run.executionArn(), "Check progress");
+        assertThat(waits).extracting(w -> w.path("wokenBy").asText()).as(waits.toString()).hasSize(3)
+                .allMatch(w -> w.startsWith("RDS-EVENT-") || w.equals("already done")).anyMatch(w -> w.startsWith("RDS-EVENT-"));
+        // AND both renames went on at RDS's "Renamed cluster" event, which the rule matches although RDS files it under notification
+        List<JsonNode> renames = wakes(run.executionArn(), "Check rename");
+        assertThat(renames).extracting(w -> w.path("wokenBy").asText()).as(renames.toString()).hasSize(2)
+                .allMatch(w -> w.equals("RDS-EVENT-0172") || w.equals("already done")).contains("RDS-EVENT-0172");
+        // AND no wait lasted its fallback poll (a wait ended by its timeout lasts at least 120 s)
+        assertThat(waitSpans(run.executionArn(), "Wait for RDS", "Check progress")).hasSize(3).allMatch(d -> d.compareTo(Duration.ofSeconds(120)) < 0);
+        assertThat(waitSpans(run.executionArn(), "Wait for rename", "Check rename")).hasSize(2).allMatch(d -> d.compareTo(Duration.ofSeconds(120)) < 0);
+    }
+
+    @Test
+    void auroraRenameRestore_should_continueOnTheFallbackPoll_when_everyRdsEventIsLost() throws Exception {
+        // GIVEN the same restore, RDS 3 s per resource, every RDS event lost (RDS emits them best effort), the fallback poll at 6 s
+        RestoreEstate.protectedCluster(rds, CLUSTER);
+        emulator.delayRds(RDS_TIME, false);
+        ObjectNode input = auroraRename(6);
+        // WHEN it runs to the end
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input, RUN_LIMIT);
+        // THEN it succeeded: no wait was woken by an event, and the renames went on when their timeout (the fallback) ended them
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
+        List<JsonNode> waits = new java.util.ArrayList<>(wakes(run.executionArn(), "Check progress"));
+        List<JsonNode> renames = wakes(run.executionArn(), "Check rename");
+        waits.addAll(renames);
+        assertThat(waits).as(waits.toString()).noneMatch(w -> w.path("wokenBy").asText().startsWith("RDS-EVENT-"));
+        assertThat(renames).as(renames.toString()).anyMatch(w -> w.path("Error").asText().equals("States.Timeout"));
+        assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier(CLUSTER)).dbClusters().get(0).tagList())
+                .anyMatch(t -> t.key().equals("dr:restored-from"));
     }
 
     @Test
@@ -157,21 +219,34 @@ class RdsEventWaitIT {
                 .put("pollSeconds", pollSeconds).put("targetId", SOURCE + "-restored-" + id.substring(id.length() - 8));
     }
 
+    /** A rename cut-over of the cluster (approval forced: a rename is destructive), verified against the local PostgreSQL. */
+    ObjectNode auroraRename(int pollSeconds) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        EmulatorClients.of(emulator, SecretsManagerClient.builder()).createSecret(r -> r.name(CLUSTER + "/verify")
+                .secretString(Json.object().put("username", "postgres").put("password", "verify-pass-" + suffix)
+                        .put("host", CLUSTER + ".local").toString())
+                .tags(t -> t.key("dr:database").value(CLUSTER)));
+        ObjectNode input = Json.object().put("incidentId", "restore-" + CLUSTER + "-" + suffix).put("clusterId", CLUSTER)
+                .put("restoreTime", "latest").put("cutover", "rename").put("pollSeconds", pollSeconds).put("targetId", CLUSTER + "-restored-" + suffix);
+        input.putObject("verify").put("secretId", CLUSTER + "/verify").putArray("customSql").add("SELECT count(*) = 3 FROM orders");
+        return input;
+    }
+
     static String target(ObjectNode input) {
         return input.get("targetId").asText();
     }
 
-    /** How long each Wait for RDS lasted: from its entry to the poll after it. */
-    List<Duration> waitSpans(String executionArn) {
+    /** How long each {@code waitState} lasted: from its entry to the {@code checkState} after it. */
+    List<Duration> waitSpans(String executionArn, String waitState, String checkState) {
         List<Duration> spans = new java.util.ArrayList<>();
         Instant entered = null;
         for (HistoryEvent e : executions.events(executionArn)) {
             if (e.stateEnteredEventDetails() == null) {
                 continue;
             }
-            if (e.stateEnteredEventDetails().name().equals("Wait for RDS")) {
+            if (e.stateEnteredEventDetails().name().equals(waitState)) {
                 entered = e.timestamp();
-            } else if (entered != null && e.stateEnteredEventDetails().name().equals("Check progress")) {
+            } else if (entered != null && e.stateEnteredEventDetails().name().equals(checkState)) {
                 spans.add(Duration.between(entered, e.timestamp()));
                 entered = null;
             }

@@ -45,12 +45,38 @@ class RecoveryMetricsIT {
         assertThat(figures.get("rtoSeconds").asLong()).isEqualTo(3000);
         assertThat(figures.get("approvalWaitSeconds").asLong()).isEqualTo(900);
         assertThat(figures.get("rpoSeconds").asLong()).isEqualTo(20);
+        // (no lost-write reading in the input: the window is the time bound, restore point to cut-over, and says so)
         assertThat(figures.get("lostWriteWindowSeconds").asLong()).isEqualTo(2960);
-        assertThat(figures.get("summary").asText()).startsWith("RTO 3000 s from detection (target 3600 s, met), of which 900 s waiting for approval");
-        // AND as EMF metrics in the function's log
+        assertThat(figures.get("lostWriteWindowMeasured").asBoolean()).isFalse();
+        assertThat(figures.get("summary").asText()).startsWith("RTO 3000 s from detection (target 3600 s, met), of which 900 s waiting for approval")
+                .endsWith("lost-write window at most 2960 s (restore point to cut-over; not measured: nothing was read before the switch)");
+        // AND as EMF metrics in the function's log, the window labelled with its basis
         String log = Files.readString(emulator.lambdaHost().logFile("recovery-metrics"));
         assertThat(log).contains("\"MeasuredRtoSeconds\":3000").contains("\"ApprovalWaitSeconds\":900").contains("\"MeasuredRpoSeconds\":20")
-                .contains("\"LostWriteWindowSeconds\":2960");
+                .containsPattern("\"Basis\":\"time-bound\"[^\\n]*\"LostWriteWindowSeconds\":2960|\"LostWriteWindowSeconds\":2960[^\\n]*\"Basis\":\"time-bound\"");
+    }
+
+    @Test
+    void restore_should_reportTheMeasuredLostWriteWindow_as_suchOnTheMetric(AwsEmulator emulator) throws Exception {
+        // GIVEN a restore whose reading before the switch found the source 75 s ahead of the copy
+        LocalResponder responder = LocalResponder.create(emulator).function("RecoveryMetrics");
+        responder.ledger().openIncident(new Incident("inc-rto-2", "restore-database-to-point-in-time",
+                "arn:aws:rds:us-east-1:123456789012:cluster:orders-db", "alarm", Severity.P1, IncidentStatus.INVESTIGATING, null, "restore", "{}",
+                at("03:00:00"), at("03:00:00")));
+        var input = Json.object().put("incidentId", "inc-rto-2").put("completedAt", "2026-11-22T03:50:00Z").put("plannedAt", "2026-11-22T03:01:00Z")
+                .put("restoreTime", "2026-11-22T03:00:40Z").put("rtoTargetMinutes", "60").put("rpoTargetMinutes", "5").put("mode", "restore")
+                .put("sourceId", "orders-db");
+        input.putObject("lostWrites").putObject("result").put("measured", true).put("seconds", 75).put("detail", "orders.updated_at: source newest x");
+        // WHEN the measuring step runs
+        InvokeResponse response = responder.invoke("RecoveryMetrics", input.toString());
+        // THEN the window is the measured 75 s (not the 2960 s bound), on the result, the summary and the metric, labelled measured
+        assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
+        JsonNode figures = LocalResponder.json(response.payload().asUtf8String());
+        assertThat(figures.get("lostWriteWindowSeconds").asLong()).isEqualTo(75);
+        assertThat(figures.get("lostWriteWindowMeasured").asBoolean()).isTrue();
+        assertThat(figures.get("summary").asText()).endsWith("lost-write window 75 s, measured before the switch (orders.updated_at: source newest x)");
+        String log = Files.readString(emulator.lambdaHost().logFile("recovery-metrics"));
+        assertThat(log).containsPattern("\"Basis\":\"measured\"[^\\n]*\"LostWriteWindowSeconds\":75|\"LostWriteWindowSeconds\":75[^\\n]*\"Basis\":\"measured\"");
     }
 
     static Instant at(String time) {

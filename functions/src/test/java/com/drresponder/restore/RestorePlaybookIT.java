@@ -16,6 +16,7 @@ import com.drresponder.testing.PostgresTest;
 import com.drresponder.playbook.RestoreRequest;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
+import com.drresponder.testsupport.LocalPostgres;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +40,9 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 /**
  * The real restore ASL in moto's Step Functions, its Java steps served by the harness's Lambda host, RDS
  * in moto, and the verifier's SQL against a real PostgreSQL (moto's endpoints are no databases: the local
- * deployment's {@link ResponderDeployment#localDatabaseEnvironment} sends connections to it; no request can).
+ * deployment's {@link ResponderDeployment#localDatabaseEnvironment} sends connections to the copy there; no request
+ * can). The source is reached at its verify secret's host, here a name that answers nowhere (the broken source) unless
+ * a test gives it a PostgreSQL of its own.
  * Every run's execution history is scanned for the secret values the test created.
  */
 @AwsEmulatorTest
@@ -99,6 +102,39 @@ class RestorePlaybookIT {
                 "Restore to point in time", "Verify", "Approval requested", "Approval", "Cut-over: rename", "Restore complete");
         assertThat(timeline(input)).anyMatch(e -> e.action().equals("Approval") && e.detail().equals("Cut-over approved by " + APPROVER));
         assertThat(ledgerStore().incident(input.get("incidentId").asText()).orElseThrow().status().name()).isEqualTo("RESOLVED");
+        // AND the source (its secret's host, orders-db.local, answers nowhere) could not be read before the switch: the
+        // lost-write window is the time bound, said so, and the cut-over went ahead regardless
+        assertThat(timeline(input)).filteredOn(e -> e.action().equals("Restore complete")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("lost-write window at most ").contains("not measured: the source could not be read ("));
+    }
+
+    @Test
+    void renameCutover_should_measureTheLostWriteWindowFromTheData_when_theSourceCanBeRead() throws Exception {
+        // GIVEN orders-db, its data on a PostgreSQL of its own (the verify secret's host), whose newest order is 75 s
+        // ahead of the restored copy's (the copy: the local deployment's PostgreSQL)
+        Instant copyNewest = Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        postgres.superuser("UPDATE orders SET updated_at = '" + copyNewest + "'");
+        try (LocalPostgres source = LocalPostgres.start("drresponder-pg-source-")) {
+            source.superuser("postgres", "CREATE TABLE orders (id serial primary key, updated_at timestamptz not null)");
+            source.superuser("postgres", "INSERT INTO orders (updated_at) VALUES ('" + copyNewest.minusSeconds(600) + "'), ('"
+                    + copyNewest.plusSeconds(75) + "')");
+            EmulatorClients.of(emulator, SecretsManagerClient.builder()).putSecretValue(r -> r.secretId("orders-db/master")
+                    .secretString(verifySecret(ORDERS_PASSWORD, source.host(), source.port())));
+            createCluster("orders-db");
+            ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename");
+            // WHEN it is restored and cut over by renaming
+            DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
+            // THEN the window is the gap the test made, read from the data before the renames, and labelled measured
+            executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
+            assertThat(timeline(input)).filteredOn(e -> e.action().equals("Restore complete")).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).contains("lost-write window 75 s, measured before the switch (orders.updated_at: source newest "
+                            + copyNewest.plusSeconds(75) + ", copy newest " + copyNewest + ")"));
+            // AND the reading wrote nothing on either side
+            assertThat(ordersRows()).isEqualTo(25);
+            try (var c = source.superuserConnection("postgres"); var rs = c.createStatement().executeQuery("SELECT count(*) FROM orders")) {
+                assertThat(rs.next() && rs.getLong(1) == 2).isTrue();
+            }
+        }
     }
 
     @Test
@@ -249,21 +285,68 @@ class RestorePlaybookIT {
         assertLockFree(input);
     }
 
-    @Test
-    void renameCutover_should_renameSourceBack_when_cutoverDeadlinePasses() throws Exception {
-        // GIVEN a source rename that never settles within the cut-over's deadline
+    /** The final snapshot's call failing: its answer lost after RDS took it, or refused every time (RDS's 500 after the retries). */
+    static Stream<Arguments> finalSnapshotFaults() {
+        return Stream.of(
+                Arguments.of(AwsEmulator.Fault.lostResponse("rds", "CreateDBClusterSnapshot").matching("orders-db-final-"), 1,
+                        List.of("started"), "Taking final snapshot orders-db-final-"),
+                Arguments.of(AwsEmulator.Fault.error("rds", "CreateDBClusterSnapshot", 500, "InternalFailure").matching("orders-db-final-").always(), 0,
+                        List.of("started", "skipped"), "could not be taken (Rds.RdsException"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("finalSnapshotFaults")
+    void renameCutover_should_recordTheFinalSnapshotAsRdsHoldsIt_when_itsCallFails(AwsEmulator.Fault fault, int snapshotsLeft,
+            List<String> outcomes, String lastDetail) throws Exception {
+        // GIVEN a cluster whose final snapshot call fails
+        createCluster("orders-db");
+        emulator.injectFault(fault);
+        ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename");
+        // WHEN the cut-over is approved
+        DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
+        // THEN the ownership check decided from what RDS holds, and the cut-over went on (the source is kept under -old-)
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
+        assertThat(executions.history(run.executionArn())).anyMatch(e -> e.endsWith("TaskStateEntered Check final snapshot"));
+        assertSourceRenamedAside("orders-db");
+        // AND a snapshot taken is this incident's and recorded as taken; one refused is recorded as skipped with RDS's error
+        assertThat(rds.describeDBClusterSnapshots().dbClusterSnapshots()).filteredOn(s -> s.dbClusterSnapshotIdentifier().startsWith("orders-db-final-"))
+                .hasSize(snapshotsLeft).allSatisfy(s -> assertThat(s.tagList())
+                        .anyMatch(t -> t.key().equals("dr:incident") && t.value().equals(PlaybookExecutions.id(input))));
+        List<TimelineEntry> finalRecords = timeline(input).stream().filter(e -> e.action().equals("Final snapshot")).toList();
+        assertThat(finalRecords).extracting(TimelineEntry::outcome).isEqualTo(outcomes);
+        assertThat(finalRecords.get(finalRecords.size() - 1).detail()).contains(lastDetail);
+        assertLockFree(input);
+    }
+
+    void assertSourceRenamedAside(String sourceId) {
+        assertThat(rds.describeDBClusters().dbClusters()).extracting(DBCluster::dbClusterIdentifier).anyMatch(id -> id.startsWith(sourceId + "-old-"));
+        assertThat(rds.describeDBClusters(r -> r.dbClusterIdentifier(sourceId)).dbClusters().get(0).tagList())
+                .as("the restored copy answers at " + sourceId).anyMatch(t -> t.key().equals("dr:restored-from"));
+    }
+
+    /** A rename that never settles: past the cut-over's deadline, or out of the checks the execution's history allows. */
+    static Stream<Arguments> stuckRenames() {
+        return Stream.of(Arguments.of("\"pastDeadline\": true", "CutoverDeadlinePassed"),
+                Arguments.of("\"pastDeadline\": false, \"budgetExhausted\": true, \"turn\": 1600",
+                        "PollBudgetExhausted: phase source-renamed not done after 1600 checks"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("stuckRenames")
+    void renameCutover_should_renameSourceBack_when_theRenameWaitEnds(String end, String cause) throws Exception {
+        // GIVEN a source rename that never settles: the check reports the deadline passed, or the history budget spent
         createCluster("orders-db");
         emulator.setStepFunctionsMockConfig("""
                 {"StateMachines": {"restore-database-to-point-in-time": {"TestCases": {"RenameStuck": {"Check rename": "Stuck"}}}},
-                 "MockedResponses": {"Stuck": {"0": {"Return": {"Payload": {"ready": false, "status": "renaming", "pastDeadline": true}}}}}}""");
+                 "MockedResponses": {"Stuck": {"0": {"Return": {"Payload": {"ready": false, "status": "renaming", %s}}}}}}""".formatted(end));
         ObjectNode input = input("clusterId", "orders-db").put("cutover", "rename").put("targetId", "orders-db-restored-t4");
         // WHEN the cut-over is approved
         DescribeExecutionResponse run = executions.approveAndAwait(startMocked(input, "RenameStuck"), input);
-        // THEN the deadline is the recorded cause and the source answers at its name again
+        // THEN that is the recorded cause and the compensation gave the source its name back
         executions.assertStatus(run, ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("CutoverUndone");
         assertSourceAtItsName("orders-db", "orders-db-restored-t4");
-        assertUndoneOnTimeline(input, "CutoverDeadlinePassed");
+        assertUndoneOnTimeline(input, cause);
         assertLockFree(input);
     }
 
@@ -548,8 +631,12 @@ class RestorePlaybookIT {
     void createVerifySecret(String database, String password) {
         // username postgres: the embedded server trusts it; the password is what must never leak
         EmulatorClients.of(emulator, SecretsManagerClient.builder()).createSecret(r -> r.name(database + "/master")
-                .secretString(Json.object().put("username", "postgres").put("password", password).put("host", database + ".local")
-                        .put("port", 5432).put("dbname", "postgres").toString())
+                .secretString(verifySecret(password, database + ".local", 5432))
                 .tags(t -> t.key("dr:database").value(database)));
+    }
+
+    static String verifySecret(String password, String host, int port) {
+        return Json.object().put("username", "postgres").put("password", password).put("host", host).put("port", port)
+                .put("dbname", "postgres").toString();
     }
 }

@@ -89,6 +89,42 @@ class RestoreWriteAheadIT {
     }
 
     @Test
+    void instanceLostAnswers_should_beRecognisedAsOurOwnWork_and_eachStepRecordedOnce() throws Exception {
+        // GIVEN a protected instance; the first answer of its snapshot, of its restore and of the step that records the plan
+        // lost (each took effect; Lambda's 500 is ServiceException, which the Task retries with the same payload)
+        RestoreEstate.protectedInstance(emulator, rds, "billing-db");
+        emulator.injectFault(Fault.lostResponse("rds", "CreateDBSnapshot"));
+        emulator.injectFault(Fault.lostResponse("rds", "RestoreDBInstanceToPointInTime"));
+        emulator.injectFault(new Fault("lambda", "Invoke", 500, "ServiceException", "The response was lost", true, "Restore planned", 1));
+        ObjectNode input = input().put("targetId", "billing-db-restored-l2");
+        input.remove("clusterId");
+        input.put("instanceId", "billing-db");
+
+        // WHEN the restore runs
+        String executionArn = executions.start(input);
+        DescribeExecutionResponse run = executions.await(executionArn);
+
+        // THEN it completes with one copy and one snapshot: each retry met AlreadyExists and the check found this incident's tag
+        executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
+        for (String action : List.of("CreateDBSnapshot", "RestoreDBInstanceToPointInTime")) {
+            assertThat(calls(action)).as(action).hasSizeGreaterThanOrEqualTo(2).first()
+                    .extracting(AwsEmulator.ApiRequest::fault).isEqualTo("InternalFailure");
+        }
+        List<String> history = executions.history(executionArn);
+        assertThat(history).anyMatch(e -> e.contains("AlreadyExists")).anyMatch(e -> e.contains("Lambda.ServiceException"))
+                .anyMatch(e -> e.endsWith("Check snapshot")).anyMatch(e -> e.endsWith("Check restored copy"));
+        assertThat(rds.describeDBInstances().dbInstances()).extracting(i -> i.dbInstanceIdentifier())
+                .containsExactlyInAnyOrder("orders-db-1", "billing-db", "billing-db-restored-l2");
+        assertThat(rds.describeDBSnapshots(r -> r.snapshotType("manual")).dbSnapshots()).singleElement()
+                .satisfies(s -> assertThat(s.tagList()).anyMatch(t -> t.key().equals("dr:incident") && t.value().equals(PlaybookExecutions.id(input))));
+        // AND the plan's record, written before its answer was lost, is on the timeline once; the snapshot taken, not skipped
+        assertThat(timeline(input)).filteredOn(e -> e.action().equals("Restore planned")).hasSize(1);
+        assertThat(timeline(input)).extracting(e -> e.action() + "/" + e.outcome()).containsSubsequence(
+                "Snapshot source/started", "Snapshot source/succeeded", "Restore to point in time/started", "Restore to point in time/succeeded")
+                .doesNotContain("Snapshot source/skipped").doesNotHaveDuplicates();
+    }
+
+    @Test
     void foreignTarget_should_beRefused_and_leftAlone_when_thePlannedNameIsTakenAfterValidation() throws Exception {
         // GIVEN the snapshot phase held up (its polls throttled) while someone else creates a cluster under the planned name
         emulator.injectFault(Fault.error("rds", "DescribeDBClusterSnapshots", 400, "Throttling").matching("pre-restore").always());

@@ -71,7 +71,8 @@ class VerificationOnPostgresTest {
         });
         when(secrets.getSecretValue(any(Consumer.class))).thenReturn(GetSecretValueResponse.builder()
                 .secretString(Json.object().put("username", "verifier").put("password", PASSWORD)
-                        .put("host", "orders-db.cluster-abc.us-east-1.rds.amazonaws.com").put("port", 5432).put("dbname", "postgres").toString()).build());
+                        // the source at the secret's host (only the copy's RDS endpoint is replaced by the local address)
+                        .put("host", pg.host()).put("port", pg.port()).put("dbname", "postgres").toString()).build());
     }
 
     VerifyDatabaseHandler handler(DatabaseTls tls) {
@@ -170,6 +171,27 @@ class VerificationOnPostgresTest {
             assertThat(c.passed()).isFalse();
             assertThat(c.detail()).contains("no row estimate for payments (never analysed");
         });
+    }
+
+    @Test
+    void lostWrites_should_readTheSourceAtItsSecretsHost_and_theCopyAtItsEndpoint() {
+        // GIVEN the step's lost-writes action (source and copy are the same server here: nothing is lost)
+        ObjectNode event = event("orders-db/verify").put("action", "lost-writes");
+        event.remove("restoreTime");
+        event.remove("rpoTargetMinutes");
+        // WHEN it runs
+        LostWriteWindow.Reading reading = (LostWriteWindow.Reading) handler(DatabaseTls.disabled()).handle(event);
+        // THEN both sides were read, through the verify secret of orders-db
+        assertThat(reading.measured()).as(reading.detail()).isTrue();
+        assertThat(reading.seconds()).isZero();
+        assertThat(reading.detail()).startsWith("orders.updated_at: source newest ");
+    }
+
+    @Test
+    void step_should_refuseAnUnknownAction_beforeReadingTheSecret() {
+        assertThatThrownBy(() -> handler(DatabaseTls.disabled()).handle(event("orders-db/verify").put("action", "drop")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("action must be absent (verify) or lost-writes, got drop");
+        verify(secrets, never()).getSecretValue(any(Consumer.class));
     }
 
     @Test

@@ -85,9 +85,14 @@ public record PlaybookExecutions(LocalResponder responder, String stateMachineAr
 
     /** Approves as drctl does (approved true and the caller's ARN), then waits for the end. */
     public DescribeExecutionResponse approveAndAwait(String executionArn, ObjectNode input) throws InterruptedException {
+        return approveAndAwait(executionArn, input, Duration.ofSeconds(300));
+    }
+
+    /** As {@link #approveAndAwait(String, ObjectNode)}, for runs that wait on RDS time the emulator lets pass ({@code delayRds}). */
+    public DescribeExecutionResponse approveAndAwait(String executionArn, ObjectNode input, Duration limit) throws InterruptedException {
         String token = awaitApprovalToken(input);
         responder.sfn.sendTaskSuccess(r -> r.taskToken(token).output(Json.object().put("approved", true).put("approver", approver).toString()));
-        return await(executionArn);
+        return await(executionArn, limit);
     }
 
     private void printCost(String executionArn, DescribeExecutionResponse d) {

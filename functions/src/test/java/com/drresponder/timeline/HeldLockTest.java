@@ -81,6 +81,17 @@ class HeldLockTest {
     }
 
     @Test
+    void fence_should_renewTheLeaseOnce_when_theIncidentStillHoldsTheResource() throws Exception {
+        // GIVEN a ledger that counts its calls
+        InMemoryLedger counted = org.mockito.Mockito.spy(ledger);
+        TimelineRecorder fenced = new TimelineRecorder(counted, n -> { }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10));
+        // WHEN a fenced write-ahead intent is recorded
+        assertThat(fenced.record(step(RENAME_INTENT)).lockHeld()).isTrue();
+        // THEN the fence's renewal is the step's heartbeat too: one conditional write, not a second one to the same expiry
+        org.mockito.Mockito.verify(counted, org.mockito.Mockito.times(1)).renewLock(RESOURCE, "inc-1", NOW, NOW.plus(Duration.ofMinutes(10)));
+    }
+
+    @Test
     void step_should_renewTheLease_when_neitherReleasingNorHolding() {
         // GIVEN the lock taken 7 minutes ago for 10 minutes; WHEN a later step is recorded (the playbook is alive)
         ledger.releaseLock(RESOURCE, "inc-1");

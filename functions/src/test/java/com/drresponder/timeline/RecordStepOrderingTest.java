@@ -40,4 +40,36 @@ class RecordStepOrderingTest {
         assertThat(ledger.incident("inc-1")).get().extracting(Incident::status).isEqualTo(IncidentStatus.RESOLVED);
         assertThat(ledger.timeline("inc-1")).extracting(TimelineEntry::action).containsExactly("Verify alarm");
     }
+
+    @Test
+    void record_should_writeOneEntry_when_theSameTaskIsRetriedAfterALostResponse() {
+        // GIVEN an incident, and a step of a state machine's Task (its state and entry time in the payload)
+        InMemoryLedger ledger = new InMemoryLedger();
+        ledger.openIncident(new Incident("inc-1", "rollback-lambda-alias", RESOURCE, "alarm", Severity.P2, IncidentStatus.INVESTIGATING, null,
+                "errors", "{}", NOW, NOW));
+        TimelineRecorder recorder = new TimelineRecorder(ledger, n -> { }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10));
+        StepRecord step = new StepRecord("inc-1", null, "Update alias", "started", "live: 7 -> 6", "point live back at 7", null, null, null, null,
+                null, null, new StepRecord.Step("Record rollback intent", "2026-11-22T03:59:59.250Z"));
+        // WHEN the step is recorded, and recorded again by the Task's retry (the first answer was lost)
+        recorder.record(step);
+        recorder.record(step);
+        // THEN the timeline has it once; a later entry of the same state (a loop's next turn) is a new entry
+        assertThat(ledger.timeline("inc-1")).extracting(TimelineEntry::action).containsExactly("Update alias");
+        recorder.record(new StepRecord("inc-1", null, "Update alias", "started", "live: 7 -> 6", "point live back at 7", null, null, null, null,
+                null, null, new StepRecord.Step("Record rollback intent", "2026-11-22T04:05:00Z")));
+        assertThat(ledger.timeline("inc-1")).hasSize(2);
+    }
+
+    @Test
+    void record_should_refuseTheStep_when_itsEntryTimeIsNoTime() {
+        InMemoryLedger ledger = new InMemoryLedger();
+        ledger.openIncident(new Incident("inc-1", "rollback-lambda-alias", RESOURCE, "alarm", Severity.P2, IncidentStatus.INVESTIGATING, null,
+                "errors", "{}", NOW, NOW));
+        TimelineRecorder recorder = new TimelineRecorder(ledger, n -> { }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10));
+        StepRecord step = new StepRecord("inc-1", null, "Update alias", "started", null, null, null, null, null, null, null, null,
+                new StepRecord.Step("Record rollback intent", "yesterday"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> recorder.record(step))
+                .isInstanceOf(com.drresponder.playbook.InvalidRequestException.class).hasMessageContaining("step.enteredAt");
+        assertThat(ledger.timeline("inc-1")).isEmpty();
+    }
 }

@@ -54,8 +54,9 @@ public final class ResponderDeployment {
     /**
      * What the local deployment (and only it) sets for the functions that open database connections: its
      * PostgreSQL has no certificate ({@code DATABASE_TLS=disable}; the stack keeps the verify-full default),
-     * and the emulator's RDS endpoints are no databases, so verification reaches the local PostgreSQL at
-     * {@code address} ({@code host:port}; null leaves endpoints as they are). Never part of a request.
+     * and the emulator's RDS endpoints are no databases, so verification reaches the restored (or promoted) copy at
+     * the local PostgreSQL at {@code address} ({@code host:port}; null leaves endpoints as they are); a source is still
+     * reached at its verify secret's host, which the deployer wrote. Never part of a request.
      */
     public static Map<String, String> localDatabaseEnvironment(String address) {
         Map<String, String> env = new LinkedHashMap<>();

@@ -351,9 +351,10 @@ public final class AwsEmulator implements AutoCloseable {
 
     /**
      * Real RDS timing, an emulator addition (moto makes every RDS resource available at once): from now on each
-     * create/restore/snapshot/modify leaves its resource {@code creating}/{@code renaming}/{@code modifying} for
+     * create/restore/snapshot/modify/promotion leaves its resource {@code creating}/{@code renaming}/{@code modifying} for
      * {@code delay}, then makes it available (a renamed one: its status from before) and emits the RDS event
-     * ({@code aws.rds}, as RDS sends it) on the default event bus, whose rules deliver to Lambda targets.
+     * ({@code aws.rds}, as RDS sends it: a renamed cluster RDS-EVENT-0172, a renamed instance none, as RDS documents none)
+     * on the default event bus, whose rules deliver to Lambda targets.
      * {@link java.time.Duration#ZERO} (the default; {@link #reset()} restores it) keeps moto's instant behaviour.
      */
     public void delayRds(java.time.Duration delay) {

@@ -368,6 +368,70 @@ def _install_sfn_mocking():
 _install_sfn_mocking()
 
 
+def _install_asl_parse_cache():
+    """moto parses a state machine's ASL with its ANTLR grammar (pure python: 150-400 ms of CPU for a playbook) at
+    every StartExecution, in the execution's thread before its first state, and holding the GIL the whole emulator
+    waits. The syntax tree depends on the definition text only, so each text is parsed once; the evaluation components
+    an execution runs are still built afresh from it for every execution, as before."""
+    import collections
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+    from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
+
+    original = AmazonStateLanguageParser.parse
+    trees = collections.OrderedDict()  # definition -> syntax tree, least recently used first
+    lock = threading.Lock()
+
+    def parse(definition):
+        with lock:
+            tree = trees.get(definition)
+            if tree is not None:
+                trees.move_to_end(definition)
+        if tree is None:
+            program, tree = original(definition)  # a syntax error raises here, as before, and is not kept
+            with lock:
+                trees[definition] = tree
+                while len(trees) > 32:
+                    trees.popitem(last=False)
+            return program, tree
+        return Preprocessor().visit(tree), tree
+
+    AmazonStateLanguageParser.parse = staticmethod(parse)
+
+
+_install_asl_parse_cache()
+
+
+def _install_json_path_cache():
+    """jsonpath-ng builds its PLY parser, LALR tables included (40-150 ms of CPU), for every expression it parses, and
+    moto's Step Functions engine parses each JSONPath (InputPath, Parameters' ".$" fields, ResultSelector, ResultPath,
+    Choice variables) every time a state evaluates it: a third of the emulator's CPU in the credential benchmark. One
+    parser per grammar is built once and parses each text once (PLY's parser keeps state while it parses: one at a
+    time); a parsed path is an immutable expression tree (find and update_or_create change the data, not the path)."""
+    import functools
+    from jsonpath_ng.ext.parser import ExtendedJsonPathParser
+    from jsonpath_ng.parser import JsonPathParser
+    from moto.stepfunctions.parser.asl.utils import json_path
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
+
+    parsers = {}
+    lock = threading.Lock()
+
+    def cached(grammar):
+        @functools.lru_cache(maxsize=4096)
+        def parse(path):
+            with lock:
+                if grammar not in parsers:
+                    parsers[grammar] = grammar()
+                return parsers[grammar].parse(path)
+        return parse
+
+    json_path.parse = cached(ExtendedJsonPathParser)  # moto's: jsonpath_ng.ext.parse
+    result_path.parse = cached(JsonPathParser)  # moto's: jsonpath_ng.parse
+
+
+_install_json_path_cache()
+
+
 def _install_alias_revision_checks():
     """moto 5.2.1 ignores UpdateAlias' RevisionId and never changes an alias's revision.
     AWS refuses a stale RevisionId with PreconditionFailedException and issues a new revision on every
@@ -893,14 +957,30 @@ def _install_state_machine_credentials():
     import boto3
 
     original_client_for = boto_client_module.boto_client_for
+    # moto builds a boto3 client for every task (~16 ms of CPU); a new Session per task, as this patch once made, also
+    # re-read the service models from disk (~130 ms), all under the GIL. One client per state machine, service and
+    # region serves every task (botocore clients are thread-safe); only their creation is serialised.
+    session = boto3.session.Session()
+    clients = {}
+    clients_lock = threading.Lock()
 
     def boto_client_for(region, service, state_credentials=None):
-        client = original_client_for(region=region, service=service, state_credentials=state_credentials)
         name = getattr(_caller, "state_machine", None)
-        if name is None:
+        key = (region, service, name)
+        client = clients.get(key) if state_credentials is None else None
+        if client is not None:
             return client
-        session = boto3.session.Session(aws_access_key_id=STATE_MACHINE_KEY_PREFIX + name, aws_secret_access_key="sk")
-        return session.client(service, region_name=region, endpoint_url=client.meta.endpoint_url, config=client.meta.config)
+        with clients_lock:
+            client = clients.get(key) if state_credentials is None else None
+            if client is None:
+                client = original_client_for(region=region, service=service, state_credentials=state_credentials)
+                if name is not None:
+                    client = session.client(service, region_name=region, endpoint_url=client.meta.endpoint_url,
+                                            config=client.meta.config, aws_access_key_id=STATE_MACHINE_KEY_PREFIX + name,
+                                            aws_secret_access_key="sk")
+                if state_credentials is None:
+                    clients[key] = client
+            return client
 
     for module in list(sys.modules.values()):
         if getattr(module, "boto_client_for", None) is original_client_for:
@@ -1017,7 +1097,7 @@ _install_sdk_parameter_casing()
 # moto makes every RDS resource available at once and emits no RDS events. Real RDS keeps a new snapshot
 # "creating", a new database "creating", a renamed one "renaming" for minutes, and sends an event to
 # EventBridge's default bus when it is done. POST /drr/rds-delay {"seconds": N} makes the emulator do the
-# same: from then on each create/restore/snapshot/modify leaves the resource in its interim status for N s,
+# same: from then on each create/restore/snapshot/modify/promotion leaves the resource in its interim status for N s,
 # then puts it back (available, or a renamed resource's status from before) and emits the RDS event on the
 # default bus. N = 0 (the default) keeps moto's behaviour. {"events": false} keeps the delay and drops the
 # events (RDS emits events best effort). Rules on the default bus then deliver to Lambda targets as well
@@ -1093,7 +1173,12 @@ def _install_rds_delays():
                 resource = self.clusters[result.db_cluster_identifier]
             status = "renaming" if renaming else interim
             final = before if name.startswith("modify_") and before else "available"
-            detail_type, source_type, category, event_id, message = event(resource, bool(renaming))
+            old_name = (args[0]["db_cluster_identifier"] if name == "modify_db_cluster" else args[0]) if renaming else None
+            shape = event(resource, old_name)
+            if shape is None:  # RDS emits no event for this change: the wait ends on its fallback poll
+                _after_delay(resource, status, final, lambda: None)
+                return result
+            detail_type, source_type, category, event_id, message = shape
             identifier = {"SNAPSHOT": "db_snapshot_identifier", "CLUSTER_SNAPSHOT": "db_cluster_snapshot_identifier",
                           "CLUSTER": "db_cluster_identifier", "DB_INSTANCE": "db_instance_identifier"}[source_type]
             identifier = getattr(resource, identifier)
@@ -1103,8 +1188,9 @@ def _install_rds_delays():
 
         setattr(RDSBackend, name, wrapped)
 
-    # Event ids from the RDS event tables; the rename's has no id pinned by the product (its rule matches the
-    # category "configuration change"), so the emulator names its own.
+    # Event ids, categories and messages from the RDS event tables (RDS and Aurora user guides). A cluster rename is
+    # RDS-EVENT-0172, category "notification"; the tables list no event for an instance rename, so none is emitted;
+    # other modifications have no single id, so the emulator names its own.
     wrap("create_db_snapshot", "creating",
          lambda r, _: ("RDS DB Snapshot Event", "SNAPSHOT", "creation", "RDS-EVENT-0042", "Manual snapshot created"))
     wrap("create_db_cluster_snapshot", "creating",
@@ -1116,11 +1202,15 @@ def _install_rds_delays():
     wrap("create_db_cluster", "creating",
          lambda r, _: ("RDS DB Cluster Event", "CLUSTER", "creation", "RDS-EVENT-0170", "DB cluster created"))
     wrap("modify_db_instance", "modifying",
-         lambda r, renamed: ("RDS DB Instance Event", "DB_INSTANCE", "configuration change", "DRR-EMULATOR-MODIFIED",
-                             "Renamed DB instance" if renamed else "Finished applying modification"))
+         lambda r, old_name: None if old_name else ("RDS DB Instance Event", "DB_INSTANCE", "configuration change",
+                                                    "DRR-EMULATOR-MODIFIED", "Finished applying modification"))
     wrap("modify_db_cluster", "modifying",
-         lambda r, renamed: ("RDS DB Cluster Event", "CLUSTER", "configuration change", "DRR-EMULATOR-MODIFIED",
-                             "Renamed DB cluster" if renamed else "Finished applying modification"))
+         lambda r, old_name: ("RDS DB Cluster Event", "CLUSTER", "notification", "RDS-EVENT-0172",
+                              "Renamed cluster from %s to %s" % (old_name, r.db_cluster_identifier)) if old_name
+         else ("RDS DB Cluster Event", "CLUSTER", "configuration change", "DRR-EMULATOR-MODIFIED", "Finished applying modification"))
+    # a promotion takes minutes in RDS too (the instance is "modifying" meanwhile); its event id is the emulator's own
+    wrap("promote_read_replica", "modifying",
+         lambda r, _: ("RDS DB Instance Event", "DB_INSTANCE", "read replica", "DRR-EMULATOR-PROMOTED", "Promoted read replica"))
 
 
 def _install_rule_lambda_targets():
