@@ -217,7 +217,8 @@ final class LocalRuntime implements AutoCloseable {
                     .tags(t -> t.key("dr:database").value(ORDERS_DB), t -> t.key("app").value("orders")));
         }
         try (RdsClient rds = target.client(RdsClient.builder())) {
-            rds.createDBSubnetGroup(b -> b.dbSubnetGroupName(SUBNET_GROUP).dbSubnetGroupDescription("orders-db subnets").subnetIds(subnets(2)));
+            rds.createDBSubnetGroup(b -> b.dbSubnetGroupName(SUBNET_GROUP).dbSubnetGroupDescription("orders-db subnets")
+                    .subnetIds(emulator.defaultSubnetIds(2)));
             rds.createDBCluster(b -> b.dbClusterIdentifier(ORDERS_DB).engine("aurora-postgresql").engineVersion("15.4")
                     .dbSubnetGroupName(SUBNET_GROUP).masterUsername("orders_admin").masterUserPassword(database.verifyPassword)
                     .storageEncrypted(true).backupRetentionPeriod(7)
@@ -240,24 +241,6 @@ final class LocalRuntime implements AutoCloseable {
     /** Demo only: the replayed drill request's verify block uses the demo's read-only secret (tagged dr:database=orders-db). */
     Map<String, String> drillVerifyOverride() {
         return Map.of("secretId", VERIFY_SECRET);
-    }
-
-    /** Subnets of moto's default VPC (no EC2 SDK module here: a raw query). */
-    private List<String> subnets(int n) {
-        try {
-            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-                    .newBuilder(emulator.endpoint().resolve("/")).header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20240101/" + emulator.region() + "/ec2/aws4_request, SignedHeaders=host, Signature=0")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("Action=DescribeSubnets&Version=2016-11-15")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            return java.util.regex.Pattern.compile("<subnetId>([^<]+)</subnetId>").matcher(r.body()).results().map(m -> m.group(1))
-                    .distinct().limit(n).toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     String currentSecretPassword(String secretId) {

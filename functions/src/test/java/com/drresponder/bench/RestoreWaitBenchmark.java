@@ -7,6 +7,7 @@ import com.drresponder.playbook.RestoreRequest;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.LocalResponder;
 import com.drresponder.testing.PlaybookExecutions;
+import com.drresponder.testing.RestoreEstate;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -47,11 +48,11 @@ class RestoreWaitBenchmark {
     @Test
     void overheadPerPhase(AwsEmulator emulator) throws Exception {
         RdsClient rds = EmulatorClients.of(emulator, RdsClient.builder());
-        com.drresponder.testing.RdsFixtures.protectedInstance(emulator, rds, "billing-db");
+        RestoreEstate.protectedInstance(emulator, rds, "billing-db");
         LocalResponder responder = LocalResponder.create(emulator).functionsOf(RestoreRequest.PLAYBOOK);
         responder.eventRule("rds-wait-events");
-        String arn = responder.playbook(RestoreRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
-        PlaybookExecutions executions = new PlaybookExecutions(responder, arn, "restore-waits", "Check progress", List.of(), null,
+        PlaybookExecutions executions = new PlaybookExecutions(responder, RestoreEstate.deployPlaybook(responder, RestoreRequest.PLAYBOOK),
+                "restore-waits", "Check progress", List.of(), null,
                 Duration.ofMinutes(1));
         emulator.delayRds(Duration.ofSeconds(RDS_SECONDS));
         StringBuilder report = new StringBuilder("| mode | run | phase | RDS time | phase wall | overhead |\n|---|---|---|---|---|---|\n");

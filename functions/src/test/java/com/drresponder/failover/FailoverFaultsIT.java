@@ -11,6 +11,7 @@ import com.drresponder.playbook.FailoverRequest;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.LocalResponder;
 import com.drresponder.testing.PlaybookExecutions;
+import com.drresponder.testing.RestoreEstate;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulator.Fault;
 import com.drresponder.testsupport.AwsEmulatorTest;
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -52,16 +52,10 @@ class FailoverFaultsIT {
         rds = EmulatorClients.of(emulator, RdsClient.builder());
         // the history budget lowered to three checks (the local deployment's POLL_MAX_TURNS): each other fault here needs one
         responder = LocalResponder.create(emulator).env(PollBudget.TURNS_VARIABLE, "3").functionsOf(FailoverRequest.PLAYBOOK);
-        String stateMachineArn = responder.playbook(FailoverRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
-        executions = new PlaybookExecutions(responder, stateMachineArn, "failover-faults", "Check failover", List.of("password-123"),
-                APPROVER, Duration.ofMinutes(3));
-        ordersDbWithReplica();
+        executions = new PlaybookExecutions(responder, RestoreEstate.deployPlaybook(responder, FailoverRequest.PLAYBOOK), "failover-faults",
+                "Check failover", List.of(RestoreEstate.MASTER_PASSWORD), APPROVER, Duration.ofMinutes(3));
+        FailoverEstate.primaryWithProtectedReplica(emulator, rds, EmulatorClients.of(emulator, CloudWatchClient.builder()), 2.0);
         emulator.clearRequests();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        emulator.clearFaults();
     }
 
     @Test
@@ -115,9 +109,7 @@ class FailoverFaultsIT {
         DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
 
         // THEN it escalates, naming action and role; nothing was promoted
-        executions.assertStatus(run, ExecutionStatus.FAILED);
-        assertThat(run.error()).isEqualTo("AccessDenied");
-        String role = "arn:aws:iam::" + emulator.accountId() + ":role/dr-playbooks";
+        String role = executions.assertAccessDenied(run);
         assertThat(timeline(input)).last().satisfies(e -> {
             assertThat(e.outcome()).isEqualTo("access denied");
             assertThat(e.detail()).contains("rds:PromoteReadReplica").contains(role).contains("orders-db-replica").contains("nothing was promoted");
@@ -172,25 +164,6 @@ class FailoverFaultsIT {
 
     ObjectNode input() {
         return Json.object().put("incidentId", "inc-" + UUID.randomUUID()).put("instanceId", "orders-db").put("pollSeconds", 1).put("timeoutMinutes", 10);
-    }
-
-    /** orders-db and its opted-in replica, 2 s behind. */
-    void ordersDbWithReplica() throws Exception {
-        java.net.http.HttpResponse<String> subnets = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-                .newBuilder(emulator.endpoint().resolve("/")).header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("Action=DescribeSubnets&Version=2016-11-15")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        List<String> subnetIds = java.util.regex.Pattern.compile("<subnetId>([^<]+)</subnetId>").matcher(subnets.body())
-                .results().map(m -> m.group(1)).distinct().limit(2).toList();
-        rds.createDBSubnetGroup(r -> r.dbSubnetGroupName("orders-subnets").dbSubnetGroupDescription("orders").subnetIds(subnetIds));
-        rds.createDBInstance(r -> r.dbInstanceIdentifier("orders-db").dbSubnetGroupName("orders-subnets").engine("postgres").engineVersion("15.4")
-                .dbInstanceClass("db.t3.micro").masterUsername("app").masterUserPassword("password-123").allocatedStorage(20).backupRetentionPeriod(7)
-                .tags(t -> t.key("dr:protected").value("true")));
-        rds.createDBInstanceReadReplica(r -> r.dbInstanceIdentifier("orders-db-replica").sourceDBInstanceIdentifier("orders-db")
-                .tags(t -> t.key("dr:protected").value("true")));
-        EmulatorClients.of(emulator, CloudWatchClient.builder()).putMetricData(r -> r.namespace("AWS/RDS").metricData(d -> d.metricName("ReplicaLag")
-                .value(2.0).timestamp(Instant.now()).dimensions(x -> x.name("DBInstanceIdentifier").value("orders-db-replica"))));
     }
 
     DBInstance instance(String id) {

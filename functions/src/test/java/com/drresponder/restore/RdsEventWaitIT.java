@@ -10,7 +10,7 @@ import com.drresponder.testing.LocalResponder;
 import com.drresponder.testing.PlaybookExecutions;
 import com.drresponder.testing.PostgresFixture;
 import com.drresponder.testing.PostgresTest;
-import com.drresponder.testing.RdsFixtures;
+import com.drresponder.testing.RestoreEstate;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,12 +65,12 @@ class RdsEventWaitIT {
     void setUp(AwsEmulator emulator) {
         this.emulator = emulator;
         rds = EmulatorClients.of(emulator, RdsClient.builder());
-        RdsFixtures.protectedInstance(emulator, rds, SOURCE);
-        responder = LocalResponder.create(emulator).localDatabase("localhost:" + postgres.port()).functionsOf(RestoreRequest.PLAYBOOK);
+        RestoreEstate.protectedInstance(emulator, rds, SOURCE);
+        responder = RestoreEstate.responderVerifyingOn(emulator, postgres, RestoreRequest.PLAYBOOK);
         responder.eventRule("rds-wait-events");
-        String arn = responder.playbook(RestoreRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
         // the steps before the approval gate wait on RDS's time too: minutes on a loaded machine
-        executions = new PlaybookExecutions(responder, arn, "restore-events", "Check progress", List.of(), APPROVER, Duration.ofMinutes(10));
+        executions = new PlaybookExecutions(responder, RestoreEstate.deployPlaybook(responder, RestoreRequest.PLAYBOOK), "restore-events",
+                "Check progress", List.of(), APPROVER, Duration.ofMinutes(10));
     }
 
     @Test
@@ -124,7 +124,7 @@ class RdsEventWaitIT {
     @Test
     void auroraRenameRestore_should_continueOnTheRdsEvents_of_creationSnapshotsAndBothRenames() throws Exception {
         // GIVEN a protected Aurora cluster, RDS 10 s per snapshot, cluster, instance and rename, and a fallback poll of 120 s
-        RdsFixtures.protectedCluster(rds, CLUSTER);
+        RestoreEstate.protectedCluster(rds, CLUSTER);
         emulator.delayRds(Duration.ofSeconds(10));
         ObjectNode input = auroraRename(120);
         // WHEN it is snapshotted, restored (the cluster, then its instance), verified, approved and cut over by renaming
@@ -150,7 +150,7 @@ class RdsEventWaitIT {
     @Test
     void auroraRenameRestore_should_continueOnTheFallbackPoll_when_everyRdsEventIsLost() throws Exception {
         // GIVEN the same restore, RDS 3 s per resource, every RDS event lost (RDS emits them best effort), the fallback poll at 6 s
-        RdsFixtures.protectedCluster(rds, CLUSTER);
+        RestoreEstate.protectedCluster(rds, CLUSTER);
         emulator.delayRds(RDS_TIME, false);
         ObjectNode input = auroraRename(6);
         // WHEN it runs to the end

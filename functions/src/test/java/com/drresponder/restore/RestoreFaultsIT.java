@@ -10,6 +10,7 @@ import com.drresponder.playbook.RestoreRequest;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.LocalResponder;
 import com.drresponder.testing.PlaybookExecutions;
+import com.drresponder.testing.RestoreEstate;
 import com.drresponder.testing.PostgresFixture;
 import com.drresponder.testing.PostgresTest;
 import com.drresponder.testsupport.AwsEmulator;
@@ -21,8 +22,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -43,7 +42,6 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 @PostgresTest
 class RestoreFaultsIT {
     static final String VERIFY_PASSWORD = "orders-faults-pass-4c1e";
-    static PostgresFixture postgres;
     static final String APPROVER = "arn:aws:iam::123456789012:user/alice";
     static final String SOURCE_RENAME = "NewDBClusterIdentifier=orders-db-old-";
 
@@ -52,36 +50,18 @@ class RestoreFaultsIT {
     RdsClient rds;
     PlaybookExecutions executions;
 
-    @BeforeAll
-    static void startPostgres(PostgresFixture started) {
-        postgres = started;
-        postgres.ordersTable(25, "1 day");
-    }
-
     @BeforeEach
-    void setUp(AwsEmulator emulator) {
+    void setUp(AwsEmulator emulator, PostgresFixture postgres) {
         this.emulator = emulator;
-        postgres.superuser("UPDATE orders SET updated_at = now() - interval '30 seconds'");
+        RestoreEstate.ordersWrittenUntilJustBeforeRestore(postgres);
         rds = EmulatorClients.of(emulator, RdsClient.builder());
-        EmulatorClients.of(emulator, SecretsManagerClient.builder()).createSecret(r -> r.name("orders-db/master")
-                .secretString(Json.object().put("username", "postgres").put("password", VERIFY_PASSWORD).put("host", "orders-db.local")
-                        .put("port", 5432).put("dbname", "postgres").toString())
-                .tags(t -> t.key("dr:database").value("orders-db")));
-        responder = LocalResponder.create(emulator).localDatabase("localhost:" + postgres.port()).functionsOf(RestoreRequest.PLAYBOOK);
-        String stateMachineArn = responder.playbook(RestoreRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
-        executions = new PlaybookExecutions(responder, stateMachineArn, "restore-faults", "Check progress", List.of("password-123", VERIFY_PASSWORD),
+        RestoreEstate.verifySecret(emulator, "orders-db/master", "orders-db", VERIFY_PASSWORD);
+        responder = RestoreEstate.responderVerifyingOn(emulator, postgres, RestoreRequest.PLAYBOOK);
+        executions = new PlaybookExecutions(responder, RestoreEstate.deployPlaybook(responder, RestoreRequest.PLAYBOOK), "restore-faults",
+                "Check progress", List.of(RestoreEstate.MASTER_PASSWORD, VERIFY_PASSWORD),
                 APPROVER, Duration.ofMinutes(10)); // snapshot, restore and verification before the gate: minutes under load
-        rds.createDBCluster(r -> r.dbClusterIdentifier("orders-db").engine("aurora-postgresql").engineVersion("15.4").masterUsername("app")
-                .masterUserPassword("password-123").storageEncrypted(true).backupRetentionPeriod(7)
-                .tags(t -> t.key("dr:protected").value("true")));
-        rds.createDBInstance(r -> r.dbInstanceIdentifier("orders-db-1").dbClusterIdentifier("orders-db").engine("aurora-postgresql")
-                .dbInstanceClass("db.r6g.large"));
+        RestoreEstate.protectedCluster(rds, "orders-db");
         emulator.clearRequests();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        emulator.clearFaults();
     }
 
     @Test
@@ -136,9 +116,7 @@ class RestoreFaultsIT {
         DescribeExecutionResponse run = executions.approveAndAwait(executions.start(input), input);
 
         // THEN it escalates (a retry cannot fix a missing grant), naming action and role, the copy kept, nothing cut over
-        executions.assertStatus(run, ExecutionStatus.FAILED);
-        assertThat(run.error()).isEqualTo("AccessDenied");
-        String role = "arn:aws:iam::" + emulator.accountId() + ":role/dr-playbooks";
+        String role = executions.assertAccessDenied(run);
         assertThat(timeline(input)).last().satisfies(e -> {
             assertThat(e.outcome()).isEqualTo("access denied");
             assertThat(e.detail()).contains("rds:ModifyDBCluster").contains(role).contains("orders-db").contains("not renamed")

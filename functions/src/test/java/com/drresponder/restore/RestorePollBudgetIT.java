@@ -10,7 +10,7 @@ import com.drresponder.playbook.RestoreRequest;
 import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.LocalResponder;
 import com.drresponder.testing.PlaybookExecutions;
-import com.drresponder.testing.RdsFixtures;
+import com.drresponder.testing.RestoreEstate;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulatorTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,7 +37,7 @@ class RestorePollBudgetIT {
     void restoreWait_should_escalateWithARecordAndReleaseTheLock_when_itReachesItsHistoryBudget(AwsEmulator emulator) throws Exception {
         // GIVEN a budget of three checks, a snapshot RDS keeps "creating" for an hour (no RDS event before), and a 1 s poll
         RdsClient rds = EmulatorClients.of(emulator, RdsClient.builder());
-        RdsFixtures.protectedInstance(emulator, rds, "ledger-db");
+        RestoreEstate.protectedInstance(emulator, rds, "ledger-db");
         LocalResponder responder = LocalResponder.create(emulator).env(PollBudget.TURNS_VARIABLE, "3").functionsOf(RestoreRequest.PLAYBOOK);
         String arn = responder.playbook(RestoreRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
         PlaybookExecutions executions = new PlaybookExecutions(responder, arn, "restore-poll-budget", "Check progress", List.of(), null, Duration.ZERO);

@@ -9,6 +9,7 @@ import com.drresponder.testing.EmulatorClients;
 import com.drresponder.testing.LocalResponder;
 import com.drresponder.testing.MutatingCalls;
 import com.drresponder.testing.PlaybookExecutions;
+import com.drresponder.testing.RestoreEstate;
 import com.drresponder.testsupport.AwsEmulator;
 import com.drresponder.testsupport.AwsEmulator.Fault;
 import com.drresponder.testsupport.AwsEmulatorTest;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -46,19 +46,10 @@ class RestoreWriteAheadIT {
         this.emulator = emulator;
         rds = EmulatorClients.of(emulator, RdsClient.builder());
         responder = LocalResponder.create(emulator).functionsOf(RestoreRequest.PLAYBOOK);
-        String stateMachineArn = responder.playbook(RestoreRequest.PLAYBOOK, Map.of("RtoTargetMinutes", "60", "RpoTargetMinutes", "5"));
-        executions = new PlaybookExecutions(responder, stateMachineArn, "restore-write-ahead", "Check progress", List.of(), null, Duration.ZERO);
-        rds.createDBCluster(r -> r.dbClusterIdentifier("orders-db").engine("aurora-postgresql").engineVersion("15.4").masterUsername("app")
-                .masterUserPassword("password-123").storageEncrypted(true).backupRetentionPeriod(7)
-                .tags(t -> t.key("dr:protected").value("true")));
-        rds.createDBInstance(r -> r.dbInstanceIdentifier("orders-db-1").dbClusterIdentifier("orders-db").engine("aurora-postgresql")
-                .dbInstanceClass("db.r6g.large"));
+        executions = new PlaybookExecutions(responder, RestoreEstate.deployPlaybook(responder, RestoreRequest.PLAYBOOK), "restore-write-ahead",
+                "Check progress", List.of(), null, Duration.ZERO);
+        RestoreEstate.protectedCluster(rds, "orders-db");
         emulator.clearRequests();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        emulator.clearFaults();
     }
 
     @Test
@@ -101,7 +92,7 @@ class RestoreWriteAheadIT {
     void instanceLostAnswers_should_beRecognisedAsOurOwnWork_and_eachStepRecordedOnce() throws Exception {
         // GIVEN a protected instance; the first answer of its snapshot, of its restore and of the step that records the plan
         // lost (each took effect; Lambda's 500 is ServiceException, which the Task retries with the same payload)
-        com.drresponder.testing.RdsFixtures.protectedInstance(emulator, rds, "billing-db");
+        RestoreEstate.protectedInstance(emulator, rds, "billing-db");
         emulator.injectFault(Fault.lostResponse("rds", "CreateDBSnapshot"));
         emulator.injectFault(Fault.lostResponse("rds", "RestoreDBInstanceToPointInTime"));
         emulator.injectFault(new Fault("lambda", "Invoke", 500, "ServiceException", "The response was lost", true, "Restore planned", 1));

@@ -1,5 +1,6 @@
 package com.drresponder.testing;
 
+import com.drresponder.local.ResponderDeployment;
 import com.drresponder.testsupport.Executions;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +48,16 @@ public record PlaybookExecutions(LocalResponder responder, String stateMachineAr
         printCost(executionArn, d);
         ExecutionHistorySecrets.assertNoneIn(sfn, executionArn, secrets);
         return d;
+    }
+
+    /**
+     * The run escalated on AccessDenied (a retry cannot grant a permission); returns the role it ran as, which the
+     * escalation must name for whoever fixes the grant.
+     */
+    public String assertAccessDenied(DescribeExecutionResponse run) {
+        assertStatus(run, ExecutionStatus.FAILED);
+        assertThat(run.error()).isEqualTo("AccessDenied");
+        return ResponderDeployment.playbookRoleArn(responder.emulator.accountId());
     }
 
     /** The status, with the execution's history as the message when it differs. */

@@ -275,6 +275,17 @@ public final class AwsEmulator implements AutoCloseable {
     }
 
     /**
+     * The first {@code n} subnets of moto's default VPC, for a DB subnet group (an RDS instance lives in one; a
+     * point-in-time restore copies it). A raw EC2 query: the project has no EC2 SDK module.
+     */
+    public java.util.List<String> defaultSubnetIds(int n) {
+        String xml = post("/", "Action=DescribeSubnets&Version=2016-11-15",
+                Map.of("Content-Type", "application/x-www-form-urlencoded", "Authorization", authorization("ec2")));
+        return java.util.regex.Pattern.compile("<subnetId>([^<]+)</subnetId>").matcher(xml).results().map(m -> m.group(1))
+                .distinct().limit(n).toList();
+    }
+
+    /**
      * One AWS API request served by the emulator: the service (SigV4 scope), the action, the client kind, the
      * error code a {@link Fault} answered it with ({@code null} if moto served it), the signing access key id
      * ({@code caller}: {@value #FUNCTION_ACCESS_KEY_PREFIX}{@code <function>}, {@code drr-state-machine.<name>}, or
