@@ -50,6 +50,11 @@ class SampleEventsRoutingTest {
             // delivered to rds-wait (rule rds-wait-events), never to the router: the router refuses the detail-type
             Map.entry("samples/rds/orders-db-cluster-snapshot-created.json",
                     rejected("unsupported event: source \"aws.rds\", detail-type \"RDS DB Cluster Snapshot Event\"")),
+            Map.entry("samples/rds/billing-db-snapshot-created.json",
+                    rejected("unsupported event: source \"aws.rds\", detail-type \"RDS DB Snapshot Event\"")),
+            // rds-wait's too (a rename and a restored copy's instance): RDS events that need no recovery
+            Map.entry("samples/rds/orders-db-cluster-renamed.json", ignored("needs no recovery")),
+            Map.entry("samples/rds/orders-db-restored-instance-created.json", ignored("needs no recovery")),
             Map.entry("samples/guardduty/iam-credential-exfiltration.json",
                     started("respond-to-credential-compromise", "arn:aws:iam::123456789012:role/orders-app-instance-role")),
             Map.entry("samples/guardduty/rds-anomalous-login.json", started("respond-to-credential-compromise", rds("cluster:orders-db"))),

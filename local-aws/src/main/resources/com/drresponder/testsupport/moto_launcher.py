@@ -432,6 +432,33 @@ def _install_json_path_cache():
 _install_json_path_cache()
 
 
+def _install_task_timeout_when_not_running():
+    """moto 5.2.1 bug, not AWS behaviour: a Task state evaluates its TimeoutSeconds(Path)/HeartbeatSeconds(Path) and pops
+    the result off the evaluation stack; but every component's eval() does nothing once the execution is no longer
+    running (stopped, failed or ended by another branch meanwhile), so the pop takes the state's *input* instead and
+    the TaskScheduled history event carries a dict as timeoutInSeconds. GetExecutionHistory then answers HTTP 500
+    (int() of a dict) for that execution forever. Here a timeout or heartbeat evaluated after the execution stopped
+    running pushes a placeholder number, so the pop stays balanced; the task does not run anyway, as in AWS."""
+    from moto.stepfunctions.parser.asl.component.common.timeouts.heartbeat import Heartbeat
+    from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import Timeout, TimeoutSeconds
+
+    def balanced(cls):
+        original = cls.eval
+
+        def eval(self, env):
+            if env.is_running():
+                return original(self, env)
+            env.stack.append(TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS)
+
+        cls.eval = eval
+
+    balanced(Timeout)
+    balanced(Heartbeat)
+
+
+_install_task_timeout_when_not_running()
+
+
 def _install_alias_revision_checks():
     """moto 5.2.1 ignores UpdateAlias' RevisionId and never changes an alias's revision.
     AWS refuses a stale RevisionId with PreconditionFailedException and issues a new revision on every
