@@ -141,6 +141,14 @@ function roleIdOf(v) {
   return undefined;
 }
 
+/** Removes what DeployableAsl adds to the file's ASL: Payload.step on record-step Tasks, whose name is $$.State.Name. */
+function withoutStepIdentity(v) {
+  if (!v || typeof v !== 'object') return;
+  const step = v.Payload && typeof v.Payload === 'object' ? v.Payload.step : undefined;
+  if (step && step['name.$'] === '$$.State.Name') delete v.Payload.step;
+  for (const x of Object.values(v)) withoutStepIdentity(x);
+}
+
 function canonical(json) {
   return JSON.stringify(json, Object.keys(flatKeys(json, new Set())).sort());
 }
@@ -170,6 +178,8 @@ function readTemplate(template, playbooksDir) {
       // the stack adds TimeoutSeconds (the catalog playbook's timeoutSeconds) to the file's ASL
       const deployed = typeof body === 'string' ? JSON.parse(body) : undefined;
       if (deployed) delete deployed.TimeoutSeconds;
+      // ... and its step identity ({"name.$": "$$.State.Name", ...}) to each record-step Task's Payload (DeployableAsl)
+      if (deployed) withoutStepIdentity(deployed);
       const playbook = deployed ? definitions[canonical(deployed)] : undefined;
       if (playbook) {
         principals[`state-machine:${playbook}`] = roleIdOf(r.Properties.RoleArn);

@@ -8,7 +8,6 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
-import software.amazon.awscdk.StackProps;
 
 /**
  * Entry point of the CDK app: {@code npx aws-cdk synth} / {@code deploy} from infra-cdk/ (see cdk.json).
@@ -27,7 +26,7 @@ public final class DrResponderApp {
         ProjectLayout layout = ProjectLayout.ofRepository(root);
         App app = new App(AppProps.builder().outdir(outdir(layout)).build());
         DrConfig config = DrConfigLoader.load(app.getNode(), layout.infraCdkDir());
-        new DrResponderStack(app, STACK_NAME, StackProps.builder()
+        new DrResponderStack(app, STACK_NAME, DrResponderStack.propsBuilder()
                 .description("DR Responder: event-driven disaster-recovery responder (alarms, RDS events, GuardDuty -> playbooks)")
                 .env(Environment.builder()
                         .account(System.getenv("CDK_DEFAULT_ACCOUNT"))

@@ -27,6 +27,14 @@ public final class DrResponderStack extends Stack {
     private final ResponderCore core;
     private final Map<String, PlaybookConstruct> playbooks = new LinkedHashMap<>();
 
+    /**
+     * Props every DR Responder stack starts from: a compact (unindented) template. The playbooks' ASL is inlined, so
+     * the indented template approaches CloudFormation's 1 MB limit (800 KB with the fail-over playbook's global steps).
+     */
+    public static StackProps.Builder propsBuilder() {
+        return StackProps.builder().suppressTemplateIndentation(true);
+    }
+
     public DrResponderStack(Construct scope, String id, StackProps props, DrConfig config, ProjectLayout layout) {
         this(scope, id, props, config, layout, Catalog.RESPONDER);
     }

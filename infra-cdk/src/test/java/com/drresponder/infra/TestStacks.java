@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
-import software.amazon.awscdk.StackProps;
 
 /** Builds stacks for tests from the repository's real playbooks (statemachines/) and rules (events/rules/). */
 final class TestStacks {
@@ -49,6 +48,6 @@ final class TestStacks {
     }
 
     static DrResponderStack stack(App app, DrConfig config, ProjectLayout layout, Catalog catalog) {
-        return new DrResponderStack(app, "DrResponderTest", StackProps.builder().build(), config, layout, catalog);
+        return new DrResponderStack(app, "DrResponderTest", DrResponderStack.propsBuilder().build(), config, layout, catalog);
     }
 }
