@@ -40,7 +40,8 @@ public final class ProtectionPolicy {
             return new Verdict(Optional.of(resource.taggedArn() + " is not in the allow-list (PROTECTED_RESOURCES)"), false);
         }
         Map<String, String> resourceTags = tags.tagsOf(resource.taggedArn());
-        if (!"true".equalsIgnoreCase(resourceTags.get(tagKey))) {
+        // exactly "true", as the roles' IAM conditions (StringEquals) and the planners compare it: a "True" tag is not an opt-in
+        if (!"true".equals(resourceTags.get(tagKey))) {
             return new Verdict(Optional.of(resource.taggedArn() + " is not tagged " + tagKey + "=true"), false);
         }
         return new Verdict(Optional.empty(), "true".equalsIgnoreCase(resourceTags.get(Settings.DRY_RUN_TAG_KEY)));

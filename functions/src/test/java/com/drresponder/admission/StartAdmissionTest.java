@@ -175,6 +175,17 @@ class StartAdmissionTest {
     }
 
     @Test
+    void admit_should_rejectAndChangeNothing_when_optInTagIsTrueInAnotherCase() {
+        // GIVEN checkout-api allow-listed but tagged dr:protected=True: IAM's StringEquals on the tag would deny every action
+        tags.put(FUNCTION_ARN, Map.of("dr:protected", "True"));
+
+        assertThatThrownBy(() -> admission().admit(ROLLBACK, "manual-6", rollback("manual-6")))
+                .isInstanceOf(StartAdmission.NotAdmittedException.class)
+                .hasMessage("not protected: " + FUNCTION_ARN + " is not tagged dr:protected=true");
+        assertNothingWritten("manual-6");
+    }
+
+    @Test
     void admit_should_rejectSecondStart_when_sameDatabaseIsSpelledInAnotherCase() {
         // GIVEN a restore of Orders-DB admitted and holding the lock
         ObjectNode first = Json.object().put("incidentId", "restore-1").put("clusterId", "Orders-DB").put("restoreTime", "latest");
