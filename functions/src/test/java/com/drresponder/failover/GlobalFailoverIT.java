@@ -104,11 +104,7 @@ class GlobalFailoverIT {
         ObjectNode input = input().put("globalAction", "detach");
         emulator.clearRequests();
         // WHEN a person approves with data loss allowed (drctl approve --allow-data-loss)
-        String execution = executions.start(input);
-        String token = executions.awaitApprovalToken(input);
-        responder.sfn.sendTaskSuccess(r -> r.taskToken(token).output(Json.object().put("approved", true).put("approver", APPROVER)
-                .put("allowDataLoss", true).toString()));
-        DescribeExecutionResponse run = executions.await(execution);
+        DescribeExecutionResponse run = executions.approveAllowingDataLossAndAwait(executions.start(input), input);
         // THEN the secondary left the global database in us-west-2 and writes on its own; orders-db is still the primary
         executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(members()).extracting(GlobalClusterMember::dbClusterArn).containsExactlyInAnyOrder(primaryArn, twinArn);
@@ -143,11 +139,7 @@ class GlobalFailoverIT {
     void failover_should_runWithDataLoss_when_theApprovalAllowsIt() throws Exception {
         ObjectNode input = input().put("globalAction", "failover");
         emulator.clearRequests();
-        String execution = executions.start(input);
-        String token = executions.awaitApprovalToken(input);
-        responder.sfn.sendTaskSuccess(r -> r.taskToken(token).output(Json.object().put("approved", true).put("approver", APPROVER)
-                .put("allowDataLoss", true).toString()));
-        DescribeExecutionResponse run = executions.await(execution);
+        DescribeExecutionResponse run = executions.approveAllowingDataLossAndAwait(executions.start(input), input);
         executions.assertStatus(run, ExecutionStatus.SUCCEEDED);
         assertThat(writer()).isEqualTo(westArn);
         assertThat(MutatingCalls.of(emulator.requests())).extracting(AwsEmulator.ApiRequest::action).containsExactly("FailoverGlobalCluster");

@@ -90,8 +90,18 @@ public record PlaybookExecutions(LocalResponder responder, String stateMachineAr
 
     /** As {@link #approveAndAwait(String, ObjectNode)}, for runs that wait on RDS time the emulator lets pass ({@code delayRds}). */
     public DescribeExecutionResponse approveAndAwait(String executionArn, ObjectNode input, Duration limit) throws InterruptedException {
+        return answerAndAwait(executionArn, input, Json.object().put("approved", true).put("approver", approver), limit);
+    }
+
+    /** As {@link #approveAndAwait(String, ObjectNode)}, answering as {@code drctl approve --allow-data-loss} does. */
+    public DescribeExecutionResponse approveAllowingDataLossAndAwait(String executionArn, ObjectNode input) throws InterruptedException {
+        return answerAndAwait(executionArn, input, Json.object().put("approved", true).put("approver", approver).put("allowDataLoss", true),
+                Duration.ofSeconds(300));
+    }
+
+    private DescribeExecutionResponse answerAndAwait(String executionArn, ObjectNode input, ObjectNode answer, Duration limit) throws InterruptedException {
         String token = awaitApprovalToken(input);
-        responder.sfn.sendTaskSuccess(r -> r.taskToken(token).output(Json.object().put("approved", true).put("approver", approver).toString()));
+        responder.sfn.sendTaskSuccess(r -> r.taskToken(token).output(answer.toString()));
         return await(executionArn, limit);
     }
 
