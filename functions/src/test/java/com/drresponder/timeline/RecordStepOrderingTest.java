@@ -21,9 +21,7 @@ class RecordStepOrderingTest {
     @Test
     void record_should_recordResolveAndRelease_when_theNotificationFails() {
         // GIVEN an incident holding its resource, and a notifier that fails (SNS or KMS down)
-        InMemoryLedger ledger = new InMemoryLedger();
-        ledger.openIncident(new Incident("inc-1", "rollback-lambda-alias", RESOURCE, "alarm", Severity.P2, IncidentStatus.MITIGATED, null,
-                "errors", "{}", NOW, NOW));
+        InMemoryLedger ledger = ledgerWith(IncidentStatus.MITIGATED);
         ledger.acquireLock(RESOURCE, "inc-1", NOW, NOW.plusSeconds(600));
         TimelineRecorder recorder = new TimelineRecorder(ledger, n -> {
             throw new IllegalStateException("SNS: InternalFailure");
@@ -44,9 +42,7 @@ class RecordStepOrderingTest {
     @Test
     void record_should_writeOneEntry_when_theSameTaskIsRetriedAfterALostResponse() {
         // GIVEN an incident, and a step of a state machine's Task (its state and entry time in the payload)
-        InMemoryLedger ledger = new InMemoryLedger();
-        ledger.openIncident(new Incident("inc-1", "rollback-lambda-alias", RESOURCE, "alarm", Severity.P2, IncidentStatus.INVESTIGATING, null,
-                "errors", "{}", NOW, NOW));
+        InMemoryLedger ledger = ledgerWith(IncidentStatus.INVESTIGATING);
         TimelineRecorder recorder = new TimelineRecorder(ledger, n -> { }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10));
         StepRecord step = new StepRecord("inc-1", null, "Update alias", "started", "live: 7 -> 6", "point live back at 7", null, null, null, null,
                 null, null, new StepRecord.Step("Record rollback intent", "2026-11-22T03:59:59.250Z"));
@@ -62,14 +58,19 @@ class RecordStepOrderingTest {
 
     @Test
     void record_should_refuseTheStep_when_itsEntryTimeIsNoTime() {
-        InMemoryLedger ledger = new InMemoryLedger();
-        ledger.openIncident(new Incident("inc-1", "rollback-lambda-alias", RESOURCE, "alarm", Severity.P2, IncidentStatus.INVESTIGATING, null,
-                "errors", "{}", NOW, NOW));
+        InMemoryLedger ledger = ledgerWith(IncidentStatus.INVESTIGATING);
         TimelineRecorder recorder = new TimelineRecorder(ledger, n -> { }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10));
         StepRecord step = new StepRecord("inc-1", null, "Update alias", "started", null, null, null, null, null, null, null, null,
                 new StepRecord.Step("Record rollback intent", "yesterday"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> recorder.record(step))
                 .isInstanceOf(com.drresponder.playbook.InvalidRequestException.class).hasMessageContaining("step.enteredAt");
         assertThat(ledger.timeline("inc-1")).isEmpty();
+    }
+
+    /** A ledger holding incident inc-1 (a rollback of RESOURCE) in the given status. */
+    private static InMemoryLedger ledgerWith(IncidentStatus status) {
+        InMemoryLedger ledger = new InMemoryLedger();
+        ledger.openIncident(new Incident("inc-1", "rollback-lambda-alias", RESOURCE, "alarm", Severity.P2, status, null, "errors", "{}", NOW, NOW));
+        return ledger;
     }
 }
