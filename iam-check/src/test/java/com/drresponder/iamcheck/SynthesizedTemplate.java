@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
-import software.amazon.awscdk.StackProps;
 
 /**
  * The template {@code cdk synth} produces: the real app's stack, with the context of {@code infra-cdk/cdk.json}
@@ -24,7 +23,7 @@ final class SynthesizedTemplate {
     static Path synthesize(Path outdir) {
         ProjectLayout layout = ProjectLayout.ofRepository(IamCheck.REPO_ROOT);
         App app = new App(AppProps.builder().outdir(outdir.toString()).context(cdkJsonContext(layout)).build());
-        new DrResponderStack(app, DrResponderApp.STACK_NAME, StackProps.builder().build(),
+        new DrResponderStack(app, DrResponderApp.STACK_NAME, DrResponderStack.propsBuilder().build(),
                 DrConfigLoader.load("dr-config.example.json", null, layout.infraCdkDir()), layout);
         app.synth();
         return outdir.resolve(DrResponderApp.STACK_NAME + ".template.json");
